@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs everything Turing needs on this machine, idempotently:
+# npm packages, the project-local Python venv, and the Go-built Kubernetes
+# binaries. A second run only checks stamps. Prints how long each part took.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { echo "[setup] $*" >&2; }
+now() { date +%s.%N; }
+took() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
+hash_of() { sha256sum "$@" | sha256sum | cut -c1-16; }
+
+t0=$(now)
+
+# npm packages: reinstall only when the lock file changed.
+t=$(now)
+lock_hash=$(hash_of package-lock.json)
+if [ "$(cat node_modules/.turing-lock-hash 2>/dev/null)" != "$lock_hash" ]; then
+  step "npm ci"
+  npm ci --no-audit --no-fund >&2
+  echo "$lock_hash" > node_modules/.turing-lock-hash
+fi
+step "npm packages ready ($(took "$t"))"
+
+# Python venv: recreate only when the pinned requirements changed.
+t=$(now)
+req_hash=$(hash_of requirements.txt)
+if [ "$(cat .venv/.turing-req-hash 2>/dev/null)" != "$req_hash" ]; then
+  step "creating .venv from requirements.txt"
+  python3 -m venv .venv
+  .venv/bin/pip install --disable-pip-version-check -q -r requirements.txt >&2
+  echo "$req_hash" > .venv/.turing-req-hash
+fi
+step "python venv ready ($(took "$t"))"
+
+# Kubernetes, etcd, kwok and helm, built from Go modules and cached by version.
+t=$(now)
+bin_dir=$(bash scripts/k8s-binaries.sh | tail -n 1)
+mkdir -p .turing
+echo "$bin_dir" > .turing/k8s-bin-dir
+step "kubernetes binaries ready in $bin_dir ($(took "$t"))"
+
+step "set-up took $(took "$t0")"

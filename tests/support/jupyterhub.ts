@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startProcess, waitUntil, type ManagedProcess } from './child-process.js';
+import { freePort } from './ports.js';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+
+/** A service entry for `c.JupyterHub.services`, plus the role scopes it gets. */
+export interface HubServiceSpec {
+  name: string;
+  apiToken?: string;
+  url?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  oauthNoConfirm?: boolean;
+  scopes?: string[];
+}
+
+/** Options for {@link JupyterHub.start}. */
+export interface JupyterHubOptions {
+  services?: HubServiceSpec[];
+  /** Extra roles for `c.JupyterHub.load_roles`. */
+  roles?: Array<{ name: string; scopes: string[]; users?: string[]; services?: string[]; groups?: string[] }>;
+  adminUsers?: string[];
+  /** Python appended to the generated jupyterhub_config.py. */
+  extraConfig?: string;
+}
+
+/** Scopes the fixture's own admin service holds, to manage users and tokens. */
+const FIXTURE_SCOPES = ['admin:users', 'admin:servers', 'tokens', 'admin:groups', 'list:users', 'read:users'];
+
+/**
+ * A real JupyterHub from the project venv, on loopback with random ports and
+ * DummyAuthenticator, driven through its REST API with an admin service token.
+ */
+export class JupyterHub {
+  readonly dir = mkdtempSync(join(tmpdir(), 'turing-hub-'));
+  /** Token of the fixture's admin service (`turing-test-admin`). */
+  readonly adminToken = randomBytes(24).toString('hex');
+  url = '';
+  private process?: ManagedProcess;
+
+  constructor(private readonly options: JupyterHubOptions = {}) {}
+
+  /** Base URL of the hub's REST API. */
+  get apiUrl(): string {
+    return `${this.url}/hub/api`;
+  }
+
+  get logFile(): string {
+    return join(this.dir, 'jupyterhub.log');
+  }
+
+  async start(): Promise<this> {
+    const [port, hubPort, proxyApiPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    this.url = `http://127.0.0.1:${port}`;
+    const services = [
+      { name: 'turing-test-admin', apiToken: this.adminToken, scopes: FIXTURE_SCOPES },
+      ...(this.options.services ?? []),
+    ];
+    const settings = {
+      port,
+      hubPort,
+      proxyApiPort,
+      dir: this.dir,
+      chp: join(repoRoot, 'node_modules/.bin/configurable-http-proxy'),
+      adminUsers: this.options.adminUsers ?? ['admin'],
+      services: services.map((s) => ({
+        name: s.name,
+        ...(s.apiToken ? { api_token: s.apiToken } : {}),
+        ...(s.url ? { url: s.url } : {}),
+        ...(s.command ? { command: s.command } : {}),
+        ...(s.environment ? { environment: s.environment } : {}),
+        ...(s.oauthNoConfirm !== undefined ? { oauth_no_confirm: s.oauthNoConfirm } : {}),
+      })),
+      roles: [
+        ...services
+          .filter((s) => s.scopes?.length)
+          .map((s) => ({ name: `${s.name}-role`, scopes: s.scopes, services: [s.name] })),
+        ...(this.options.roles ?? []),
+      ],
+    };
+    writeFileSync(join(this.dir, 'settings.json'), JSON.stringify(settings));
+    writeFileSync(join(this.dir, 'jupyterhub_config.py'), baseConfig + (this.options.extraConfig ?? ''));
+    const venvBin = join(repoRoot, '.venv/bin');
+    this.process = startProcess('jupyterhub', join(venvBin, 'jupyterhub'), ['-f', 'jupyterhub_config.py'], {
+      cwd: this.dir,
+      logDir: this.dir,
+      env: {
+        ...process.env,
+        PATH: `${venvBin}:${process.env.PATH ?? ''}`,
+        TURING_HUB_SETTINGS: join(this.dir, 'settings.json'),
+      },
+    });
+    await waitUntil('jupyterhub', async () => (await fetch(`${this.apiUrl}/`)).ok, {
+      timeoutMs: 60_000,
+      process: this.process,
+    });
+    return this;
+  }
+
+  /** Calls the hub REST API as the fixture's admin service. */
+  async api(path: string, init: RequestInit = {}): Promise<Response> {
+    return fetch(`${this.apiUrl}${path}`, {
+      ...init,
+      headers: {
+        Authorization: `token ${this.adminToken}`,
+        'Content-Type': 'application/json',
+        ...init.headers,
+      },
+    });
+  }
+
+  /** Creates a user (idempotent). */
+  async createUser(name: string): Promise<void> {
+    const res = await this.api(`/users/${encodeURIComponent(name)}`, { method: 'POST' });
+    if (!res.ok && res.status !== 409)
+      throw new Error(`create user ${name}: ${res.status} ${await res.text()}`);
+  }
+
+  /**
+   * Logs `name` in with a password through the REST API (no prior token) and
+   * returns a new API token for that user.
+   */
+  async loginForToken(name: string, password = 'any-password', scopes?: string[]): Promise<string> {
+    const res = await fetch(`${this.apiUrl}/users/${encodeURIComponent(name)}/tokens`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        auth: { username: name, password },
+        note: 'turing tests',
+        ...(scopes ? { scopes } : {}),
+      }),
+    });
+    if (res.status !== 201) throw new Error(`token for ${name}: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { token: string }).token;
+  }
+
+  /** Mints a token for `name` as the admin service, optionally limited to `scopes`. */
+  async tokenFor(name: string, scopes?: string[]): Promise<string> {
+    const res = await this.api(`/users/${encodeURIComponent(name)}/tokens`, {
+      method: 'POST',
+      body: JSON.stringify({ note: 'turing tests', ...(scopes ? { scopes } : {}) }),
+    });
+    if (res.status !== 201) throw new Error(`token for ${name}: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { token: string }).token;
+  }
+
+  async stop(options: { keepFiles?: boolean } = {}): Promise<void> {
+    await this.process?.stop();
+    if (!options.keepFiles) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+// Settings come from JSON so nothing user-supplied is spliced into Python.
+const baseConfig = `
+import json, os
+s = json.load(open(os.environ["TURING_HUB_SETTINGS"]))
+c = get_config()  # noqa
+c.JupyterHub.ip = "127.0.0.1"
+c.JupyterHub.port = s["port"]
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = s["hubPort"]
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{s['proxyApiPort']}"
+c.ConfigurableHTTPProxy.command = [s["chp"]]
+c.JupyterHub.db_url = "sqlite:///" + os.path.join(s["dir"], "jupyterhub.sqlite")
+c.JupyterHub.cookie_secret_file = os.path.join(s["dir"], "jupyterhub_cookie_secret")
+c.JupyterHub.authenticator_class = "dummy"
+c.Authenticator.allow_all = True
+c.Authenticator.admin_users = set(s["adminUsers"])
+c.JupyterHub.spawner_class = "simple"
+c.JupyterHub.services = s["services"]
+c.JupyterHub.load_roles = s["roles"]
+c.JupyterHub.cleanup_servers = True
+`;
