@@ -20,6 +20,7 @@ log() { echo "[k8s-binaries] $*" >&2; }
 
 ALL="kube-apiserver kube-controller-manager kube-scheduler etcd kwok helm"
 missing=0; for b in $ALL; do [ -x "$BIN_DIR/$b" ] || missing=1; done
+[ -f "$BIN_DIR/kwok-stages.yaml" ] || missing=1
 if [ $missing = 0 ]; then echo "$BIN_DIR"; exit 0; fi
 started=$(date +%s)
 
@@ -72,9 +73,23 @@ build_installable() {
   GOBIN="$BIN_DIR" go install -ldflags "-s -w" "$pkg"
 }
 
+# kwok >= 0.5 has no built-in stages: take its own "fast" stage set (node
+# initialize + lease heartbeat, pod ready/complete/delete) from the module.
+kwok_stages() {
+  [ -f "$BIN_DIR/kwok-stages.yaml" ] && return
+  local src
+  src=$(go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')/kustomize/stage
+  for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+           pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+    echo "---"; cat "$src/$f"
+  done > "$BIN_DIR/kwok-stages.yaml.tmp"
+  mv "$BIN_DIR/kwok-stages.yaml.tmp" "$BIN_DIR/kwok-stages.yaml"
+}
+
 build_kubernetes
 build_etcd
 build_installable kwok "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+kwok_stages
 build_installable helm "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
 
 log "binaries ready in $(( $(date +%s) - started ))s"

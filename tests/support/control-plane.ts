@@ -193,6 +193,8 @@ export class ControlPlane {
           '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
           '--node-lease-duration-seconds=40',
           '--server-address=',
+          // kwok >= 0.5 has no built-in stages and exits with "no stages found" without them.
+          `--config=${join(this.bin, 'kwok-stages.yaml')}`,
         ],
         { logDir: this.logDir },
       ),
