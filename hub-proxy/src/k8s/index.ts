@@ -1,0 +1,53 @@
+export { DEFAULT_BACKOFF_POLICY, ExponentialBackoff, backoffDelay, type BackoffPolicy } from './backoff.js';
+export {
+  KubeConflictError,
+  KubeError,
+  KubeForbiddenError,
+  KubeInvalidError,
+  KubeNotFoundError,
+  KubeUnavailableError,
+  isKubeError,
+  toKubeError,
+  type KubeErrorCause,
+  type KubeErrorKind,
+} from './errors.js';
+export {
+  InformerCache,
+  type InformerCacheOptions,
+  type InformerEventType,
+  type InformerListener,
+  type InformerMetricsHooks,
+  type RequestOutcome,
+} from './informer-cache.js';
+export {
+  DEFAULT_FIELD_MANAGER,
+  createKubeClients,
+  loadKubeConfig,
+  type KubeClients,
+  type KubeClientsOptions,
+} from './kube-clients.js';
+export { silentKubeLogger, type KubeLogger } from './kube-logger.js';
+export {
+  matchesLabels,
+  parseLabelSelector,
+  type LabelRequirement,
+  type LabelSelectorInput,
+} from './label-selector.js';
+export { LeaderElector, defaultLeaderIdentity, type LeaderElectorOptions } from './leader-election.js';
+export {
+  isLeaseExpired,
+  leaseExpiresAtMs,
+  leaseHolder,
+  leaseTimeMs,
+  mayAcquireLease,
+  nextLeaseSpec,
+  releasedLeaseSpec,
+} from './lease-record.js';
+export { KubeReadiness, type ReadinessCheckResult, type SyncSource } from './readiness.js';
+export { resourceLabel, resourcePath, type ResourceType } from './resource-path.js';
+export {
+  serverSideApply,
+  type AppliedObject,
+  type ApplyObject,
+  type ApplyOptions,
+} from './server-side-apply.js';

@@ -1,0 +1,241 @@
+import type { V1ConfigMap } from '@kubernetes/client-node';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  InformerCache,
+  KubeConflictError,
+  KubeInvalidError,
+  KubeReadiness,
+  createKubeClients,
+  serverSideApply,
+  toKubeError,
+  type KubeClients,
+} from '../../hub-proxy/src/k8s/index.js';
+import { ControlPlane } from '../support/control-plane.js';
+
+async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined | false): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function configMapCache(
+  clients: KubeClients,
+  hooks: Partial<ConstructorParameters<typeof InformerCache>[0]> = {},
+) {
+  return new InformerCache<V1ConfigMap>({
+    kubeConfig: clients.kubeConfig,
+    resource: { version: 'v1', plural: 'configmaps' },
+    namespace: clients.namespace,
+    list: ({ labelSelector }) =>
+      clients.core.listNamespacedConfigMap({ namespace: clients.namespace, labelSelector }),
+    ...hooks,
+  });
+}
+
+async function freshNamespace(clients: KubeClients): Promise<void> {
+  await clients.core.createNamespace({ body: { metadata: { name: clients.namespace } } });
+}
+
+describe('k8s layer against the shared kube-apiserver', () => {
+  const clients = createKubeClients({
+    kubeconfigPath: inject('kubeconfigPath'),
+    namespace: `k8s-inf-${randomBytes(3).toString('hex')}`,
+  });
+  const caches: Array<InformerCache<V1ConfigMap>> = [];
+
+  beforeAll(() => freshNamespace(clients));
+  afterAll(async () => {
+    await Promise.all(caches.map((c) => c.stop()));
+    await clients.core.deleteNamespace({ name: clients.namespace });
+  });
+
+  it('syncs, mirrors create/update/delete, honours the label selector and reports metrics', async () => {
+    const { core, namespace } = clients;
+    await core.createNamespacedConfigMap({
+      namespace,
+      body: { metadata: { name: 'before', labels: { app: 'turing', tier: 'a' } }, data: { v: '1' } },
+    });
+    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'unlabelled' }, data: {} } });
+
+    const requests: string[] = [];
+    const sizes: number[] = [];
+    const cache = new InformerCache<V1ConfigMap>({
+      kubeConfig: clients.kubeConfig,
+      resource: { version: 'v1', plural: 'configmaps' },
+      namespace,
+      labelSelector: 'app=turing',
+      list: ({ labelSelector }) => core.listNamespacedConfigMap({ namespace, labelSelector }),
+      onRequest: (verb, resource, outcome) => requests.push(`${verb} ${resource} ${outcome}`),
+      onCacheSize: (_resource, size) => sizes.push(size),
+    });
+    caches.push(cache);
+    const events: string[] = [];
+    cache.on('add', (cm) => events.push(`add ${cm.metadata?.name}`));
+    cache.on('update', (cm, previous) =>
+      events.push(`update ${cm.metadata?.name} ${previous?.data?.v}->${cm.data?.v}`),
+    );
+    cache.on('delete', (cm) => events.push(`delete ${cm.metadata?.name}`));
+
+    expect(cache.synced).toBe(false);
+    cache.start();
+    await cache.waitForSync(10_000);
+    expect(cache.synced).toBe(true);
+    expect(cache.get('before')?.data).toEqual({ v: '1' });
+    expect(cache.get('unlabelled')).toBeUndefined();
+    expect(requests).toEqual(['list configmaps success', 'watch configmaps success']);
+    expect(sizes.at(-1)).toBe(1);
+    // Cached objects are plain JSON whether they came from the list or the watch.
+    expect(typeof cache.get('before')?.metadata?.creationTimestamp).toBe('string');
+
+    await core.createNamespacedConfigMap({
+      namespace,
+      body: { metadata: { name: 'later', labels: { app: 'turing', tier: 'b' } }, data: { v: '1' } },
+    });
+    await until('later in cache', 5000, () => cache.get('later'));
+    await core.patchNamespacedConfigMap({
+      namespace,
+      name: 'later',
+      body: [{ op: 'replace', path: '/data/v', value: '2' }],
+    });
+    await until('update seen', 5000, () => cache.get('later')?.data?.v === '2');
+    expect(cache.list({ labelSelector: 'tier=b' }).map((c) => c.metadata?.name)).toEqual(['later']);
+    expect(cache.list({ labelSelector: { app: 'turing' } })).toHaveLength(2);
+    expect(sizes.at(-1)).toBe(2);
+
+    await core.deleteNamespacedConfigMap({ namespace, name: 'before' });
+    await until('delete seen', 5000, () => cache.get('before') === undefined);
+    expect(events).toEqual(['add before', 'add later', 'update later 1->2', 'delete before']);
+    expect(cache.size).toBe(1);
+    await cache.stop();
+    expect(cache.synced).toBe(false);
+  });
+
+  it('server-side apply creates, then updates, with the field manager in managedFields', async () => {
+    const body = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'applied', labels: { app: 'turing' } },
+      data: { a: '1' },
+    };
+    const created = await serverSideApply(clients, body);
+    expect(created.metadata.namespace).toBe(clients.namespace);
+    expect(body.metadata).not.toHaveProperty('namespace');
+    const manager = created.metadata.managedFields?.find((f) => f.manager === 'turing-hub-proxy');
+    expect(manager?.operation).toBe('Apply');
+
+    const updated = await serverSideApply(clients, { ...body, data: { a: '2', b: '3' } });
+    expect(updated.data).toEqual({ a: '2', b: '3' });
+    expect(updated.metadata.resourceVersion).not.toBe(created.metadata.resourceVersion);
+    const stored = await clients.core.readNamespacedConfigMap({
+      namespace: clients.namespace,
+      name: 'applied',
+    });
+    expect(stored.data).toEqual({ a: '2', b: '3' });
+
+    // Another manager changing a field we own: conflict, unless forced.
+    const rival = { ...body, data: { a: 'rival' } };
+    const conflict = await serverSideApply(clients, rival, { fieldManager: 'someone-else' }).catch(
+      (e: unknown) => e,
+    );
+    expect(conflict).toBeInstanceOf(KubeConflictError);
+    expect((conflict as KubeConflictError).kind).toBe('conflict');
+    const forced = await serverSideApply(clients, rival, { fieldManager: 'someone-else', force: true });
+    expect(forced.data?.a).toBe('rival');
+    expect(forced.metadata.managedFields?.map((f) => f.manager)).toEqual(
+      expect.arrayContaining(['turing-hub-proxy', 'someone-else']),
+    );
+  });
+
+  it('maps API errors to typed errors (invalid with causes, not found)', async () => {
+    const invalid = await serverSideApply(clients, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'invalid-data' },
+      data: { 'not a valid key!': 'x' },
+    }).catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(KubeInvalidError);
+    expect((invalid as KubeInvalidError).status).toBe(422);
+    expect((invalid as KubeInvalidError).causes[0]?.field).toBe('data[not a valid key!]');
+
+    const missing = await clients.core
+      .readNamespacedConfigMap({ namespace: clients.namespace, name: 'nope' })
+      .catch((e: unknown) => toKubeError(e));
+    expect(missing).toMatchObject({ kind: 'not-found', status: 404 });
+  });
+});
+
+describe('informer recovery across a kube-apiserver restart (own control plane)', () => {
+  const controlPlane = new ControlPlane();
+  let clients: KubeClients;
+
+  beforeAll(async () => {
+    await controlPlane.start();
+    console.log(`[k8s-informer] own control plane ready in ${controlPlane.timings.total} ms`);
+    clients = createKubeClients({ kubeconfigPath: controlPlane.kubeconfigPath, namespace: 'restart-test' });
+    await freshNamespace(clients);
+  }, 180_000);
+  afterAll(() => controlPlane.stop());
+
+  it('goes unready while the API server is down, re-lists when it is back and sees new objects', async () => {
+    const { core, namespace } = clients;
+    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'survivor' } } });
+    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'doomed' } } });
+    const requests: string[] = [];
+    const cache = configMapCache(clients, {
+      backoff: { maxMs: 2000 },
+      onRequest: (verb, _resource, outcome) => requests.push(`${verb} ${outcome}`),
+    });
+    const readiness = new KubeReadiness();
+    readiness.register(cache);
+    cache.start();
+    await cache.waitForSync(10_000);
+    expect((await readiness.check()).ok).toBe(true);
+
+    // Sample readiness every 25 ms for the whole restart.
+    const samples: Array<{ at: number; ok: boolean }> = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        samples.push({ at: Date.now(), ok: (await readiness.check()).ok });
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
+
+    const stopAt = Date.now();
+    await controlPlane.restartApiServer(2000);
+    const backAt = Date.now();
+    const recovered = await until('the cache to resync', 30_000, () => cache.synced && Date.now());
+    sampling = false;
+    await sampler;
+
+    const firstDown = samples.find((s) => !s.ok);
+    expect(firstDown, 'readiness never went false').toBeDefined();
+    expect(firstDown?.at).toBeLessThan(backAt);
+    expect(samples.at(-1)?.ok).toBe(true);
+    expect((await readiness.check()).ok).toBe(true);
+    expect(cache.lastError?.kind).toMatch(/unavailable|timeout/);
+    // It came back through a fresh list, not just a re-watch.
+    expect(requests.filter((r) => r === 'list success').length).toBeGreaterThanOrEqual(2);
+    const firstUpAgain = samples.find((s) => s.ok && s.at > (firstDown?.at ?? 0));
+    console.log(
+      `[k8s-informer] apiserver restart (stop, 2 s down, start): took ${backAt - stopAt} ms; readiness false ` +
+        `${(firstDown?.at ?? 0) - stopAt} ms after the stop began, true again after ${(firstUpAgain?.at ?? 0) - (firstDown?.at ?? 0)} ms; ` +
+        `cache resynced ${recovered - backAt} ms after kube-apiserver /readyz was 200 again`,
+    );
+
+    const deleted: string[] = [];
+    cache.on('delete', (cm) => deleted.push(cm.metadata?.name ?? ''));
+    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'after-restart' } } });
+    await core.deleteNamespacedConfigMap({ namespace, name: 'doomed' });
+    await until('after-restart in cache', 5000, () => cache.get('after-restart'));
+    await until('doomed gone', 5000, () => cache.get('doomed') === undefined);
+    expect(cache.get('survivor')).toBeDefined();
+    expect(deleted).toEqual(['doomed']);
+    await cache.stop();
+  });
+});
