@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Browser } from './browser.js';
 import { startProcess, waitUntil, type ManagedProcess } from './child-process.js';
 import { freePort } from './ports.js';
 
@@ -15,6 +16,8 @@ export interface HubServiceSpec {
   command?: string[];
   environment?: Record<string, string>;
   oauthNoConfirm?: boolean;
+  /** Scopes OAuth tokens issued to this service may carry (intersected with the user's). */
+  oauthClientAllowedScopes?: string[];
   scopes?: string[];
 }
 
@@ -24,6 +27,10 @@ export interface JupyterHubOptions {
   /** Extra roles for `c.JupyterHub.load_roles`. */
   roles?: Array<{ name: string; scopes: string[]; users?: string[]; services?: string[]; groups?: string[] }>;
   adminUsers?: string[];
+  /** `c.JupyterHub.load_groups`: group name -> user names (created if missing). */
+  groups?: Record<string, string[]>;
+  /** `c.JupyterHub.custom_scopes`: scope -> description. */
+  customScopes?: Record<string, string>;
   /** Python appended to the generated jupyterhub_config.py. */
   extraConfig?: string;
 }
@@ -74,7 +81,17 @@ export class JupyterHub {
         ...(s.command ? { command: s.command } : {}),
         ...(s.environment ? { environment: s.environment } : {}),
         ...(s.oauthNoConfirm !== undefined ? { oauth_no_confirm: s.oauthNoConfirm } : {}),
+        ...(s.oauthClientAllowedScopes ? { oauth_client_allowed_scopes: s.oauthClientAllowedScopes } : {}),
       })),
+      groups: Object.fromEntries(
+        Object.entries(this.options.groups ?? {}).map(([name, users]) => [name, { users }]),
+      ),
+      customScopes: Object.fromEntries(
+        Object.entries(this.options.customScopes ?? {}).map(([scope, description]) => [
+          scope,
+          { description },
+        ]),
+      ),
       roles: [
         ...services
           .filter((s) => s.scopes?.length)
@@ -148,6 +165,26 @@ export class JupyterHub {
     return ((await res.json()) as { token: string }).token;
   }
 
+  /**
+   * Logs `name` in through the hub's login form (`GET /hub/login` for the
+   * `_xsrf` value, then the form POST), as a browser would, and returns the
+   * browser holding the hub's cookies.
+   */
+  async loginWithBrowser(name: string, password = 'any-password', browser = new Browser()): Promise<Browser> {
+    const { response: form } = await browser.fetch(`${this.url}/hub/login`);
+    const xsrf = /name="_xsrf" value="([^"]+)"/.exec(await form.text())?.[1];
+    if (!xsrf) throw new Error(`hub login form without _xsrf (status ${form.status})`);
+    const { response } = await browser.fetch(`${this.url}/hub/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: name, password, _xsrf: xsrf }).toString(),
+      follow: false,
+    });
+    await response.body?.cancel();
+    if (response.status !== 302) throw new Error(`hub login for ${name}: ${response.status}`);
+    return browser;
+  }
+
   async stop(options: { keepFiles?: boolean } = {}): Promise<void> {
     await this.process?.stop();
     if (!options.keepFiles) rmSync(this.dir, { recursive: true, force: true });
@@ -173,5 +210,7 @@ c.Authenticator.admin_users = set(s["adminUsers"])
 c.JupyterHub.spawner_class = "simple"
 c.JupyterHub.services = s["services"]
 c.JupyterHub.load_roles = s["roles"]
+c.JupyterHub.load_groups = s["groups"]
+c.JupyterHub.custom_scopes = s["customScopes"]
 c.JupyterHub.cleanup_servers = True
 `;

@@ -1,0 +1,106 @@
+import express, { type Express, type RequestHandler } from 'express';
+import { authenticate, type AuthSettings } from './auth/authenticate.js';
+import type { HubClient } from './auth/hub-client.js';
+import type { IdentityResolver } from './auth/identity-resolver.js';
+import { oauthRouter } from './auth/oauth.js';
+import type { Config } from './config/schema.js';
+import { requestContext } from './http/context.js';
+import { buildOpenApi } from './http/openapi.js';
+import { notFound, problemHandler } from './http/problem.js';
+import { requestId } from './http/request-id.js';
+import type { RouteDefinition } from './http/route.js';
+import type { Logger } from './observability/logger.js';
+import { requestLog } from './observability/request-log.js';
+import { adminStatusRoute } from './routes/admin-status.js';
+import { healthzRoute, metricsRouter, readyzRoute } from './routes/health.js';
+import { meRoute } from './routes/me.js';
+import { openApiRoute } from './routes/openapi.js';
+import type { ReadinessCheck } from './services/readiness.js';
+import type { StatusProvider } from './services/status.js';
+
+/** Everything {@link createApp} needs; built by `startHubProxy` (or a test). */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  hub: HubClient;
+  resolver: IdentityResolver;
+  /** Read on every request, so checks registered after start count. */
+  readinessChecks: () => readonly ReadinessCheck[];
+  statusProviders: () => Record<string, StatusProvider>;
+  /** More API routes (e.g. the k8s-backed ones); they get auth, validation and OpenAPI like the built-ins. */
+  routes?: readonly RouteDefinition[];
+  /** Version reported in the OpenAPI document. */
+  version?: string;
+}
+
+/** The express app plus what it was built from. */
+export interface HubProxyApp {
+  app: Express;
+  routes: readonly RouteDefinition[];
+  /** The OpenAPI 3.1 document served at `{prefix}api/openapi.json`. */
+  openApi: () => Record<string, unknown>;
+}
+
+/**
+ * Builds the express app: request ids, logging and metrics, the JSON body
+ * parser (limit -> 413), OAuth login, the routes (each authenticated at its
+ * declared level), a 404 for unknown API paths *after* authentication, and
+ * the one problem+json error middleware.
+ */
+export function createApp(deps: AppDeps): HubProxyApp {
+  const { config } = deps;
+  const prefix = config.servicePrefix;
+  const settings: AuthSettings = {
+    servicePrefix: prefix,
+    cookieName: config.cookieName,
+    accessScope: config.accessScope,
+    adminScope: config.adminScope,
+  };
+  const guards: Record<'user' | 'admin', RequestHandler> = {
+    user: authenticate('user', settings, deps.resolver),
+    admin: authenticate('admin', settings, deps.resolver),
+  };
+
+  let openApiDocument: Record<string, unknown> | undefined;
+  const openApi = () =>
+    (openApiDocument ??= buildOpenApi(routes, {
+      title: 'Turing API',
+      version: deps.version ?? '0.1.0',
+      description: 'Environments, jobs and models for JupyterHub on Kubernetes.',
+      serverUrl: prefix.replace(/\/$/, ''),
+      cookieName: config.cookieName,
+    }));
+  const routes: RouteDefinition[] = [
+    healthzRoute(),
+    readyzRoute(deps.readinessChecks),
+    openApiRoute(openApi),
+    meRoute(),
+    adminStatusRoute(deps.readinessChecks, deps.statusProviders),
+    ...(deps.routes ?? []),
+  ];
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestId(deps.logger));
+  app.use(requestLog());
+  app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
+  app.use(metricsRouter(prefix));
+  app.use(oauthRouter(config, deps.hub));
+
+  for (const route of routes) {
+    const { spec } = route;
+    const pattern = spec.path;
+    const label: RequestHandler = (req, _res, next) => {
+      requestContext(req).route = pattern;
+      next();
+    };
+    const guard = spec.auth === 'none' ? [] : [guards[spec.auth]];
+    app[spec.method](`${prefix}${pattern.slice(1)}`, label, ...guard, ...route.handlers);
+  }
+  // Unknown API paths are only revealed to authenticated callers (and writes still need CSRF).
+  app.use(`${prefix}api`, guards.user, notFound());
+  app.use(notFound());
+  app.use(problemHandler());
+
+  return { app, routes, openApi };
+}

@@ -1,0 +1,27 @@
+import type { Request, Response } from 'express';
+import { parse, serialize, type SerializeOptions } from 'cookie';
+
+/** Parses the request's Cookie header. */
+export function readCookies(req: Request): Record<string, string | undefined> {
+  const header = req.headers.cookie;
+  return header ? parse(header) : {};
+}
+
+/**
+ * Whether cookies must be `Secure`: the request came over TLS, directly or
+ * as reported by the hub's proxy. Trusting the header only makes cookies
+ * stricter, never looser.
+ */
+export function isSecureRequest(req: Request): boolean {
+  return req.secure || req.get('X-Forwarded-Proto')?.split(',')[0]?.trim() === 'https';
+}
+
+/** Appends a Set-Cookie header (several may be set on one response). */
+export function setCookie(res: Response, name: string, value: string, options: SerializeOptions): void {
+  res.append('Set-Cookie', serialize(name, value, options));
+}
+
+/** Expires a cookie set with the same name and path. */
+export function clearCookie(res: Response, name: string, path: string): void {
+  res.append('Set-Cookie', serialize(name, '', { path, maxAge: 0, expires: new Date(0), httpOnly: true }));
+}

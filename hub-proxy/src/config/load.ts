@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { configSchema, type Config, type ConfigInput } from './schema.js';
+
+/** Thrown by {@link loadConfig}; the message names every bad field and where it came from. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    /** The config fields at fault, e.g. `['hubApiUrl']`. */
+    readonly fields: string[],
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Field = keyof ConfigInput;
+
+/**
+ * Environment variables per field, strongest first. `TURING_*` serves an
+ * external service; `JUPYTERHUB_*` is what the hub gives a managed one.
+ */
+const ENV: Partial<Record<Field, string[]>> = {
+  serviceName: ['TURING_SERVICE_NAME', 'JUPYTERHUB_SERVICE_NAME'],
+  hubApiUrl: ['TURING_HUB_API_URL', 'JUPYTERHUB_API_URL'],
+  apiToken: ['TURING_API_TOKEN', 'JUPYTERHUB_API_TOKEN'],
+  servicePrefix: ['TURING_SERVICE_PREFIX', 'JUPYTERHUB_SERVICE_PREFIX'],
+  baseUrl: ['TURING_BASE_URL', 'JUPYTERHUB_BASE_URL'],
+  oauthClientId: ['TURING_OAUTH_CLIENT_ID', 'JUPYTERHUB_CLIENT_ID'],
+  oauthCallbackUrl: ['TURING_OAUTH_CALLBACK_URL', 'JUPYTERHUB_OAUTH_CALLBACK_URL'],
+  publicHubUrl: ['TURING_PUBLIC_HUB_URL', 'JUPYTERHUB_PUBLIC_HUB_URL'],
+  listenHost: ['TURING_LISTEN_HOST'],
+  listenPort: ['TURING_LISTEN_PORT'],
+  namespace: ['TURING_NAMESPACE'],
+  kubeconfigPath: ['TURING_KUBECONFIG'],
+  scopeCacheTtlMs: ['TURING_SCOPE_CACHE_TTL_MS'],
+  scopeCacheMaxEntries: ['TURING_SCOPE_CACHE_MAX_ENTRIES'],
+  bodyLimitBytes: ['TURING_BODY_LIMIT_BYTES'],
+  adminScope: ['TURING_ADMIN_SCOPE'],
+  accessScope: ['TURING_ACCESS_SCOPE'],
+  cookieName: ['TURING_COOKIE_NAME'],
+  logLevel: ['TURING_LOG_LEVEL'],
+  shutdownTimeoutMs: ['TURING_SHUTDOWN_TIMEOUT_MS'],
+};
+
+const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+/** Where loadConfig reads from; injectable for tests. */
+export interface ConfigSources {
+  env?: NodeJS.ProcessEnv;
+  readFile?: (path: string) => string;
+}
+
+/**
+ * Loads and validates the configuration once. Precedence, strongest first:
+ * `TURING_*` env, `JUPYTERHUB_*` env, the JSON file named by `TURING_CONFIG`,
+ * then defaults. `JUPYTERHUB_SERVICE_URL` (managed services) sets the listen
+ * address unless `TURING_LISTEN_*` does. Throws {@link ConfigError}.
+ */
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const env = sources.env ?? process.env;
+  const readFile = sources.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
+  const raw: Record<string, unknown> = { ...readConfigFile(env.TURING_CONFIG, readFile) };
+  const origin: Record<string, string> = {};
+
+  const serviceUrl = nonEmpty(env.JUPYTERHUB_SERVICE_URL);
+  if (serviceUrl) {
+    const listen = parseListenUrl(serviceUrl);
+    raw.listenHost = listen.host;
+    raw.listenPort = listen.port;
+    origin.listenHost = origin.listenPort = 'JUPYTERHUB_SERVICE_URL';
+  }
+  for (const [field, names] of Object.entries(ENV)) {
+    // Reverse so the strongest variable is applied last.
+    for (const name of [...names].reverse()) {
+      const value = nonEmpty(env[name]);
+      if (value === undefined) continue;
+      raw[field] = value;
+      origin[field] = name;
+    }
+  }
+  if (raw.namespace === undefined) {
+    const ns = tryRead(readFile, SERVICE_ACCOUNT_NAMESPACE)?.trim();
+    if (ns) raw.namespace = ns;
+  }
+
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw toConfigError(result.error, origin);
+}
+
+function readConfigFile(
+  path: string | undefined,
+  readFile: (path: string) => string,
+): Record<string, unknown> {
+  if (!nonEmpty(path) || path === undefined) return {};
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (err) {
+    throw new ConfigError(`TURING_CONFIG: cannot read ${path}: ${(err as Error).message}`, ['TURING_CONFIG']);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`TURING_CONFIG: ${path} is not valid JSON: ${(err as Error).message}`, [
+      'TURING_CONFIG',
+    ]);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`TURING_CONFIG: ${path} must hold a JSON object`, ['TURING_CONFIG']);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function parseListenUrl(value: string): { host: string; port: number | string } {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`listenHost (JUPYTERHUB_SERVICE_URL): not a URL: ${value}`, ['listenHost']);
+  }
+  const port = url.port || (url.protocol === 'https:' ? 443 : 80);
+  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+function toConfigError(error: z.ZodError, origin: Record<string, string>): ConfigError {
+  const fields: string[] = [];
+  const lines = error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      fields.push(...issue.keys);
+      return `${issue.keys.join(', ')}: unknown config field`;
+    }
+    const field = issue.path.map(String).join('.') || '(root)';
+    fields.push(field);
+    const top = String(issue.path[0] ?? '');
+    const source = origin[top] ?? ENV[top as Field]?.join(' or ');
+    const where = source ? ` (${origin[top] ? 'from' : 'env'} ${source})` : '';
+    return `${field}${where}: ${issue.message}`;
+  });
+  return new ConfigError(`Invalid configuration: ${lines.join('; ')}`, fields);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function tryRead(readFile: (path: string) => string, path: string): string | undefined {
+  try {
+    return readFile(path);
+  } catch {
+    return undefined;
+  }
+}

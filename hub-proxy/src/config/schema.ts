@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/** A URL path that starts and ends with `/`, as JupyterHub prefixes do. */
+const urlPrefix = z
+  .string()
+  .regex(/^\/([^?#]*\/)?$/, 'must be a path that starts and ends with "/" (e.g. /services/turing/)');
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+/**
+ * The validated settings of hub-proxy. Field names are the keys of the
+ * optional `TURING_CONFIG` JSON file; `load.ts` maps environment variables
+ * onto them.
+ */
+export const configSchema = z
+  .object({
+    /** JupyterHub service name; also names the access scope and the OAuth client. */
+    serviceName: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/, 'must be a JupyterHub service name')
+      .default('turing'),
+    /** Internal URL of the hub REST API, e.g. http://hub:8081/hub/api. */
+    hubApiUrl: httpUrl,
+    /** The service's hub API token; also its OAuth client secret. */
+    apiToken: z.string().min(8, 'must be at least 8 characters'),
+    /** Path prefix the hub's proxy routes to this service. */
+    servicePrefix: urlPrefix.optional(),
+    /** The hub's base_url (JUPYTERHUB_BASE_URL). */
+    baseUrl: urlPrefix.default('/'),
+    oauthClientId: z.string().min(1).optional(),
+    /** OAuth redirect URI registered with the hub (absolute URL or path). */
+    oauthCallbackUrl: z
+      .string()
+      .regex(/^(https?:\/\/[^/]+)?\/\S*$/, 'must be an absolute URL or a path starting with "/"')
+      .optional(),
+    /** Public URL of the hub (`https://host/hub/`). Empty: same origin as the service. */
+    publicHubUrl: httpUrl.optional(),
+    listenHost: z.string().min(1).default('127.0.0.1'),
+    listenPort: z.coerce.number().int().min(0).max(65535).default(8000),
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name')
+      .max(63)
+      .default('default'),
+    /** Absent: in-cluster service account, or the client's default loading rules. */
+    kubeconfigPath: z.string().min(1).optional(),
+    /** How long a token -> identity lookup is trusted; bounds how late a scope revocation bites. */
+    scopeCacheTtlMs: z.coerce.number().int().min(0).max(300_000).default(5_000),
+    scopeCacheMaxEntries: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+    bodyLimitBytes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1024 ** 3)
+      .default(1024 * 1024),
+    adminScope: z.string().min(1).default('custom:turing:admin'),
+    accessScope: z.string().min(1).optional(),
+    cookieName: z
+      .string()
+      .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be a valid cookie name')
+      .default('turing-auth'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Upper bound for draining requests and running shutdown hooks. */
+    shutdownTimeoutMs: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  })
+  .strict()
+  .transform((c) => {
+    const servicePrefix = c.servicePrefix ?? `${c.baseUrl}services/${c.serviceName}/`;
+    return {
+      ...c,
+      hubApiUrl: c.hubApiUrl.replace(/\/+$/, ''),
+      servicePrefix,
+      oauthClientId: c.oauthClientId ?? `service-${c.serviceName}`,
+      oauthCallbackUrl: c.oauthCallbackUrl ?? `${servicePrefix}oauth_callback`,
+      accessScope: c.accessScope ?? `access:services!service=${c.serviceName}`,
+      // Browser-facing, so relative to the page's origin unless a public URL is known.
+      authorizeUrl: c.publicHubUrl
+        ? new URL(
+            'api/oauth2/authorize',
+            c.publicHubUrl.endsWith('/') ? c.publicHubUrl : `${c.publicHubUrl}/`,
+          ).href
+        : `${c.baseUrl}hub/api/oauth2/authorize`,
+    };
+  });
+
+/** Raw (pre-default) settings, as read from the file and the environment. */
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** The validated configuration, with every derived value filled in. */
+export type Config = z.output<typeof configSchema>;

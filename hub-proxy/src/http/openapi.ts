@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { problemSchema } from './problem.js';
+import { toOpenApiPath, type RouteDefinition } from './route.js';
+
+/** Settings that are not derived from the routes. */
+export interface OpenApiInfo {
+  title: string;
+  version: string;
+  description?: string;
+  /** Path the paths are relative to, e.g. `/services/turing`. */
+  serverUrl: string;
+  /** Name of the service's auth cookie, for the security scheme. */
+  cookieName: string;
+}
+
+type JsonObject = Record<string, unknown>;
+
+const COMPONENT_REF = (id: string) => `#/components/schemas/${id}`;
+const JSON_SCHEMA_TARGET = 'draft-2020-12';
+
+/**
+ * Builds an OpenAPI 3.1 document from the routes' own zod schemas (OpenAPI
+ * 3.1 schemas are JSON Schema 2020-12, which `z.toJSONSchema` emits).
+ */
+export function buildOpenApi(routes: readonly RouteDefinition[], info: OpenApiInfo): JsonObject {
+  const requests = new ComponentSet('input');
+  const responses = new ComponentSet('output');
+  const problemRef = responses.ref(problemSchema, 'Problem');
+  const paths: Record<string, Record<string, JsonObject>> = {};
+
+  for (const { spec } of routes) {
+    const name = spec.operationId.charAt(0).toUpperCase() + spec.operationId.slice(1);
+    const problem = { description: 'Error', content: { 'application/problem+json': { schema: problemRef } } };
+    const ok = {
+      content: { 'application/json': { schema: responses.ref(spec.response, `${name}Response`) } },
+    };
+    const operation: JsonObject = {
+      operationId: spec.operationId,
+      summary: spec.summary,
+      ...(spec.description ? { description: spec.description } : {}),
+      tags: spec.tags,
+      parameters: [...parameters('path', spec.params), ...parameters('query', spec.query)],
+      ...(spec.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: requests.ref(spec.body, `${name}Body`) } },
+            },
+          }
+        : {}),
+      responses: {
+        [String(spec.status ?? 200)]: { description: 'Success', ...ok },
+        ...Object.fromEntries(
+          (spec.alternateStatuses ?? []).map((s) => [String(s), { description: 'See body', ...ok }]),
+        ),
+        ...(spec.auth === 'none'
+          ? {}
+          : {
+              '401': { ...problem, description: 'No or invalid credentials' },
+              '403': {
+                ...problem,
+                description: spec.auth === 'admin' ? 'Missing the admin scope' : 'Missing the access scope',
+              },
+            }),
+        default: problem,
+      },
+      security: spec.auth === 'none' ? [] : [{ hubToken: [] }, { serviceCookie: [] }],
+      ...(spec.auth === 'admin' ? { 'x-turing-scope': 'admin' } : {}),
+    };
+    const path = toOpenApiPath(spec.path);
+    paths[path] = { ...paths[path], [spec.method]: operation };
+  }
+
+  return {
+    openapi: '3.1.1',
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    info: {
+      title: info.title,
+      version: info.version,
+      ...(info.description ? { description: info.description } : {}),
+    },
+    servers: [{ url: info.serverUrl }],
+    paths,
+    components: {
+      schemas: { ...requests.build(), ...responses.build() },
+      securitySchemes: {
+        hubToken: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description: 'A JupyterHub API token: `token <token>` or `Bearer <token>`.',
+        },
+        serviceCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: info.cookieName,
+          description: 'Set by the OAuth login; writes also need the X-XSRF-Token header.',
+        },
+      },
+    },
+  };
+}
+
+/** Collects named schemas, converting them together so shared parts become `$ref`s. */
+class ComponentSet {
+  private readonly registry = z.registry<{ id: string }>();
+  private readonly ids = new Map<z.ZodType, string>();
+
+  constructor(private readonly io: 'input' | 'output') {}
+
+  ref(schema: z.ZodType, id: string): { $ref: string } {
+    const known = this.ids.get(schema);
+    if (known) return { $ref: COMPONENT_REF(known) };
+    this.ids.set(schema, id);
+    this.registry.add(schema, { id });
+    return { $ref: COMPONENT_REF(id) };
+  }
+
+  build(): Record<string, JsonObject> {
+    if (this.ids.size === 0) return {};
+    const { schemas } = z.toJSONSchema(this.registry, {
+      target: JSON_SCHEMA_TARGET,
+      io: this.io,
+      unrepresentable: 'any',
+      uri: COMPONENT_REF,
+    });
+    return Object.fromEntries(
+      Object.entries(schemas).map(([id, schema]) => {
+        // Components live inside the document; drop the per-schema dialect and id.
+        const { $schema: _s, $id: _i, ...rest } = schema as JsonObject;
+        return [id, rest];
+      }),
+    );
+  }
+}
+
+function parameters(where: 'path' | 'query', schema: z.ZodType | undefined): JsonObject[] {
+  if (!schema) return [];
+  const json = z.toJSONSchema(schema, {
+    target: JSON_SCHEMA_TARGET,
+    io: 'input',
+    unrepresentable: 'any',
+  }) as {
+    properties?: Record<string, JsonObject>;
+    required?: string[];
+  };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => {
+    const { description, ...rest } = property;
+    return {
+      name,
+      in: where,
+      required: where === 'path' || (json.required ?? []).includes(name),
+      ...(typeof description === 'string' ? { description } : {}),
+      schema: rest,
+    };
+  });
+}

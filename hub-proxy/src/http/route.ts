@@ -1,0 +1,114 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import type { Identity } from '../auth/identity.js';
+import type { Logger } from '../observability/logger.js';
+import { requestContext } from './context.js';
+import { InternalServerError, UnsupportedMediaTypeError } from './errors.js';
+import { parseInputs } from './validation.js';
+
+/** Who may call a route: anyone, a user with the access scope, or an admin. */
+export type AuthLevel = 'none' | 'user' | 'admin';
+
+/** HTTP methods routes may use. */
+export type RouteMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** What a handler receives: validated input and the caller. */
+export interface HandlerInput<P, Q, B, A extends AuthLevel> {
+  params: P;
+  query: Q;
+  body: B;
+  /** Always set unless the route is `auth: 'none'`. */
+  identity: A extends 'none' ? Identity | undefined : Identity;
+  log: Logger;
+  requestId: string;
+  req: Request;
+  /** To set headers or a non-default status; return the body rather than sending it. */
+  res: Response;
+}
+
+/** A route's declaration: its schemas document it (OpenAPI) and validate it (at the edge). */
+export interface RouteSpec<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+  A extends AuthLevel = AuthLevel,
+> {
+  method: RouteMethod;
+  /** Path under the service prefix in express syntax, starting with `/`: `/api/v1/jobs/:name`. */
+  path: string;
+  /** Unique, camelCase; names the OpenAPI operation and its component schemas. */
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  auth: A;
+  params?: P;
+  query?: Q;
+  /** Declaring a body makes the route accept `application/json` only. */
+  body?: B;
+  response: R;
+  /** Success status; default 200. */
+  status?: number;
+  /** Other documented statuses whose body also matches `response` (e.g. 503 on readyz). */
+  alternateStatuses?: number[];
+  handler: (
+    input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>, A>,
+  ) => z.input<R> | Promise<z.input<R>>;
+}
+
+/** A route erased to what the app and the OpenAPI builder need. */
+export interface RouteDefinition {
+  readonly spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType, z.ZodType, AuthLevel>;
+  /** Express handlers after authentication: JSON check, validation, handler, response. */
+  readonly handlers: RequestHandler[];
+}
+
+/**
+ * Declares a route. Validation of params/query/body happens before the
+ * handler; the handler's return value is checked against `response` (a
+ * mismatch is a bug, answered with 500) and sent as JSON.
+ */
+export function defineRoute<
+  P extends z.ZodType = z.ZodType<Record<string, string>>,
+  Q extends z.ZodType = z.ZodType<Record<string, unknown>>,
+  B extends z.ZodType = z.ZodType<undefined>,
+  R extends z.ZodType = z.ZodType,
+  A extends AuthLevel = AuthLevel,
+>(spec: RouteSpec<P, Q, B, R, A>): RouteDefinition {
+  if (!spec.path.startsWith('/')) throw new Error(`route ${spec.operationId}: path must start with "/"`);
+  const handler: RequestHandler = async (req, res) => {
+    const ctx = requestContext(req);
+    if (spec.body && !req.is(['application/json', 'application/*+json'])) {
+      throw new UnsupportedMediaTypeError();
+    }
+    const parsed = parseInputs({
+      params: { schema: spec.params, value: req.params },
+      query: { schema: spec.query, value: req.query },
+      body: { schema: spec.body, value: spec.body ? req.body : undefined },
+    });
+    const input = {
+      ...parsed,
+      identity: ctx.identity,
+      log: ctx.log,
+      requestId: ctx.requestId,
+      req,
+      res,
+    } as HandlerInput<z.output<P>, z.output<Q>, z.output<B>, A>;
+    const result = await spec.handler(input);
+    const checked = spec.response.safeParse(result);
+    if (!checked.success) {
+      ctx.log.error({ issues: checked.error.issues, route: spec.operationId }, 'response failed its schema');
+      throw new InternalServerError();
+    }
+    if (spec.status !== undefined && res.statusCode === 200) res.status(spec.status);
+    if (res.statusCode === 204) res.end();
+    else res.json(checked.data);
+  };
+  return { spec: spec as unknown as RouteDefinition['spec'], handlers: [handler] };
+}
+
+/** `/api/v1/jobs/:name` -> `/api/v1/jobs/{name}` */
+export function toOpenApiPath(path: string): string {
+  return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}

@@ -1,0 +1,47 @@
+export { createApp, type AppDeps, type HubProxyApp } from './app.js';
+export { startHubProxy, type HubProxyExtras, type HubProxyHandle, type ShutdownHook } from './server.js';
+export { loadConfig, ConfigError, type ConfigSources } from './config/load.js';
+export { configSchema, type Config, type ConfigInput } from './config/schema.js';
+export * from './http/errors.js';
+export { problemHandler, problemSchema, sendProblem, notFound, type Problem } from './http/problem.js';
+export {
+  defineRoute,
+  toOpenApiPath,
+  type AuthLevel,
+  type HandlerInput,
+  type RouteDefinition,
+  type RouteMethod,
+  type RouteSpec,
+} from './http/route.js';
+export { buildOpenApi, type OpenApiInfo } from './http/openapi.js';
+export * from './http/pagination.js';
+export { parseInput, parseInputs, toFieldErrors } from './http/validation.js';
+export { requestContext, type RequestContext } from './http/context.js';
+export { REQUEST_ID_HEADER } from './http/request-id.js';
+export { HubClient, type HubClientOptions, type OAuthTokens } from './auth/hub-client.js';
+export { IdentityResolver, tokenKey, type IdentityResolverOptions } from './auth/identity-resolver.js';
+export { hasScope, type HubIdentity, type Identity } from './auth/identity.js';
+export { TtlCache, type TtlCacheOptions } from './auth/ttl-cache.js';
+export { authenticate, wantsLoginRedirect, readCredential, type AuthSettings } from './auth/authenticate.js';
+export { passesCsrf, XSRF_COOKIE, XSRF_HEADER, type CsrfInput } from './auth/csrf.js';
+export { safeSlug, SLUG_MAX_LENGTH } from './auth/slug.js';
+export {
+  canAccess,
+  isOwner,
+  ownerLabelValue,
+  ownerMetadata,
+  ownerSelector,
+  type Actor,
+  type OwnedMeta,
+} from './auth/ownership.js';
+export { LABELS, ANNOTATIONS } from './labels.js';
+export { createLogger, redactUrl, type Logger, type LoggerSettings } from './observability/logger.js';
+export * from './observability/metrics.js';
+export {
+  runReadinessChecks,
+  hubReachableCheck,
+  type ReadinessCheck,
+  type ReadinessReport,
+  type ReadinessResult,
+} from './services/readiness.js';
+export { collectStatus, processInfo, type ProcessInfo, type StatusProvider } from './services/status.js';

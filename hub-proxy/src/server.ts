@@ -1,0 +1,152 @@
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { DestinationStream } from 'pino';
+import { createApp, type HubProxyApp } from './app.js';
+import { HubClient } from './auth/hub-client.js';
+import { IdentityResolver } from './auth/identity-resolver.js';
+import type { Config } from './config/schema.js';
+import type { RouteDefinition } from './http/route.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { hubReachableCheck, notShuttingDownCheck, type ReadinessCheck } from './services/readiness.js';
+import type { StatusProvider } from './services/status.js';
+
+/** Runs during shutdown, after in-flight requests have finished (e.g. "release the Lease"). */
+export interface ShutdownHook {
+  name: string;
+  run: () => Promise<void> | void;
+}
+
+/**
+ * What the lead wires in from the k8s layer. Everything is optional; the
+ * HTTP/auth half runs without Kubernetes.
+ */
+export interface HubProxyExtras {
+  /** Added to the built-in "hub" and "shutdown" checks (e.g. "informers synced"). */
+  readinessChecks?: ReadinessCheck[];
+  /** Sections of `GET /api/v1/admin/status`, by name. */
+  statusProviders?: Record<string, StatusProvider>;
+  /** Run in order after the server has drained. */
+  shutdownHooks?: ShutdownHook[];
+  /** More API routes built with `defineRoute`. */
+  routes?: RouteDefinition[];
+  /** Use this logger instead of one built from the config. */
+  logger?: Logger;
+  /** Where the built logger writes (tests capture it); ignored with `logger`. */
+  logDestination?: DestinationStream;
+}
+
+/** A running hub-proxy. */
+export interface HubProxyHandle {
+  /** `http://host:port` actually bound (useful with `listenPort: 0`). */
+  readonly url: string;
+  readonly server: Server;
+  readonly app: HubProxyApp;
+  readonly logger: Logger;
+  readonly resolver: IdentityResolver;
+  /** Registers more checks, providers or hooks after start (e.g. once leader election begins). */
+  addReadinessCheck(check: ReadinessCheck): void;
+  addStatusProvider(name: string, provider: StatusProvider): void;
+  addShutdownHook(hook: ShutdownHook): void;
+  /**
+   * Graceful stop: readiness fails, the listener closes, idle keep-alive
+   * connections close, in-flight requests finish (bounded by
+   * `shutdownTimeoutMs`), then the hooks run. Idempotent.
+   */
+  shutdown(reason?: string): Promise<void>;
+}
+
+/** Builds the dependencies from `config`, starts listening and resolves once bound. */
+export async function startHubProxy(config: Config, extras: HubProxyExtras = {}): Promise<HubProxyHandle> {
+  const logger =
+    extras.logger ??
+    createLogger({
+      level: config.logLevel,
+      ...(extras.logDestination ? { destination: extras.logDestination } : {}),
+    });
+  const hub = new HubClient({ apiUrl: config.hubApiUrl, apiToken: config.apiToken });
+  const resolver = new IdentityResolver(hub, {
+    ttlMs: config.scopeCacheTtlMs,
+    maxEntries: config.scopeCacheMaxEntries,
+  });
+  let shuttingDown = false;
+  const checks: ReadinessCheck[] = [
+    notShuttingDownCheck(() => shuttingDown),
+    hubReachableCheck(hub),
+    ...(extras.readinessChecks ?? []),
+  ];
+  const providers: Record<string, StatusProvider> = { ...extras.statusProviders };
+  const hooks: ShutdownHook[] = [...(extras.shutdownHooks ?? [])];
+
+  const app = createApp({
+    config,
+    logger,
+    hub,
+    resolver,
+    readinessChecks: () => checks,
+    statusProviders: () => providers,
+    ...(extras.routes ? { routes: extras.routes } : {}),
+  });
+  const server = createServer(app.app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.listenPort, config.listenHost, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  logger.info({ url, prefix: config.servicePrefix, hubApiUrl: config.hubApiUrl }, 'hub-proxy listening');
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason = 'shutdown'): Promise<void> =>
+    (stopping ??= (async () => {
+      shuttingDown = true;
+      logger.info({ reason }, 'shutting down: draining requests');
+      await drain(server, config.shutdownTimeoutMs, logger);
+      for (const hook of hooks) {
+        try {
+          await hook.run();
+          logger.info({ hook: hook.name }, 'shutdown hook done');
+        } catch (err) {
+          logger.error({ err, hook: hook.name }, 'shutdown hook failed');
+        }
+      }
+      logger.info('shutdown complete');
+    })());
+
+  return {
+    url,
+    server,
+    app,
+    logger,
+    resolver,
+    addReadinessCheck: (check) => void checks.push(check),
+    addStatusProvider: (name, provider) => void (providers[name] = provider),
+    addShutdownHook: (hook) => void hooks.push(hook),
+    shutdown,
+  };
+}
+
+/** Stops accepting, lets in-flight requests finish, and force-closes what is left at the deadline. */
+async function drain(server: Server, timeoutMs: number, logger: Logger): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  // Keep-alive sockets that finish a request later must not hold the server open.
+  const sweep = setInterval(() => server.closeIdleConnections(), 250);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>(
+    (resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)),
+  );
+  try {
+    if ((await Promise.race([closed, deadline])) === 'timeout') {
+      logger.warn({ timeoutMs }, 'requests still in flight at the deadline; closing them');
+      server.closeAllConnections();
+      await closed;
+    }
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(timer);
+  }
+}
