@@ -44,4 +44,12 @@ export {
   type ReadinessReport,
   type ReadinessResult,
 } from './services/readiness.js';
+export {
+  OwnedObjects,
+  type Mutator,
+  type OwnedListQuery,
+  type OwnedObject,
+  type OwnedObjectStore,
+  type StorePage,
+} from './services/owned-objects.js';
 export { collectStatus, processInfo, type ProcessInfo, type StatusProvider } from './services/status.js';

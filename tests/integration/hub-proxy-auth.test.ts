@@ -1,44 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../hub-proxy/src/config/load.js';
 import { startHubProxy, type HubProxyHandle } from '../../hub-proxy/src/server.js';
 import { Browser } from '../support/browser.js';
 import { waitUntil } from '../support/child-process.js';
-import { JupyterHub } from '../support/jupyterhub.js';
+import type { JupyterHub } from '../support/jupyterhub.js';
+import { ACCESS_SCOPE as ACCESS, turingHub, type TuringServiceSpec } from '../support/turing-hub.js';
+import { createNamespace } from '../support/namespaces.js';
 import { freePort } from '../support/ports.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
-const ACCESS = 'access:services!service=turing';
-const ADMIN = 'custom:turing:admin';
 const TTL_MS = 3_000;
 const BODY_LIMIT = 2_048;
 
 /** Hub configuration shared by both ways of running the service. */
-function hubWithTuring(service: {
-  apiToken: string;
-  url: string;
-  command?: string[];
-  environment?: Record<string, string>;
-}) {
-  return new JupyterHub({
-    services: [
-      {
-        name: 'turing',
-        ...service,
-        oauthNoConfirm: true,
-        // Lets OAuth tokens carry the admin scope for users who hold it.
-        oauthClientAllowedScopes: [ADMIN],
-      },
-    ],
-    customScopes: { [ADMIN]: 'Administer Turing' },
-    groups: { 'turing-users': ['alice', 'carol'] },
-    roles: [
-      { name: 'turing-users', scopes: [ACCESS], groups: ['turing-users'] },
-      { name: 'turing-admins', scopes: [ACCESS, ADMIN], users: ['admin'] },
-    ],
-  });
+function hubWithTuring(service: TuringServiceSpec) {
+  return turingHub(service, { accessGroups: { 'turing-users': ['alice', 'carol'] } });
 }
 
 interface ProblemBody {
@@ -313,16 +292,22 @@ describe('hub-proxy as an external JupyterHub service (in-process)', () => {
 
 describe('hub-proxy as a JupyterHub managed service', () => {
   const serviceToken = randomBytes(24).toString('hex');
+  const namespace = `managed-${randomBytes(3).toString('hex')}`;
   let hub: JupyterHub;
 
   beforeAll(async () => {
+    await createNamespace(inject('kubeconfigPath'), namespace);
     const port = await freePort();
     hub = hubWithTuring({
       apiToken: serviceToken,
       url: `http://127.0.0.1:${port}`,
       command: [resolve(repoRoot, 'node_modules/.bin/tsx'), resolve(repoRoot, 'hub-proxy/src/main.ts')],
-      // tsx runs under `env node`; the hub keeps only a few variables by default.
-      environment: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
+      environment: {
+        // tsx runs under `env node`; the hub keeps only a few variables by default.
+        PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+        TURING_KUBECONFIG: inject('kubeconfigPath'),
+        TURING_NAMESPACE: namespace,
+      },
     });
     await hub.start();
     await waitUntil('managed hub-proxy', async () => (await fetch(`${hub.url}/services/turing/healthz`)).ok, {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A long-running process started by a fixture, with its output kept in a log file. */
@@ -75,7 +75,8 @@ export async function waitUntil(
   void options.process?.exited.then(() => (exited = true));
   for (;;) {
     if (exited) {
-      throw new Error(`${what}: ${options.process?.name} exited early; see ${options.process?.logFile}`);
+      const log = options.process ? logTail(options.process.logFile) : '';
+      throw new Error(`${what}: ${options.process?.name} exited early; its log ends:\n${log}`);
     }
     if (await probe().catch(() => false)) return;
     if (Date.now() > deadline) {
@@ -83,5 +84,14 @@ export async function waitUntil(
       throw new Error(`${what}: not ready after ${options.timeoutMs} ms${hint}`);
     }
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 200));
+  }
+}
+
+/** The last `chars` characters of a log file, for error messages (the file may be gone later). */
+export function logTail(file: string, chars = 3000): string {
+  try {
+    return readFileSync(file, 'utf8').slice(-chars);
+  } catch {
+    return '(no log)';
   }
 }

@@ -42,6 +42,17 @@ export const configSchema = z
       .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name')
       .max(63)
       .default('default'),
+    /**
+     * `kubernetes`: watch the cluster and run controllers under a Lease.
+     * `local`: no cluster (the one-machine demo).
+     */
+    runtime: z.enum(['kubernetes', 'local']).default('kubernetes'),
+    /** The coordination.k8s.io Lease that elects the one replica running controllers. */
+    leaseName: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes object name')
+      .default('turing-hub-proxy-controllers'),
+    leaseDurationSeconds: z.coerce.number().int().min(2).max(300).default(15),
     /** Absent: in-cluster service account, or the client's default loading rules. */
     kubeconfigPath: z.string().min(1).optional(),
     /** How long a token -> identity lookup is trusted; bounds how late a scope revocation bites. */

@@ -43,6 +43,11 @@ export {
   nextLeaseSpec,
   releasedLeaseSpec,
 } from './lease-record.js';
+export {
+  OwnedResourceStore,
+  type OwnedResourceType,
+  type ResourceListOptions,
+} from './owned-resource-store.js';
 export { KubeReadiness, type ReadinessCheckResult, type SyncSource } from './readiness.js';
 export { resourceLabel, resourcePath, type ResourceType } from './resource-path.js';
 export {

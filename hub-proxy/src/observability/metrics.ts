@@ -85,13 +85,16 @@ export interface KubeCall {
   resource: string;
   /** HTTP status code, or a short error class such as `timeout` or `network`. */
   code: number | string;
-  durationSeconds: number;
+  /** Absent for long-lived calls such as watches, whose duration means nothing. */
+  durationSeconds?: number;
 }
 
 /** Records one Kubernetes API call (count by code, duration by verb and resource). */
 export function observeKubeRequest(call: KubeCall): void {
   kubeRequests.inc({ verb: call.verb, resource: call.resource, code: String(call.code) });
-  kubeDuration.observe({ verb: call.verb, resource: call.resource }, call.durationSeconds);
+  if (call.durationSeconds !== undefined) {
+    kubeDuration.observe({ verb: call.verb, resource: call.resource }, call.durationSeconds);
+  }
 }
 
 /** Counts one watch event (`ADDED`, `MODIFIED`, `DELETED`, `BOOKMARK`). */

@@ -1,0 +1,175 @@
+import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProcess, waitUntil, type ManagedProcess } from '../support/child-process.js';
+import { ControlPlane } from '../support/control-plane.js';
+import { createNamespace } from '../support/namespaces.js';
+import { freePort } from '../support/ports.js';
+import { turingHub } from '../support/turing-hub.js';
+import type { JupyterHub } from '../support/jupyterhub.js';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+const LEASE_SECONDS = 4;
+const LEASE_NAME = 'turing-hub-proxy-controllers';
+
+interface Replica {
+  url: string;
+  process: ManagedProcess;
+}
+
+interface KubernetesStatus {
+  lease: { identity: string; isLeader: boolean; holder?: string };
+  caches: Record<string, { synced: boolean }>;
+}
+
+// Two real hub-proxy processes (main.ts) against their own control plane, so
+// restarting kube-apiserver here does not disturb other test files.
+describe('hub-proxy replicas on a real cluster', () => {
+  const controlPlane = new ControlPlane();
+  const serviceToken = randomBytes(24).toString('hex');
+  const namespace = `replicas-${randomBytes(3).toString('hex')}`;
+  const replicas: Replica[] = [];
+  let hub: JupyterHub;
+  let adminToken = '';
+  let leases: CoordinationV1Api;
+
+  async function startReplica(name: string): Promise<Replica> {
+    const port = await freePort();
+    const process_ = startProcess(
+      name,
+      process.execPath,
+      ['--import', 'tsx', resolve(repoRoot, 'hub-proxy/src/main.ts')],
+      {
+        cwd: repoRoot,
+        logDir: controlPlane.dir,
+        env: {
+          ...process.env,
+          TURING_HUB_API_URL: hub.apiUrl,
+          TURING_API_TOKEN: serviceToken,
+          TURING_LISTEN_PORT: String(port),
+          TURING_KUBECONFIG: controlPlane.kubeconfigPath,
+          TURING_NAMESPACE: namespace,
+          TURING_LEASE_DURATION_SECONDS: String(LEASE_SECONDS),
+        },
+      },
+    );
+    const replica = { url: `http://127.0.0.1:${port}/services/turing`, process: process_ };
+    await waitUntil(`${name} ready`, async () => (await fetch(`${replica.url}/readyz`)).ok, {
+      timeoutMs: 60_000,
+      process: process_,
+    });
+    replicas.push(replica);
+    return replica;
+  }
+
+  async function kubeStatus(replica: Replica): Promise<KubernetesStatus> {
+    const res = await fetch(`${replica.url}/api/v1/admin/status`, {
+      headers: { Authorization: `token ${adminToken}` },
+    });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { status: { kubernetes: KubernetesStatus } }).status.kubernetes;
+  }
+
+  async function leaseHolder(): Promise<string | undefined> {
+    const lease = await leases.readNamespacedLease({ name: LEASE_NAME, namespace });
+    return lease.spec?.holderIdentity ?? undefined;
+  }
+
+  async function waitForLeader(among: Replica[], timeoutMs: number): Promise<Replica> {
+    let leader: Replica | undefined;
+    await waitUntil(
+      'a leader',
+      async () => {
+        const statuses = await Promise.all(among.map((r) => kubeStatus(r)));
+        const leading = among.filter((_, i) => statuses[i]?.lease.isLeader);
+        leader = leading.length === 1 ? leading[0] : undefined;
+        return leader !== undefined;
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
+    return leader as Replica;
+  }
+
+  beforeAll(async () => {
+    await controlPlane.start();
+    await createNamespace(controlPlane.kubeconfigPath, namespace);
+    const kc = new KubeConfig();
+    kc.loadFromFile(controlPlane.kubeconfigPath);
+    leases = kc.makeApiClient(CoordinationV1Api);
+    hub = turingHub({ apiToken: serviceToken, url: `http://127.0.0.1:${await freePort()}` });
+    await hub.start();
+    adminToken = await hub.tokenFor('admin');
+    await startReplica('hub-proxy-a');
+    await startReplica('hub-proxy-b');
+  });
+
+  afterAll(async () => {
+    await Promise.all(replicas.map((r) => r.process.stop()));
+    await hub?.stop();
+    await controlPlane.stop();
+  });
+
+  it('lets exactly one of two replicas hold the controller Lease', async () => {
+    const leader = await waitForLeader(replicas, 15_000);
+    const statuses = await Promise.all(replicas.map((r) => kubeStatus(r)));
+    expect(statuses.filter((s) => s.lease.isLeader)).toHaveLength(1);
+    expect(await leaseHolder()).toBe((await kubeStatus(leader)).lease.identity);
+  });
+
+  it('reports not ready while kube-apiserver is down and ready again after it returns', async () => {
+    const replica = replicas[0] as Replica;
+    const seen: boolean[] = [];
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        seen.push((await fetch(`${replica.url}/readyz`)).ok);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    await controlPlane.restartApiServer(2_000);
+    const back = Date.now();
+    await waitUntil('readyz after restart', async () => (await fetch(`${replica.url}/readyz`)).ok, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    console.log(`[hub-proxy] /readyz true again ${Date.now() - back} ms after kube-apiserver was ready`);
+    polling = false;
+    await poller;
+    const firstDown = seen.indexOf(false);
+    expect(firstDown).toBeGreaterThan(-1);
+    expect(seen.slice(firstDown)).toContain(true);
+    const status = await kubeStatus(replica);
+    expect(Object.values(status.caches).every((c) => c.synced)).toBe(true);
+  });
+
+  it('hands the Lease to the survivor within the lease duration when the leader is killed', async () => {
+    const leader = await waitForLeader(replicas, 15_000);
+    const survivor = replicas.find((r) => r !== leader) as Replica;
+    const killedAt = Date.now();
+    leader.process.child.kill('SIGKILL');
+    await leader.process.exited;
+    replicas.splice(replicas.indexOf(leader), 1);
+    const next = await waitForLeader([survivor], (LEASE_SECONDS + 3) * 1000);
+    const handover = Date.now() - killedAt;
+    console.log(`[hub-proxy] Lease handover after SIGKILL: ${handover} ms (lease ${LEASE_SECONDS} s)`);
+    expect(next).toBe(survivor);
+    expect(handover).toBeLessThan((LEASE_SECONDS + 3) * 1000);
+    expect(await leaseHolder()).toBe((await kubeStatus(survivor)).lease.identity);
+  });
+
+  it('releases the Lease on SIGTERM so a new replica takes over at once, and exits 0', async () => {
+    const leader = await waitForLeader(replicas, 15_000);
+    const fresh = await startReplica('hub-proxy-c');
+    expect((await kubeStatus(fresh)).lease.isLeader).toBe(false);
+    const stoppedAt = Date.now();
+    leader.process.child.kill('SIGTERM');
+    expect(await leader.process.exited).toBe(0);
+    replicas.splice(replicas.indexOf(leader), 1);
+    await waitForLeader([fresh], LEASE_SECONDS * 1000);
+    const handover = Date.now() - stoppedAt;
+    console.log(`[hub-proxy] Lease handover after SIGTERM: ${handover} ms`);
+    // Well under the lease duration: the old leader released it rather than letting it expire.
+    expect(handover).toBeLessThan(LEASE_SECONDS * 1000);
+  });
+});

@@ -1,0 +1,42 @@
+import { JupyterHub, type HubServiceSpec } from './jupyterhub.js';
+
+/** The scope every Turing user needs. */
+export const ACCESS_SCOPE = 'access:services!service=turing';
+/** The custom scope of Turing admins. */
+export const ADMIN_SCOPE = 'custom:turing:admin';
+
+/** How hub-proxy is registered: external (`url`) or managed (`url` plus `command`). */
+export type TuringServiceSpec = Pick<HubServiceSpec, 'url' | 'command' | 'environment'> & {
+  apiToken: string;
+};
+
+/**
+ * A JupyterHub configured the way docs/operations.md describes: hub-proxy
+ * registered as the `turing` service, the admin custom scope, and roles that
+ * grant access. By default every user gets access (the `user` role is
+ * extended); pass `accessGroups` to grant it to group members only.
+ */
+export function turingHub(
+  service: TuringServiceSpec,
+  options: { accessGroups?: Record<string, string[]>; admins?: string[] } = {},
+): JupyterHub {
+  const admins = options.admins ?? ['admin'];
+  const userRole = options.accessGroups
+    ? { name: 'turing-users', scopes: [ACCESS_SCOPE], groups: Object.keys(options.accessGroups) }
+    : { name: 'user', scopes: ['self', ACCESS_SCOPE] };
+  return new JupyterHub({
+    adminUsers: admins,
+    services: [
+      {
+        name: 'turing',
+        ...service,
+        oauthNoConfirm: true,
+        // Lets OAuth tokens carry the admin scope for users who hold it.
+        oauthClientAllowedScopes: [ADMIN_SCOPE],
+      },
+    ],
+    customScopes: { [ADMIN_SCOPE]: 'Administer Turing' },
+    ...(options.accessGroups ? { groups: options.accessGroups } : {}),
+    roles: [userRole, { name: 'turing-admins', scopes: [ACCESS_SCOPE, ADMIN_SCOPE], users: admins }],
+  });
+}
