@@ -33,6 +33,19 @@ if [ "$(cat .venv/.turing-req-hash 2>/dev/null)" != "$req_hash" ]; then
 fi
 step "python venv ready ($(took "$t"))"
 
+# Debian's Chromium for the browser tests (playwright-core drives it; no
+# browser download). Needs root, as on CI and the dev machines.
+t=$(now)
+if [ ! -x /usr/bin/chromium ]; then
+  step "installing chromium from Debian"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+  else
+    sudo apt-get update -qq >&2 && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+  fi
+fi
+step "chromium ready ($(took "$t"))"
+
 # Kubernetes, etcd, kwok and helm, built from Go modules and cached by version.
 t=$(now)
 bin_dir=$(bash scripts/k8s-binaries.sh | tail -n 1)
