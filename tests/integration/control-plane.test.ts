@@ -1,6 +1,7 @@
 import { BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
 import { FAKE_NODES } from '../support/fake-nodes.js';
 
 const kc = new KubeConfig();
@@ -8,16 +9,6 @@ kc.loadFromFile(inject('kubeconfigPath'));
 const core = kc.makeApiClient(CoreV1Api);
 const batch = kc.makeApiClient(BatchV1Api);
 const namespace = `cp-${randomBytes(3).toString('hex')}`;
-
-async function poll<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 describe('real control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok)', () => {
   beforeAll(async () => {
@@ -72,15 +63,25 @@ describe('real control plane (etcd, kube-apiserver, kube-controller-manager, kub
         },
       },
     });
-    const jobName = await poll('a Job from the CronJob', 75_000, async () => {
-      const jobs = await batch.listNamespacedJob({ namespace });
-      return jobs.items[0]?.metadata?.name;
-    });
+    const jobName = await eventually(
+      'a Job from the CronJob',
+      75_000,
+      async () => {
+        const jobs = await batch.listNamespacedJob({ namespace });
+        return jobs.items[0]?.metadata?.name;
+      },
+      500,
+    );
     const jobCreatedAfter = Date.now() - started;
-    const condition = await poll('the Job to complete', 60_000, async () => {
-      const job = await batch.readNamespacedJob({ name: jobName, namespace });
-      return job.status?.conditions?.find((c) => c.type === 'Complete' && c.status === 'True');
-    });
+    const condition = await eventually(
+      'the Job to complete',
+      60_000,
+      async () => {
+        const job = await batch.readNamespacedJob({ name: jobName, namespace });
+        return job.status?.conditions?.find((c) => c.type === 'Complete' && c.status === 'True');
+      },
+      500,
+    );
     expect(condition.type).toBe('Complete');
     const pods = await core.listNamespacedPod({ namespace, labelSelector: `job-name=${jobName}` });
     expect(pods.items[0]?.status?.phase).toBe('Succeeded');

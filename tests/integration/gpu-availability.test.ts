@@ -9,6 +9,7 @@ import {
 } from '../../hub-proxy/src/runtime/kubernetes-runtime.js';
 import type { GpuTypeAvailability } from '../../hub-proxy/src/services/gpu-availability.js';
 import { createNamespace } from '../support/namespaces.js';
+import { eventually } from '../support/eventually.js';
 
 const A100 = 'NVIDIA-A100-SXM4-80GB';
 const T4 = 'Tesla-T4';
@@ -22,16 +23,6 @@ const suffix = randomBytes(3).toString('hex');
 // GPU workloads: GPUs are shared, so pods in any namespace must count.
 const runtimeNamespace = `gpu-rt-${suffix}`;
 const workloadNamespace = `gpu-ws-${suffix}`;
-
-async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined | false): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** A restricted-PSS-compliant pod spec asking for `count` GPUs of one type. */
 function gpuPodSpec(product: string, count: number, restartPolicy: 'Always' | 'Never'): V1PodSpec {
@@ -104,7 +95,7 @@ describe('live GPU availability from the informer caches (kube-scheduler binds, 
       .deleteCollectionNamespacedJob({ namespace: workloadNamespace, propagationPolicy: 'Background' })
       .catch(() => undefined);
     await core.deleteCollectionNamespacedPod({ namespace: workloadNamespace }).catch(() => undefined);
-    await until('the workload pods to be gone', 60_000, () =>
+    await eventually('the workload pods to be gone', 60_000, () =>
       runtime.clusterPods.list({ namespace: workloadNamespace }).length === 0 ? true : undefined,
     ).catch(() => undefined);
     await runtime?.releaseLeadership().catch(() => undefined);
@@ -116,7 +107,7 @@ describe('live GPU availability from the informer caches (kube-scheduler binds, 
   it('starts from the fake nodes: A100 4 free, T4 2 free, CPU node not listed', async () => {
     const readiness = await runtime.extras.readinessChecks[0]?.();
     expect(readiness).toMatchObject({ ok: true });
-    await until('the A100 and T4 figures', 10_000, () => free(A100) === 4 && free(T4) === 2);
+    await eventually('the A100 and T4 figures', 10_000, () => free(A100) === 4 && free(T4) === 2);
     const availability = runtime.gpuAvailability();
     expect(availability.resource).toBe('nvidia.com/gpu');
     expect(availability.types).toEqual([
@@ -145,13 +136,13 @@ describe('live GPU availability from the informer caches (kube-scheduler binds, 
     });
     try {
       const a100Created = await createGpuPod('a100-one', A100, 1);
-      await until('A100 free 3', 30_000, () => free(A100) === 3);
+      await eventually('A100 free 3', 30_000, () => free(A100) === 3);
       const a100Reflected = Date.now();
       expect(runtime.clusterPods.get('a100-one', workloadNamespace)?.spec?.nodeName).toBe('kwok-gpu-a100-0');
       expect(gpuType(A100)).toMatchObject({ requested: 1, free: 3, largestFreeOnOneNode: 3 });
 
       const t4Created = await createGpuPod('t4-two', T4, 2);
-      await until('T4 free 0', 30_000, () => free(T4) === 0);
+      await eventually('T4 free 0', 30_000, () => free(T4) === 0);
       const t4Reflected = Date.now();
       expect(gpuType(T4)).toMatchObject({ requested: 2, free: 0, largestFreeOnOneNode: 0 });
       expect(runtime.gpuAvailability().total).toMatchObject({
@@ -162,7 +153,7 @@ describe('live GPU availability from the informer caches (kube-scheduler binds, 
 
       const deleted = Date.now();
       await core.deleteNamespacedPod({ name: 'a100-one', namespace: workloadNamespace });
-      await until('A100 free 4 again', 30_000, () => free(A100) === 4);
+      await eventually('A100 free 4 again', 30_000, () => free(A100) === 4);
       const freed = Date.now();
       expect(runtime.clusterPods.get('a100-one', workloadNamespace)).toBeUndefined();
       expect(free(T4)).toBe(0);
@@ -190,7 +181,7 @@ describe('live GPU availability from the informer caches (kube-scheduler binds, 
           spec: { backoffLimit: 0, template: { spec: gpuPodSpec(A100, 2, 'Never') } },
         },
       });
-      const succeeded = await until('the Job pod to succeed in the cache', 60_000, () =>
+      const succeeded = await eventually('the Job pod to succeed in the cache', 60_000, () =>
         runtime.clusterPods
           .list({ namespace: workloadNamespace, labelSelector: { 'job-name': 'a100-job' } })
           .find((p) => p.status?.phase === 'Succeeded'),

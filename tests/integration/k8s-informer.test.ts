@@ -12,16 +12,7 @@ import {
   type KubeClients,
 } from '../../hub-proxy/src/k8s/index.js';
 import { ControlPlane } from '../support/control-plane.js';
-
-async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined | false): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { eventually } from '../support/eventually.js';
 
 function configMapCache(
   clients: KubeClients,
@@ -96,19 +87,19 @@ describe('k8s layer against the shared kube-apiserver', () => {
       namespace,
       body: { metadata: { name: 'later', labels: { app: 'turing', tier: 'b' } }, data: { v: '1' } },
     });
-    await until('later in cache', 5000, () => cache.get('later'));
+    await eventually('later in cache', 5000, () => cache.get('later'));
     await core.patchNamespacedConfigMap({
       namespace,
       name: 'later',
       body: [{ op: 'replace', path: '/data/v', value: '2' }],
     });
-    await until('update seen', 5000, () => cache.get('later')?.data?.v === '2');
+    await eventually('update seen', 5000, () => cache.get('later')?.data?.v === '2');
     expect(cache.list({ labelSelector: 'tier=b' }).map((c) => c.metadata?.name)).toEqual(['later']);
     expect(cache.list({ labelSelector: { app: 'turing' } })).toHaveLength(2);
     expect(sizes.at(-1)).toBe(2);
 
     await core.deleteNamespacedConfigMap({ namespace, name: 'before' });
-    await until('delete seen', 5000, () => cache.get('before') === undefined);
+    await eventually('delete seen', 5000, () => cache.get('before') === undefined);
     expect(events).toEqual(['add before', 'add later', 'update later 1->2', 'delete before']);
     expect(cache.size).toBe(1);
     await cache.stop();
@@ -209,7 +200,7 @@ describe('informer recovery across a kube-apiserver restart (own control plane)'
     const stopAt = Date.now();
     await controlPlane.restartApiServer(2000);
     const backAt = Date.now();
-    const recovered = await until('the cache to resync', 30_000, () => cache.synced && Date.now());
+    const recovered = await eventually('the cache to resync', 30_000, () => cache.synced && Date.now());
     sampling = false;
     await sampler;
 
@@ -232,8 +223,8 @@ describe('informer recovery across a kube-apiserver restart (own control plane)'
     cache.on('delete', (cm) => deleted.push(cm.metadata?.name ?? ''));
     await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'after-restart' } } });
     await core.deleteNamespacedConfigMap({ namespace, name: 'doomed' });
-    await until('after-restart in cache', 5000, () => cache.get('after-restart'));
-    await until('doomed gone', 5000, () => cache.get('doomed') === undefined);
+    await eventually('after-restart in cache', 5000, () => cache.get('after-restart'));
+    await eventually('doomed gone', 5000, () => cache.get('doomed') === undefined);
     expect(cache.get('survivor')).toBeDefined();
     expect(deleted).toEqual(['doomed']);
     await cache.stop();

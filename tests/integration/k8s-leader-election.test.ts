@@ -9,6 +9,7 @@ import {
   leaseExpiresAtMs,
   type LeaderElectorOptions,
 } from '../../hub-proxy/src/k8s/index.js';
+import { eventually } from '../support/eventually.js';
 
 const LEASE_SECONDS = 3;
 const RETRY_MS = 250;
@@ -36,16 +37,6 @@ function elector(
   });
   electors.push(e);
   return e;
-}
-
-async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined | false): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** Watches `candidates` for `ms`, failing if two ever lead at once; returns the leader seen at the end. */
@@ -84,7 +75,7 @@ describe('LeaderElector against the real kube-apiserver', () => {
       });
     const pair = [make('alpha'), make('beta')];
     pair.forEach((e) => e.start());
-    const leader = await until('a leader', 10_000, () => pair.find((e) => e.isLeader));
+    const leader = await eventually('a leader', 10_000, () => pair.find((e) => e.isLeader));
     // Several renew intervals with never two leaders.
     expect(await soleLeaderFor(pair, 2000)).toBe(leader);
     const follower = pair.find((e) => e !== leader) as LeaderElector;
@@ -105,7 +96,7 @@ describe('LeaderElector against the real kube-apiserver', () => {
     expect(signals.get(leader.identity)?.aborted).toBe(true);
     expect(stopped).toEqual([leader.identity]);
 
-    await until('the follower to lead', LEASE_SECONDS * 1000 + 5000, () => follower.isLeader);
+    await eventually('the follower to lead', LEASE_SECONDS * 1000 + 5000, () => follower.isLeader);
     const tookOverAt = Date.now();
     const handover = tookOverAt - crashedAt;
     console.log(
@@ -124,15 +115,15 @@ describe('LeaderElector against the real kube-apiserver', () => {
   it('release() hands over at the next retry instead of after the lease duration', async () => {
     const first = elector('release', 'first');
     first.start();
-    await until('first to lead', 5000, () => first.isLeader);
+    await eventually('first to lead', 5000, () => first.isLeader);
     const second = elector('release', 'second');
     second.start();
-    await until('second to observe the holder', 5000, () => second.holder() === 'first');
+    await eventually('second to observe the holder', 5000, () => second.holder() === 'first');
 
     const releasedAt = Date.now();
     expect(await first.release()).toBe(true);
     expect(first.isLeader).toBe(false);
-    await until('second to lead', 5000, () => second.isLeader);
+    await eventually('second to lead', 5000, () => second.isLeader);
     const handover = Date.now() - releasedAt;
     console.log(`[k8s-leader-election] in-process release handover: ${handover} ms`);
     expect(handover).toBeLessThan(POLL_MARGIN_MS + 500);
@@ -143,7 +134,7 @@ describe('LeaderElector against the real kube-apiserver', () => {
   it('five candidates racing for a fresh Lease elect exactly one', async () => {
     const many = ['c1', 'c2', 'c3', 'c4', 'c5'].map((id) => elector('race', id));
     many.forEach((e) => e.start());
-    await until('a leader', 5000, () => many.some((e) => e.isLeader));
+    await eventually('a leader', 5000, () => many.some((e) => e.isLeader));
     const leader = await soleLeaderFor(many, 1500);
     expect(leader).toBeDefined();
     expect((await readLease('race')).spec?.holderIdentity).toBe(leader?.identity);
@@ -154,7 +145,7 @@ describe('LeaderElector against the real kube-apiserver', () => {
     let stoppedCalls = 0;
     const victim = elector('stolen', 'victim', { onStoppedLeading: () => stoppedCalls++ });
     victim.start();
-    await until('victim to lead', 5000, () => victim.isLeader);
+    await eventually('victim to lead', 5000, () => victim.isLeader);
     const lease = await readLease('stolen');
     // An intruder (e.g. an operator with kubectl) overwrites the holder with a fresh renewTime.
     await clients.coordination.replaceNamespacedLease({
@@ -166,7 +157,7 @@ describe('LeaderElector against the real kube-apiserver', () => {
       },
     });
     const stolenAt = Date.now();
-    await until('victim to step down', 5000, () => !victim.isLeader);
+    await eventually('victim to step down', 5000, () => !victim.isLeader);
     expect(Date.now() - stolenAt).toBeLessThan(2000);
     expect(stoppedCalls).toBe(1);
     expect(victim.holder()).toBe('intruder');
@@ -233,7 +224,7 @@ describe('two hub-proxy-like OS processes', () => {
     const b = spawnCandidate(namespace, 'proc-b');
     children.push(a.child, b.child);
     const leading = (c: typeof a) => c.events.some((e) => e.event === 'leading');
-    await until('one process to lead', 20_000, () => leading(a) || leading(b));
+    await eventually('one process to lead', 20_000, () => leading(a) || leading(b));
     await new Promise((r) => setTimeout(r, 1500));
     expect([leading(a), leading(b)].filter(Boolean)).toHaveLength(1);
     const [leader, follower] = leading(a) ? [a, b] : [b, a];
@@ -243,7 +234,7 @@ describe('two hub-proxy-like OS processes', () => {
     const beforeKill = await clients.coordination.readNamespacedLease({ name: 'processes', namespace });
     leader.child.kill('SIGKILL');
     const killedAt = Date.now();
-    const event = await until('the follower to lead', LEASE_SECONDS * 1000 + 5000, () =>
+    const event = await eventually('the follower to lead', LEASE_SECONDS * 1000 + 5000, () =>
       follower.events.find((e) => e.event === 'leading'),
     );
     const handover = event.at - killedAt;
@@ -261,13 +252,13 @@ describe('two hub-proxy-like OS processes', () => {
   it('SIGTERM (graceful shutdown releasing the Lease) hands over at once', async () => {
     const c = spawnCandidate(namespace, 'proc-c');
     children.push(c.child);
-    await until('proc-c to start', 20_000, () => c.events.some((e) => e.event === 'started'));
+    await eventually('proc-c to start', 20_000, () => c.events.some((e) => e.event === 'started'));
     const current = children.find((ch) => ch !== c.child && ch.exitCode === null && ch.signalCode === null);
     expect(current).toBeDefined();
     await new Promise((r) => setTimeout(r, 1000));
     const termAt = Date.now();
     current?.kill('SIGTERM');
-    const event = await until('proc-c to lead', 5000, () => c.events.find((e) => e.event === 'leading'));
+    const event = await eventually('proc-c to lead', 5000, () => c.events.find((e) => e.event === 'leading'));
     const handover = event.at - termAt;
     console.log(`[k8s-leader-election] process SIGTERM+release handover: ${handover} ms`);
     expect(handover).toBeLessThan(LEASE_SECONDS * 1000 - 500);

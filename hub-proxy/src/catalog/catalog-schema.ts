@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseQuantity } from './quantity.js';
+import { parseQuantity } from '../quantity.js';
 
 /**
  * The shape of `images/catalog.yaml`. This file checks each entry on its own;

@@ -42,4 +42,4 @@ export {
   type ResolveResult,
   type ServerOptionsInput,
 } from './profile-list.js';
-export { parseQuantity, toKubeSpawnerBytes } from './quantity.js';
+export { parseQuantity, toKubeSpawnerBytes } from '../quantity.js';

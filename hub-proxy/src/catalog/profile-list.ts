@@ -1,6 +1,6 @@
 import type { FieldError } from '../http/errors.js';
 import { defaultEnvironment, type Catalog, type Environment, type Toleration } from './catalog-schema.js';
-import { parseQuantity, toKubeSpawnerBytes } from './quantity.js';
+import { parseQuantity, toKubeSpawnerBytes } from '../quantity.js';
 
 /**
  * The catalog as KubeSpawner 7's `profile_list`, and the reverse: which

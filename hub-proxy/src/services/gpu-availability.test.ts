@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   computeGpuAvailability,
-  parseQuantity,
   podRequest,
   type GpuContainer,
   type GpuNode,
@@ -60,25 +59,6 @@ function freeByType(nodes: GpuNode[], pods: GpuPod[]): Record<string, number> {
   const result = computeGpuAvailability(nodes, pods);
   return Object.fromEntries(result.types.map((t) => [t.type, t.free]));
 }
-
-describe('parseQuantity', () => {
-  it.each([
-    ['4', 4],
-    ['0', 0],
-    ['500m', 0.5],
-    ['1k', 1000],
-    ['1Ki', 1024],
-    ['2Gi', 2 * 2 ** 30],
-    ['1e3', 1000],
-    ['1E', 1e18],
-    ['.5', 0.5],
-    [' 3 ', 3],
-    ['lots', 0],
-    [undefined, 0],
-  ])('%s -> %d', (input, expected) => {
-    expect(parseQuantity(input)).toBe(expected);
-  });
-});
 
 describe('podRequest', () => {
   it('sums the app containers', () => {

@@ -1,3 +1,4 @@
+import { parseQuantity } from '../quantity.js';
 /**
  * Live GPU availability: node allocatable minus the requests of the
  * non-terminated pods bound to it, grouped by GPU type. A pure calculation
@@ -76,46 +77,15 @@ export const DEFAULT_GPU_TYPE_LABEL = 'nvidia.com/gpu.product';
 /** The type of GPU nodes that lack the type label. */
 export const UNKNOWN_GPU_TYPE = 'unknown';
 
-const DECIMAL_SUFFIXES: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-};
-const BINARY_SUFFIXES: Record<string, number> = {
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$/;
-
-/**
- * Parses a Kubernetes quantity (`4`, `500m`, `1Gi`, `1e3`) into a number;
- * anything unparseable counts as 0.
- */
-export function parseQuantity(value: string | undefined): number {
-  if (value === undefined) return 0;
-  const match = QUANTITY.exec(value.trim());
-  if (!match) return 0;
-  const [, number = '0', exponent, suffix = ''] = match;
-  if (exponent) return Number(`${number}${exponent}`);
-  const factor = BINARY_SUFFIXES[suffix] ?? DECIMAL_SUFFIXES[suffix] ?? 1;
-  return Number(number) * factor;
+/** A quantity from the API; absent or unparseable counts as 0. */
+function quantityOrZero(value: string | undefined): number {
+  return value === undefined ? 0 : (parseQuantity(value) ?? 0);
 }
 
 /** A container's request for `resource`; Kubernetes defaults a missing request to the limit. */
 function containerRequest(container: GpuContainer, resource: string): number {
   const { requests, limits } = container.resources ?? {};
-  return parseQuantity(requests?.[resource] ?? limits?.[resource]);
+  return quantityOrZero(requests?.[resource] ?? limits?.[resource]);
 }
 
 /**
@@ -139,7 +109,7 @@ export function podRequest(pod: GpuPod, resource: string = DEFAULT_GPU_RESOURCE)
       initPeak = Math.max(initPeak, sidecars + request);
     }
   }
-  return Math.max(containers, initPeak) + parseQuantity(pod.spec?.overhead?.[resource]);
+  return Math.max(containers, initPeak) + quantityOrZero(pod.spec?.overhead?.[resource]);
 }
 
 /** A pod holds resources until it reaches Succeeded or Failed. */
@@ -184,7 +154,7 @@ export function computeGpuAvailability(
   for (const node of nodes) {
     const name = node.metadata?.name;
     if (!name || !isSchedulableNode(node)) continue;
-    const allocatable = parseQuantity(node.status?.allocatable?.[resource]);
+    const allocatable = quantityOrZero(node.status?.allocatable?.[resource]);
     if (allocatable <= 0) continue;
     const type = node.metadata?.labels?.[typeLabel] || UNKNOWN_GPU_TYPE;
     allocatableByNode.set(name, { type, allocatable });

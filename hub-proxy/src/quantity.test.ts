@@ -12,6 +12,9 @@ describe('parseQuantity', () => {
     ['1k', 1000],
     ['1e3', 1000],
     ['.5', 0.5],
+    ['1E', 1e18],
+    ['250u', 250e-6],
+    [' 3 ', 3],
   ])('%s is %d', (text, value) => {
     expect(parseQuantity(text)).toBeCloseTo(value);
   });

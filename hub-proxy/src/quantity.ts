@@ -1,13 +1,15 @@
 /**
  * Kubernetes resource quantities (`500m`, `2`, `8Gi`, `1.5G`, `1e3`), parsed
- * to plain numbers so the catalog can compare a default with its maximum and
- * render the values KubeSpawner's traits accept.
+ * to plain numbers: the catalog compares defaults with maxima and renders
+ * KubeSpawner's values; GPU availability sums requests.
  */
 
-const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
+const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
 
 const MULTIPLIERS: Record<string, number> = {
   '': 1,
+  n: 1e-9,
+  u: 1e-6,
   m: 1e-3,
   k: 1e3,
   M: 1e6,
@@ -31,7 +33,7 @@ export function parseQuantity(text: string): number | undefined {
   const match = QUANTITY.exec(text.trim());
   if (!match) return undefined;
   const [, number = '', suffix = ''] = match;
-  const multiplier = /^[eE]/.test(suffix) ? 10 ** Number(suffix.slice(1)) : MULTIPLIERS[suffix];
+  const multiplier = /^[eE][+-]?\d+$/.test(suffix) ? 10 ** Number(suffix.slice(1)) : MULTIPLIERS[suffix];
   if (multiplier === undefined) return undefined;
   const value = Number(number) * multiplier;
   return Number.isFinite(value) ? value : undefined;
