@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 
 /** One problem in the catalog or the compatibility table, named by its field path. */
@@ -89,5 +90,17 @@ export function readSourceFile(path: string): string {
     return readFileSync(path, 'utf8');
   } catch (err) {
     throw new CatalogError([{ field: '(root)', message: `cannot read: ${(err as Error).message}` }], path);
+  }
+}
+
+/** Parses YAML text; a syntax error becomes a {@link CatalogError} at the root. */
+export function parseSourceYaml(text: string, source: string): unknown {
+  try {
+    return parseYaml(text) as unknown;
+  } catch (err) {
+    throw new CatalogError(
+      [{ field: '(root)', message: `not valid YAML: ${(err as Error).message}` }],
+      source,
+    );
   }
 }

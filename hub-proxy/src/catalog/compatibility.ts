@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import {
   CatalogError,
@@ -7,6 +6,7 @@ import {
   problemsFromZod,
   readSourceFile,
   type CatalogProblem,
+  parseSourceYaml,
 } from './catalog-error.js';
 import type { Environment } from './catalog-schema.js';
 
@@ -101,15 +101,7 @@ export type GpuBuild = z.infer<typeof gpuBuildSchema>;
 
 /** Parses and validates the table. Throws {@link CatalogError}. */
 export function parseCompatibilityTable(text: string, source = 'compatibility table'): CompatibilityTable {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (err) {
-    throw new CatalogError(
-      [{ field: '(root)', message: `not valid YAML: ${(err as Error).message}` }],
-      source,
-    );
-  }
+  const raw = parseSourceYaml(text, source);
   const result = compatibilityTableSchema.safeParse(raw, { reportInput: true });
   if (!result.success) throw new CatalogError(problemsFromZod(result.error), source);
   return result.data;

@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import {
   CatalogError,
   formatPath,
@@ -7,6 +6,7 @@ import {
   readSourceFile,
   type CatalogProblem,
   type ElementLabeler,
+  parseSourceYaml,
 } from './catalog-error.js';
 import { catalogSchema, environmentSchema, referenceProblems, type Catalog } from './catalog-schema.js';
 import {
@@ -43,15 +43,7 @@ export function parseCatalog(
   table: CompatibilityTable,
   source = 'environment catalog',
 ): Catalog {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (err) {
-    throw new CatalogError(
-      [{ field: '(root)', message: `not valid YAML: ${(err as Error).message}` }],
-      source,
-    );
-  }
+  const raw = parseSourceYaml(text, source);
   const label = environmentLabeler(raw);
   const problems: CatalogProblem[] = [];
 
