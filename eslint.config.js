@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.venv/**', '**/lib/**', 'test-results/**', '**/*.d.ts'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.venv/**',
+      '**/lib/**',
+      'test-results/**',
+      '**/*.d.ts',
+      'extensions/*/turing_*/labextension/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -1,0 +1,17 @@
+import { clientPlugin } from './plugin';
+
+export { TuringClient } from './client';
+export type { TuringClientOptions } from './client';
+export { XSRF_COOKIE, XSRF_HEADER, readCookie } from './cookies';
+export { TuringApiError, TuringLoginRequiredError, describeError, errorFromProblem } from './errors';
+export type { ErrorDescription, TuringApiErrorOptions } from './errors';
+export { normalizeEnvironments } from './normalize';
+export { CLIENT_PLUGIN_ID, hubContextFromPageConfig } from './plugin';
+export { EventStreamParser } from './sse';
+export { ITuringClient } from './tokens';
+export type { SpawnProgressOptions } from './tokens';
+export * from './types';
+export { hubBaseUrl, hubLoginUrl, serviceUrl, userServerUrl } from './urls';
+export type { HubContext } from './urls';
+
+export default [clientPlugin];

@@ -1,0 +1,38 @@
+import type { Environment, EnvironmentsResponse, GpuTypeChoice } from './types';
+
+type RawGpuType = string | GpuTypeChoice;
+type RawEnvironment = Omit<Environment, 'gpu'> & {
+  gpu?: Omit<NonNullable<Environment['gpu']>, 'types'> & { types: RawGpuType[] };
+};
+type RawEnvironments = Omit<EnvironmentsResponse, 'environments'> & { environments: RawEnvironment[] };
+
+/**
+ * Brings a `GET /api/v1/environments` answer into {@link EnvironmentsResponse}.
+ *
+ * hub-proxy lists an environment's GPU types as ids and names them once in
+ * `gpus.types[].displayName`; the panels want `{id, displayName}` per
+ * environment. Both forms are accepted.
+ */
+export function normalizeEnvironments(raw: RawEnvironments): EnvironmentsResponse {
+  const names = new Map<string, string>();
+  for (const t of raw.gpus?.types ?? []) {
+    if (t.displayName) {
+      names.set(t.type, t.displayName);
+    }
+  }
+  const environments = (raw.environments ?? []).map((env): Environment => {
+    if (!env.gpu) {
+      return env as Environment;
+    }
+    const types = (env.gpu.types ?? []).map((t) =>
+      typeof t === 'string' ? { id: t, displayName: names.get(t) ?? t } : t,
+    );
+    return { ...env, gpu: { ...env.gpu, types } };
+  });
+  return {
+    ...raw,
+    environments,
+    gpus: { ...raw.gpus, types: raw.gpus?.types ?? [] },
+    quota: raw.quota ?? { maxGpus: 0, usedGpus: 0 },
+  };
+}

@@ -1,0 +1,62 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import React from 'react';
+
+import { ErrorMessage } from './error-message';
+import type { SwitchStatus } from './switch-flow';
+
+/** Props of {@link SwitchStatusView}. */
+export interface SwitchStatusViewProps {
+  status: SwitchStatus;
+  onDismiss: () => void;
+  trans: TranslationBundle;
+}
+
+/** The progress bar and outcome of a switch or a new-server start. */
+export function SwitchStatusView({ status, onDismiss, trans }: SwitchStatusViewProps): React.ReactElement {
+  switch (status.step) {
+    case 'saving':
+      return <div className="jp-Turing-Status">{trans.__('Saving open documents…')}</div>;
+    case 'starting':
+      return (
+        <div className="jp-Turing-Status">
+          <div
+            className="jp-Turing-Progress"
+            role="progressbar"
+            aria-label={trans.__('Server start')}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={status.percent}
+          >
+            <div className="jp-Turing-Progress-bar" style={{ width: `${status.percent}%` }} />
+          </div>
+          <div className="jp-Turing-Status-message">{status.message || trans.__('Starting…')}</div>
+        </div>
+      );
+    case 'ready':
+      return (
+        <div className="jp-Turing-Status jp-mod-ready">
+          <div className="jp-Turing-Status-message">{status.message}</div>
+          <a href={status.url} target="_blank" rel="noopener">
+            {trans.__('Open JupyterLab on the server')}
+          </a>
+        </div>
+      );
+    case 'failed':
+    case 'error':
+      return (
+        <div className="jp-Turing-Status">
+          {status.step === 'failed' ? (
+            <ErrorMessage
+              error={{ title: trans.__('The server failed to start'), detail: status.message, fields: [] }}
+              trans={trans}
+            />
+          ) : (
+            <ErrorMessage error={status.error} trans={trans} />
+          )}
+          <button className="jp-mod-styled jp-mod-reject" onClick={onDismiss}>
+            {trans.__('Dismiss')}
+          </button>
+        </div>
+      );
+  }
+}
