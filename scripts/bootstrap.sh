@@ -33,6 +33,20 @@ if [ "$(cat .venv/.turing-req-hash 2>/dev/null)" != "$req_hash" ]; then
 fi
 step "python venv ready ($(took "$t"))"
 
+# Turing's JupyterLab extensions, built as prebuilt labextensions and
+# installed into the venv; rebuilt only when their sources change.
+t=$(now)
+ext_hash=$( (find extensions -path '*/node_modules' -prune -o -path '*/lib' -prune \
+  -o -path '*/turing_*' -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum; \
+  cat .venv/.turing-req-hash package-lock.json) | sha256sum | cut -c1-16)
+if [ "$(cat .venv/.turing-ext-hash 2>/dev/null)" != "$ext_hash" ]; then
+  step "building the JupyterLab extensions"
+  npm run -s build:extensions >&2
+  bash scripts/install-extensions.sh
+  echo "$ext_hash" > .venv/.turing-ext-hash
+fi
+step "jupyterlab extensions ready ($(took "$t"))"
+
 # Debian's Chromium for the browser tests (playwright-core drives it; no
 # browser download). Needs root, as on CI and the dev machines.
 t=$(now)
