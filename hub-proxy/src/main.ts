@@ -1,10 +1,12 @@
+import { CatalogError, loadCatalog, type Catalog } from './catalog/index.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createLogger } from './observability/logger.js';
 import { startKubernetesRuntime, type KubernetesRuntime } from './runtime/kubernetes-runtime.js';
+import { environmentRoutes } from './routes/environments.js';
 import { startHubProxy, type HubProxyExtras } from './server.js';
 
-// Entry point: config once, listen, and drain on SIGTERM/SIGINT.
+// Entry point: config and catalog once, listen, and drain on SIGTERM/SIGINT.
 let config: Config;
 try {
   config = loadConfig();
@@ -14,7 +16,21 @@ try {
   process.exit(1);
 }
 
+// The catalog is read once; a bad one stops the start with every problem listed.
+let catalog: Catalog;
+try {
+  catalog = loadCatalog(config.catalogPath, config.compatibilityPath);
+} catch (err) {
+  if (!(err instanceof CatalogError)) throw err;
+  console.error(`hub-proxy: ${err.message}`);
+  process.exit(1);
+}
+
 const logger = createLogger({ level: config.logLevel });
+logger.info(
+  { catalog: config.catalogPath, environments: catalog.environments.length },
+  'environment catalog loaded',
+);
 const extras: HubProxyExtras = { logger };
 let kubernetes: KubernetesRuntime | undefined;
 if (config.runtime === 'kubernetes') {
@@ -26,6 +42,16 @@ if (config.runtime === 'kubernetes') {
     process.exit(1);
   }
 }
+const runtime = kubernetes;
+extras.routes = environmentRoutes({
+  catalog,
+  config,
+  // No cluster in the local runtime: the API reports `gpus.available: false`.
+  gpus: runtime && {
+    synced: () => runtime.nodes.synced && runtime.clusterPods.synced,
+    availability: () => runtime.gpuAvailability(),
+  },
+});
 const proxy = await startHubProxy(config, extras);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

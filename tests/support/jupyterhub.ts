@@ -33,6 +33,8 @@ export interface JupyterHubOptions {
   customScopes?: Record<string, string>;
   /** Python appended to the generated jupyterhub_config.py. */
   extraConfig?: string;
+  /** Extra environment variables for the hub process (e.g. `KUBECONFIG` for KubeSpawner). */
+  env?: Record<string, string>;
 }
 
 /** Scopes the fixture's own admin service holds, to manage users and tokens. */
@@ -109,6 +111,7 @@ export class JupyterHub {
         ...process.env,
         PATH: `${venvBin}:${process.env.PATH ?? ''}`,
         TURING_HUB_SETTINGS: join(this.dir, 'settings.json'),
+        ...this.options.env,
       },
     });
     await waitUntil('jupyterhub', async () => (await fetch(`${this.apiUrl}/`)).ok, {
@@ -171,18 +174,25 @@ export class JupyterHub {
    * browser holding the hub's cookies.
    */
   async loginWithBrowser(name: string, password = 'any-password', browser = new Browser()): Promise<Browser> {
-    const { response: form } = await browser.fetch(`${this.url}/hub/login`);
-    const xsrf = /name="_xsrf" value="([^"]+)"/.exec(await form.text())?.[1];
-    if (!xsrf) throw new Error(`hub login form without _xsrf (status ${form.status})`);
-    const { response } = await browser.fetch(`${this.url}/hub/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ username: name, password, _xsrf: xsrf }).toString(),
-      follow: false,
-    });
-    await response.body?.cancel();
-    if (response.status !== 302) throw new Error(`hub login for ${name}: ${response.status}`);
-    return browser;
+    // Node's fetch sends `Sec-Fetch-Mode: cors`, so the hub sets no `_xsrf`
+    // cookie on the login page and, on the POST, re-signs the expected token
+    // with a timestamp in whole seconds: a GET and POST that straddle a second
+    // get 403 "XSRF cookie does not match". Retrying with a fresh form is safe.
+    for (let attempt = 1; ; attempt++) {
+      const { response: form } = await browser.fetch(`${this.url}/hub/login`);
+      const xsrf = /name="_xsrf" value="([^"]+)"/.exec(await form.text())?.[1];
+      if (!xsrf) throw new Error(`hub login form without _xsrf (status ${form.status})`);
+      const { response } = await browser.fetch(`${this.url}/hub/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ username: name, password, _xsrf: xsrf }).toString(),
+        follow: false,
+      });
+      await response.body?.cancel();
+      if (response.status === 302) return browser;
+      if (response.status !== 403 || attempt >= 3)
+        throw new Error(`hub login for ${name}: ${response.status}`);
+    }
   }
 
   async stop(options: { keepFiles?: boolean } = {}): Promise<void> {

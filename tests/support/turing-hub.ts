@@ -5,6 +5,14 @@ export const ACCESS_SCOPE = 'access:services!service=turing';
 /** The custom scope of Turing admins. */
 export const ADMIN_SCOPE = 'custom:turing:admin';
 
+/**
+ * Scopes of the `turing` service's own token (docs/operations.md): read
+ * users' server models including `user_options` (`read:servers`), start and
+ * stop them (`servers`), and the access scope so the hub's `profile_list`
+ * callable may fetch `/api/v1/environments/profiles` with this token.
+ */
+export const TURING_SERVICE_SCOPES = ['servers', 'read:servers', ACCESS_SCOPE];
+
 /** How hub-proxy is registered: external (`url`) or managed (`url` plus `command`). */
 export type TuringServiceSpec = Pick<HubServiceSpec, 'url' | 'command' | 'environment'> & {
   apiToken: string;
@@ -18,7 +26,14 @@ export type TuringServiceSpec = Pick<HubServiceSpec, 'url' | 'command' | 'enviro
  */
 export function turingHub(
   service: TuringServiceSpec,
-  options: { accessGroups?: Record<string, string[]>; admins?: string[] } = {},
+  options: {
+    accessGroups?: Record<string, string[]>;
+    admins?: string[];
+    /** Python appended to the hub config (e.g. a spawner, the profile_list snippet). */
+    extraConfig?: string;
+    /** Extra environment variables for the hub process. */
+    env?: Record<string, string>;
+  } = {},
 ): JupyterHub {
   const admins = options.admins ?? ['admin'];
   const userRole = options.accessGroups
@@ -33,10 +48,13 @@ export function turingHub(
         oauthNoConfirm: true,
         // Lets OAuth tokens carry the admin scope for users who hold it.
         oauthClientAllowedScopes: [ADMIN_SCOPE],
+        scopes: TURING_SERVICE_SCOPES,
       },
     ],
     customScopes: { [ADMIN_SCOPE]: 'Administer Turing' },
     ...(options.accessGroups ? { groups: options.accessGroups } : {}),
     roles: [userRole, { name: 'turing-admins', scopes: [ACCESS_SCOPE, ADMIN_SCOPE], users: admins }],
+    ...(options.extraConfig ? { extraConfig: options.extraConfig } : {}),
+    ...(options.env ? { env: options.env } : {}),
   });
 }

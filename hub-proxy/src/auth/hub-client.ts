@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadGatewayError, ServiceUnavailableError } from '../http/errors.js';
+import { BadGatewayError, ConflictError, NotFoundError, ServiceUnavailableError } from '../http/errors.js';
 import { recordHubRequest } from '../observability/metrics.js';
 import type { HubIdentity } from './identity.js';
 
@@ -15,6 +15,39 @@ const tokenResponseSchema = z.object({
   token_type: z.string().optional(),
   expires_in: z.number().optional(),
 });
+
+const hubServerSchema = z.object({
+  name: z.string().default(''),
+  ready: z.boolean().default(false),
+  pending: z.string().nullable().default(null),
+  started: z.string().nullable().default(null),
+  url: z.string().optional(),
+  user_options: z.record(z.string(), z.unknown()).nullable().default(null),
+});
+
+const hubUserServersSchema = z.object({
+  name: z.string(),
+  servers: z.record(z.string(), hubServerSchema).default({}),
+});
+
+/** One active (running or pending) server of a user, from the hub's user model. */
+export interface HubServer {
+  /** `''` for the default server. */
+  name: string;
+  ready: boolean;
+  /** `spawn`, `stop`, ... while an action is in progress; null otherwise. */
+  pending: string | null;
+  /** ISO time the server was started, if the hub knows it. */
+  started: string | null;
+  /** What it was started with (needs the `read:servers` scope to be visible). */
+  userOptions: Record<string, unknown>;
+}
+
+/** What the hub did with a start or stop request. */
+export type ServerActionResult = 'done' | 'pending';
+
+/** Start and stop requests: the hub answers when done or after its slow_spawn/stop timeout (10 s). */
+const START_TIMEOUT_MS = 60_000;
 
 /** The hub's answer to an OAuth code exchange. */
 export interface OAuthTokens {
@@ -83,6 +116,102 @@ export class HubClient {
     };
   }
 
+  /**
+   * The active servers of `user` by name (`GET /hub/api/users/{name}` with the
+   * service token, which needs `read:servers`), or null if there is no such
+   * user. Stopped servers are not listed.
+   */
+  async userServers(user: string): Promise<Map<string, HubServer> | null> {
+    const res = await this.call('users/servers', `/users/${encodeURIComponent(user)}`, {
+      headers: this.serviceHeaders(),
+    });
+    if (res.status === 404) return null;
+    if (!res.ok) throw new BadGatewayError(`The hub answered ${res.status} to a user lookup.`);
+    const model = hubUserServersSchema.safeParse(await res.json().catch(() => undefined));
+    if (!model.success) throw new BadGatewayError('The hub returned an unexpected user model.');
+    const servers = new Map<string, HubServer>();
+    for (const [name, server] of Object.entries(model.data.servers)) {
+      servers.set(name, {
+        name,
+        ready: server.ready,
+        pending: server.pending,
+        started: server.started,
+        userOptions: server.user_options ?? {},
+      });
+    }
+    return servers;
+  }
+
+  /**
+   * Starts a server with `userOptions` (JupyterHub 6 body `{"user_options": ...}`;
+   * needs `start:servers`). 201 is `done`, 202 `pending`. A server that is
+   * already running or busy is a 409. The hub holds the answer until the
+   * spawn finishes or its `slow_spawn_timeout` (10 s) passes, so this call
+   * waits up to 60 s.
+   */
+  async startServer(
+    user: string,
+    serverName: string,
+    userOptions: Record<string, string>,
+  ): Promise<ServerActionResult> {
+    const res = await this.call(
+      'users/server',
+      serverPath(user, serverName),
+      {
+        method: 'POST',
+        headers: { ...this.serviceHeaders(), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ user_options: userOptions }),
+      },
+      START_TIMEOUT_MS,
+    );
+    if (res.status === 201) return 'done';
+    if (res.status === 202) return 'pending';
+    const message = await hubMessage(res);
+    if (res.status === 400 || res.status === 409) throw new ConflictError(`JupyterHub: ${message}`);
+    if (res.status === 404) throw new NotFoundError(`JupyterHub: ${message}`);
+    throw new BadGatewayError(`The hub answered ${res.status} to a server start: ${message}`);
+  }
+
+  /** Stops a server (`DELETE`, needs `delete:servers`): 204 is `done`, 202 `pending`. */
+  async stopServer(user: string, serverName: string): Promise<ServerActionResult> {
+    const res = await this.call(
+      'users/server',
+      serverPath(user, serverName),
+      { method: 'DELETE', headers: this.serviceHeaders() },
+      START_TIMEOUT_MS,
+    );
+    if (res.status === 204) return 'done';
+    if (res.status === 202) return 'pending';
+    const message = await hubMessage(res);
+    if (res.status === 400 || res.status === 409) throw new ConflictError(`JupyterHub: ${message}`);
+    if (res.status === 404) throw new NotFoundError(`JupyterHub: ${message}`);
+    throw new BadGatewayError(`The hub answered ${res.status} to a server stop: ${message}`);
+  }
+
+  /**
+   * Opens the hub's progress event stream for a server
+   * (`GET .../server/progress`, text/event-stream; needs `read:servers`).
+   * Returns the raw response; `signal` aborts it. No timeout applies.
+   */
+  async openProgress(user: string, serverName: string, signal: AbortSignal): Promise<Response> {
+    try {
+      const res = await fetch(`${this.options.apiUrl}${serverPath(user, serverName)}/progress`, {
+        headers: { ...this.serviceHeaders(), Accept: 'text/event-stream' },
+        redirect: 'manual',
+        signal,
+      });
+      recordHubRequest('users/server/progress', res.status);
+      return res;
+    } catch (err) {
+      recordHubRequest('users/server/progress', 'error');
+      throw new ServiceUnavailableError('JupyterHub is unreachable.', { cause: (err as Error).message });
+    }
+  }
+
+  private serviceHeaders(): Record<string, string> {
+    return { Authorization: `token ${this.options.apiToken}` };
+  }
+
   /** True if the hub API answers at all (`GET /hub/api/`, no auth needed). */
   async ping(): Promise<{ ok: boolean; detail: string }> {
     try {
@@ -93,13 +222,18 @@ export class HubClient {
     }
   }
 
-  private async call(endpoint: string, path: string, init: RequestInit): Promise<Response> {
+  private async call(
+    endpoint: string,
+    path: string,
+    init: RequestInit,
+    timeoutMs = this.timeoutMs,
+  ): Promise<Response> {
     let res: Response;
     try {
       res = await fetch(`${this.options.apiUrl}${path}`, {
         ...init,
         redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
       recordHubRequest(endpoint, 'error');
@@ -109,4 +243,16 @@ export class HubClient {
     recordHubRequest(endpoint, res.status);
     return res;
   }
+}
+
+/** `/users/{name}/server` for the default server, `/users/{name}/servers/{serverName}` for a named one. */
+function serverPath(user: string, serverName: string): string {
+  const base = `/users/${encodeURIComponent(user)}`;
+  return serverName === '' ? `${base}/server` : `${base}/servers/${encodeURIComponent(serverName)}`;
+}
+
+/** The hub's error message (`{"status", "message"}`), or the status line. */
+async function hubMessage(res: Response): Promise<string> {
+  const body = (await res.json().catch(() => undefined)) as { message?: unknown } | undefined;
+  return typeof body?.message === 'string' ? body.message : `HTTP ${res.status}`;
 }

@@ -44,7 +44,12 @@ const ENV: Partial<Record<Field, string[]>> = {
   cookieName: ['TURING_COOKIE_NAME'],
   logLevel: ['TURING_LOG_LEVEL'],
   shutdownTimeoutMs: ['TURING_SHUTDOWN_TIMEOUT_MS'],
+  catalogPath: ['TURING_CATALOG'],
+  compatibilityPath: ['TURING_COMPATIBILITY'],
 };
+
+/** Variables for fields nested inside `quotas`. */
+const QUOTA_ENV = { defaultMaxGpus: 'TURING_DEFAULT_MAX_GPUS' } as const;
 
 const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
@@ -81,6 +86,13 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       raw[field] = value;
       origin[field] = name;
     }
+  }
+  for (const [field, name] of Object.entries(QUOTA_ENV)) {
+    const value = nonEmpty(env[name]);
+    if (value === undefined) continue;
+    const quotas = raw.quotas;
+    raw.quotas = { ...(typeof quotas === 'object' && quotas !== null ? quotas : {}), [field]: value };
+    origin.quotas = name;
   }
   if (raw.namespace === undefined) {
     const ns = tryRead(readFile, SERVICE_ACCOUNT_NAMESPACE)?.trim();

@@ -1,9 +1,25 @@
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_CATALOG_PATH } from '../catalog/load-catalog.js';
 
 /** A URL path that starts and ends with `/`, as JupyterHub prefixes do. */
 const urlPrefix = z
   .string()
   .regex(/^\/([^?#]*\/)?$/, 'must be a path that starts and ends with "/" (e.g. /services/turing/)');
+
+/** A whole, non-negative number of GPUs; numbers in text (env variables) are accepted. */
+const gpuCount = z.coerce.number().int().min(0).max(1024);
+
+/**
+ * GPU quotas: the most GPUs one user's running servers may hold together
+ * (the default server and every named server).
+ */
+export const quotasSchema = z.strictObject({
+  /** For users without an entry in `users`. */
+  defaultMaxGpus: gpuCount.default(2),
+  /** Hub user name -> that user's limit, overriding the default. */
+  users: z.record(z.string().min(1), gpuCount).default({}),
+});
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -71,6 +87,11 @@ export const configSchema = z
       .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be a valid cookie name')
       .default('turing-auth'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** The environment catalog (`images/catalog.yaml` of the repository by default). */
+    catalogPath: z.string().min(1).default(DEFAULT_CATALOG_PATH),
+    /** The compatibility table; default `compatibility.yaml` next to the catalog. */
+    compatibilityPath: z.string().min(1).optional(),
+    quotas: quotasSchema.default({ defaultMaxGpus: 2, users: {} }),
     /** Upper bound for draining requests and running shutdown hooks. */
     shutdownTimeoutMs: z.coerce.number().int().min(0).max(600_000).default(25_000),
   })
@@ -80,6 +101,10 @@ export const configSchema = z
     return {
       ...c,
       hubApiUrl: c.hubApiUrl.replace(/\/+$/, ''),
+      catalogPath: resolve(c.catalogPath),
+      compatibilityPath: resolve(
+        c.compatibilityPath ?? join(dirname(resolve(c.catalogPath)), 'compatibility.yaml'),
+      ),
       servicePrefix,
       oauthClientId: c.oauthClientId ?? `service-${c.serviceName}`,
       oauthCallbackUrl: c.oauthCallbackUrl ?? `${servicePrefix}oauth_callback`,

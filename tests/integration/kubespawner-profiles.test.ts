@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadCatalog, toProfileList, type Catalog } from '../../hub-proxy/src/catalog/index.js';
+import { loadConfig } from '../../hub-proxy/src/config/load.js';
+import { environmentRoutes } from '../../hub-proxy/src/routes/environments.js';
+import { startHubProxy, type HubProxyHandle } from '../../hub-proxy/src/server.js';
+import type { JupyterHub } from '../support/jupyterhub.js';
+import { createNamespace } from '../support/namespaces.js';
+import { freePort } from '../support/ports.js';
+import { turingHub } from '../support/turing-hub.js';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+const snippet = resolve(repoRoot, 'helm/turing/files/turing_profiles.py');
+const kubeconfigPath = inject('kubeconfigPath');
+const namespace = `ks-profiles-${randomBytes(3).toString('hex')}`;
+
+// KubeSpawner against the test kube-apiserver (kubernetes_asyncio reads
+// KUBECONFIG), with profile_list from the chart's snippet. Values come from
+// the environment, never spliced into Python.
+const extraConfig = `
+c.JupyterHub.spawner_class = "kubespawner.KubeSpawner"
+c.KubeSpawner.namespace = os.environ["TURING_TEST_NAMESPACE"]
+exec(open(os.environ["TURING_TEST_PROFILES_SNIPPET"]).read())
+`;
+
+/** The text KubeSpawner renders for a display name (HTML-escaped by the catalog). */
+function escaped(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+describe('KubeSpawner 7 spawn form from hub-proxy (real JupyterHub, real kube-apiserver)', () => {
+  const serviceToken = randomBytes(24).toString('hex');
+  let catalog: Catalog;
+  let hub: JupyterHub;
+  let proxy: HubProxyHandle | undefined;
+  let port = 0;
+
+  async function startProxy(): Promise<void> {
+    const config = loadConfig({
+      env: {
+        TURING_HUB_API_URL: hub.apiUrl,
+        TURING_API_TOKEN: serviceToken,
+        TURING_LISTEN_PORT: String(port),
+        TURING_RUNTIME: 'local',
+        TURING_LOG_LEVEL: 'warn',
+      },
+      readFile: () => {
+        throw new Error('no files in this test');
+      },
+    });
+    proxy = await startHubProxy(config, {
+      routes: environmentRoutes({
+        catalog,
+        config,
+      }),
+    });
+  }
+
+  async function spawnPage(user: string): Promise<string> {
+    const browser = await hub.loginWithBrowser(user);
+    const { response } = await browser.fetch(`${hub.url}/hub/spawn`);
+    const html = await response.text();
+    expect(response.status, html.slice(0, 2000)).toBe(200);
+    return html;
+  }
+
+  beforeAll(async () => {
+    catalog = loadCatalog();
+    await createNamespace(kubeconfigPath, namespace);
+    port = await freePort();
+    hub = turingHub(
+      { apiToken: serviceToken, url: `http://127.0.0.1:${port}` },
+      {
+        extraConfig,
+        env: {
+          KUBECONFIG: kubeconfigPath,
+          TURING_TEST_NAMESPACE: namespace,
+          TURING_TEST_PROFILES_SNIPPET: snippet,
+          // Every form render fetches again, so the fallback below is exercised.
+          TURING_PROFILES_CACHE_SECONDS: '0',
+        },
+      },
+    );
+    await hub.start();
+    await startProxy();
+  });
+
+  afterAll(async () => {
+    await proxy?.shutdown('test done');
+    await hub?.stop();
+  });
+
+  it('serves the profile list to the turing service token and to users', async () => {
+    const expected = JSON.parse(JSON.stringify(toProfileList(catalog))) as unknown;
+    const base = `${hub.url}/services/turing/api/v1/environments/profiles`;
+    const asService = await fetch(base, { headers: { Authorization: `token ${serviceToken}` } });
+    expect(asService.status).toBe(200);
+    expect(await asService.json()).toEqual(expected);
+    await hub.createUser('alice');
+    const userToken = await hub.tokenFor('alice');
+    const asUser = await fetch(base, { headers: { Authorization: `token ${userToken}` } });
+    expect(await asUser.json()).toEqual(expected);
+  });
+
+  it("renders every catalog environment and its GPU options in the hub's spawn form", async () => {
+    const html = await spawnPage('alice');
+    for (const env of catalog.environments) {
+      expect(html).toContain(escaped(env.displayName));
+      expect(html).toContain(`value="${env.id}"`);
+    }
+    const counts = new Set(catalog.environments.flatMap((e) => e.gpu?.counts ?? []));
+    expect(counts.size).toBeGreaterThan(0);
+    for (const count of counts) expect(html).toContain(count === 1 ? '1 GPU' : `${count} GPUs`);
+    for (const gpuType of Object.values(catalog.gpuTypes))
+      expect(html).toContain(escaped(gpuType.displayName));
+  });
+
+  it('keeps rendering the last good list while hub-proxy is down', async () => {
+    await proxy?.shutdown('simulated outage');
+    proxy = undefined;
+    const html = await spawnPage('alice');
+    for (const env of catalog.environments) expect(html).toContain(escaped(env.displayName));
+  });
+});
