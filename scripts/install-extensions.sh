@@ -22,6 +22,16 @@ if [ ! -f "$venv/package.json" ]; then
   echo '{ "type": "commonjs" }' > "$venv/package.json"
 fi
 
+# This machine has no internet: stop JupyterLab from asking to fetch news and
+# update notices (the prompt also covers part of the page).
+settings="$venv/share/jupyter/lab/settings"
+mkdir -p "$settings"
+cat > "$settings/overrides.json" <<'JSON'
+{
+  "@jupyterlab/apputils-extension:notification": { "fetchNews": "false", "checkForUpdates": false }
+}
+JSON
+
 installed=0
 for pkg in extensions/*/package.json; do
   dir=$(dirname "$pkg")

@@ -1,10 +1,9 @@
+import { assembleHubProxy, type AssembledHubProxy } from './assemble.js';
 import { CatalogError, loadCatalog, type Catalog } from './catalog/index.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createLogger } from './observability/logger.js';
-import { startKubernetesRuntime, type KubernetesRuntime } from './runtime/kubernetes-runtime.js';
-import { environmentRoutes } from './routes/environments.js';
-import { startHubProxy, type HubProxyExtras } from './server.js';
+import { startHubProxy } from './server.js';
 
 // Entry point: config and catalog once, listen, and drain on SIGTERM/SIGINT.
 let config: Config;
@@ -31,27 +30,14 @@ logger.info(
   { catalog: config.catalogPath, environments: catalog.environments.length },
   'environment catalog loaded',
 );
-const extras: HubProxyExtras = { logger };
-let kubernetes: KubernetesRuntime | undefined;
-if (config.runtime === 'kubernetes') {
-  try {
-    kubernetes = startKubernetesRuntime(config, logger);
-    Object.assign(extras, kubernetes.extras);
-  } catch (err) {
-    console.error(`hub-proxy: cannot start the Kubernetes runtime: ${(err as Error).message}`);
-    process.exit(1);
-  }
+let assembled: AssembledHubProxy;
+try {
+  assembled = assembleHubProxy(config, catalog, logger);
+} catch (err) {
+  console.error(`hub-proxy: cannot start the Kubernetes runtime: ${(err as Error).message}`);
+  process.exit(1);
 }
-const runtime = kubernetes;
-extras.routes = environmentRoutes({
-  catalog,
-  config,
-  // No cluster in the local runtime: the API reports `gpus.available: false`.
-  gpus: runtime && {
-    synced: () => runtime.nodes.synced && runtime.clusterPods.synced,
-    availability: () => runtime.gpuAvailability(),
-  },
-});
+const { extras, kubernetes } = assembled;
 const proxy = await startHubProxy(config, extras);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

@@ -30,7 +30,7 @@ c.JupyterHub.spawner_class = RecordingSpawner
 c.JupyterHub.allow_named_servers = True
 c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(os.environ["TURING_TEST_RECORD_DIR"], "home-{username}")
 c.Spawner.cmd = ["jupyterhub-singleuser"]
-c.Spawner.args = ["--allow-root"]  # the test machines run as root
+
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 `;

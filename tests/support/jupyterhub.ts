@@ -218,6 +218,11 @@ c.JupyterHub.authenticator_class = "dummy"
 c.Authenticator.allow_all = True
 c.Authenticator.admin_users = set(s["adminUsers"])
 c.JupyterHub.spawner_class = "simple"
+# Fresh homes per hub, so no JupyterLab workspace leaks between runs.
+c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(s["dir"], "home", "{username}")
+if os.getuid() == 0:
+    # CI and the dev machines run as root; jupyter-server refuses root without this.
+    c.Spawner.args = ["--allow-root"]
 c.JupyterHub.services = s["services"]
 c.JupyterHub.load_roles = s["roles"]
 c.JupyterHub.load_groups = s["groups"]

@@ -1,0 +1,35 @@
+import { HubClient } from './auth/hub-client.js';
+import type { Catalog } from './catalog/index.js';
+import type { Config } from './config/schema.js';
+import type { Logger } from './observability/logger.js';
+import { environmentRoutes } from './routes/environments.js';
+import { startKubernetesRuntime, type KubernetesRuntime } from './runtime/kubernetes-runtime.js';
+import type { HubProxyExtras } from './server.js';
+
+/** Everything `startHubProxy` needs beyond the config, plus the runtime for shutdown. */
+export interface AssembledHubProxy {
+  extras: HubProxyExtras;
+  /** Present with `runtime: kubernetes`. */
+  kubernetes?: KubernetesRuntime;
+}
+
+/**
+ * Wires the features into hub-proxy: the Kubernetes runtime (when configured)
+ * and the feature routes. main.ts and the in-process tests share it, so tests
+ * run the same assembly as production.
+ */
+export function assembleHubProxy(config: Config, catalog: Catalog, logger: Logger): AssembledHubProxy {
+  const kubernetes = config.runtime === 'kubernetes' ? startKubernetesRuntime(config, logger) : undefined;
+  const extras: HubProxyExtras = { logger, ...kubernetes?.extras };
+  extras.routes = environmentRoutes({
+    catalog,
+    config,
+    hub: new HubClient({ apiUrl: config.hubApiUrl, apiToken: config.apiToken }),
+    // No cluster in the local runtime: the API reports `gpus.available: false`.
+    gpus: kubernetes && {
+      synced: () => kubernetes.nodes.synced && kubernetes.clusterPods.synced,
+      availability: () => kubernetes.gpuAvailability(),
+    },
+  });
+  return { extras, ...(kubernetes ? { kubernetes } : {}) };
+}
