@@ -3,12 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../hub-proxy/src/catalog/index.js';
-import { loadConfig } from '../../hub-proxy/src/config/load.js';
-import { environmentRoutes } from '../../hub-proxy/src/routes/environments.js';
-import { startHubProxy, type HubProxyHandle } from '../../hub-proxy/src/server.js';
 import { waitUntil } from '../support/child-process.js';
 import type { JupyterHub } from '../support/jupyterhub.js';
+import { startInProcessHubProxy, type InProcessHubProxy } from '../support/in-process-hub-proxy.js';
 import { freePort } from '../support/ports.js';
 import { turingHub } from '../support/turing-hub.js';
 
@@ -54,7 +51,7 @@ describe('switching environments through hub-proxy (real JupyterHub, local spawn
   const serviceToken = randomBytes(24).toString('hex');
   const recordDir = mkdtempSync(join(tmpdir(), 'turing-switch-'));
   let hub: JupyterHub;
-  let proxy: HubProxyHandle;
+  let proxy: InProcessHubProxy;
   let base = '';
   let aliceToken = '';
 
@@ -114,24 +111,10 @@ describe('switching environments through hub-proxy (real JupyterHub, local spawn
       { extraConfig, env: { TURING_TEST_RECORD_DIR: recordDir } },
     );
     await hub.start();
-    const config = loadConfig({
-      env: {
-        TURING_HUB_API_URL: hub.apiUrl,
-        TURING_API_TOKEN: serviceToken,
-        TURING_LISTEN_PORT: String(port),
-        TURING_RUNTIME: 'local',
-        TURING_DEFAULT_MAX_GPUS: '2',
-        TURING_LOG_LEVEL: 'warn',
-      },
-      readFile: () => {
-        throw new Error('no files in this test');
-      },
-    });
-    proxy = await startHubProxy(config, {
-      routes: environmentRoutes({
-        catalog: loadCatalog(config.catalogPath, config.compatibilityPath),
-        config,
-      }),
+    proxy = await startInProcessHubProxy(hub, {
+      serviceToken,
+      port,
+      env: { TURING_DEFAULT_MAX_GPUS: '2' },
     });
     base = `${hub.url}/services/turing`;
     await hub.createUser('alice');
@@ -145,7 +128,7 @@ describe('switching environments through hub-proxy (real JupyterHub, local spawn
   });
 
   afterAll(async () => {
-    await proxy?.shutdown('test done');
+    await proxy?.stop();
     await hub?.stop();
     rmSync(recordDir, { recursive: true, force: true });
   });

@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { assembleHubProxy, type AssembledHubProxy } from '../../hub-proxy/src/assemble.js';
 import { loadCatalog } from '../../hub-proxy/src/catalog/index.js';
-import { loadConfig } from '../../hub-proxy/src/config/load.js';
-import { createLogger } from '../../hub-proxy/src/observability/logger.js';
-import { startHubProxy, type HubProxyHandle } from '../../hub-proxy/src/server.js';
 import { launchChromium } from '../support/chromium.js';
 import type { JupyterHub } from '../support/jupyterhub.js';
+import { startInProcessHubProxy, type InProcessHubProxy } from '../support/in-process-hub-proxy.js';
 import { createNamespace } from '../support/namespaces.js';
 import { freePort } from '../support/ports.js';
 import { turingHub } from '../support/turing-hub.js';
@@ -23,9 +21,10 @@ describe('Environments panel in JupyterLab (Chromium)', () => {
   const namespace = `panel-${randomBytes(3).toString('hex')}`;
   const catalog = loadCatalog();
   let hub: JupyterHub;
-  let proxy: HubProxyHandle;
-  let assembled: AssembledHubProxy;
+  let hubProxy: InProcessHubProxy;
   let browser: Awaited<ReturnType<typeof launchChromium>>;
+  // The lab page of the first test; the second continues in it.
+  let page: Page;
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
@@ -33,30 +32,26 @@ describe('Environments panel in JupyterLab (Chromium)', () => {
     const port = await freePort();
     hub = turingHub({ apiToken: serviceToken, url: `http://127.0.0.1:${port}` });
     await hub.start();
-    const config = loadConfig({
+    hubProxy = await startInProcessHubProxy(hub, {
+      serviceToken,
+      port,
       env: {
-        TURING_HUB_API_URL: hub.apiUrl,
-        TURING_API_TOKEN: serviceToken,
-        TURING_LISTEN_PORT: String(port),
+        TURING_RUNTIME: 'kubernetes',
         TURING_KUBECONFIG: inject('kubeconfigPath'),
         TURING_NAMESPACE: namespace,
-        TURING_LOG_LEVEL: 'warn',
       },
     });
-    assembled = assembleHubProxy(config, catalog, createLogger({ level: 'warn' }));
-    proxy = await startHubProxy(config, assembled.extras);
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await assembled?.kubernetes?.releaseLeadership();
-    await proxy?.shutdown('test done');
+    await hubProxy?.stop();
     await hub?.stop();
   });
 
   it('lists every catalog environment with versions and free GPUs per type after login', async () => {
-    const page = await browser.context.newPage();
+    page = await browser.context.newPage();
     await page.setViewportSize({ width: 1400, height: 900 });
     await page.goto(`${hub.url}/hub/login`);
     await page.fill('input[name=username]', 'erin');
@@ -82,5 +77,33 @@ describe('Environments panel in JupyterLab (Chromium)', () => {
     await expect.poll(options, { timeout: 20_000 }).toContain('NVIDIA A100 SXM4 (80 GB) (4 free)');
     expect(await options()).toContain('NVIDIA T4 (16 GB) (2 free)');
     await page.screenshot({ path: resolve(screenshots, 'environments-panel.png') });
+  });
+
+  it('switches the server to another environment after a confirm dialog and comes back with it as current', async () => {
+    const panel = page.locator('#turing-environments');
+    const xgboost = panel.locator('.jp-Turing-EnvItem').filter({ hasText: 'XGBoost 3.0 (CPU)' });
+    await xgboost.click();
+    await panel.getByRole('button', { name: 'Switch' }).click();
+    const dialog = page.locator('.jp-Dialog');
+    await dialog.getByText('Switch environment?').waitFor();
+    await Promise.all([
+      page.waitForEvent('load', { timeout: 120_000 }),
+      dialog.getByRole('button', { name: 'Save and switch' }).click(),
+    ]);
+    await page.waitForSelector('.jp-LabShell', { timeout: 90_000 });
+    const reloaded = page.locator('#turing-environments');
+    if (!(await reloaded.isVisible())) {
+      await page.locator('.jp-SideBar.jp-mod-right .lm-TabBar-tab[data-id="turing-environments"]').click();
+    }
+    await reloaded
+      .locator('.jp-Turing-EnvItem')
+      .filter({ hasText: 'XGBoost 3.0 (CPU)' })
+      .locator('.jp-Turing-Current-tag')
+      .waitFor({ timeout: 30_000 });
+    const user = (await (await hub.api('/users/erin')).json()) as {
+      servers: Record<string, { ready: boolean; user_options: { profile?: string } }>;
+    };
+    expect(user.servers['']?.ready).toBe(true);
+    expect(user.servers['']?.user_options.profile).toBe('xgboost-cpu');
   });
 });

@@ -2,10 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadCatalog, toProfileList, type Catalog } from '../../hub-proxy/src/catalog/index.js';
-import { loadConfig } from '../../hub-proxy/src/config/load.js';
-import { environmentRoutes } from '../../hub-proxy/src/routes/environments.js';
-import { startHubProxy, type HubProxyHandle } from '../../hub-proxy/src/server.js';
 import type { JupyterHub } from '../support/jupyterhub.js';
+import { startInProcessHubProxy, type InProcessHubProxy } from '../support/in-process-hub-proxy.js';
 import { createNamespace } from '../support/namespaces.js';
 import { freePort } from '../support/ports.js';
 import { turingHub } from '../support/turing-hub.js';
@@ -33,28 +31,11 @@ describe('KubeSpawner 7 spawn form from hub-proxy (real JupyterHub, real kube-ap
   const serviceToken = randomBytes(24).toString('hex');
   let catalog: Catalog;
   let hub: JupyterHub;
-  let proxy: HubProxyHandle | undefined;
+  let proxy: InProcessHubProxy | undefined;
   let port = 0;
 
   async function startProxy(): Promise<void> {
-    const config = loadConfig({
-      env: {
-        TURING_HUB_API_URL: hub.apiUrl,
-        TURING_API_TOKEN: serviceToken,
-        TURING_LISTEN_PORT: String(port),
-        TURING_RUNTIME: 'local',
-        TURING_LOG_LEVEL: 'warn',
-      },
-      readFile: () => {
-        throw new Error('no files in this test');
-      },
-    });
-    proxy = await startHubProxy(config, {
-      routes: environmentRoutes({
-        catalog,
-        config,
-      }),
-    });
+    proxy = await startInProcessHubProxy(hub, { serviceToken, port });
   }
 
   async function spawnPage(user: string): Promise<string> {
@@ -87,7 +68,7 @@ describe('KubeSpawner 7 spawn form from hub-proxy (real JupyterHub, real kube-ap
   });
 
   afterAll(async () => {
-    await proxy?.shutdown('test done');
+    await proxy?.stop();
     await hub?.stop();
   });
 
@@ -117,7 +98,7 @@ describe('KubeSpawner 7 spawn form from hub-proxy (real JupyterHub, real kube-ap
   });
 
   it('keeps rendering the last good list while hub-proxy is down', async () => {
-    await proxy?.shutdown('simulated outage');
+    await proxy?.stop();
     proxy = undefined;
     const html = await spawnPage('alice');
     for (const env of catalog.environments) expect(html).toContain(escaped(env.displayName));

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../hub-proxy/src/config/load.js';
-import { startHubProxy, type HubProxyHandle } from '../../hub-proxy/src/server.js';
 import { launchChromium } from '../support/chromium.js';
 import type { JupyterHub } from '../support/jupyterhub.js';
+import { startInProcessHubProxy, type InProcessHubProxy } from '../support/in-process-hub-proxy.js';
 import { freePort } from '../support/ports.js';
 import { turingHub } from '../support/turing-hub.js';
 
@@ -12,30 +11,20 @@ import { turingHub } from '../support/turing-hub.js';
 describe('silent login from a hub page in Chromium', () => {
   const serviceToken = randomBytes(24).toString('hex');
   let hub: JupyterHub;
-  let proxy: HubProxyHandle;
+  let hubProxy: InProcessHubProxy;
   let browser: Awaited<ReturnType<typeof launchChromium>>;
 
   beforeAll(async () => {
     const port = await freePort();
     hub = turingHub({ apiToken: serviceToken, url: `http://127.0.0.1:${port}` });
     await hub.start();
-    proxy = await startHubProxy(
-      loadConfig({
-        env: {
-          TURING_HUB_API_URL: hub.apiUrl,
-          TURING_API_TOKEN: serviceToken,
-          TURING_LISTEN_PORT: String(port),
-          TURING_RUNTIME: 'local',
-          TURING_LOG_LEVEL: 'warn',
-        },
-      }),
-    );
+    hubProxy = await startInProcessHubProxy(hub, { serviceToken, port });
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await proxy?.shutdown('test done');
+    await hubProxy?.stop();
     await hub?.stop();
   });
 

@@ -43,3 +43,4 @@ export {
   type ServerOptionsInput,
 } from './profile-list.js';
 export { parseQuantity, toKubeSpawnerBytes } from '../quantity.js';
+export { resolveStoredUserOptions, userOptionText } from './stored-user-options.js';

@@ -2,7 +2,8 @@ import type { HubClient, HubServer } from '../auth/hub-client.js';
 import type { Identity } from '../auth/identity.js';
 import {
   defaultEnvironment,
-  resolveServerOptions,
+  resolveStoredUserOptions,
+  userOptionText,
   type Catalog,
   type Environment,
 } from '../catalog/index.js';
@@ -115,21 +116,15 @@ export function gpuTypeViews(
 
 /** Reads the environment, GPU count and type back from a server's user_options. */
 export function serverSelection(catalog: Catalog, userOptions: Record<string, unknown>): ServerSelection {
-  const text = (value: unknown) =>
-    typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-  const resolved = resolveServerOptions(catalog, {
-    profile: text(userOptions.profile),
-    gpus: text(userOptions.gpus),
-    gpu_type: text(userOptions.gpu_type),
-  });
+  const resolved = resolveStoredUserOptions(catalog, userOptions);
   if (resolved.ok) {
     const { environment, gpus, gpuType } = resolved.value;
     return { environment: environment.id, gpus, ...(gpuType ? { gpuType } : {}) };
   }
   // Options the catalog no longer offers: report them as they are.
-  const gpuType = text(userOptions.gpu_type);
+  const gpuType = userOptionText(userOptions.gpu_type);
   return {
-    environment: text(userOptions.profile) ?? '',
+    environment: userOptionText(userOptions.profile) ?? '',
     gpus: serverGpus(catalog, userOptions),
     ...(gpuType ? { gpuType } : {}),
   };

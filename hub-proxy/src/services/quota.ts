@@ -1,5 +1,5 @@
 import type { HubServer } from '../auth/hub-client.js';
-import { resolveServerOptions, type Catalog } from '../catalog/index.js';
+import { resolveStoredUserOptions, userOptionText, type Catalog } from '../catalog/index.js';
 import type { Config } from '../config/schema.js';
 import { HttpError } from '../http/errors.js';
 
@@ -33,15 +33,9 @@ export function maxGpusFor(quotas: QuotaSettings, user: string): number {
  * just because the catalog changed under it.
  */
 export function serverGpus(catalog: Catalog, userOptions: Record<string, unknown>): number {
-  const text = (value: unknown) =>
-    typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-  const resolved = resolveServerOptions(catalog, {
-    profile: text(userOptions.profile),
-    gpus: text(userOptions.gpus),
-    gpu_type: text(userOptions.gpu_type),
-  });
+  const resolved = resolveStoredUserOptions(catalog, userOptions);
   if (resolved.ok) return resolved.value.gpus;
-  const raw = Number(text(userOptions.gpus));
+  const raw = Number(userOptionText(userOptions.gpus));
   return Number.isInteger(raw) && raw > 0 ? raw : 0;
 }
 
