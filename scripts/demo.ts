@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { ControlPlane } from '../tests/support/control-plane.js';
 import { waitUntil } from '../tests/support/child-process.js';
+import { installCrds } from '../tests/support/crds.js';
 import { createNamespace } from '../tests/support/namespaces.js';
 import { freePort } from '../tests/support/ports.js';
 import { turingHub } from '../tests/support/turing-hub.js';
@@ -30,11 +31,17 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 async function start(): Promise<{ hub: JupyterHub; token: string }> {
-  const environment: Record<string, string> = { TURING_RUNTIME: 'local' };
+  const environment: Record<string, string> = {
+    TURING_RUNTIME: 'local',
+    // Jobs and their artifacts survive demo restarts, beside the checkout.
+    TURING_JOBS_STATE_DIR: fileURLToPath(new URL('../.turing/demo/jobs', import.meta.url)),
+    TURING_ARTIFACTS_DIR: fileURLToPath(new URL('../.turing/demo/artifacts', import.meta.url)),
+  };
   if (useKubernetes) {
     const controlPlane = new ControlPlane();
     stops.push(() => controlPlane.stop());
     await controlPlane.start();
+    await installCrds(controlPlane.kubeconfigPath);
     await createNamespace(controlPlane.kubeconfigPath, 'turing');
     Object.assign(environment, {
       TURING_RUNTIME: 'kubernetes',

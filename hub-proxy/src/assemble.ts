@@ -1,3 +1,4 @@
+import { assembleJobs, type AssembledJobs } from './assemble-jobs.js';
 import { HubClient } from './auth/hub-client.js';
 import type { Catalog } from './catalog/index.js';
 import type { Config } from './config/schema.js';
@@ -11,17 +12,25 @@ export interface AssembledHubProxy {
   extras: HubProxyExtras;
   /** Present with `runtime: kubernetes`. */
   kubernetes?: KubernetesRuntime;
+  jobs: AssembledJobs;
 }
 
 /**
- * Wires the features into hub-proxy: the Kubernetes runtime (when configured)
- * and the feature routes. main.ts and the in-process tests share it, so tests
+ * Wires the features into hub-proxy: the Kubernetes runtime (when configured),
+ * environments and jobs. main.ts and the in-process tests share it, so tests
  * run the same assembly as production.
  */
 export function assembleHubProxy(config: Config, catalog: Catalog, logger: Logger): AssembledHubProxy {
   const kubernetes = config.runtime === 'kubernetes' ? startKubernetesRuntime(config, logger) : undefined;
-  const extras: HubProxyExtras = { logger, ...kubernetes?.extras };
-  extras.routes = environmentRoutes({
+  const jobs = assembleJobs(config, catalog, logger, kubernetes);
+  const extras: HubProxyExtras = {
+    logger,
+    readinessChecks: [...(kubernetes?.extras.readinessChecks ?? []), ...jobs.extras.readinessChecks],
+    statusProviders: { ...kubernetes?.extras.statusProviders },
+    // The jobs runtime stops before the caches it reads from.
+    shutdownHooks: [...jobs.extras.shutdownHooks, ...(kubernetes?.extras.shutdownHooks ?? [])],
+  };
+  const environments = environmentRoutes({
     catalog,
     config,
     hub: new HubClient({ apiUrl: config.hubApiUrl, apiToken: config.apiToken }),
@@ -31,5 +40,6 @@ export function assembleHubProxy(config: Config, catalog: Catalog, logger: Logge
       availability: () => kubernetes.gpuAvailability(),
     },
   });
-  return { extras, ...(kubernetes ? { kubernetes } : {}) };
+  extras.routes = [...environments, ...jobs.extras.routes];
+  return { extras, jobs, ...(kubernetes ? { kubernetes } : {}) };
 }

@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { ControlPlane } from '../support/control-plane.js';
+import { installCrds } from '../support/crds.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -7,11 +8,13 @@ declare module 'vitest' {
   }
 }
 
-/** Starts one real control plane for the integration run and stops it afterwards. */
+/** Starts one real control plane (with Turing's CRDs) for the integration run and stops it afterwards. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const controlPlane = new ControlPlane();
   try {
     await controlPlane.start();
+    // As `helm install` does: the chart's CRDs exist before hub-proxy starts.
+    await installCrds(controlPlane.kubeconfigPath);
   } catch (err) {
     await controlPlane.stop({ keepFiles: true });
     throw err;

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcess, waitUntil, type ManagedProcess } from '../support/child-process.js';
 import { ControlPlane } from '../support/control-plane.js';
+import { installCrds } from '../support/crds.js';
 import { createNamespace } from '../support/namespaces.js';
 import { freePort } from '../support/ports.js';
 import { turingHub } from '../support/turing-hub.js';
@@ -93,6 +94,7 @@ describe('hub-proxy replicas on a real cluster', () => {
 
   beforeAll(async () => {
     await controlPlane.start();
+    await installCrds(controlPlane.kubeconfigPath);
     await createNamespace(controlPlane.kubeconfigPath, namespace);
     const kc = new KubeConfig();
     kc.loadFromFile(controlPlane.kubeconfigPath);

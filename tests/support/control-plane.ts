@@ -195,6 +195,8 @@ export class ControlPlane {
           '--server-address=',
           // kwok >= 0.5 has no built-in stages and exits with "no stages found" without them.
           `--config=${join(this.bin, 'kwok-stages.yaml')}`,
+          // Opt-in outcomes for labelled pods (turing.dev/kwok-outcome: fail | hang).
+          `--config=${join(repoRoot, 'tests/support/kwok-outcome-stages.yaml')}`,
         ],
         { logDir: this.logDir },
       ),

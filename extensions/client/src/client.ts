@@ -1,14 +1,25 @@
 import { XSRF_COOKIE, XSRF_HEADER, readCookie } from './cookies';
 import { TuringApiError, TuringLoginRequiredError, errorFromProblem } from './errors';
 import { normalizeEnvironments } from './normalize';
-import { EventStreamParser } from './sse';
-import type { ITuringClient, SpawnProgressOptions } from './tokens';
+import { readEventStream } from './sse';
+import type { FollowOptions, ITuringClient, SpawnProgressOptions } from './tokens';
 import type {
+  CreateJobRequest,
   EnvironmentsResponse,
+  Job,
+  JobList,
+  JsonValue,
   Me,
+  NotebookContent,
+  Run,
+  RunList,
+  RunLogEnd,
+  RunState,
+  SchedulePreview,
   SpawnProgressEvent,
   SwitchEnvironmentRequest,
   SwitchEnvironmentResponse,
+  UpdateJobRequest,
 } from './types';
 import type { HubContext } from './urls';
 import { serviceUrl } from './urls';
@@ -29,6 +40,26 @@ export interface TuringClientOptions {
 
 function isHtml(response: Response): boolean {
   return (response.headers.get('content-type') ?? '').toLowerCase().includes('text/html');
+}
+
+/**
+ * Whether an HTML answer to a request for HTML is the hub's login form rather
+ * than the document: the silent login ends elsewhere than the requested path.
+ */
+function endedElsewhere(response: Response, requested: string): boolean {
+  if (!response.url) {
+    return false;
+  }
+  const path = (url: string) => new URL(url, 'http://origin.invalid').pathname;
+  return path(response.url) !== path(requested);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function isAbort(error: unknown): boolean {
@@ -75,51 +106,20 @@ export class TuringClient implements ITuringClient {
     options: SpawnProgressOptions = {},
   ): Promise<SpawnProgressEvent> {
     const url = /^(https?:)?\//.test(progressUrl) ? progressUrl : this.serviceUrl + progressUrl;
-    const init: RequestInit = { method: 'GET', headers: { Accept: 'text/event-stream' } };
-    if (options.signal) {
-      init.signal = options.signal;
-    }
-    const response = await this.send(url, init);
-    await this.check(response);
-
+    const response = await this.openStream(url, options.signal);
     let final: SpawnProgressEvent | undefined;
-    const parser = new EventStreamParser((data) => {
-      let event: SpawnProgressEvent;
-      try {
-        event = JSON.parse(data) as SpawnProgressEvent;
-      } catch {
-        return;
+    await readEventStream(response, (data) => {
+      const event = parseJson(data);
+      if (typeof event !== 'object' || event === null) {
+        return false;
       }
-      if (final || typeof event !== 'object' || event === null) {
-        return;
+      onEvent(event as SpawnProgressEvent);
+      if ((event as SpawnProgressEvent).ready || (event as SpawnProgressEvent).failed) {
+        final = event as SpawnProgressEvent;
+        return true;
       }
-      onEvent(event);
-      if (event.ready || event.failed) {
-        final = event;
-      }
+      return false;
     });
-    if (!response.body) {
-      parser.push(await response.text());
-      parser.push('\n\n');
-    } else {
-      const reader = response.body.getReader();
-      const decoder = new TextDecoder();
-      try {
-        while (!final) {
-          const { done, value } = await reader.read();
-          if (done) {
-            parser.push(decoder.decode());
-            break;
-          }
-          parser.push(decoder.decode(value, { stream: true }));
-        }
-      } finally {
-        if (final) {
-          await reader.cancel().catch(() => undefined);
-        }
-      }
-    }
-    parser.end();
     if (!final) {
       throw new TuringApiError({
         status: 0,
@@ -128,6 +128,104 @@ export class TuringClient implements ITuringClient {
       });
     }
     return final;
+  }
+
+  jobs(): Promise<JobList> {
+    return this.request<JobList>('GET', 'v1/jobs');
+  }
+
+  createJob(body: CreateJobRequest): Promise<Job> {
+    return this.request<Job>('POST', 'v1/jobs', body);
+  }
+
+  job(name: string): Promise<Job> {
+    return this.request<Job>('GET', `v1/jobs/${encodeURIComponent(name)}`);
+  }
+
+  updateJob(name: string, patch: UpdateJobRequest): Promise<Job> {
+    return this.request<Job>('PATCH', `v1/jobs/${encodeURIComponent(name)}`, patch);
+  }
+
+  async deleteJob(name: string): Promise<void> {
+    await this.request<undefined>('DELETE', `v1/jobs/${encodeURIComponent(name)}`);
+  }
+
+  runJob(name: string, parameters?: Record<string, JsonValue>): Promise<Run> {
+    return this.request<Run>(
+      'POST',
+      `v1/jobs/${encodeURIComponent(name)}/runs`,
+      parameters ? { parameters } : {},
+    );
+  }
+
+  jobRuns(name: string): Promise<RunList> {
+    return this.request<RunList>('GET', `v1/jobs/${encodeURIComponent(name)}/runs`);
+  }
+
+  run(id: string): Promise<Run> {
+    return this.request<Run>('GET', `v1/runs/${encodeURIComponent(id)}`);
+  }
+
+  cancelRun(id: string): Promise<Run> {
+    return this.request<Run>('DELETE', `v1/runs/${encodeURIComponent(id)}`);
+  }
+
+  async followRunLog(
+    id: string,
+    onChunk: (text: string) => void,
+    options: FollowOptions = {},
+  ): Promise<RunLogEnd> {
+    const url = `${this.serviceUrl}api/v1/runs/${encodeURIComponent(id)}/log?follow=1`;
+    const response = await this.openStream(url, options.signal);
+    let end: RunLogEnd | undefined;
+    await readEventStream(response, (data, event) => {
+      const message = parseJson(data) as { text?: unknown; state?: unknown } | undefined;
+      if (event === 'end') {
+        end = { state: (typeof message?.state === 'string' ? message.state : 'failed') as RunState };
+        return true;
+      }
+      if (typeof message?.text === 'string') {
+        onChunk(message.text);
+      }
+      return false;
+    });
+    if (!end) {
+      throw new TuringApiError({
+        status: 0,
+        title: 'Log stream ended',
+        detail: 'The log stream closed before the run finished.',
+      });
+    }
+    return end;
+  }
+
+  async runLog(id: string): Promise<string> {
+    const response = await this.get(`v1/runs/${encodeURIComponent(id)}/log`, 'text/plain');
+    return response.text();
+  }
+
+  runOutput(id: string, format: 'ipynb'): Promise<NotebookContent>;
+  runOutput(id: string, format: 'html'): Promise<string>;
+  async runOutput(id: string, format: 'ipynb' | 'html'): Promise<NotebookContent | string> {
+    const path = `v1/runs/${encodeURIComponent(id)}/output?format=${format}`;
+    if (format === 'html') {
+      return (await this.get(path, 'text/html')).text();
+    }
+    const text = await (await this.get(path, 'application/x-ipynb+json, application/json')).text();
+    const notebook = parseJson(text);
+    if (typeof notebook !== 'object' || notebook === null || Array.isArray(notebook)) {
+      throw new TuringApiError({
+        status: 200,
+        title: 'Invalid response',
+        detail: 'The run output is not a notebook.',
+      });
+    }
+    return notebook as NotebookContent;
+  }
+
+  schedulePreview(cron: string, timezone: string, count = 5): Promise<SchedulePreview> {
+    const query = new URLSearchParams({ cron, timezone, count: String(count) });
+    return this.request<SchedulePreview>('GET', `v1/schedule/preview?${query.toString()}`);
   }
 
   /** Sends one API request (`path` is below `/api/`) and parses its JSON answer. */
@@ -156,6 +254,32 @@ export class TuringClient implements ITuringClient {
         detail: 'The Turing service answered with something that is not JSON.',
       });
     }
+  }
+
+  /** Opens a `text/event-stream` GET and checks its status. */
+  private async openStream(url: string, signal: AbortSignal | undefined): Promise<Response> {
+    const init: RequestInit = { method: 'GET', headers: { Accept: 'text/event-stream' } };
+    if (signal) {
+      init.signal = signal;
+    }
+    const response = await this.send(url, init);
+    await this.check(response);
+    return response;
+  }
+
+  /**
+   * A GET below `/api/` whose answer is not JSON (text, HTML, a notebook).
+   * When HTML is what was asked for, an HTML answer is the login page only if
+   * the request ended on another path.
+   */
+  private async get(path: string, accept: string): Promise<Response> {
+    const url = `${this.serviceUrl}api/${path}`;
+    const response = await this.send(url, { method: 'GET', headers: { Accept: accept } });
+    if (accept === 'text/html' && response.ok && !endedElsewhere(response, url)) {
+      return response;
+    }
+    await this.check(response);
+    return response;
   }
 
   /**

@@ -7,9 +7,9 @@ export { TuringApiError, TuringLoginRequiredError, describeError, errorFromProbl
 export type { ErrorDescription, TuringApiErrorOptions } from './errors';
 export { normalizeEnvironments } from './normalize';
 export { CLIENT_PLUGIN_ID, hubContextFromPageConfig } from './plugin';
-export { EventStreamParser } from './sse';
+export { EventStreamParser, readEventStream } from './sse';
 export { ITuringClient } from './tokens';
-export type { SpawnProgressOptions } from './tokens';
+export type { FollowOptions, SpawnProgressOptions } from './tokens';
 export * from './types';
 export { hubBaseUrl, hubLoginUrl, serviceUrl, userServerUrl } from './urls';
 export type { HubContext } from './urls';

@@ -162,3 +162,5 @@ export interface ProblemDetails {
   errors?: FieldError[];
   requestId?: string;
 }
+
+export * from './job-types';

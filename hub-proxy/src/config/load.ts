@@ -48,8 +48,21 @@ const ENV: Partial<Record<Field, string[]>> = {
   compatibilityPath: ['TURING_COMPATIBILITY'],
 };
 
-/** Variables for fields nested inside `quotas`. */
-const QUOTA_ENV = { defaultMaxGpus: 'TURING_DEFAULT_MAX_GPUS' } as const;
+/** Variables for nested fields: section -> field -> variable. */
+const NESTED_ENV = {
+  quotas: { defaultMaxGpus: 'TURING_DEFAULT_MAX_GPUS' },
+  jobs: {
+    stateDir: 'TURING_JOBS_STATE_DIR',
+    runnerApiUrl: 'TURING_RUNNER_API_URL',
+    runTokenSecret: 'TURING_RUN_TOKEN_SECRET',
+    maxNotebookBytes: 'TURING_MAX_NOTEBOOK_BYTES',
+    pythonPath: 'TURING_JOBS_PYTHON',
+    resyncSeconds: 'TURING_JOBS_RESYNC_SECONDS',
+  },
+} as const;
+
+/** `TURING_ARTIFACTS_DIR` selects the filesystem store in that directory. */
+const ARTIFACTS_DIR_ENV = 'TURING_ARTIFACTS_DIR';
 
 const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
@@ -87,12 +100,19 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       origin[field] = name;
     }
   }
-  for (const [field, name] of Object.entries(QUOTA_ENV)) {
-    const value = nonEmpty(env[name]);
-    if (value === undefined) continue;
-    const quotas = raw.quotas;
-    raw.quotas = { ...(typeof quotas === 'object' && quotas !== null ? quotas : {}), [field]: value };
-    origin.quotas = name;
+  for (const [section, fields] of Object.entries(NESTED_ENV)) {
+    for (const [field, name] of Object.entries(fields)) {
+      const value = nonEmpty(env[name]);
+      if (value === undefined) continue;
+      const current = raw[section];
+      raw[section] = { ...(typeof current === 'object' && current !== null ? current : {}), [field]: value };
+      origin[section] = name;
+    }
+  }
+  const artifactsDir = nonEmpty(env[ARTIFACTS_DIR_ENV]);
+  if (artifactsDir !== undefined) {
+    raw.artifacts = { backend: 'filesystem', directory: artifactsDir };
+    origin.artifacts = ARTIFACTS_DIR_ENV;
   }
   if (raw.namespace === undefined) {
     const ns = tryRead(readFile, SERVICE_ACCOUNT_NAMESPACE)?.trim();

@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { artifactStoreConfigSchema } from '../artifacts/create-artifact-store.js';
 import { DEFAULT_CATALOG_PATH } from '../catalog/load-catalog.js';
 
 /** A URL path that starts and ends with `/`, as JupyterHub prefixes do. */
@@ -22,6 +23,37 @@ export const quotasSchema = z.strictObject({
 });
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+/** Notebook jobs: limits, where runners reach hub-proxy, and the local runtime's files. */
+export const jobsSchema = z.strictObject({
+  /** Largest input snapshot (the notebook without outputs). */
+  maxNotebookBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(512 * 1024 * 1024)
+    .default(4 * 1024 * 1024),
+  /** Finished runs kept per job unless the job says otherwise. */
+  defaultHistoryLimit: z.coerce.number().int().min(1).max(1000).default(20),
+  /**
+   * The URL runner pods use to reach hub-proxy's runner API (ends with the
+   * service prefix, e.g. http://turing-hub-proxy.jhub:8000/services/turing/).
+   * Default: hub-proxy's own listen address, which suits the local runtime.
+   */
+  runnerApiUrl: httpUrl.optional(),
+  /** HMAC secret of run tokens; default derived from the service's API token. Same on every replica. */
+  runTokenSecret: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** ConfigMap holding runner/turing_runner.py, mounted into run pods. */
+  runnerConfigMap: z.string().min(1).default('turing-runner'),
+  /** Local runtime: where job definitions, run records and live logs live. */
+  stateDir: z.string().min(1).default('.turing/jobs'),
+  /** Local runtime: the Python that runs the runner (needs papermill). */
+  pythonPath: z.string().min(1).optional(),
+  /** Webhook reachability check at create time. */
+  webhookCheckTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(3000),
+  /** Lifecycle resync period of the Kubernetes controller. */
+  resyncSeconds: z.coerce.number().int().min(1).max(3600).default(30),
+});
 
 /**
  * The validated settings of hub-proxy. Field names are the keys of the
@@ -79,7 +111,7 @@ export const configSchema = z
       .int()
       .min(1)
       .max(1024 ** 3)
-      .default(1024 * 1024),
+      .default(8 * 1024 * 1024),
     adminScope: z.string().min(1).default('custom:turing:admin'),
     accessScope: z.string().min(1).optional(),
     cookieName: z
@@ -92,6 +124,14 @@ export const configSchema = z
     /** The compatibility table; default `compatibility.yaml` next to the catalog. */
     compatibilityPath: z.string().min(1).optional(),
     quotas: quotasSchema.default({ defaultMaxGpus: 2, users: {} }),
+    /** Input snapshots, output notebooks, HTML and logs. */
+    artifacts: artifactStoreConfigSchema.default({
+      backend: 'filesystem',
+      directory: '.turing/artifacts',
+      maxObjectBytes: 50 * 1024 * 1024,
+      maxOwnerBytes: 1024 * 1024 * 1024,
+    }),
+    jobs: jobsSchema.default(jobsSchema.parse({})),
     /** Upper bound for draining requests and running shutdown hooks. */
     shutdownTimeoutMs: z.coerce.number().int().min(0).max(600_000).default(25_000),
   })

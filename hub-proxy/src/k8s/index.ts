@@ -12,6 +12,11 @@ export {
   type KubeErrorKind,
 } from './errors.js';
 export {
+  GroupedResourceClient,
+  type GroupedResourceType,
+  type PropagationPolicy,
+} from './grouped-resource-client.js';
+export {
   InformerCache,
   type InformerCacheOptions,
   type InformerEventType,

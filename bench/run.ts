@@ -1,0 +1,18 @@
+import { benchJobCreateLatency } from './job-create-latency.js';
+import { benchLocalRunOverhead } from './local-run-overhead.js';
+
+// `npm run bench`: each benchmark reports against a baseline taken in the
+// same run, because these machines are noisy. Pass names to run a subset.
+const benches: Record<string, () => Promise<{ lines: string[] }>> = {
+  'job-create-latency': () => benchJobCreateLatency(Number(process.env.BENCH_CREATES ?? 100)),
+  'local-run-overhead': () => benchLocalRunOverhead(Number(process.env.BENCH_ROUNDS ?? 8)),
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, bench] of Object.entries(benches)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  const started = Date.now();
+  const result = await bench();
+  console.log(`\n## ${name} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  for (const line of result.lines) console.log(line);
+}

@@ -1,0 +1,205 @@
+/**
+ * Types of the jobs part of the hub-proxy REST API (v1): notebook jobs, their
+ * runs and the schedule preview. The contract is `docs/api.md` (jobs) and
+ * `/api/openapi.json`.
+ */
+
+/** Any JSON value (parameters are JSON). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A notebook document (nbformat 4 JSON), kept loose: the client does not interpret it. */
+export type NotebookContent = { [key: string]: unknown };
+
+/** Where a run stands; the last four are terminal. */
+export type RunState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'timed_out';
+
+/** The states after which a run never changes. */
+export const TERMINAL_RUN_STATES: readonly RunState[] = ['succeeded', 'failed', 'cancelled', 'timed_out'];
+
+/** True for `succeeded`, `failed`, `cancelled` and `timed_out`. */
+export function isTerminalRunState(state: RunState): boolean {
+  return TERMINAL_RUN_STATES.includes(state);
+}
+
+/** What started a run. */
+export type RunTrigger = 'schedule' | 'manual' | 'dependency';
+
+/** What happens when a run is due while another one still runs. */
+export type ConcurrencyPolicy = 'allow' | 'forbid' | 'replace';
+
+/** A run outcome an alert can subscribe to. */
+export type AlertEvent = 'failure' | 'success' | 'timeout';
+
+/** Output formats a job keeps besides its log. */
+export type OutputFormat = 'ipynb' | 'html';
+
+/** How a job is triggered: by its schedule, paused, or only on demand / by dependencies. */
+export type JobState = 'scheduled' | 'paused' | 'on-demand';
+
+/** One webhook alert: a Slack-compatible JSON POST on the listed outcomes. */
+export interface AlertSpec {
+  on: AlertEvent[];
+  webhook: string;
+}
+
+/** CPU, memory (Kubernetes quantities) and GPUs of each run. */
+export interface JobResources {
+  cpu: string;
+  memory: string;
+  gpus: number;
+  gpuType?: string;
+}
+
+/** The input snapshot a job runs. */
+export interface JobNotebook {
+  /** Path of the source notebook in the owner's home. */
+  path: string;
+  /** sha256 (hex) of the stripped snapshot (see the jobs extension's notebook digest). */
+  digest: string;
+  sizeBytes: number;
+  /** ISO time the snapshot was taken. */
+  updatedAt: string;
+  /** The kernelspec name papermill runs. */
+  kernel: string;
+}
+
+/** A job's cron schedule with its description and next run times. */
+export interface JobSchedule {
+  cron: string;
+  timezone: string;
+  description: string;
+  /** The next (up to 5) run times, ISO. */
+  nextRuns: string[];
+}
+
+/** One recorded alert delivery. */
+export interface AlertDelivery {
+  run: string;
+  event: AlertEvent;
+  /** The webhook's origin (paths are secrets). */
+  target: string;
+  delivered: boolean;
+  attempts: number;
+  at: string;
+  status?: number;
+  error?: string;
+}
+
+/** A notebook job, as `GET /api/v1/jobs/{name}` answers. */
+export interface Job {
+  name: string;
+  owner: string;
+  notebook: JobNotebook;
+  environment: string;
+  image: string;
+  resources: JobResources;
+  parameters: Record<string, JsonValue>;
+  /** Absent for jobs that run only on demand or after dependencies. */
+  schedule?: JobSchedule;
+  suspended: boolean;
+  retries: number;
+  timeoutSeconds: number;
+  concurrency: ConcurrencyPolicy;
+  dependsOn: string[];
+  alerts: AlertSpec[];
+  outputs: OutputFormat[];
+  historyLimit: number;
+  state: JobState;
+  lastRun?: { id: string; state: RunState; finishedAt?: string };
+  alertDeliveries: AlertDelivery[];
+  createdAt: string;
+}
+
+/** `GET /api/v1/jobs`. */
+export interface JobList {
+  items: Job[];
+  continue?: string;
+}
+
+/** A notebook to snapshot: its path (for display and updates) and its content. */
+export interface NotebookSource {
+  path: string;
+  content: NotebookContent;
+}
+
+/** Body of `POST /api/v1/jobs`; only `name`, `notebook` and `environment` are required. */
+export interface CreateJobRequest {
+  name: string;
+  notebook: NotebookSource;
+  environment: string;
+  resources?: JobResources;
+  parameters?: Record<string, JsonValue>;
+  /** Absent or `null`: on demand only. */
+  schedule?: { cron: string; timezone: string } | null;
+  suspend?: boolean;
+  retries?: number;
+  timeoutSeconds?: number;
+  concurrency?: ConcurrencyPolicy;
+  dependsOn?: string[];
+  alerts?: AlertSpec[];
+  outputs?: OutputFormat[];
+  historyLimit?: number;
+}
+
+/** Body of `PATCH /api/v1/jobs/{name}`: any subset; `notebook` replaces the input snapshot. */
+export interface UpdateJobRequest {
+  environment?: string;
+  resources?: JobResources;
+  parameters?: Record<string, JsonValue>;
+  /** `null` makes the job on-demand. */
+  schedule?: { cron: string; timezone: string } | null;
+  suspend?: boolean;
+  retries?: number;
+  timeoutSeconds?: number;
+  concurrency?: ConcurrencyPolicy;
+  dependsOn?: string[];
+  alerts?: AlertSpec[];
+  outputs?: OutputFormat[];
+  historyLimit?: number;
+  notebook?: NotebookSource;
+}
+
+/** A run artifact a runner uploaded. */
+export type RunArtifact = 'output.ipynb' | 'output.html' | 'log.txt';
+
+/** One run of a job. */
+export interface Run {
+  id: string;
+  job: string;
+  owner: string;
+  state: RunState;
+  trigger: RunTrigger;
+  /** For dependency runs: the upstream run id. */
+  triggeredBy?: string;
+  /** The effective parameters. */
+  parameters: Record<string, JsonValue>;
+  attempt: number;
+  /** `cell` of `cells` done or running (1-based). */
+  progress?: { cell: number; cells: number };
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  durationSeconds?: number;
+  /** Why it ended that way. */
+  reason?: string;
+  artifacts: RunArtifact[];
+}
+
+/** `GET /api/v1/jobs/{name}/runs`, newest first. */
+export interface RunList {
+  items: Run[];
+}
+
+/** `GET /api/v1/schedule/preview`. */
+export interface SchedulePreview {
+  cron: string;
+  timezone: string;
+  description: string;
+  /** ISO times. */
+  nextRuns: string[];
+}
+
+/** How a followed log ended. */
+export interface RunLogEnd {
+  state: RunState;
+}

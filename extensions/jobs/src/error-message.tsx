@@ -1,0 +1,50 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { ErrorDescription } from '@turing/client';
+import { TuringLoginRequiredError, describeError } from '@turing/client';
+import React from 'react';
+
+/** An error ready for display, with a login link when the hub session ended. */
+export interface ShownError extends ErrorDescription {
+  loginUrl?: string;
+}
+
+/** Turns any thrown value into a {@link ShownError}. */
+export function toShownError(error: unknown): ShownError {
+  const shown: ShownError = describeError(error);
+  if (error instanceof TuringLoginRequiredError) {
+    shown.loginUrl = error.loginUrl;
+  }
+  return shown;
+}
+
+/** Props of {@link ErrorMessage}. */
+export interface ErrorMessageProps {
+  error: ShownError;
+  trans: TranslationBundle;
+  testId?: string;
+}
+
+/** Shows an API error as readable text: title, detail, one line per bad field. */
+export function ErrorMessage({ error, trans, testId }: ErrorMessageProps): React.ReactElement {
+  return (
+    <div className="jp-Turing-Jobs-error" role="alert" data-testid={testId}>
+      <div className="jp-Turing-Jobs-errorTitle">{error.title}</div>
+      {error.detail && <div className="jp-Turing-Jobs-errorDetail">{error.detail}</div>}
+      {error.fields.length > 0 && (
+        <ul className="jp-Turing-Jobs-errorFields">
+          {error.fields.map((line, index) => (
+            <li key={index}>{line}</li>
+          ))}
+        </ul>
+      )}
+      {error.loginUrl && (
+        <a className="jp-Turing-Jobs-errorLogin" href={error.loginUrl}>
+          {trans.__('Log in to JupyterHub')}
+        </a>
+      )}
+      {error.requestId && (
+        <div className="jp-Turing-Jobs-errorRequest">{trans.__('Request id: %1', error.requestId)}</div>
+      )}
+    </div>
+  );
+}

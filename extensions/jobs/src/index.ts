@@ -1,0 +1,19 @@
+import { panelPlugin } from './panel-plugin';
+import { schedulePlugin } from './schedule-plugin';
+
+export { openScheduleDialog } from './schedule-dialog';
+export type { ScheduleDialogOptions } from './schedule-dialog';
+export type { ScheduleResult, ScheduleTarget } from './schedule-submit';
+export { notebookDigest, stableStringify, stripNotebook } from './notebook-digest';
+export { parseParametersCell, parametersCellSource } from './parameters';
+export { jobNameFromPath, validateJobName, JOB_NAME_PATTERN } from './job-name';
+export {
+  CommandIDs,
+  PANEL_ID,
+  PANEL_PLUGIN_ID,
+  SCHEDULE_PLUGIN_ID,
+  TOOLBAR_ITEM_NAME,
+  TRANSLATION_DOMAIN,
+} from './tokens';
+
+export default [schedulePlugin, panelPlugin];

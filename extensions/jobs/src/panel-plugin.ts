@@ -1,0 +1,100 @@
+import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ILayoutRestorer } from '@jupyterlab/application';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import { IDocumentManager } from '@jupyterlab/docmanager';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { ITuringClient } from '@turing/client';
+
+import { toShownError } from './error-message';
+import { jobsIcon } from './icons';
+import { createJobsPanel } from './jobs-panel';
+import { openScheduleDialog } from './schedule-dialog';
+import { DEFAULT_SCHEDULE_SETTINGS, readPanelSettings } from './settings';
+import { CommandIDs, PANEL_ID, PANEL_PLUGIN_ID, TRANSLATION_DOMAIN } from './tokens';
+
+/** The jobs side panel and the commands that show it and start runs. */
+export const panelPlugin: JupyterFrontEndPlugin<void> = {
+  id: PANEL_PLUGIN_ID,
+  description: 'A side panel listing Turing jobs, their runs, live logs, outputs and run history.',
+  autoStart: true,
+  requires: [ITuringClient],
+  optional: [ITranslator, ILayoutRestorer, ICommandPalette, IDocumentManager, ISettingRegistry],
+  activate: (
+    app: JupyterFrontEnd,
+    client: ITuringClient,
+    translator: ITranslator | null,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null,
+    docManager: IDocumentManager | null,
+    registry: ISettingRegistry | null,
+  ): void => {
+    const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
+    const { panel, body } = createJobsPanel({
+      client,
+      contents: app.serviceManager.contents,
+      commands: app.commands,
+      docManager,
+      trans,
+      editJob: async (job) => {
+        const result = await openScheduleDialog({
+          client,
+          target: { kind: 'edit', job },
+          settings: DEFAULT_SCHEDULE_SETTINGS,
+          trans,
+        });
+        return result?.job ?? null;
+      },
+    });
+    app.shell.add(panel, 'left', { rank: 700 });
+    restorer?.add(panel, PANEL_ID);
+
+    const text = (value: unknown): string | undefined =>
+      typeof value === 'string' && value !== '' ? value : undefined;
+
+    app.commands.addCommand(CommandIDs.openJobs, {
+      label: trans.__('Show Turing Jobs'),
+      caption: trans.__('Show your scheduled notebook jobs and their runs'),
+      icon: (args) => (args.isPalette ? undefined : jobsIcon),
+      execute: (args) => {
+        body.reveal(text(args.job), text(args.run));
+        app.shell.activateById(PANEL_ID);
+      },
+    });
+
+    app.commands.addCommand(CommandIDs.runJob, {
+      label: (args) =>
+        text(args.job) ? trans.__('Run Job %1 Now', String(args.job)) : trans.__('Run Selected Job Now'),
+      caption: trans.__('Start a run of a Turing job now'),
+      execute: async (args) => {
+        const name = text(args.job) ?? body.selectedJobName;
+        if (!name) {
+          Notification.warning(trans.__('Select a job in the Turing Jobs panel first.'), { autoClose: 5000 });
+          return;
+        }
+        try {
+          const run = await client.runJob(name);
+          body.reveal(name, run.id);
+          app.shell.activateById(PANEL_ID);
+        } catch (error) {
+          const shown = toShownError(error);
+          Notification.error(trans.__('Could not start "%1": %2', name, shown.detail ?? shown.title), {
+            autoClose: false,
+          });
+        }
+      },
+    });
+    palette?.addItem({ command: CommandIDs.openJobs, category: trans.__('Turing') });
+    palette?.addItem({ command: CommandIDs.runJob, category: trans.__('Turing') });
+
+    if (registry) {
+      registry
+        .load(PANEL_PLUGIN_ID)
+        .then((settings) => {
+          body.setSettings(readPanelSettings(settings.composite));
+          settings.changed.connect(() => body.setSettings(readPanelSettings(settings.composite)));
+        })
+        .catch((error: unknown) => console.warn('Turing: could not load the Jobs panel settings.', error));
+    }
+  },
+};

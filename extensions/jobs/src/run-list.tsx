@@ -1,0 +1,124 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { Run } from '@turing/client';
+import React from 'react';
+
+import { elapsedSeconds, formatDateTime, formatDuration, isActive } from './format';
+import { runStateLabel, triggerLabel } from './labels';
+
+/** The actions of a run row. */
+export type RunAction = 'log' | 'open-output' | 'cancel';
+
+/** Props of {@link RunList}. */
+export interface RunListProps {
+  runs: readonly Run[];
+  /** The run whose log is shown. */
+  selectedRun: string | null;
+  /** Ids of runs with an action in flight. */
+  busy: ReadonlySet<string>;
+  onAction: (run: Run, action: RunAction) => void;
+  trans: TranslationBundle;
+}
+
+/** "cell i of n" with a bar, for a run that reports progress. */
+function RunProgress({ run, trans }: { run: Run; trans: TranslationBundle }): React.ReactElement | null {
+  if (!run.progress || run.progress.cells <= 0) {
+    return null;
+  }
+  const { cell, cells } = run.progress;
+  const text = trans.__('cell %1 of %2', cell, cells);
+  return (
+    <div className="jp-Turing-Jobs-progress" data-testid={`run-progress-${run.id}`}>
+      <div
+        className="jp-Turing-Jobs-progressTrack"
+        role="progressbar"
+        aria-label={trans.__('Progress')}
+        aria-valuemin={0}
+        aria-valuemax={cells}
+        aria-valuenow={Math.min(cell, cells)}
+        aria-valuetext={text}
+      >
+        <div
+          className="jp-Turing-Jobs-progressBar"
+          style={{ width: `${Math.round((Math.min(cell, cells) / cells) * 100)}%` }}
+        />
+      </div>
+      <span className="jp-Turing-Jobs-progressText">{text}</span>
+    </div>
+  );
+}
+
+/** A job's runs, newest first, with state, trigger, progress, duration and actions. */
+export function RunList({ runs, selectedRun, busy, onAction, trans }: RunListProps): React.ReactElement {
+  if (runs.length === 0) {
+    return <div className="jp-Turing-Jobs-hint">{trans.__('No runs yet.')}</div>;
+  }
+  return (
+    <ul className="jp-Turing-Jobs-runs" aria-label={trans.__('Runs')} data-testid="run-list">
+      {runs.map((run) => {
+        const seconds = elapsedSeconds(run);
+        const active = isActive(run);
+        const hasOutput = run.artifacts.includes('output.ipynb');
+        return (
+          <li
+            key={run.id}
+            className={`jp-Turing-Jobs-run${run.id === selectedRun ? ' jp-mod-selected' : ''}`}
+            data-testid={`run-${run.id}`}
+          >
+            <div className="jp-Turing-Jobs-runHeader">
+              <span
+                className={`jp-Turing-Jobs-badge jp-Turing-Jobs-run-${run.state}`}
+                data-testid={`run-state-${run.id}`}
+              >
+                {runStateLabel(run.state, trans)}
+              </span>
+              <span className="jp-Turing-Jobs-runMeta">
+                {triggerLabel(run.trigger, trans)}
+                {run.attempt > 1 ? ` · ${trans.__('attempt %1', run.attempt)}` : ''}
+                {' · '}
+                <time dateTime={run.startedAt ?? run.createdAt}>
+                  {formatDateTime(run.startedAt ?? run.createdAt)}
+                </time>
+                {seconds !== undefined ? ` · ${formatDuration(seconds, trans)}` : ''}
+              </span>
+            </div>
+            <RunProgress run={run} trans={trans} />
+            {run.reason && !active && run.state !== 'succeeded' && (
+              <div className="jp-Turing-Jobs-reason" title={run.reason}>
+                {run.reason}
+              </div>
+            )}
+            <div className="jp-Turing-Jobs-actions">
+              <button
+                type="button"
+                className="jp-mod-styled jp-Turing-Jobs-smallButton"
+                aria-pressed={run.id === selectedRun}
+                onClick={() => onAction(run, 'log')}
+              >
+                {trans.__('Log')}
+              </button>
+              <button
+                type="button"
+                className="jp-mod-styled jp-Turing-Jobs-smallButton"
+                disabled={!hasOutput || busy.has(run.id)}
+                title={hasOutput ? undefined : trans.__('This run has no output notebook (yet).')}
+                onClick={() => onAction(run, 'open-output')}
+              >
+                {trans.__('Open output')}
+              </button>
+              {active && (
+                <button
+                  type="button"
+                  className="jp-mod-styled jp-mod-warn jp-Turing-Jobs-smallButton"
+                  disabled={busy.has(run.id)}
+                  onClick={() => onAction(run, 'cancel')}
+                >
+                  {trans.__('Cancel run')}
+                </button>
+              )}
+            </div>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,156 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { closeIcon } from '@jupyterlab/ui-components';
+import type { ITuringClient, Run, RunState } from '@turing/client';
+import React, { useEffect, useLayoutEffect, useRef, useState } from 'react';
+
+import type { ShownError } from './error-message';
+import { ErrorMessage, toShownError } from './error-message';
+import { isActive } from './format';
+import { runStateLabel } from './labels';
+
+/** Props of {@link RunLog}. */
+export interface RunLogProps {
+  client: ITuringClient;
+  /** The run, as last polled (its state ends the polling fallback). */
+  run: Run;
+  /** Milliseconds between log reloads when the live stream is unavailable. */
+  pollMs: number;
+  onClose: () => void;
+  trans: TranslationBundle;
+}
+
+/** Keeps the view responsive with huge logs: only the tail is shown. */
+const MAX_LOG_CHARS = 1_000_000;
+
+type Mode = 'loading' | 'live' | 'polling' | 'done';
+
+function tail(text: string): string {
+  return text.length > MAX_LOG_CHARS ? text.slice(text.length - MAX_LOG_CHARS) : text;
+}
+
+/**
+ * A run's log: followed live (SSE) while the run is active, read once when it
+ * has finished, and reloaded every `pollMs` if the live stream fails.
+ * Scrolls along with new text unless the user scrolled up.
+ */
+export function RunLog({ client, run, pollMs, onClose, trans }: RunLogProps): React.ReactElement {
+  const [text, setText] = useState('');
+  const [mode, setMode] = useState<Mode>('loading');
+  const [finalState, setFinalState] = useState<RunState | null>(null);
+  const [error, setError] = useState<ShownError | null>(null);
+  const pre = useRef<HTMLPreElement>(null);
+  const stick = useRef(true);
+  const active = isActive(run);
+  const startedActive = useRef(active);
+
+  // Follow live, or read the finished log once. Keyed on the run only.
+  useEffect(() => {
+    let live = true;
+    const abort = new AbortController();
+    setText('');
+    setError(null);
+    setFinalState(null);
+    const readOnce = () =>
+      client
+        .runLog(run.id)
+        .then((log) => live && (setText(tail(log)), setMode('done')))
+        .catch((e: unknown) => live && (setError(toShownError(e)), setMode('done')));
+    if (!startedActive.current) {
+      setMode('loading');
+      void readOnce();
+    } else {
+      setMode('live');
+      client
+        .followRunLog(run.id, (chunk) => live && setText((t) => tail(t + chunk)), { signal: abort.signal })
+        .then((end) => {
+          if (live) {
+            setFinalState(end.state);
+            setMode('done');
+          }
+        })
+        .catch(() => live && setMode('polling'));
+    }
+    return () => {
+      live = false;
+      abort.abort();
+    };
+  }, [client, run.id]);
+
+  // The fallback: reload the whole log until the run has finished, then once more.
+  useEffect(() => {
+    if (mode !== 'polling') {
+      return;
+    }
+    let live = true;
+    const reload = () =>
+      client
+        .runLog(run.id)
+        .then((log) => live && setText(tail(log)))
+        .catch(() => undefined);
+    if (!active) {
+      void reload().then(() => live && setMode('done'));
+      return () => {
+        live = false;
+      };
+    }
+    void reload();
+    const timer = setInterval(() => void reload(), pollMs);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [client, run.id, mode, active, pollMs]);
+
+  useLayoutEffect(() => {
+    if (stick.current && pre.current) {
+      pre.current.scrollTop = pre.current.scrollHeight;
+    }
+  }, [text]);
+
+  const status =
+    mode === 'live'
+      ? trans.__('Live')
+      : mode === 'polling'
+        ? trans.__('Reloading every %1 s', Math.round(pollMs / 1000))
+        : mode === 'loading'
+          ? trans.__('Loading…')
+          : runStateLabel(finalState ?? run.state, trans);
+  return (
+    <section
+      className="jp-Turing-Jobs-log"
+      aria-label={trans.__('Log of run %1', run.id)}
+      data-testid="run-log"
+    >
+      <div className="jp-Turing-Jobs-logHeader">
+        <span className="jp-Turing-Jobs-logTitle">{trans.__('Log of %1', run.id)}</span>
+        <span className="jp-Turing-Jobs-logStatus" data-testid="run-log-status" aria-live="polite">
+          {status}
+        </span>
+        <button
+          type="button"
+          className="jp-Turing-Jobs-iconButton"
+          aria-label={trans.__('Close log')}
+          title={trans.__('Close log')}
+          onClick={onClose}
+        >
+          <closeIcon.react tag="span" />
+        </button>
+      </div>
+      {error && error.title && <ErrorMessage error={error} trans={trans} />}
+      <pre
+        ref={pre}
+        className="jp-Turing-Jobs-logText"
+        role="log"
+        aria-label={trans.__('Log of run %1', run.id)}
+        data-testid="run-log-text"
+        tabIndex={0}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+        }}
+      >
+        {text || (mode === 'done' && !error ? trans.__('(empty log)') : '')}
+      </pre>
+    </section>
+  );
+}

@@ -1,0 +1,298 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import { PromiseDelegate } from '@lumino/coreutils';
+import { Widget } from '@lumino/widgets';
+import type { Environment, ITuringClient } from '@turing/client';
+import React, { useEffect, useMemo, useRef, useState } from 'react';
+
+import type { ShownError } from './error-message';
+import { ErrorMessage, toShownError } from './error-message';
+import { InlineErrors } from './form-field';
+import { browserTimeZone } from './format';
+import { parametersCellSource, parseParametersCell } from './parameters';
+import type { FieldErrors, ScheduleForm } from './schedule-form';
+import { editJobForm, newJobForm, validateForm, withEnvironment } from './schedule-form';
+import { AlertsSection } from './schedule-form-alerts';
+import { BasicsSection } from './schedule-form-basics';
+import { ParametersSection } from './schedule-form-parameters';
+import { PolicySection } from './schedule-form-policy';
+import { WhenSection } from './schedule-form-when';
+import type { ScheduleResult, ScheduleTarget } from './schedule-submit';
+import { submitSchedule } from './schedule-submit';
+import type { ScheduleSettings } from './settings';
+
+/** Options of {@link openScheduleDialog}. */
+export interface ScheduleDialogOptions {
+  client: ITuringClient;
+  target: ScheduleTarget;
+  settings: ScheduleSettings;
+  trans: TranslationBundle;
+}
+
+interface ViewProps extends ScheduleDialogOptions {
+  idPrefix: string;
+  onClose: (result: ScheduleResult | null) => void;
+}
+
+function initialState(target: ScheduleTarget, settings: ScheduleSettings) {
+  if (target.kind === 'edit') {
+    return { form: editJobForm(target.job, browserTimeZone()), skipped: [], hasCell: undefined };
+  }
+  const source = parametersCellSource(target.source.content);
+  const cell = parseParametersCell(source ?? '');
+  const form = newJobForm({
+    path: target.source.path,
+    parameters: cell.rows,
+    timezone: browserTimeZone(),
+    settings,
+  });
+  return { form, skipped: cell.skipped, hasCell: source !== undefined };
+}
+
+/** Only parameter problems show while typing; the rest once the user tried to submit. */
+function shownErrors(form: ScheduleForm, attempted: boolean, server: FieldErrors, trans: TranslationBundle) {
+  const local = validateForm(form, trans);
+  const merged: FieldErrors = {};
+  for (const [field, messages] of Object.entries(local)) {
+    if (attempted || field.startsWith('parameter:')) {
+      merged[field] = [...messages];
+    }
+  }
+  for (const [field, messages] of Object.entries(server)) {
+    merged[field] = [...(merged[field] ?? []), ...messages];
+  }
+  return { merged, localCount: Object.keys(local).length };
+}
+
+/** The Schedule dialog's content: every section, the error summary and the buttons. */
+function ScheduleDialogView(props: ViewProps): React.ReactElement {
+  const { client, target, settings, trans, idPrefix, onClose } = props;
+  const editing = target.kind === 'edit';
+  const initial = useMemo(() => initialState(target, settings), [target, settings]);
+  const [form, setForm] = useState<ScheduleForm>(initial.form);
+  const [environments, setEnvironments] = useState<Environment[] | null>(null);
+  const [jobNames, setJobNames] = useState<string[] | null>(null);
+  const [loadError, setLoadError] = useState<ShownError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [attempted, setAttempted] = useState(false);
+  const [serverError, setServerError] = useState<ShownError | null>(null);
+  const [serverFields, setServerFields] = useState<FieldErrors>({});
+  const root = useRef<HTMLDivElement>(null);
+  // Bumped after a refused submit: the first invalid field is then focused (and scrolled to).
+  const [refusals, setRefusals] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    // Sequential on purpose: the first GET may run the silent login; the second reuses its cookie.
+    client
+      .environments()
+      .then(async ({ environments: list }) => {
+        if (!live) {
+          return;
+        }
+        setEnvironments(list);
+        if (!editing) {
+          setForm((f) => (f.environment ? f : withEnvironment(f, list.find((e) => e.default) ?? list[0])));
+        }
+        const jobs = await client.jobs().catch(() => ({ items: [] }));
+        if (live) {
+          setJobNames(jobs.items.map((j) => j.name));
+        }
+      })
+      .catch((error: unknown) => live && (setLoadError(toShownError(error)), setEnvironments([])));
+    return () => {
+      live = false;
+    };
+  }, [client, editing]);
+
+  useEffect(() => {
+    root.current?.querySelector<HTMLElement>('input:not([disabled]), select:not([disabled])')?.focus();
+  }, []);
+
+  useEffect(() => {
+    if (refusals > 0) {
+      root.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+    }
+  }, [refusals]);
+
+  const { merged: errors, localCount } = shownErrors(form, attempted, serverFields, trans);
+  const section = { form, update: setForm, errors, idPrefix, disabled: busy, trans };
+
+  const submit = async (): Promise<void> => {
+    setAttempted(true);
+    if (busy) {
+      return;
+    }
+    if (localCount > 0) {
+      setServerError(null);
+      setServerFields({});
+      setRefusals((n) => n + 1);
+      return;
+    }
+    setBusy(true);
+    const answer = await submitSchedule(client, target, form);
+    setBusy(false);
+    if (answer.ok) {
+      onClose(answer.result);
+    } else {
+      setServerError(answer.failure.error);
+      setServerFields(answer.failure.fields);
+      setRefusals((n) => n + 1);
+    }
+  };
+
+  const onKeyDown = (event: React.KeyboardEvent): void => {
+    if (event.key === 'Escape' && !busy) {
+      event.preventDefault();
+      onClose(null);
+    } else if (event.key === 'Tab') {
+      trapFocus(event, root.current);
+    }
+  };
+
+  const title = editing ? trans.__('Edit job %1', form.name) : trans.__('Schedule notebook');
+  return (
+    <div
+      ref={root}
+      className="jp-Dialog-content jp-Turing-Jobs-dialogContent"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby={`${idPrefix}-title`}
+      data-testid="turing-schedule-dialog"
+      data-lm-suppress-shortcuts="true"
+      onKeyDown={onKeyDown}
+    >
+      <div className="jp-Dialog-header">
+        <h2 id={`${idPrefix}-title`} className="jp-Turing-Jobs-dialogTitle">
+          {title}
+        </h2>
+      </div>
+      <form
+        className="jp-Dialog-body jp-Turing-Jobs-form"
+        noValidate
+        aria-busy={busy}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <div className="jp-Turing-Jobs-hint" data-testid="schedule-notebook">
+          {target.kind === 'create'
+            ? trans.__(
+                'Notebook: %1 (its current content, without outputs, becomes the job input)',
+                target.source.path,
+              )
+            : trans.__('Notebook: %1', target.job.notebook.path)}
+        </div>
+        {target.kind === 'create' && target.unsaved && (
+          <div className="jp-Turing-Jobs-warning" data-testid="schedule-unsaved">
+            {trans.__(
+              'The notebook has unsaved changes: they are part of the input. Save it to keep the file in step.',
+            )}
+          </div>
+        )}
+        <InlineErrors idPrefix={idPrefix} field="notebook" errors={errors} />
+        {loadError && <ErrorMessage error={loadError} trans={trans} testId="schedule-load-error" />}
+        <BasicsSection {...section} environments={environments} editing={editing} />
+        <ParametersSection {...section} skipped={initial.skipped} hasParametersCell={initial.hasCell} />
+        <WhenSection {...section} client={client} editing={editing} />
+        <PolicySection {...section} jobNames={jobNames} />
+        <AlertsSection {...section} />
+        {/* A hidden submit button lets Enter in a text field submit the form. */}
+        <button type="submit" hidden tabIndex={-1} aria-hidden="true" />
+      </form>
+      <div className="jp-Turing-Jobs-dialogErrors" aria-live="polite">
+        {attempted && localCount > 0 && !serverError && (
+          <div className="jp-Turing-Jobs-error" role="alert" data-testid="schedule-error">
+            <div className="jp-Turing-Jobs-errorTitle">
+              {trans.__('Fix the marked fields, then try again.')}
+            </div>
+          </div>
+        )}
+        {serverError && <ErrorMessage error={serverError} trans={trans} testId="schedule-error" />}
+      </div>
+      <div className="jp-Dialog-footer">
+        <div className="jp-Dialog-footerButtons">
+          <button
+            type="button"
+            className="jp-Dialog-button jp-mod-reject jp-mod-styled"
+            data-testid="schedule-cancel"
+            disabled={busy}
+            onClick={() => onClose(null)}
+          >
+            <div className="jp-Dialog-buttonLabel">{trans.__('Cancel')}</div>
+          </button>
+          <button
+            type="button"
+            className="jp-Dialog-button jp-mod-accept jp-mod-styled"
+            data-testid="schedule-submit"
+            aria-busy={busy}
+            disabled={busy}
+            onClick={() => void submit()}
+          >
+            <div className="jp-Dialog-buttonLabel">{editing ? trans.__('Save') : trans.__('Schedule')}</div>
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** Keeps Tab and Shift+Tab inside the dialog. */
+function trapFocus(event: React.KeyboardEvent, root: HTMLElement | null): void {
+  const focusable = Array.from(
+    root?.querySelectorAll<HTMLElement>('input, select, button, textarea, a[href]') ?? [],
+  ).filter((el) => !el.hasAttribute('disabled') && !el.hidden && el.tabIndex >= 0);
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  if (!first || !last) {
+    return;
+  }
+  if (event.shiftKey && document.activeElement === first) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && document.activeElement === last) {
+    event.preventDefault();
+    first.focus();
+  }
+}
+
+let dialogCount = 0;
+
+/** The modal widget around {@link ScheduleDialogView}, attached to the page body. */
+class ScheduleDialog extends ReactWidget {
+  readonly result = new PromiseDelegate<ScheduleResult | null>();
+  private readonly idPrefix = `jp-Turing-Jobs-dialog-${++dialogCount}`;
+  private readonly returnFocus = document.activeElement as HTMLElement | null;
+
+  constructor(private readonly options: ScheduleDialogOptions) {
+    super();
+    this.addClass('jp-Dialog');
+    this.addClass('jp-ThemedContainer');
+    this.addClass('jp-Turing-Jobs-dialog');
+  }
+
+  protected render(): React.ReactElement {
+    return <ScheduleDialogView {...this.options} idPrefix={this.idPrefix} onClose={(r) => this.finish(r)} />;
+  }
+
+  private finish(result: ScheduleResult | null): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this.result.resolve(result);
+    this.dispose();
+    this.returnFocus?.focus?.();
+  }
+}
+
+/**
+ * Opens the Schedule dialog (create a job from a notebook, or edit one) and
+ * resolves with what was saved, or `null` if the user cancelled. Errors of
+ * the request are shown inside the dialog, which then stays open.
+ */
+export function openScheduleDialog(options: ScheduleDialogOptions): Promise<ScheduleResult | null> {
+  const dialog = new ScheduleDialog(options);
+  Widget.attach(dialog, document.body);
+  return dialog.result.promise;
+}

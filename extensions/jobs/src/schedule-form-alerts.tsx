@@ -1,0 +1,108 @@
+import { addIcon, closeIcon } from '@jupyterlab/ui-components';
+import React from 'react';
+
+import { InlineErrors, errorProps } from './form-field';
+import type { AlertRow } from './schedule-form';
+import { newAlertRow } from './schedule-form';
+import type { SectionProps } from './schedule-form-section';
+
+type AlertFlag = 'failure' | 'success' | 'timeout';
+
+/** Webhook alerts (Slack-compatible JSON) and the kept outputs. */
+export function AlertsSection(props: SectionProps): React.ReactElement {
+  const { form, update, errors, idPrefix, disabled, trans } = props;
+  const setAlert = (index: number, change: Partial<AlertRow>) =>
+    update((f) => ({ ...f, alerts: f.alerts.map((a, i) => (i === index ? { ...a, ...change } : a)) }));
+  const flags: Array<[AlertFlag, string]> = [
+    ['failure', trans.__('On failure')],
+    ['success', trans.__('On success')],
+    ['timeout', trans.__('On timeout')],
+  ];
+  return (
+    <>
+      <fieldset className="jp-Turing-Jobs-section" data-testid="schedule-alerts">
+        <legend>{trans.__('Alerts')}</legend>
+        <div className="jp-Turing-Jobs-hint">
+          {trans.__('A Slack-compatible JSON message is posted to each webhook when a run ends that way.')}
+        </div>
+        {form.alerts.map((alert, index) => {
+          const field = `alert:${index}`;
+          const urlId = `${idPrefix}-alert-${index}-url`;
+          return (
+            <div key={index} className="jp-Turing-Jobs-alert" data-testid={`schedule-alert-${index}`}>
+              <div className="jp-Turing-Jobs-alertInputs">
+                <label htmlFor={urlId}>{trans.__('Webhook URL')}</label>
+                <input
+                  id={urlId}
+                  type="url"
+                  className="jp-mod-styled jp-Turing-Jobs-alertUrl"
+                  data-testid={`schedule-alert-webhook-${index}`}
+                  placeholder="https://hooks.slack.com/services/…"
+                  value={alert.webhook}
+                  disabled={disabled}
+                  spellCheck={false}
+                  onChange={(e) => setAlert(index, { webhook: e.target.value })}
+                  {...errorProps(idPrefix, field, errors)}
+                />
+                <button
+                  type="button"
+                  className="jp-Turing-Jobs-iconButton"
+                  aria-label={trans.__('Remove alert %1', index + 1)}
+                  title={trans.__('Remove alert %1', index + 1)}
+                  disabled={disabled}
+                  onClick={() => update((f) => ({ ...f, alerts: f.alerts.filter((_, i) => i !== index) }))}
+                >
+                  <closeIcon.react tag="span" />
+                </button>
+              </div>
+              <div className="jp-Turing-Jobs-checks">
+                {flags.map(([flag, label]) => (
+                  <label key={flag} className="jp-Turing-Jobs-check">
+                    <input
+                      type="checkbox"
+                      data-testid={`schedule-alert-${index}-${flag}`}
+                      checked={alert[flag]}
+                      disabled={disabled}
+                      onChange={(e) => setAlert(index, { [flag]: e.target.checked })}
+                    />
+                    {label}
+                  </label>
+                ))}
+              </div>
+              <InlineErrors idPrefix={idPrefix} field={field} errors={errors} />
+            </div>
+          );
+        })}
+        <button
+          type="button"
+          className="jp-mod-styled jp-Turing-Jobs-textButton"
+          disabled={disabled}
+          onClick={() => update((f) => ({ ...f, alerts: [...f.alerts, newAlertRow()] }))}
+        >
+          <addIcon.react tag="span" />
+          {trans.__('Add alert')}
+        </button>
+      </fieldset>
+      <fieldset className="jp-Turing-Jobs-section" data-testid="schedule-outputs">
+        <legend>{trans.__('Outputs')}</legend>
+        <div className="jp-Turing-Jobs-checks">
+          <label className="jp-Turing-Jobs-check">
+            <input type="checkbox" checked disabled />
+            {trans.__('Executed notebook (.ipynb)')}
+          </label>
+          <label className="jp-Turing-Jobs-check">
+            <input
+              type="checkbox"
+              data-testid="schedule-output-html"
+              checked={form.html}
+              disabled={disabled}
+              onChange={(e) => update((f) => ({ ...f, html: e.target.checked }))}
+            />
+            {trans.__('HTML report')}
+          </label>
+        </div>
+        <InlineErrors idPrefix={idPrefix} field="outputs" errors={errors} />
+      </fieldset>
+    </>
+  );
+}

@@ -1,0 +1,176 @@
+import type { ITuringClient } from '@turing/client';
+import React, { useMemo } from 'react';
+
+import type { CronPreset } from './cron-presets';
+import { CRON_PRESETS, describeCron, presetExpression, presetLabel, presetOf } from './cron-presets';
+import { Field, errorProps } from './form-field';
+import { formatDateTime } from './format';
+import type { WhenMode } from './schedule-form';
+import type { SectionProps } from './schedule-form-section';
+import { useSchedulePreview } from './use-schedule-preview';
+
+/** Props of {@link WhenSection}. */
+export interface WhenSectionProps extends SectionProps {
+  client: ITuringClient;
+  /** Editing an existing job: "Run now" is not offered (use Run now in the panel). */
+  editing: boolean;
+}
+
+/** The IANA zones the browser knows, for the time zone suggestions. */
+function knownTimeZones(): string[] {
+  try {
+    return Intl.supportedValuesOf('timeZone');
+  } catch {
+    return [];
+  }
+}
+
+/** Now or on a schedule: presets, cron, time zone, description and the next 5 runs. */
+export function WhenSection(props: WhenSectionProps): React.ReactElement {
+  const { form, update, errors, idPrefix, disabled, trans, client, editing } = props;
+  const scheduled = form.when === 'schedule';
+  const preview = useSchedulePreview(client, form.cron, form.timezone, scheduled);
+  const zones = useMemo(knownTimeZones, []);
+  const description = describeCron(form.cron) ?? preview.preview?.description;
+  const modes: Array<[WhenMode, string]> = editing
+    ? [
+        ['manual', trans.__('On demand')],
+        ['schedule', trans.__('On a schedule')],
+      ]
+    : [
+        ['now', trans.__('Run now')],
+        ['schedule', trans.__('On a schedule')],
+        ['manual', trans.__('On demand')],
+      ];
+  const previewMessages = preview.error
+    ? [preview.error.detail ?? preview.error.title, ...preview.error.fields].filter(Boolean)
+    : [];
+  return (
+    <fieldset className="jp-Turing-Jobs-section" data-testid="schedule-when">
+      <legend>{trans.__('When to run')}</legend>
+      <div className="jp-Turing-Jobs-radios" role="radiogroup" aria-label={trans.__('When to run')}>
+        {modes.map(([mode, label]) => (
+          <label key={mode} className="jp-Turing-Jobs-radio">
+            <input
+              type="radio"
+              name={`${idPrefix}-when`}
+              value={mode}
+              checked={form.when === mode}
+              disabled={disabled}
+              data-testid={`schedule-when-${mode}`}
+              onChange={() => update((f) => ({ ...f, when: mode }))}
+            />
+            {label}
+          </label>
+        ))}
+      </div>
+      {form.when === 'manual' && (
+        <div className="jp-Turing-Jobs-hint">
+          {trans.__('The job runs when you start it, or after a job it depends on succeeds.')}
+        </div>
+      )}
+      {scheduled && (
+        <>
+          <Field idPrefix={idPrefix} field="preset" label={trans.__('Preset')} errors={errors}>
+            {(id) => (
+              <select
+                id={id}
+                className="jp-mod-styled"
+                data-testid="schedule-preset"
+                value={form.preset}
+                disabled={disabled}
+                onChange={(e) => {
+                  const preset = e.target.value as CronPreset;
+                  update((f) => ({ ...f, preset, cron: presetExpression(preset) ?? f.cron }));
+                }}
+              >
+                {CRON_PRESETS.map((p) => (
+                  <option key={p} value={p}>
+                    {presetLabel(p, trans)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field idPrefix={idPrefix} field="cron" label={trans.__('Cron expression')} errors={errors}>
+            {(id) => (
+              <input
+                id={id}
+                className="jp-mod-styled jp-Turing-Jobs-mono"
+                data-testid="schedule-cron"
+                value={form.cron}
+                disabled={disabled}
+                spellCheck={false}
+                autoComplete="off"
+                placeholder="0 2 * * *"
+                onChange={(e) => {
+                  const cron = e.target.value;
+                  update((f) => ({ ...f, cron, preset: presetOf(cron) }));
+                }}
+                {...errorProps(idPrefix, 'cron', errors)}
+              />
+            )}
+          </Field>
+          <Field idPrefix={idPrefix} field="timezone" label={trans.__('Time zone')} errors={errors}>
+            {(id) => (
+              <>
+                <input
+                  id={id}
+                  className="jp-mod-styled"
+                  data-testid="schedule-timezone"
+                  list={`${idPrefix}-zones`}
+                  value={form.timezone}
+                  disabled={disabled}
+                  spellCheck={false}
+                  autoComplete="off"
+                  onChange={(e) => update((f) => ({ ...f, timezone: e.target.value }))}
+                  {...errorProps(idPrefix, 'timezone', errors)}
+                />
+                <datalist id={`${idPrefix}-zones`}>
+                  {zones.map((zone) => (
+                    <option key={zone} value={zone} />
+                  ))}
+                </datalist>
+              </>
+            )}
+          </Field>
+          <div className="jp-Turing-Jobs-preview" aria-live="polite">
+            {description && (
+              <div className="jp-Turing-Jobs-description" data-testid="schedule-description">
+                {description}
+              </div>
+            )}
+            {preview.loading && (
+              <div className="jp-Turing-Jobs-hint">{trans.__('Computing the next runs…')}</div>
+            )}
+            {previewMessages.length > 0 && (
+              <div className="jp-Turing-Jobs-fieldError" data-testid="schedule-preview-error">
+                {previewMessages.map((message, index) => (
+                  <div key={index}>{message}</div>
+                ))}
+              </div>
+            )}
+            {preview.preview && !preview.loading && (
+              <div>
+                <div className="jp-Turing-Jobs-hint">
+                  {trans.__('Next runs (%1):', preview.preview.timezone)}
+                </div>
+                <ol
+                  className="jp-Turing-Jobs-nextRuns"
+                  aria-label={trans.__('Next runs')}
+                  data-testid="schedule-next-runs"
+                >
+                  {preview.preview.nextRuns.map((time) => (
+                    <li key={time}>
+                      <time dateTime={time}>{formatDateTime(time, preview.preview?.timezone)}</time>
+                    </li>
+                  ))}
+                </ol>
+              </div>
+            )}
+          </div>
+        </>
+      )}
+    </fieldset>
+  );
+}

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  createRequest,
+  editJobForm,
+  newAlertRow,
+  newJobForm,
+  updateRequest,
+  validateForm,
+  withEnvironment,
+} from './schedule-form';
+import { fieldOfServerError, refusedFieldErrors, serverFieldErrors } from './server-field-errors';
+import { DEFAULT_SCHEDULE_SETTINGS } from './settings';
+import { environments, scheduledJob } from './testing/job-fixture';
+import { englishTranslate } from './testing/translate';
+
+const notebook = { path: 'work/Daily CTR.ipynb', content: { nbformat: 4, cells: [] } };
+
+function freshForm() {
+  return withEnvironment(
+    newJobForm({
+      path: notebook.path,
+      parameters: [{ name: 'n', type: 'integer', text: '3' }],
+      timezone: 'Europe/Berlin',
+      settings: DEFAULT_SCHEDULE_SETTINGS,
+    }),
+    environments[0],
+  );
+}
+
+describe('schedule form', () => {
+  it('starts from the file name, the environment defaults and the settings', () => {
+    const form = freshForm();
+    expect(form).toMatchObject({
+      name: 'daily-ctr',
+      environment: 'cpu-base',
+      cpu: '1',
+      memory: '2Gi',
+      gpus: 0,
+      when: 'now',
+      cron: '0 2 * * *',
+      timezone: 'Europe/Berlin',
+      retries: '0',
+      timeoutMinutes: '60',
+      concurrency: 'forbid',
+    });
+    expect(validateForm(form, englishTranslate)).toEqual({});
+  });
+
+  it('offers a GPU count the environment has when switching to a GPU environment', () => {
+    const form = withEnvironment(freshForm(), environments[1]);
+    expect(form).toMatchObject({ environment: 'torch', cpu: '4', memory: '16Gi', gpus: 1, gpuType: '' });
+  });
+
+  it('builds an on-demand create request without a schedule, and a scheduled one with it', () => {
+    const form = { ...freshForm(), alerts: [{ ...newAlertRow(), webhook: ' https://hooks.example/x ' }] };
+    const body = createRequest(form, notebook);
+    expect(body).toEqual({
+      name: 'daily-ctr',
+      notebook,
+      environment: 'cpu-base',
+      resources: { cpu: '1', memory: '2Gi', gpus: 0 },
+      parameters: { n: 3 },
+      retries: 0,
+      timeoutSeconds: 3600,
+      concurrency: 'forbid',
+      dependsOn: [],
+      alerts: [{ on: ['failure', 'timeout'], webhook: 'https://hooks.example/x' }],
+      outputs: ['ipynb'],
+    });
+    const scheduled = createRequest({ ...form, when: 'schedule', html: true }, notebook);
+    expect(scheduled.schedule).toEqual({ cron: '0 2 * * *', timezone: 'Europe/Berlin' });
+    expect(scheduled.outputs).toEqual(['ipynb', 'html']);
+  });
+
+  it('edits a job: prefilled from it, and an update that can clear the schedule', () => {
+    const form = editJobForm(scheduledJob(), 'UTC');
+    expect(form).toMatchObject({
+      name: 'daily-ctr',
+      when: 'schedule',
+      preset: 'weekdays',
+      timezone: 'Asia/Shanghai',
+      gpus: 1,
+      gpuType: 't4',
+      timeoutMinutes: '90',
+      dependsOn: ['etl'],
+      html: true,
+    });
+    expect(form.alerts).toEqual([
+      { webhook: 'https://hooks.example/x', failure: true, success: false, timeout: true },
+    ]);
+    const patch = updateRequest({ ...form, when: 'manual' });
+    expect(patch.schedule).toBeNull();
+    expect(patch.resources).toEqual({ cpu: '2', memory: '8Gi', gpus: 1, gpuType: 't4' });
+    expect(patch.parameters).toEqual({ date: '2026-11-28', n: 3 });
+    expect(patch).not.toHaveProperty('notebook');
+  });
+
+  it('reports what the browser can check, per field', () => {
+    const form = {
+      ...freshForm(),
+      name: 'Daily',
+      cpu: 'two',
+      memory: '8 GB',
+      when: 'schedule' as const,
+      cron: ' ',
+      timezone: '',
+      retries: '-1',
+      timeoutMinutes: '0',
+      parameters: [{ name: 'n', type: 'integer' as const, text: 'abc' }],
+      alerts: [{ webhook: 'ftp://x', failure: false, success: false, timeout: false }],
+    };
+    const errors = validateForm(form, englishTranslate);
+    expect(Object.keys(errors).sort()).toEqual(
+      ['alert:0', 'cpu', 'cron', 'memory', 'name', 'parameter:0', 'retries', 'timeout', 'timezone'].sort(),
+    );
+    expect(errors['parameter:0']).toEqual(["n: 'abc' is not an integer"]);
+    expect(errors['alert:0']).toHaveLength(2);
+  });
+});
+
+describe('server errors on the form', () => {
+  it('maps problem field names onto the dialog fields', () => {
+    const names = ['date', 'n'];
+    expect(fieldOfServerError('body.schedule.cron', names)).toBe('cron');
+    expect(fieldOfServerError('body.schedule.timezone', names)).toBe('timezone');
+    expect(fieldOfServerError('query.cron', names)).toBe('cron');
+    expect(fieldOfServerError('body.environment', names)).toBe('environment');
+    expect(fieldOfServerError('body.notebook.content', names)).toBe('notebook');
+    expect(fieldOfServerError('body.alerts[1].webhook', names)).toBe('alert:1');
+    expect(fieldOfServerError('body.alerts.0.webhook', names)).toBe('alert:0');
+    expect(fieldOfServerError('body.dependsOn[0]', names)).toBe('dependsOn');
+    expect(fieldOfServerError('body.parameters.n', names)).toBe('parameter:1');
+    expect(fieldOfServerError('body.parameters.zzz', names)).toBe('general');
+    expect(fieldOfServerError('body.resources.gpus', names)).toBe('gpus');
+    expect(fieldOfServerError('body.timeoutSeconds', names)).toBe('timeout');
+    expect(fieldOfServerError('body.name', names)).toBe('name');
+    expect(fieldOfServerError('body.somethingElse', names)).toBe('general');
+  });
+
+  it('groups several errors of one field', () => {
+    expect(
+      serverFieldErrors(
+        [
+          { field: 'body.schedule.cron', message: 'expected 5 fields' },
+          { field: 'body.schedule', message: 'bad' },
+          { field: 'body.alerts[0].webhook', message: 'unreachable: connection refused' },
+        ],
+        [],
+      ),
+    ).toEqual({ cron: ['expected 5 fields', 'bad'], 'alert:0': ['unreachable: connection refused'] });
+  });
+
+  it('puts a too-large notebook on the notebook and a taken name on the name', () => {
+    const tooLarge = {
+      status: 413,
+      title: 'Payload Too Large',
+      detail: 'The notebook is 12 MB; the limit is 10 MB.',
+      errors: [],
+    };
+    expect(refusedFieldErrors(tooLarge, [])).toEqual({
+      notebook: ['The notebook is 12 MB; the limit is 10 MB.'],
+    });
+    const taken = { status: 409, title: 'Conflict', detail: 'A job named daily-ctr exists.', errors: [] };
+    expect(refusedFieldErrors(taken, [])).toEqual({ name: ['A job named daily-ctr exists.'] });
+    const kernel = {
+      status: 400,
+      title: 'Validation Failed',
+      errors: [{ field: 'body.notebook.content', message: 'the notebook has no kernelspec' }],
+    };
+    expect(refusedFieldErrors(kernel, [])).toEqual({ notebook: ['the notebook has no kernelspec'] });
+  });
+});

@@ -1,0 +1,73 @@
+import type { ITuringClient, Job, NotebookSource, Run } from '@turing/client';
+import { TuringApiError } from '@turing/client';
+
+import type { ShownError } from './error-message';
+import { toShownError } from './error-message';
+import type { FieldErrors, ScheduleForm } from './schedule-form';
+import { createRequest, updateRequest } from './schedule-form';
+import { refusedFieldErrors } from './server-field-errors';
+
+/**
+ * What the dialog edits: a new job for a notebook (`unsaved` when the content
+ * has edits not saved to the file), or an existing job.
+ */
+export type ScheduleTarget =
+  | { kind: 'create'; source: NotebookSource; unsaved?: boolean }
+  | { kind: 'edit'; job: Job };
+
+/** A successful submit: the job, and the run "Run now" started (or why it could not start). */
+export interface ScheduleResult {
+  job: Job;
+  run?: Run;
+  runError?: ShownError;
+}
+
+/** A refused submit: the error summary and the messages per field; the dialog stays open. */
+export interface ScheduleFailure {
+  error: ShownError;
+  fields: FieldErrors;
+}
+
+/**
+ * Sends the form: `POST /jobs` (then `POST /jobs/{name}/runs` for "Run now")
+ * or `PATCH /jobs/{name}`. A refused request becomes a {@link ScheduleFailure}
+ * with each `errors[]` entry on its field. A failed run start after a
+ * successful create is reported in the result: the job exists, so the dialog
+ * must not offer to create it again.
+ */
+export async function submitSchedule(
+  client: ITuringClient,
+  target: ScheduleTarget,
+  form: ScheduleForm,
+): Promise<{ ok: true; result: ScheduleResult } | { ok: false; failure: ScheduleFailure }> {
+  let job: Job;
+  try {
+    job =
+      target.kind === 'create'
+        ? await client.createJob(createRequest(form, target.source))
+        : await client.updateJob(target.job.name, updateRequest(form));
+  } catch (error) {
+    return { ok: false, failure: failureOf(error, form) };
+  }
+  if (target.kind === 'create' && form.when === 'now') {
+    try {
+      return { ok: true, result: { job, run: await client.runJob(job.name) } };
+    } catch (error) {
+      return { ok: true, result: { job, runError: toShownError(error) } };
+    }
+  }
+  return { ok: true, result: { job } };
+}
+
+/** Maps an error onto the form: field errors where hub-proxy names a field, else the summary only. */
+export function failureOf(error: unknown, form: ScheduleForm): ScheduleFailure {
+  const shown = toShownError(error);
+  if (!(error instanceof TuringApiError)) {
+    return { error: shown, fields: {} };
+  }
+  const fields = refusedFieldErrors(
+    error,
+    form.parameters.map((p) => p.name),
+  );
+  return { error: shown, fields };
+}

@@ -1,0 +1,83 @@
+import type { FieldErrors, FieldKey } from './schedule-form';
+import { addError } from './schedule-form';
+
+/**
+ * Server errors on the Schedule form: hub-proxy's problem+json names bad
+ * fields as `body.schedule.cron`, `body.alerts[0].webhook`, ...; the dialog
+ * shows each message next to the field the user can fix.
+ */
+
+/**
+ * The form field a server error names (`body.schedule.cron` -> `cron`), so
+ * the dialog shows it next to that field. `parameterNames` turns a
+ * parameter's name into its row.
+ */
+export function fieldOfServerError(field: string, parameterNames: readonly string[]): FieldKey {
+  const path = field.replace(/^(body|query|params)\./, '');
+  const simple: Array<[RegExp, FieldKey]> = [
+    [/^name\b/, 'name'],
+    [/^environment\b/, 'environment'],
+    [/^resources\.cpu\b/, 'cpu'],
+    [/^resources\.memory\b/, 'memory'],
+    [/^resources\.gpus\b/, 'gpus'],
+    [/^resources\.gpuType\b/, 'gpuType'],
+    [/^resources\b/, 'cpu'],
+    [/^(schedule\.)?timezone\b/, 'timezone'],
+    [/^(schedule\.)?cron\b/, 'cron'],
+    [/^schedule\b/, 'cron'],
+    [/^retries\b/, 'retries'],
+    [/^timeoutSeconds\b/, 'timeout'],
+    [/^concurrency\b/, 'concurrency'],
+    [/^dependsOn\b/, 'dependsOn'],
+    [/^outputs\b/, 'outputs'],
+    [/^notebook\b/, 'notebook'],
+    [/^parameters\b/, 'parameters'],
+  ];
+  const alert = /^alerts(?:\[(\d+)\]|\.(\d+))/.exec(path);
+  if (alert) {
+    return `alert:${alert[1] ?? alert[2]}`;
+  }
+  const parameter = /^parameters(?:\.([A-Za-z_]\w*)|\["([^"]+)"\])/.exec(path);
+  if (parameter) {
+    const index = parameterNames.indexOf(parameter[1] ?? parameter[2] ?? '');
+    return index >= 0 ? `parameter:${index}` : 'general';
+  }
+  return simple.find(([pattern]) => pattern.test(path))?.[1] ?? 'general';
+}
+
+/** Server field errors grouped by form field. */
+export function serverFieldErrors(
+  errors: ReadonlyArray<{ field: string; message: string }>,
+  parameterNames: readonly string[],
+): FieldErrors {
+  const grouped: FieldErrors = {};
+  for (const error of errors) {
+    addError(grouped, fieldOfServerError(error.field, parameterNames), error.message);
+  }
+  return grouped;
+}
+
+/** The parts of a refused request the form needs (a `TuringApiError` has them). */
+export interface RefusedRequest {
+  status: number;
+  title: string;
+  detail?: string | undefined;
+  errors: ReadonlyArray<{ field: string; message: string }>;
+}
+
+/**
+ * Field errors of a refused create or update. Problems without a field list
+ * still belong to a field: 413 (notebook too large) to the notebook, 409
+ * (the name is taken) to the name.
+ */
+export function refusedFieldErrors(refused: RefusedRequest, parameterNames: readonly string[]): FieldErrors {
+  const fields = serverFieldErrors(refused.errors, parameterNames);
+  if (refused.errors.length === 0) {
+    if (refused.status === 413) {
+      addError(fields, 'notebook', refused.detail ?? refused.title);
+    } else if (refused.status === 409) {
+      addError(fields, 'name', refused.detail ?? refused.title);
+    }
+  }
+  return fields;
+}

@@ -1,0 +1,49 @@
+import type { ITuringClient, SchedulePreview } from '@turing/client';
+import { useEffect, useState } from 'react';
+
+import type { ShownError } from './error-message';
+import { toShownError } from './error-message';
+
+/** The preview of a cron in a time zone, as hub-proxy computes it. */
+export interface PreviewState {
+  preview: SchedulePreview | null;
+  error: ShownError | null;
+  loading: boolean;
+}
+
+/** How long typing must pause before a preview is requested. */
+export const PREVIEW_DEBOUNCE_MS = 400;
+
+/**
+ * Asks hub-proxy for the next 5 run times of `cron` in `timezone`, once the
+ * user stops typing; answers that arrive after a newer request are dropped.
+ */
+export function useSchedulePreview(
+  client: ITuringClient,
+  cron: string,
+  timezone: string,
+  enabled: boolean,
+): PreviewState {
+  const [state, setState] = useState<PreviewState>({ preview: null, error: null, loading: false });
+  useEffect(() => {
+    if (!enabled || cron.trim() === '' || timezone.trim() === '') {
+      setState({ preview: null, error: null, loading: false });
+      return;
+    }
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    const timer = setTimeout(() => {
+      client
+        .schedulePreview(cron.trim(), timezone.trim(), 5)
+        .then((preview) => live && setState({ preview, error: null, loading: false }))
+        .catch(
+          (error: unknown) => live && setState({ preview: null, error: toShownError(error), loading: false }),
+        );
+    }, PREVIEW_DEBOUNCE_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [client, cron, timezone, enabled]);
+  return state;
+}

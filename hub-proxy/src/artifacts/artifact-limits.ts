@@ -1,0 +1,87 @@
+import { PayloadTooLargeError } from '../http/errors.js';
+
+/** Size limits every artifact backend enforces on `put`. */
+export interface ArtifactLimits {
+  /** Largest single object, in bytes. */
+  maxObjectBytes: number;
+  /** Most bytes one owner prefix may hold in total, in bytes. */
+  maxOwnerBytes: number;
+}
+
+const UNITS = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
+
+/** `52428800` -> `50 MiB`, `1536` -> `1.5 KiB`: sizes for error messages. */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const shown = unit === 0 ? String(value) : String(Math.round(value * 10) / 10);
+  return `${shown} ${UNITS[unit]}`;
+}
+
+/** Counts the bytes of one `put` as they arrive; throws as soon as a limit is passed. */
+export interface PutMeter {
+  /** Bytes counted so far. */
+  readonly bytes: number;
+  /** Counts `n` more bytes; throws PayloadTooLargeError past a limit. */
+  add(n: number): void;
+  /** Stops counting this put against the owner (call once, in `finally`). */
+  close(): void;
+}
+
+/**
+ * Enforces {@link ArtifactLimits} while bodies stream in. Bytes of puts still
+ * in progress count against their owner too, so two concurrent uploads in
+ * this process cannot each use the whole remaining allowance. Across
+ * replicas the owner total is best-effort: each replica sees only what is
+ * already stored.
+ */
+export class ArtifactQuota {
+  private readonly inFlight = new Map<string, number>();
+
+  constructor(readonly limits: ArtifactLimits) {}
+
+  /**
+   * Starts metering a put under `ownerPrefix`. `storedBytes` is what the
+   * owner holds now, not counting the object the put replaces.
+   */
+  open(ownerPrefix: string, storedBytes: number): PutMeter {
+    const { maxObjectBytes, maxOwnerBytes } = this.limits;
+    const inFlight = this.inFlight;
+    let bytes = 0;
+    let closed = false;
+    const release = (n: number) => {
+      const left = (inFlight.get(ownerPrefix) ?? 0) - n;
+      if (left > 0) inFlight.set(ownerPrefix, left);
+      else inFlight.delete(ownerPrefix);
+    };
+    return {
+      get bytes() {
+        return bytes;
+      },
+      add(n: number) {
+        if (closed) throw new Error('PutMeter used after close');
+        if (bytes + n > maxObjectBytes) {
+          throw new PayloadTooLargeError(`The artifact is over the ${formatBytes(maxObjectBytes)} limit.`);
+        }
+        const othersInFlight = (inFlight.get(ownerPrefix) ?? 0) - bytes;
+        if (storedBytes + othersInFlight + bytes + n > maxOwnerBytes) {
+          throw new PayloadTooLargeError(
+            `The artifacts under ${ownerPrefix} would be over their ${formatBytes(maxOwnerBytes)} total limit ` +
+              `(${formatBytes(storedBytes)} stored).`,
+          );
+        }
+        bytes += n;
+        inFlight.set(ownerPrefix, (inFlight.get(ownerPrefix) ?? 0) + n);
+      },
+      close() {
+        if (closed) return;
+        closed = true;
+        release(bytes);
+      },
+    };
+  }
+}

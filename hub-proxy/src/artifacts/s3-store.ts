@@ -1,0 +1,256 @@
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { BadGatewayError, ServiceUnavailableError } from '../http/errors.js';
+import type { ArtifactInfo, ArtifactStore } from '../jobs/model.js';
+import {
+  compareArtifactKeys,
+  ownerPrefixOf,
+  validateArtifactKey,
+  validateArtifactPrefix,
+  validateOwnerPrefix,
+} from './artifact-key.js';
+import { ArtifactQuota, type ArtifactLimits } from './artifact-limits.js';
+import { chunksOf } from './body-chunks.js';
+import { mapWithConcurrency } from './bounded-concurrency.js';
+import { DEFAULT_CONTENT_TYPE, normalizeContentType } from './content-type.js';
+
+/** Options of {@link S3ArtifactStore}. */
+export interface S3ArtifactStoreOptions extends ArtifactLimits {
+  /** Endpoint of an S3-compatible server (MinIO, moto, Ceph); absent: AWS. */
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  /** Static credentials; both absent: the SDK's default chain (env, IRSA, instance role). */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** `http://host/bucket/key` instead of `http://bucket.host/key`; most self-hosted servers need it. */
+  forcePathStyle?: boolean;
+}
+
+/** HEAD requests in flight while listing (ListObjectsV2 does not return content types). */
+const HEAD_CONCURRENCY = 8;
+/** DeleteObjects takes at most this many keys per call. */
+const DELETE_BATCH = 1000;
+
+interface ListedObject {
+  key: string;
+  sizeBytes: number;
+}
+
+function isNotFound(err: unknown): boolean {
+  if (!(err instanceof S3ServiceException)) return false;
+  // HEAD answers carry no body, so a missing key is only a bare 404 ("NotFound").
+  return err.name === 'NoSuchKey' || err.name === 'NotFound';
+}
+
+/** An SDK failure as a typed HTTP error: the store answered badly (502) or not at all (503). */
+function storeFailure(err: unknown, operation: string): Error {
+  if (err instanceof S3ServiceException) {
+    const status = err.$metadata.httpStatusCode;
+    return new BadGatewayError(
+      `The S3 artifact store failed to ${operation} (${err.name}${status ? `, HTTP ${status}` : ''}).`,
+      { cause: err },
+    );
+  }
+  return new ServiceUnavailableError(`The S3 artifact store is unreachable (${operation}).`, { cause: err });
+}
+
+/**
+ * The S3-compatible backend of the artifact store. Keys map one to one onto
+ * object keys in `bucket`. A put collects its body (up to the limits) and
+ * then writes it with one PutObject, which S3 applies atomically: readers
+ * see the old or the new object, and a failed or over-limit put stores
+ * nothing. Memory per put is therefore bounded by `maxObjectBytes`.
+ */
+export class S3ArtifactStore implements ArtifactStore {
+  readonly backend = 's3';
+  readonly bucket: string;
+  private readonly client: S3Client;
+  private readonly quota: ArtifactQuota;
+
+  constructor(options: S3ArtifactStoreOptions) {
+    this.bucket = options.bucket;
+    this.quota = new ArtifactQuota({
+      maxObjectBytes: options.maxObjectBytes,
+      maxOwnerBytes: options.maxOwnerBytes,
+    });
+    this.client = new S3Client({
+      region: options.region,
+      forcePathStyle: options.forcePathStyle ?? false,
+      ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+      ...(options.accessKeyId !== undefined && options.secretAccessKey !== undefined
+        ? { credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } }
+        : {}),
+      // Only send and check the newer flexible checksums where S3 requires them:
+      // many S3-compatible servers do not implement them.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+  }
+
+  async put(
+    key: string,
+    body: Uint8Array | AsyncIterable<Uint8Array>,
+    options: { contentType?: string } = {},
+  ): Promise<ArtifactInfo> {
+    const owner = ownerPrefixOf(key);
+    const contentType = normalizeContentType(options.contentType);
+    const [stored, previous] = await Promise.all([this.usage(owner), this.head(key)]);
+    const meter = this.quota.open(owner, stored - (previous?.sizeBytes ?? 0));
+    try {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of chunksOf(body)) {
+        meter.add(chunk.byteLength);
+        chunks.push(chunk);
+      }
+      const bytes = Buffer.concat(chunks);
+      await this.send('store an object', () =>
+        this.client.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            Body: bytes,
+            ContentLength: bytes.byteLength,
+            ContentType: contentType,
+          }),
+        ),
+      );
+      // PutObject returns no time; the server's will differ from ours by the request latency.
+      return { key, sizeBytes: bytes.byteLength, contentType, modifiedAt: new Date().toISOString() };
+    } finally {
+      meter.close();
+    }
+  }
+
+  async get(key: string): Promise<{ info: ArtifactInfo; body: AsyncIterable<Uint8Array> } | undefined> {
+    validateArtifactKey(key);
+    const response = await this.sendUnlessMissing('read an object', () =>
+      this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })),
+    );
+    if (!response) return undefined;
+    const body = response.Body;
+    if (body === undefined || !(Symbol.asyncIterator in body)) {
+      throw new BadGatewayError('The S3 artifact store returned an object without a readable body.');
+    }
+    return {
+      info: {
+        key,
+        sizeBytes: response.ContentLength ?? 0,
+        contentType: response.ContentType ?? DEFAULT_CONTENT_TYPE,
+        modifiedAt: (response.LastModified ?? new Date()).toISOString(),
+      },
+      body: body as AsyncIterable<Uint8Array>,
+    };
+  }
+
+  async head(key: string): Promise<ArtifactInfo | undefined> {
+    validateArtifactKey(key);
+    const response = await this.sendUnlessMissing('read object metadata', () =>
+      this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })),
+    );
+    if (!response) return undefined;
+    return {
+      key,
+      sizeBytes: response.ContentLength ?? 0,
+      contentType: response.ContentType ?? DEFAULT_CONTENT_TYPE,
+      modifiedAt: (response.LastModified ?? new Date()).toISOString(),
+    };
+  }
+
+  async list(prefix: string): Promise<ArtifactInfo[]> {
+    validateArtifactPrefix(prefix);
+    const listed = await this.listObjects(prefix);
+    const infos = await mapWithConcurrency(listed, HEAD_CONCURRENCY, (object) => this.head(object.key));
+    // An object deleted between the listing and its HEAD is simply gone.
+    return infos.filter((info): info is ArtifactInfo => info !== undefined);
+  }
+
+  async delete(key: string): Promise<void> {
+    validateArtifactKey(key);
+    await this.send('delete an object', () =>
+      this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })),
+    );
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    validateArtifactPrefix(prefix);
+    const keys = (await this.listObjects(prefix)).map((object) => object.key);
+    for (let start = 0; start < keys.length; start += DELETE_BATCH) {
+      const batch = keys.slice(start, start + DELETE_BATCH);
+      const response = await this.send('delete objects', () =>
+        this.client.send(
+          new DeleteObjectsCommand({
+            Bucket: this.bucket,
+            Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+          }),
+        ),
+      );
+      const failed = response.Errors ?? [];
+      if (failed.length > 0) {
+        const first = failed[0];
+        throw new BadGatewayError(
+          `The S3 artifact store failed to delete ${failed.length} object(s) under ${prefix} ` +
+            `(${first?.Code ?? 'unknown error'} on ${first?.Key ?? '?'}).`,
+        );
+      }
+    }
+  }
+
+  async usage(ownerPrefix: string): Promise<number> {
+    validateOwnerPrefix(ownerPrefix);
+    const listed = await this.listObjects(ownerPrefix);
+    return listed.reduce((sum, object) => sum + object.sizeBytes, 0);
+  }
+
+  /** Closes the client's sockets; the store is unusable afterwards. */
+  destroy(): void {
+    this.client.destroy();
+  }
+
+  /** Every object under `prefix`, across all pages, sorted by key. */
+  private async listObjects(prefix: string): Promise<ListedObject[]> {
+    const objects: ListedObject[] = [];
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.send('list objects', () =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: prefix,
+            ...(continuationToken === undefined ? {} : { ContinuationToken: continuationToken }),
+          }),
+        ),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key !== undefined) objects.push({ key: object.Key, sizeBytes: object.Size ?? 0 });
+      }
+      continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (continuationToken !== undefined);
+    return objects.sort((a, b) => compareArtifactKeys(a.key, b.key));
+  }
+
+  private async send<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      throw storeFailure(err, operation);
+    }
+  }
+
+  private async sendUnlessMissing<T>(operation: string, call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw storeFailure(err, operation);
+    }
+  }
+}

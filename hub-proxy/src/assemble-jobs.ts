@@ -1,0 +1,130 @@
+import { createHmac } from 'node:crypto';
+import { resolve } from 'node:path';
+import { createArtifactStore } from './artifacts/index.js';
+import type { Catalog } from './catalog/index.js';
+import type { Config } from './config/schema.js';
+import { checkWebhookReachable } from './jobs/alerts.js';
+import type { ArtifactStore, JobRuntime } from './jobs/model.js';
+import { RunLifecycle } from './jobs/run-lifecycle.js';
+import { HmacRunTokens } from './jobs/run-token.js';
+import type { Logger } from './observability/logger.js';
+import { jobRoutes } from './routes/jobs.js';
+import { runRoutes } from './routes/runs.js';
+import { runnerRoutes } from './routes/runner.js';
+import type { KubernetesRuntime } from './runtime/kubernetes-runtime.js';
+import { KubernetesJobRuntime } from './runtime/kubernetes/jobs/index.js';
+import { LocalJobRuntime } from './runtime/local/index.js';
+import type { HubProxyExtras } from './server.js';
+import { JobRunsService } from './services/job-runs.js';
+import { JobsService } from './services/jobs.js';
+import { RunnerApiService } from './services/runner-api.js';
+
+/** The jobs feature, assembled: routes plus what the server must check and stop. */
+export interface AssembledJobs {
+  runtime: JobRuntime;
+  artifacts: ArtifactStore;
+  extras: Required<Pick<HubProxyExtras, 'routes' | 'readinessChecks' | 'shutdownHooks'>>;
+}
+
+/** Where runners reach hub-proxy: configured, or hub-proxy's own loopback listener. */
+export function runnerApiUrl(config: Config): string {
+  if (config.jobs.runnerApiUrl) return config.jobs.runnerApiUrl.replace(/\/?$/, '/');
+  const host = ['0.0.0.0', '::', ''].includes(config.listenHost) ? '127.0.0.1' : config.listenHost;
+  const bracketed = host.includes(':') ? `[${host}]` : host;
+  return `http://${bracketed}:${config.listenPort}${config.servicePrefix}`;
+}
+
+/** Run-token secret: configured, or derived from the service token so every replica agrees. */
+function runTokenSecret(config: Config): string {
+  return (
+    config.jobs.runTokenSecret ??
+    createHmac('sha256', config.apiToken).update('turing run tokens').digest('hex')
+  );
+}
+
+/**
+ * Wires notebook jobs: artifact store, run tokens, the runtime of
+ * `config.runtime` (Kubernetes controllers under the Lease, or local
+ * papermill subprocesses), the shared run lifecycle, and the public and
+ * runner APIs. The runtime starts in the background; `/readyz` waits for it.
+ */
+export function assembleJobs(
+  config: Config,
+  catalog: Catalog,
+  logger: Logger,
+  kubernetes: KubernetesRuntime | undefined,
+): AssembledJobs {
+  const log = logger.child({ component: 'jobs' });
+  const artifacts = createArtifactStore(config.artifacts);
+  const tokens = new HmacRunTokens(runTokenSecret(config));
+  const runtime: JobRuntime = kubernetes
+    ? new KubernetesJobRuntime({
+        clients: kubernetes.clients,
+        elector: kubernetes.elector,
+        tokens,
+        runnerApiUrl: runnerApiUrl(config),
+        runnerConfigMap: config.jobs.runnerConfigMap,
+        gpuProductFor: (type) => catalog.gpuTypes[type]?.nodeSelector['nvidia.com/gpu.product'],
+        resyncMs: config.jobs.resyncSeconds * 1000,
+        logger: log,
+      })
+    : new LocalJobRuntime({
+        stateDir: resolve(config.jobs.stateDir),
+        artifacts,
+        tokens,
+        runnerApiUrl: () => runnerApiUrl(config),
+        ...(config.jobs.pythonPath ? { pythonPath: config.jobs.pythonPath } : {}),
+        logger: log,
+      });
+  new RunLifecycle({
+    runtime,
+    artifacts,
+    logger: log,
+    runUrl: (run) =>
+      config.publicHubUrl
+        ? new URL(`../services/${config.serviceName}/api/v1/runs/${run.id}`, config.publicHubUrl).href
+        : undefined,
+  }).attach();
+
+  let started = false;
+  let startError: string | undefined;
+  runtime.start().then(
+    () => {
+      started = true;
+    },
+    (err: unknown) => {
+      startError = (err as Error).message;
+      log.error({ err }, 'jobs runtime failed to start');
+    },
+  );
+
+  const jobs = new JobsService({
+    runtime,
+    artifacts,
+    catalog,
+    checkWebhook: (url) => checkWebhookReachable(url, { timeoutMs: config.jobs.webhookCheckTimeoutMs }),
+    maxNotebookBytes: config.jobs.maxNotebookBytes,
+    defaultHistoryLimit: config.jobs.defaultHistoryLimit,
+    logger: log,
+  });
+  const runs = new JobRunsService(jobs, runtime, artifacts);
+  return {
+    runtime,
+    artifacts,
+    extras: {
+      routes: [
+        ...jobRoutes(jobs, runs),
+        ...runRoutes(runs),
+        ...runnerRoutes(new RunnerApiService({ runtime, artifacts, tokens })),
+      ],
+      readinessChecks: [
+        async () => ({
+          name: 'jobs runtime',
+          ok: started,
+          ...(started ? {} : { detail: startError ?? 'starting' }),
+        }),
+      ],
+      shutdownHooks: [{ name: 'stop the jobs runtime', run: () => runtime.stop() }],
+    },
+  };
+}

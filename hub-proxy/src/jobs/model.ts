@@ -1,0 +1,302 @@
+/**
+ * The shared vocabulary of the jobs feature: the `NotebookJob` object (the
+ * stored intent), run records, and the interfaces the two runtimes
+ * (kubernetes, local), the artifact store and the runner API implement.
+ * Nothing here does I/O.
+ */
+
+/** API group and version of the NotebookJob custom resource. */
+export const NOTEBOOK_JOB_API_VERSION = 'turing.dev/v1alpha1';
+export const NOTEBOOK_JOB_KIND = 'NotebookJob';
+export const NOTEBOOK_JOB_PLURAL = 'notebookjobs';
+export const NOTEBOOK_JOB_GROUP = 'turing.dev';
+
+/** Terminal and non-terminal states of one run. */
+export const RUN_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'timed_out'] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+/** States after which a run never changes again. */
+export const TERMINAL_RUN_STATES: readonly RunState[] = ['succeeded', 'failed', 'cancelled', 'timed_out'];
+
+/** True for succeeded, failed, cancelled and timed_out. */
+export function isTerminal(state: RunState): boolean {
+  return TERMINAL_RUN_STATES.includes(state);
+}
+
+/** What started a run. */
+export type RunTrigger = 'schedule' | 'manual' | 'dependency';
+
+/** Concurrency policy, as the API spells it (CronJob's Allow/Forbid/Replace). */
+export type ConcurrencyPolicy = 'allow' | 'forbid' | 'replace';
+
+/** Run outcomes an alert can subscribe to. */
+export type AlertEvent = 'failure' | 'success' | 'timeout';
+
+/** One webhook alert: a Slack-compatible JSON POST on the listed outcomes. */
+export interface AlertSpec {
+  on: AlertEvent[];
+  webhook: string;
+}
+
+/** Output formats a job keeps besides its log. */
+export type OutputFormat = 'ipynb' | 'html';
+
+/** The input snapshot a job runs: stored in the artifact store, referenced here. */
+export interface NotebookInput {
+  /** Path of the source notebook in the owner's home, for display and "update input". */
+  path: string;
+  /** Artifact-store key of the stripped snapshot. */
+  inputKey: string;
+  /** sha256 (hex) of the stripped snapshot; see `jobs/notebook.ts`. */
+  digest: string;
+  sizeBytes: number;
+  /** ISO time the snapshot was taken. */
+  updatedAt: string;
+  /** The snapshot's kernelspec name (papermill runs it). */
+  kernel: string;
+}
+
+/** `spec` of a NotebookJob: everything needed to run it, resolved at create time. */
+export interface NotebookJobSpec {
+  /** The user-facing name, unique per owner (the object name adds an owner hash). */
+  jobName: string;
+  notebook: NotebookInput;
+  /** Catalog environment id. */
+  environment: string;
+  /** Container image resolved from the catalog when the job was created or edited. */
+  image: string;
+  resources: { cpu: string; memory: string; gpus: number; gpuType?: string };
+  /** papermill parameters (JSON values). */
+  parameters: Record<string, unknown>;
+  /** Absent: runs only on demand or after dependencies. */
+  schedule?: { cron: string; timezone: string };
+  suspend: boolean;
+  /** Extra attempts after a failed one (Job `backoffLimit`). */
+  retries: number;
+  /** Wall-clock limit per run, all attempts together (Job `activeDeadlineSeconds`). */
+  timeoutSeconds: number;
+  concurrency: ConcurrencyPolicy;
+  /** User-facing names of the same owner's jobs; a success of any starts one run of this job. */
+  dependsOn: string[];
+  alerts: AlertSpec[];
+  outputs: OutputFormat[];
+  /** Finished runs kept; older ones (and their artifacts) are deleted. */
+  historyLimit: number;
+}
+
+/** One recorded alert delivery (newest last, bounded). */
+export interface AlertDelivery {
+  run: string;
+  event: AlertEvent;
+  /** The webhook's origin only: paths of Slack-style URLs are secrets. */
+  target: string;
+  delivered: boolean;
+  attempts: number;
+  /** ISO time of the last attempt. */
+  at: string;
+  /** HTTP status of the last attempt, if any. */
+  status?: number;
+  error?: string;
+}
+
+/** `status` of a NotebookJob, written by the controller. */
+export interface NotebookJobStatus {
+  observedGeneration?: number;
+  /** Name of the CronJob (kubernetes runtime), when scheduled. */
+  cronJob?: string;
+  lastScheduleTime?: string;
+  lastRun?: { id: string; state: RunState; finishedAt?: string };
+  alerts?: AlertDelivery[];
+  conditions?: {
+    type: string;
+    status: 'True' | 'False' | 'Unknown';
+    reason?: string;
+    message?: string;
+    lastTransitionTime?: string;
+  }[];
+}
+
+/** The NotebookJob custom resource (also the local runtime's stored record). */
+export interface NotebookJob {
+  apiVersion: typeof NOTEBOOK_JOB_API_VERSION;
+  kind: typeof NOTEBOOK_JOB_KIND;
+  metadata: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    generation?: number;
+    creationTimestamp?: string;
+    deletionTimestamp?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  spec: NotebookJobSpec;
+  status?: NotebookJobStatus;
+}
+
+/** Per-cell progress the runner reports. */
+export interface RunProgress {
+  /** Cells finished or started so far (1-based index of the current cell). */
+  cell: number;
+  cells: number;
+}
+
+/** One run, as both runtimes report it. */
+export interface RunRecord {
+  /** Unique in the namespace; the batch/v1 Job name on Kubernetes. */
+  id: string;
+  /** Object name of the NotebookJob. */
+  jobObjectName: string;
+  /** User-facing job name. */
+  job: string;
+  /** Raw hub user name of the owner. */
+  owner: string;
+  state: RunState;
+  trigger: RunTrigger;
+  /** For `dependency` runs: the upstream run id. */
+  triggeredBy?: string;
+  /** Parameter overrides of this run (run-now may pass some); merged over the job's. */
+  parameters?: Record<string, unknown>;
+  /** Attempts started so far (1 while the first runs). */
+  attempt: number;
+  progress?: RunProgress;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Why it ended that way (e.g. the failing cell's error, "DeadlineExceeded"). */
+  reason?: string;
+  /** Lifecycle steps already done for this run (see {@link RunMarker}). */
+  markers: RunMarker[];
+}
+
+/** Once-only lifecycle steps, claimed on the run so restarts never repeat them. */
+export type RunMarker = 'alerts' | 'dependents' | 'recorded';
+
+/** What {@link JobRuntime.startRun} is asked to start. */
+export interface StartRunRequest {
+  trigger: RunTrigger;
+  /** Deterministic id for idempotent starts (dependency runs); absent: a fresh id. */
+  runId?: string;
+  triggeredBy?: string;
+  parameters?: Record<string, unknown>;
+}
+
+/** Called by a runtime whenever a run reaches a terminal state (possibly more than once). */
+export type RunFinishedListener = (run: RunRecord, job: NotebookJob | undefined) => Promise<void>;
+
+/**
+ * Where definitions live and how runs execute. `kubernetes`: NotebookJob
+ * objects, CronJobs and Jobs. `local`: files and papermill subprocesses.
+ * Failures are thrown as KubeErrors (kubernetes) or HttpErrors (local), both
+ * of which the service layer maps to problem+json.
+ */
+export interface JobRuntime {
+  readonly kind: 'kubernetes' | 'local';
+  /** The NotebookJob objects (creation never overwrites; replace checks resourceVersion). */
+  readonly definitions: {
+    list(options: {
+      labelSelector?: string;
+      limit?: number;
+      continue?: string;
+    }): Promise<{ items: NotebookJob[]; continue?: string }>;
+    get(name: string): Promise<NotebookJob>;
+    create(object: NotebookJob): Promise<NotebookJob>;
+    replace(object: NotebookJob): Promise<NotebookJob>;
+    delete(name: string, preconditions?: { uid?: string; resourceVersion?: string }): Promise<void>;
+  };
+  /**
+   * Starts one run of `job` now. With `request.runId`, a second call with the
+   * same id returns the existing run instead of starting another.
+   */
+  startRun(job: NotebookJob, request: StartRunRequest): Promise<RunRecord>;
+  /** Runs of one job, newest first. */
+  listRuns(jobObjectName: string): Promise<RunRecord[]>;
+  /** A run by id; undefined if there is none. */
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  /** Stops a queued or running run; it ends `cancelled`. A finished run is returned unchanged. */
+  cancelRun(runId: string): Promise<RunRecord>;
+  /** Stores the runner's per-cell progress on the run. */
+  recordProgress(runId: string, progress: RunProgress): Promise<void>;
+  /**
+   * Sets `marker` on the run unless it is already there. True if this call
+   * set it (the caller now owns that step), false if it was set before.
+   */
+  claimMarker(runId: string, marker: RunMarker): Promise<boolean>;
+  /** Deletes a finished run's record (retention). Its artifacts are the caller's. */
+  deleteRun(runId: string): Promise<void>;
+  /**
+   * The live log of a running run, as chunks of text, ending when the run
+   * does or `signal` aborts. Undefined when the runtime cannot stream it;
+   * callers fall back to the stored `log.txt`.
+   */
+  followLog?(runId: string, signal: AbortSignal): AsyncIterable<string> | undefined;
+  /**
+   * Appends an alert delivery to the NotebookJob's `status.alerts` (the
+   * newest 20 are kept). A deleted job is ignored.
+   */
+  recordAlertDelivery?(jobObjectName: string, delivery: AlertDelivery): Promise<void>;
+  /** Registers the lifecycle callback (alerts, dependencies, retention). */
+  onRunFinished(listener: RunFinishedListener): void;
+  /** Starts schedulers / controllers; resolves when ready to serve. */
+  start(): Promise<void>;
+  /** Stops schedulers, controllers and (local) running processes. */
+  stop(): Promise<void>;
+}
+
+/** Metadata of one stored artifact. */
+export interface ArtifactInfo {
+  key: string;
+  sizeBytes: number;
+  contentType: string;
+  /** ISO time of the last write. */
+  modifiedAt: string;
+}
+
+/**
+ * One interface over the artifact backends (filesystem, S3-compatible).
+ * Keys are `/`-separated, relative, without `..`; the first two segments (`users/<slug>/`) are the
+ * owner prefix (see `artifactKeys`). Limits are enforced on `put`.
+ */
+export interface ArtifactStore {
+  readonly backend: 'filesystem' | 's3';
+  /**
+   * Stores `body` under `key`, replacing any previous object atomically
+   * (readers see the old or the new object, never a part). Throws
+   * PayloadTooLargeError past the per-object or the owner's total limit.
+   */
+  put(
+    key: string,
+    body: Uint8Array | AsyncIterable<Uint8Array>,
+    options?: { contentType?: string },
+  ): Promise<ArtifactInfo>;
+  /** The object's bytes as a stream, or undefined if there is none. */
+  get(key: string): Promise<{ info: ArtifactInfo; body: AsyncIterable<Uint8Array> } | undefined>;
+  /** Metadata only, or undefined. */
+  head(key: string): Promise<ArtifactInfo | undefined>;
+  /** Keys under `prefix` (which ends with `/`), sorted. */
+  list(prefix: string): Promise<ArtifactInfo[]>;
+  /** Deletes one object; absent is fine. */
+  delete(key: string): Promise<void>;
+  /** Deletes every object under `prefix` (ends with `/`). */
+  deletePrefix(prefix: string): Promise<void>;
+  /** Bytes stored under an owner prefix (for the per-user limit). */
+  usage(ownerPrefix: string): Promise<number>;
+}
+
+/** What a run token lets its bearer do: act as one run of one job. */
+export interface RunTokenClaims {
+  /** NotebookJob object name. */
+  job: string;
+  /** Run id; absent for job-scoped tokens (CronJob pods learn their run id from their Job name). */
+  run?: string;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+}
+
+/** Issues and checks run tokens (HMAC; stateless, so every replica agrees). */
+export interface RunTokens {
+  issue(claims: Omit<RunTokenClaims, 'exp'>, ttlSeconds: number): string;
+  /** The claims of a valid, unexpired token; undefined otherwise. Never throws. */
+  verify(token: string): RunTokenClaims | undefined;
+}

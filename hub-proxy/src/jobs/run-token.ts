@@ -1,0 +1,86 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { RunTokenClaims, RunTokens } from './model.js';
+
+/** Version tag every token starts with, so the format can change later. */
+const TOKEN_VERSION = 'trt1';
+/** Shortest accepted signing secret. */
+export const MIN_RUN_TOKEN_SECRET_LENGTH = 16;
+/** Longer input is garbage; refusing it early bounds the work `verify` does. */
+const MAX_TOKEN_LENGTH = 4096;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Run tokens as `trt1.<base64url(JSON claims)>.<base64url(HMAC-SHA256)>`.
+ * The MAC covers `trt1.<claims>`; every replica holding the same secret
+ * accepts the others' tokens, and nothing is stored.
+ */
+export class HmacRunTokens implements RunTokens {
+  readonly #secret: Buffer;
+  readonly #now: () => number;
+
+  /**
+   * @param secret signing key, at least 16 characters (e.g. from a Kubernetes Secret).
+   * @param now clock in milliseconds, for tests.
+   */
+  constructor(secret: string, now: () => number = Date.now) {
+    if (secret.length < MIN_RUN_TOKEN_SECRET_LENGTH) {
+      throw new RangeError(
+        `The run token secret must be at least ${MIN_RUN_TOKEN_SECRET_LENGTH} characters.`,
+      );
+    }
+    this.#secret = Buffer.from(secret, 'utf8');
+    this.#now = now;
+  }
+
+  /** A token for `claims` that expires `ttlSeconds` from now. */
+  issue(claims: Omit<RunTokenClaims, 'exp'>, ttlSeconds: number): string {
+    if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
+      throw new RangeError('A run token needs a positive lifetime.');
+    }
+    const exp = Math.floor(this.#now() / 1000 + ttlSeconds);
+    const body: RunTokenClaims = {
+      job: claims.job,
+      ...(claims.run === undefined ? {} : { run: claims.run }),
+      exp,
+    };
+    const unsigned = `${TOKEN_VERSION}.${Buffer.from(JSON.stringify(body)).toString('base64url')}`;
+    return `${unsigned}.${this.#sign(unsigned)}`;
+  }
+
+  /** The claims of a genuine, unexpired token; undefined for anything else. Never throws. */
+  verify(token: string): RunTokenClaims | undefined {
+    try {
+      if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return undefined;
+      const parts = token.split('.');
+      if (parts.length !== 3) return undefined;
+      const [version, payload, signature] = parts as [string, string, string];
+      if (version !== TOKEN_VERSION || !BASE64URL.test(payload) || !BASE64URL.test(signature))
+        return undefined;
+      // Compare the canonical encodings: Buffer's base64 decoder ignores stray characters,
+      // so comparing decoded bytes would accept several spellings of one signature.
+      const expected = Buffer.from(this.#sign(`${version}.${payload}`));
+      const given = Buffer.from(signature);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+      const claims = parseClaims(Buffer.from(payload, 'base64url').toString('utf8'));
+      if (!claims || claims.exp * 1000 <= this.#now()) return undefined;
+      return claims;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #sign(unsigned: string): string {
+    return createHmac('sha256', this.#secret).update(unsigned).digest('base64url');
+  }
+}
+
+/** Claims from JSON, if they have the right shape. */
+function parseClaims(json: string): RunTokenClaims | undefined {
+  const value: unknown = JSON.parse(json);
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { job, run, exp } = value as Record<string, unknown>;
+  if (typeof job !== 'string' || job === '') return undefined;
+  if (run !== undefined && (typeof run !== 'string' || run === '')) return undefined;
+  if (typeof exp !== 'number' || !Number.isInteger(exp)) return undefined;
+  return { job, ...(run === undefined ? {} : { run }), exp };
+}

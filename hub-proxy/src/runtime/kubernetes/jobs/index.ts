@@ -1,0 +1,45 @@
+export {
+  DEFAULT_RUNNER_CONFIG_MAP,
+  JOB_NAME_POD_LABEL,
+  RUNNER_CONTAINER,
+  RUNNER_MOUNT_PATH,
+  RUNNER_TOKEN_KEY,
+  cronJobManifest,
+  cronJobName,
+  jobObjectLabels,
+  notebookJobOwnerReference,
+  runJobManifest,
+  runJobSpec,
+  runnerSecretManifest,
+  runnerSecretName,
+  type RunJobFields,
+  type RunnerPodOptions,
+} from './batch-manifests.js';
+export {
+  formatMarkers,
+  isRunJob,
+  newestFirst,
+  parseMarkers,
+  runRecordFromJob,
+  runStateOf,
+} from './job-run-record.js';
+export {
+  NOTEBOOK_JOB_RESOURCE,
+  asKubernetesObject,
+  asNotebookJob,
+  jobsKubeApi,
+  type JobsKubeApi,
+} from './jobs-kube-api.js';
+export { KubernetesJobRuntime, type KubernetesJobRuntimeOptions } from './kubernetes-job-runtime.js';
+export {
+  NotebookJobController,
+  type JobsCaches,
+  type NotebookJobControllerOptions,
+} from './notebook-job-controller.js';
+export {
+  READY_CONDITION,
+  desiredStatus,
+  statusMergePatch,
+  type ObservedState,
+} from './notebook-job-status.js';
+export { RUNNER_TOKEN_TTL_SECONDS, ensureRunnerSecret } from './runner-secret.js';

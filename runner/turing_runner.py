@@ -1,0 +1,481 @@
+#!/usr/bin/env python3
+"""Turing notebook runner: executes one run of a notebook job with papermill.
+
+Used by both runtimes: inside the job's image on Kubernetes, and as a
+subprocess of hub-proxy in the local runtime. It talks only to hub-proxy's
+runner API, with a token scoped to its run:
+
+    GET  api/v1/runner/runs/{id}/spec              -> {run, job, kernel, parameters, outputs, notebook}
+    POST api/v1/runner/runs/{id}/progress          {cell, cells}, once per cell (best effort)
+    PUT  api/v1/runner/runs/{id}/artifacts/{file}  output.ipynb, output.html, log.txt
+
+Environment: TURING_RUNNER_API (base URL ending in "/"), TURING_RUN_TOKEN, TURING_RUN_ID.
+
+Exit codes: 0 the notebook ran; 1 the notebook failed (a cell raised, the
+kernel died); 2 the runner could not do its job (configuration, API,
+missing kernel, uploads). On failure the last line the runner logs carries
+FAILURE_MARKER followed by a one-line reason, which the local runtime shows.
+
+Needs only the Python 3.11 standard library, papermill and nbconvert.
+"""
+
+from __future__ import annotations
+
+import collections
+import http.client
+import json
+import logging
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+EXIT_SUCCEEDED = 0
+EXIT_NOTEBOOK_FAILED = 1
+EXIT_RUNNER_ERROR = 2
+EXIT_TERMINATED = 143
+
+#: Prefix of the one-line reason logged when a run fails (read by the local runtime).
+FAILURE_MARKER = "turing-runner: run failed: "
+
+ENGINE_NAME = "turing-progress"
+ARTIFACT_CONTENT_TYPE = "application/octet-stream"
+#: Delays between attempts of an API call that failed transiently.
+RETRY_DELAYS_SECONDS = (0.5, 1.0, 2.0, 4.0)
+#: log.txt keeps its first HEAD bytes and its last TAIL bytes (chatty notebooks).
+LOG_HEAD_CHARS = 1 << 20
+LOG_TAIL_CHARS = 15 << 20
+
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+log = logging.getLogger("turing.runner")
+
+
+class RunnerError(Exception):
+    """The runner cannot do its job (exit 2); the message says why."""
+
+
+class ApiError(RunnerError):
+    """The runner API refused a call or could not be reached."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+class BoundedLog:
+    """The text log.txt is made of: everything, or its head and tail when it grows too big."""
+
+    def __init__(self, head_limit: int = LOG_HEAD_CHARS, tail_limit: int = LOG_TAIL_CHARS):
+        self._head: list[str] = []
+        self._head_size = 0
+        self._tail: collections.deque[str] = collections.deque()
+        self._tail_size = 0
+        self._dropped = 0
+        self._head_limit = head_limit
+        self._tail_limit = tail_limit
+        # Reentrant: the SIGTERM handler logs from the main thread, maybe mid-write.
+        self._lock = threading.RLock()
+
+    def write(self, text: str) -> int:
+        with self._lock:
+            if self._head_size < self._head_limit:
+                self._head.append(text)
+                self._head_size += len(text)
+                return len(text)
+            self._tail.append(text)
+            self._tail_size += len(text)
+            while self._tail_size > self._tail_limit and len(self._tail) > 1:
+                dropped = self._tail.popleft()
+                self._tail_size -= len(dropped)
+                self._dropped += len(dropped)
+            return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def text(self) -> str:
+        with self._lock:
+            gap = f"\n[... {self._dropped} characters of log left out ...]\n" if self._dropped else ""
+            return "".join(self._head) + gap + "".join(self._tail)
+
+
+class TeeStream:
+    """A text stream writing to several streams (stderr and the log buffer)."""
+
+    def __init__(self, *targets: Any):
+        self._targets = targets
+
+    def write(self, text: str) -> int:
+        for target in self._targets:
+            target.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        for target in self._targets:
+            target.flush()
+
+
+class LineFormatter(logging.Formatter):
+    """`[HH:MM:SS] message`; cell output already ends with a newline, so one is dropped."""
+
+    def __init__(self) -> None:
+        super().__init__("[%(asctime)s] %(message)s", datefmt="%H:%M:%S")
+
+    def format(self, record: logging.LogRecord) -> str:
+        return super().format(record).rstrip("\n")
+
+
+def install_logging() -> BoundedLog:
+    """Sends papermill's log (incl. cell output) and the runner's own lines to stderr and a buffer."""
+    buffer = BoundedLog()
+    handler = logging.StreamHandler(TeeStream(sys.stderr, buffer))
+    handler.setFormatter(LineFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING)
+    for name in ("papermill", "turing.runner"):
+        logging.getLogger(name).setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    return buffer
+
+
+class RunnerApi:
+    """hub-proxy's runner API for one run, with retries on transient failures."""
+
+    def __init__(self, base_url: str, token: str, run_id: str):
+        self._base = base_url if base_url.endswith("/") else base_url + "/"
+        self._token = token
+        self._run_path = f"api/v1/runner/runs/{urllib.parse.quote(run_id, safe='')}"
+
+    def spec(self) -> dict[str, Any]:
+        body = self._request("GET", f"{self._run_path}/spec")
+        try:
+            spec = json.loads(body)
+        except ValueError as err:
+            raise ApiError(f"the run spec is not JSON: {err}") from err
+        validate_spec(spec)
+        return spec
+
+    def progress(self, cell: int, cells: int) -> None:
+        payload = json.dumps({"cell": cell, "cells": cells}).encode()
+        self._request("POST", f"{self._run_path}/progress", payload, "application/json", attempts=2)
+
+    def upload(self, name: str, data: bytes, attempts: int = len(RETRY_DELAYS_SECONDS) + 1) -> None:
+        path = f"{self._run_path}/artifacts/{name}"
+        self._request("PUT", path, data, ARTIFACT_CONTENT_TYPE, attempts=attempts)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        attempts: int = len(RETRY_DELAYS_SECONDS) + 1,
+        timeout: float = 60.0,
+    ) -> bytes:
+        what = f"{method} {path}"
+        for attempt in range(1, attempts + 1):
+            request = urllib.request.Request(self._base + path, data=body, method=method)
+            request.add_header("Authorization", f"Bearer {self._token}")
+            request.add_header("Accept", "application/json")
+            if content_type:
+                request.add_header("Content-Type", content_type)
+            try:
+                with urllib.request.urlopen(request, timeout=timeout) as response:
+                    return response.read()
+            except urllib.error.HTTPError as err:
+                problem = f"HTTP {err.code}{problem_detail(err)}"
+                if (err.code < 500 and err.code != 429) or attempt == attempts:
+                    raise ApiError(f"{what} failed: {problem}", err.code) from err
+            except (urllib.error.URLError, http.client.HTTPException, OSError) as err:
+                problem = str(getattr(err, "reason", None) or err)
+                if attempt == attempts:
+                    raise ApiError(f"{what} failed: {problem}") from err
+            delay = RETRY_DELAYS_SECONDS[min(attempt, len(RETRY_DELAYS_SECONDS)) - 1]
+            log.warning("%s: %s; retrying in %.1fs", what, problem, delay)
+            time.sleep(delay)
+        raise AssertionError("unreachable")
+
+
+def problem_detail(err: urllib.error.HTTPError) -> str:
+    """`: <detail>` from a problem+json error body, if there is one."""
+    try:
+        detail = json.loads(err.read() or b"{}").get("detail")
+    except (ValueError, AttributeError, OSError):
+        return ""
+    return f": {detail}" if isinstance(detail, str) and detail else ""
+
+
+def validate_spec(spec: Any) -> None:
+    """Raises RunnerError unless `spec` has the fields the runner needs, with the right types."""
+    if not isinstance(spec, dict):
+        raise RunnerError("the run spec is not a JSON object")
+    expected = {"kernel": str, "parameters": dict, "outputs": list, "notebook": dict}
+    for field, kind in expected.items():
+        if not isinstance(spec.get(field), kind):
+            raise RunnerError(f"the run spec has no valid {field!r}")
+
+
+class ProgressReporter:
+    """Posts the latest {cell, cells} from a background thread, so cells never wait for HTTP."""
+
+    def __init__(self, api: RunnerApi):
+        self._api = api
+        self._cond = threading.Condition()
+        self._latest: tuple[int, int] | None = None
+        self._sent: tuple[int, int] | None = None
+        self._closed = False
+        self._warned = False
+        self._thread = threading.Thread(target=self._run, name="turing-progress", daemon=True)
+        self._thread.start()
+
+    def report(self, cell: int, cells: int) -> None:
+        with self._cond:
+            self._latest = (cell, cells)
+            self._cond.notify()
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Sends what is pending, then stops."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._closed and self._latest == self._sent:
+                    self._cond.wait()
+                if self._latest == self._sent or self._latest is None:
+                    return
+                current = self._latest
+            try:
+                self._api.progress(*current)
+            except Exception as err:  # progress is best effort: never fail the run for it
+                if not self._warned:
+                    log.warning("could not report progress (further failures not logged): %s", err)
+                    self._warned = True
+            self._sent = current
+
+
+def progress_engine(reporter: ProgressReporter) -> type:
+    """A papermill engine whose execution manager reports each cell to `reporter`."""
+    from papermill.engines import NBClientEngine, NotebookExecutionManager
+
+    class ProgressExecutionManager(NotebookExecutionManager):
+        def _report(self, cell_index: int | None) -> None:
+            if cell_index is not None:
+                reporter.report(cell_index + 1, len(self.nb.cells))
+
+        def cell_start(self, cell, cell_index=None, **kwargs):
+            super().cell_start(cell, cell_index, **kwargs)
+            self._report(cell_index)
+
+        def cell_complete(self, cell, cell_index=None, **kwargs):
+            super().cell_complete(cell, cell_index, **kwargs)
+            self._report(cell_index)
+
+    class ProgressEngine(NBClientEngine):
+        # papermill 2.7's Engine.execute_notebook, with our manager in place of its own.
+        @classmethod
+        def execute_notebook(
+            cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False, autosave_cell_every=30, **kwargs
+        ):
+            nb_man = ProgressExecutionManager(
+                nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
+                autosave_cell_every=autosave_cell_every,
+            )
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.notebook_complete()
+            return nb_man.nb
+
+    return ProgressEngine
+
+
+class Run:
+    """One run: its working directory, what it produced, and the uploads at the end."""
+
+    def __init__(self, api: RunnerApi, buffer: BoundedLog):
+        self.api = api
+        self.buffer = buffer
+        self.workdir = Path(tempfile.mkdtemp(prefix="turing-run-"))
+        self.input_path = self.workdir / "input.ipynb"
+        self.output_path = self.workdir / "output.ipynb"
+        self.cwd = self.workdir / "work"
+        self.cwd.mkdir()
+        self.outputs: list[str] = []
+        self.finishing = False
+
+    def execute(self, spec: dict[str, Any]) -> None:
+        """Runs the notebook; raises what papermill raises."""
+        import papermill
+        from papermill.engines import papermill_engines
+
+        self.outputs = [str(o) for o in spec["outputs"]]
+        self.input_path.write_text(json.dumps(spec["notebook"]), encoding="utf-8")
+        reporter = ProgressReporter(self.api)
+        papermill_engines.register(ENGINE_NAME, progress_engine(reporter))
+        log.info("turing-runner: run %s of job %s, kernel %s", spec.get("run"), spec.get("job"), spec["kernel"])
+        try:
+            papermill.execute_notebook(
+                str(self.input_path),
+                str(self.output_path),
+                parameters=spec["parameters"],
+                kernel_name=spec["kernel"],
+                engine_name=ENGINE_NAME,
+                log_output=True,
+                progress_bar=False,
+                cwd=str(self.cwd),
+            )
+        finally:
+            reporter.close()
+
+    def upload_outputs(self, attempts: int = len(RETRY_DELAYS_SECONDS) + 1, html: bool = True) -> bool:
+        """Uploads output.ipynb and (if asked for) output.html; False if an upload failed."""
+        notebook = self._output_notebook()
+        if notebook is None:
+            return True
+        ok = self._upload("output.ipynb", notebook, attempts)
+        if html and "html" in self.outputs:
+            html = self._html(notebook)
+            if html is not None:
+                ok = self._upload("output.html", html, attempts) and ok
+        return ok
+
+    def upload_log(self, attempts: int = len(RETRY_DELAYS_SECONDS) + 1) -> bool:
+        return self._upload("log.txt", self.buffer.text().encode("utf-8", "replace"), attempts)
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def _output_notebook(self) -> bytes | None:
+        """The executed notebook as papermill last saved it, if it is complete JSON."""
+        try:
+            data = self.output_path.read_bytes()
+            json.loads(data)
+            return data
+        except FileNotFoundError:
+            return None
+        except ValueError:
+            log.warning("turing-runner: output.ipynb is incomplete; not uploading it")
+            return None
+
+    def _html(self, notebook: bytes) -> bytes | None:
+        try:
+            import nbformat
+            from nbconvert import HTMLExporter
+
+            node = nbformat.reads(notebook.decode("utf-8"), as_version=4)
+            body, _ = HTMLExporter().from_notebook_node(node)
+            return body.encode("utf-8")
+        except Exception as err:  # an HTML rendering problem must not hide the notebook's result
+            log.warning("turing-runner: could not render output.html: %s", err)
+            return None
+
+    def _upload(self, name: str, data: bytes, attempts: int) -> bool:
+        try:
+            self.api.upload(name, data, attempts=attempts)
+            log.info("turing-runner: uploaded %s (%d bytes)", name, len(data))
+            return True
+        except ApiError as err:
+            log.error("turing-runner: could not upload %s: %s", name, err)
+            return False
+
+
+def describe_cell_error(err: Any) -> str:
+    """The failing cell's error, as the log shows it: where, what, and the traceback."""
+    lines = [
+        f"turing-runner: cell {err.cell_index + 1} (In [{err.exec_count}]) raised {err.ename}: {err.evalue}",
+        "-" * 75,
+        ANSI_ESCAPE.sub("", "\n".join(err.traceback)),
+        "-" * 75,
+    ]
+    return "\n".join(lines)
+
+
+def on_sigterm(run: Run | None) -> None:
+    """Timeout or cancel: save what there is (best effort, quickly), then exit 143."""
+
+    def handler(signum: int, _frame: Any) -> None:
+        if run is not None and not run.finishing:
+            run.finishing = True
+            log.error("%sterminated by signal %d (timeout or cancel)", FAILURE_MARKER, signum)
+            run.upload_outputs(attempts=1, html=False)  # rendering HTML could outlast the grace period
+            run.upload_log(attempts=1)
+            run.cleanup()
+        # Skip interpreter shutdown: papermill's kernel client may be mid-call.
+        os._exit(EXIT_TERMINATED)
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def read_environment() -> tuple[str, str, str]:
+    values = {name: os.environ.get(name, "").strip() for name in ("TURING_RUNNER_API", "TURING_RUN_TOKEN", "TURING_RUN_ID")}
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        raise RunnerError(f"missing environment variable(s): {', '.join(missing)}")
+    return values["TURING_RUNNER_API"], values["TURING_RUN_TOKEN"], values["TURING_RUN_ID"]
+
+
+def execute_run(run: Run) -> tuple[int, str | None]:
+    """Fetches the spec and runs the notebook: (exit code, failure reason or None)."""
+    from jupyter_client.kernelspec import NoSuchKernel
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        spec = run.api.spec()
+    except RunnerError as err:
+        return EXIT_RUNNER_ERROR, f"cannot fetch the run spec: {err}"
+    try:
+        run.execute(spec)
+        return EXIT_SUCCEEDED, None
+    except PapermillExecutionError as err:
+        log.error("%s", describe_cell_error(err))
+        return EXIT_NOTEBOOK_FAILED, f"{err.ename}: {err.evalue}"
+    except NoSuchKernel as err:
+        return EXIT_RUNNER_ERROR, f"kernel {err.name!r} is not installed in this image"
+    except Exception as err:
+        log.error("turing-runner: the notebook run broke off:\n%s", traceback.format_exc().rstrip())
+        return EXIT_NOTEBOOK_FAILED, f"{type(err).__name__}: {err}"
+
+
+def main() -> int:
+    buffer = install_logging()
+    on_sigterm(None)
+    try:
+        base_url, token, run_id = read_environment()
+    except RunnerError as err:
+        log.error("%s%s", FAILURE_MARKER, err)
+        return EXIT_RUNNER_ERROR
+    log.info("turing-runner: starting run %s", run_id)
+    run = Run(RunnerApi(base_url, token, run_id), buffer)
+    on_sigterm(run)
+    code, failure = execute_run(run)
+    run.finishing = True
+    if failure:
+        log.error("%s%s", FAILURE_MARKER, failure)
+    if not run.upload_outputs() and code == EXIT_SUCCEEDED:
+        code = EXIT_RUNNER_ERROR
+        log.error("%scould not upload the outputs", FAILURE_MARKER)
+    run.upload_log()
+    run.cleanup()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
