@@ -33,15 +33,21 @@ if [ "$(cat .venv/.turing-req-hash 2>/dev/null)" != "$req_hash" ]; then
 fi
 step "python venv ready ($(took "$t"))"
 
-# Turing's JupyterLab extensions, built as prebuilt labextensions and
-# installed into the venv; rebuilt only when their sources change.
+# Turing's JupyterLab extensions, built as prebuilt labextensions, packaged as
+# the turing-jupyterlab wheel and pip-installed into the venv; rebuilt only
+# when their sources, the packaging or the venv change (or the wheel is gone).
 t=$(now)
-ext_hash=$( (find extensions -path '*/node_modules' -prune -o -path '*/lib' -prune \
-  -o -path '*/turing_*' -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum; \
+ext_hash=$( (find extensions python/turing-jupyterlab -path '*/node_modules' -prune -o -path '*/lib' -prune \
+  -o -path '*/turing_*/labextension*' -prune -o -name __pycache__ -prune -o -type f -print \
+  | LC_ALL=C sort | xargs sha256sum; \
+  sha256sum scripts/build-wheel.sh scripts/install-extensions.sh; \
   cat .venv/.turing-req-hash package-lock.json) | sha256sum | cut -c1-16)
-if [ "$(cat .venv/.turing-ext-hash 2>/dev/null)" != "$ext_hash" ]; then
+if [ "$(cat .venv/.turing-ext-hash 2>/dev/null)" != "$ext_hash" ] \
+  || [ ! -f .venv/share/jupyter/labextensions/@turing/jobs/install.json ]; then
   step "building the JupyterLab extensions"
+  t_build=$(now)
   npm run -s build:extensions >&2
+  step "extensions built ($(took "$t_build"))"
   bash scripts/install-extensions.sh
   echo "$ext_hash" > .venv/.turing-ext-hash
 fi

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Installs the prebuilt Turing labextensions into the project venv, idempotently:
-# each extensions/<pkg> whose package.json has jupyterlab.outputDir is copied to
-# .venv/share/jupyter/labextensions/<npm name> (e.g. @turing/client), replacing
-# any older copy. Build them first with `npm run build:extensions`
-# (or pass --build). Then `jupyter labextension list` shows them "enabled OK".
+# Installs Turing's JupyterLab extensions into the project venv the standard
+# way, idempotently: builds the turing-jupyterlab wheel (scripts/build-wheel.sh)
+# and pip-installs it, so the venv's share/jupyter/labextensions/@turing/* are
+# owned by that distribution. Build the extensions first with
+# `npm run build:extensions` (or pass --build). Afterwards
+# `jupyter labextension list` shows them "enabled OK (python, turing-jupyterlab)".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv="${TURING_VENV:-$PWD/.venv}"
 dest_root="$venv/share/jupyter/labextensions"
+say() { echo "[install-extensions] $*" >&2; }
+now() { date +%s.%N; }
+took() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
 
 if [ "${1:-}" = "--build" ]; then
-  npm run build:extensions >&2
+  t=$(now)
+  npm run -s build:extensions >&2
+  say "extensions built ($(took "$t"))"
 fi
 
 # The root package.json says "type": "module", which makes Node read the
@@ -32,26 +38,24 @@ cat > "$settings/overrides.json" <<'JSON'
 }
 JSON
 
-installed=0
-for pkg in extensions/*/package.json; do
-  dir=$(dirname "$pkg")
-  read -r name out < <(node -e '
-    const p = require(process.argv[1]);
-    const out = p.jupyterlab && p.jupyterlab.extension ? p.jupyterlab.outputDir : "";
-    console.log(p.name, out || "-");' "$PWD/$pkg")
-  [ "$out" = "-" ] && continue
-  src="$dir/$out"
-  if [ ! -f "$src/package.json" ]; then
-    echo "[install-extensions] $name is not built ($src missing): run npm run build:extensions" >&2
+t=$(now)
+wheel=$(TURING_VENV="$venv" bash scripts/build-wheel.sh)
+say "wheel $wheel built ($(took "$t"))"
+
+# Earlier set-ups copied the extensions into the venv by hand; pip would
+# install over such copies and leave their old hashed bundles behind. Remove
+# the previous wheel (pip deletes what it recorded), then whatever else is
+# left under @turing, so the new wheel owns the directory alone.
+t=$(now)
+if "$venv/bin/pip" show -q turing-jupyterlab 2>/dev/null; then
+  "$venv/bin/pip" uninstall --disable-pip-version-check -q -y turing-jupyterlab >&2
+fi
+rm -rf "$dest_root/@turing"
+"$venv/bin/pip" install --disable-pip-version-check -q --force-reinstall --no-deps "$wheel" >&2
+for name in client environments jobs; do
+  if [ ! -f "$dest_root/@turing/$name/install.json" ]; then
+    say "@turing/$name missing from $dest_root after installing $wheel"
     exit 1
   fi
-  target="$dest_root/$name"
-  mkdir -p "$(dirname "$target")"
-  rm -rf "$target.tmp"
-  cp -R "$src" "$target.tmp"
-  rm -rf "$target"
-  mv "$target.tmp" "$target"
-  echo "[install-extensions] $name -> $target" >&2
-  installed=$((installed + 1))
 done
-echo "[install-extensions] installed $installed extension(s)" >&2
+say "installed turing-jupyterlab into $venv ($(took "$t"))"
