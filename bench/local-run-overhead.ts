@@ -17,8 +17,10 @@ const VENV = join(import.meta.dirname, '..', '.venv');
 
 /** Results of {@link benchLocalRunOverhead}. */
 export interface LocalRunOverhead {
-  /** POST /api/v1/jobs/{name}/runs -> run record `succeeded`, polled every 20 ms. */
+  /** POST /api/v1/jobs/{name}/runs -> run record `succeeded`, polled every 20 ms; ipynb output only. */
   localRuntime: Summary;
+  /** The same with the HTML rendering as well (nbconvert). */
+  localRuntimeWithHtml: Summary;
   /** Baseline: `papermill in.ipynb out.ipynb` as a subprocess. */
   barePapermill: Summary;
   lines: string[];
@@ -52,34 +54,27 @@ export async function benchLocalRunOverhead(rounds = 8): Promise<LocalRunOverhea
         ...init,
         headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' },
       });
-    const created = await api('/api/v1/jobs', {
-      method: 'POST',
-      body: JSON.stringify({
-        name: 'trivial',
-        notebook: { path: 'trivial.ipynb', content: notebook },
-        environment: 'cpu-base',
-        outputs: ['ipynb', 'html'],
-        concurrency: 'allow',
-      }),
-    });
-    if (created.status !== 201) throw new Error(`create: ${created.status} ${await created.text()}`);
+    for (const [name, outputs] of [
+      ['trivial', ['ipynb']],
+      ['trivial-html', ['ipynb', 'html']],
+    ] as const) {
+      const created = await api('/api/v1/jobs', {
+        method: 'POST',
+        body: JSON.stringify({
+          name,
+          notebook: { path: 'trivial.ipynb', content: notebook },
+          environment: 'cpu-base',
+          outputs,
+          concurrency: 'allow',
+        }),
+      });
+      if (created.status !== 201) throw new Error(`create: ${created.status} ${await created.text()}`);
+    }
 
-    const local: number[] = [];
-    const bare: number[] = [];
-    // One warm-up of each (page cache, bytecode), then interleaved rounds.
-    for (let i = -1; i < rounds; i += 1) {
+    /** Run now -> succeeded, in ms. */
+    const runOnce = async (job: string): Promise<number> => {
       const t0 = performance.now();
-      await run(
-        join(VENV, 'bin', 'papermill'),
-        [input, join(dir, `out-${i}.ipynb`), '-p', 'n', '2', '--no-progress-bar'],
-        {
-          cwd: dir,
-        },
-      );
-      if (i >= 0) bare.push(performance.now() - t0);
-
-      const t1 = performance.now();
-      const res = await api('/api/v1/jobs/trivial/runs', {
+      const res = await api(`/api/v1/jobs/${job}/runs`, {
         method: 'POST',
         body: JSON.stringify({ parameters: { n: 2 } }),
       });
@@ -94,17 +89,42 @@ export async function benchLocalRunOverhead(rounds = 8): Promise<LocalRunOverhea
         { timeoutMs: 120_000, intervalMs: 20 },
       );
       if (state !== 'succeeded') throw new Error(`run ${id} ended ${state}`);
-      if (i >= 0) local.push(performance.now() - t1);
+      return performance.now() - t0;
+    };
+
+    const local: number[] = [];
+    const localHtml: number[] = [];
+    const bare: number[] = [];
+    // One warm-up of each (page cache, bytecode), then interleaved rounds.
+    for (let i = -1; i < rounds; i += 1) {
+      const t0 = performance.now();
+      await run(
+        join(VENV, 'bin', 'papermill'),
+        [input, join(dir, `out-${i}.ipynb`), '-p', 'n', '2', '--no-progress-bar'],
+        { cwd: dir },
+      );
+      const bareMs = performance.now() - t0;
+      const localMs = await runOnce('trivial');
+      const htmlMs = await runOnce('trivial-html');
+      if (i >= 0) {
+        bare.push(bareMs);
+        local.push(localMs);
+        localHtml.push(htmlMs);
+      }
     }
     const l = summarize(local);
+    const h = summarize(localHtml);
     const b = summarize(bare);
     return {
       localRuntime: l,
+      localRuntimeWithHtml: h,
       barePapermill: b,
       lines: [
-        formatSummary('local runtime: run now -> succeeded', l),
+        formatSummary('local runtime, ipynb: run now -> succeeded', l),
+        formatSummary('local runtime, ipynb + html', h),
         formatSummary('baseline: bare papermill CLI', b),
-        `overhead p50 +${(l.p50 - b.p50).toFixed(0)} ms, ratio p50 ${(l.p50 / b.p50).toFixed(2)}x`,
+        `overhead p50 +${(l.p50 - b.p50).toFixed(0)} ms (ratio ${(l.p50 / b.p50).toFixed(2)}x); ` +
+          `with HTML +${(h.p50 - b.p50).toFixed(0)} ms (${(h.p50 / b.p50).toFixed(2)}x)`,
       ],
     };
   } finally {

@@ -326,6 +326,31 @@ describe('jobs API (real JupyterHub, local runtime, real papermill)', () => {
     await finished('alice', reportRuns.items[0]?.id ?? '');
   });
 
+  it('keeps only historyLimit finished runs, deleting older runs with their artifacts', async () => {
+    const content = pythonNotebook({ cells: ['print("kept?")'] });
+    const created = await post('alice', '/api/v1/jobs', {
+      name: 'short-memory',
+      notebook: { path: 'short.ipynb', content },
+      environment: 'cpu-base',
+      historyLimit: 1,
+    });
+    expect(created.status).toBe(201);
+    const first = (await (await post('alice', '/api/v1/jobs/short-memory/runs', {})).json()) as Run;
+    expect((await finished('alice', first.id)).state).toBe('succeeded');
+    const second = (await (await post('alice', '/api/v1/jobs/short-memory/runs', {})).json()) as Run;
+    expect((await finished('alice', second.id)).state).toBe('succeeded');
+    await waitUntil(
+      'the older run pruned',
+      async () => (await call('alice', `/api/v1/runs/${first.id}`)).status === 404,
+      { timeoutMs: 20_000 },
+    );
+    const runs = (await (await call('alice', '/api/v1/jobs/short-memory/runs')).json()) as { items: Run[] };
+    expect(runs.items.map((r) => r.id)).toEqual([second.id]);
+    const keys = await artifactKeys('alice');
+    expect(keys.some((k) => k.includes(`/runs/${first.id}/`))).toBe(false);
+    expect(keys.some((k) => k.includes(`/runs/${second.id}/`))).toBe(true);
+  });
+
   describe('a user sees and changes only their own jobs and runs', () => {
     it("answers 404 to bob for alice's job, runs and outputs, and changes nothing", async () => {
       const runs = (await (await call('alice', '/api/v1/jobs/greet/runs')).json()) as { items: Run[] };
