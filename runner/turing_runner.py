@@ -21,8 +21,6 @@ Needs only the Python 3.11 standard library, papermill and nbconvert.
 
 from __future__ import annotations
 
-import collections
-import http.client
 import json
 import logging
 import os
@@ -32,13 +30,12 @@ import signal
 import sys
 import tempfile
 import threading
-import time
 import traceback
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 from typing import Any
+
+from runner_api import RETRY_DELAYS_SECONDS, ApiError, RunnerApi, RunnerError
+from runner_logging import BoundedLog, install_logging
 
 EXIT_SUCCEEDED = 0
 EXIT_NOTEBOOK_FAILED = 1
@@ -49,182 +46,10 @@ EXIT_TERMINATED = 143
 FAILURE_MARKER = "turing-runner: run failed: "
 
 ENGINE_NAME = "turing-progress"
-ARTIFACT_CONTENT_TYPE = "application/octet-stream"
-#: Delays between attempts of an API call that failed transiently.
-RETRY_DELAYS_SECONDS = (0.5, 1.0, 2.0, 4.0)
-#: log.txt keeps its first HEAD bytes and its last TAIL bytes (chatty notebooks).
-LOG_HEAD_CHARS = 1 << 20
-LOG_TAIL_CHARS = 15 << 20
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 log = logging.getLogger("turing.runner")
-
-
-class RunnerError(Exception):
-    """The runner cannot do its job (exit 2); the message says why."""
-
-
-class ApiError(RunnerError):
-    """The runner API refused a call or could not be reached."""
-
-    def __init__(self, message: str, status: int | None = None):
-        super().__init__(message)
-        self.status = status
-
-
-class BoundedLog:
-    """The text log.txt is made of: everything, or its head and tail when it grows too big."""
-
-    def __init__(self, head_limit: int = LOG_HEAD_CHARS, tail_limit: int = LOG_TAIL_CHARS):
-        self._head: list[str] = []
-        self._head_size = 0
-        self._tail: collections.deque[str] = collections.deque()
-        self._tail_size = 0
-        self._dropped = 0
-        self._head_limit = head_limit
-        self._tail_limit = tail_limit
-        # Reentrant: the SIGTERM handler logs from the main thread, maybe mid-write.
-        self._lock = threading.RLock()
-
-    def write(self, text: str) -> int:
-        with self._lock:
-            if self._head_size < self._head_limit:
-                self._head.append(text)
-                self._head_size += len(text)
-                return len(text)
-            self._tail.append(text)
-            self._tail_size += len(text)
-            while self._tail_size > self._tail_limit and len(self._tail) > 1:
-                dropped = self._tail.popleft()
-                self._tail_size -= len(dropped)
-                self._dropped += len(dropped)
-            return len(text)
-
-    def flush(self) -> None:
-        pass
-
-    def text(self) -> str:
-        with self._lock:
-            gap = f"\n[... {self._dropped} characters of log left out ...]\n" if self._dropped else ""
-            return "".join(self._head) + gap + "".join(self._tail)
-
-
-class TeeStream:
-    """A text stream writing to several streams (stderr and the log buffer)."""
-
-    def __init__(self, *targets: Any):
-        self._targets = targets
-
-    def write(self, text: str) -> int:
-        for target in self._targets:
-            target.write(text)
-        return len(text)
-
-    def flush(self) -> None:
-        for target in self._targets:
-            target.flush()
-
-
-class LineFormatter(logging.Formatter):
-    """`[HH:MM:SS] message`; cell output already ends with a newline, so one is dropped."""
-
-    def __init__(self) -> None:
-        super().__init__("[%(asctime)s] %(message)s", datefmt="%H:%M:%S")
-
-    def format(self, record: logging.LogRecord) -> str:
-        return super().format(record).rstrip("\n")
-
-
-def install_logging() -> BoundedLog:
-    """Sends papermill's log (incl. cell output) and the runner's own lines to stderr and a buffer."""
-    buffer = BoundedLog()
-    handler = logging.StreamHandler(TeeStream(sys.stderr, buffer))
-    handler.setFormatter(LineFormatter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.WARNING)
-    for name in ("papermill", "turing.runner"):
-        logging.getLogger(name).setLevel(logging.INFO)
-    logging.captureWarnings(True)
-    return buffer
-
-
-class RunnerApi:
-    """hub-proxy's runner API for one run, with retries on transient failures."""
-
-    def __init__(self, base_url: str, token: str, run_id: str):
-        self._base = base_url if base_url.endswith("/") else base_url + "/"
-        self._token = token
-        self._run_path = f"api/v1/runner/runs/{urllib.parse.quote(run_id, safe='')}"
-
-    def spec(self) -> dict[str, Any]:
-        body = self._request("GET", f"{self._run_path}/spec")
-        try:
-            spec = json.loads(body)
-        except ValueError as err:
-            raise ApiError(f"the run spec is not JSON: {err}") from err
-        validate_spec(spec)
-        return spec
-
-    def progress(self, cell: int, cells: int) -> None:
-        payload = json.dumps({"cell": cell, "cells": cells}).encode()
-        self._request("POST", f"{self._run_path}/progress", payload, "application/json", attempts=2)
-
-    def upload(self, name: str, data: bytes, attempts: int = len(RETRY_DELAYS_SECONDS) + 1) -> None:
-        path = f"{self._run_path}/artifacts/{name}"
-        self._request("PUT", path, data, ARTIFACT_CONTENT_TYPE, attempts=attempts)
-
-    def _request(
-        self,
-        method: str,
-        path: str,
-        body: bytes | None = None,
-        content_type: str | None = None,
-        attempts: int = len(RETRY_DELAYS_SECONDS) + 1,
-        timeout: float = 60.0,
-    ) -> bytes:
-        what = f"{method} {path}"
-        for attempt in range(1, attempts + 1):
-            request = urllib.request.Request(self._base + path, data=body, method=method)
-            request.add_header("Authorization", f"Bearer {self._token}")
-            request.add_header("Accept", "application/json")
-            if content_type:
-                request.add_header("Content-Type", content_type)
-            try:
-                with urllib.request.urlopen(request, timeout=timeout) as response:
-                    return response.read()
-            except urllib.error.HTTPError as err:
-                problem = f"HTTP {err.code}{problem_detail(err)}"
-                if (err.code < 500 and err.code != 429) or attempt == attempts:
-                    raise ApiError(f"{what} failed: {problem}", err.code) from err
-            except (urllib.error.URLError, http.client.HTTPException, OSError) as err:
-                problem = str(getattr(err, "reason", None) or err)
-                if attempt == attempts:
-                    raise ApiError(f"{what} failed: {problem}") from err
-            delay = RETRY_DELAYS_SECONDS[min(attempt, len(RETRY_DELAYS_SECONDS)) - 1]
-            log.warning("%s: %s; retrying in %.1fs", what, problem, delay)
-            time.sleep(delay)
-        raise AssertionError("unreachable")
-
-
-def problem_detail(err: urllib.error.HTTPError) -> str:
-    """`: <detail>` from a problem+json error body, if there is one."""
-    try:
-        detail = json.loads(err.read() or b"{}").get("detail")
-    except (ValueError, AttributeError, OSError):
-        return ""
-    return f": {detail}" if isinstance(detail, str) and detail else ""
-
-
-def validate_spec(spec: Any) -> None:
-    """Raises RunnerError unless `spec` has the fields the runner needs, with the right types."""
-    if not isinstance(spec, dict):
-        raise RunnerError("the run spec is not a JSON object")
-    expected = {"kernel": str, "parameters": dict, "outputs": list, "notebook": dict}
-    for field, kind in expected.items():
-        if not isinstance(spec.get(field), kind):
-            raise RunnerError(f"the run spec has no valid {field!r}")
 
 
 class ProgressReporter:

@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FilesystemArtifactStore } from '../../hub-proxy/src/artifacts/filesystem-store.js';
 import { ownerMetadata } from '../../hub-proxy/src/auth/ownership.js';
@@ -34,7 +32,6 @@ import { eventually } from '../support/eventually.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const PYTHON = join(REPO, '.venv', 'bin', 'python');
-const PAPERMILL = join(REPO, '.venv', 'bin', 'papermill');
 const OWNER = 'alice';
 const RUN_TIMEOUT_MS = 90_000;
 
@@ -380,27 +377,5 @@ describe('local job runtime with real papermill', () => {
       body: JSON.stringify({ cell: 1, cells: 1 }),
     });
     expect(ended.status).toBe(409);
-  });
-
-  it('adds little to bare papermill on a trivial notebook', async () => {
-    const content = notebook({ source: 'print("trivial")' });
-    const job = await createJob('trivial', content);
-    const viaRuntime = Date.now();
-    const run = await runtime.startRun(job, { trigger: 'manual' });
-    expect((await waitForEnd(run.id)).state).toBe('succeeded');
-    const runtimeMs = Date.now() - viaRuntime;
-
-    const input = join(dir, 'trivial.ipynb');
-    await writeFile(input, JSON.stringify(content));
-    const bare = Date.now();
-    await promisify(execFile)(PAPERMILL, [input, join(dir, 'trivial-out.ipynb'), '-k', 'python3'], {
-      cwd: dir,
-    });
-    const bareMs = Date.now() - bare;
-    console.log(
-      `[local-runtime] trivial notebook: LocalJobRuntime ${runtimeMs} ms, bare papermill CLI ${bareMs} ms, ` +
-        `overhead ${runtimeMs - bareMs} ms`,
-    );
-    expect(runtimeMs).toBeLessThan(bareMs + 10_000);
   });
 });

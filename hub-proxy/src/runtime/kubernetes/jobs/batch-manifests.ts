@@ -20,7 +20,7 @@ import { ANNOTATIONS, LABELS } from '../../../labels.js';
 
 /** Where the runner script is mounted in every runner pod. */
 export const RUNNER_MOUNT_PATH = '/opt/turing/runner';
-/** The ConfigMap holding `turing_runner.py`, unless configured otherwise. */
+/** The ConfigMap holding the files of `runner/` (`turing_runner.py` and its modules), unless configured otherwise. */
 export const DEFAULT_RUNNER_CONFIG_MAP = 'turing-runner';
 /** Name of the runner container in every run pod. */
 export const RUNNER_CONTAINER = 'runner';
