@@ -419,6 +419,24 @@ describe('jobs API (real JupyterHub, local runtime, real papermill)', () => {
     expect(bad.errors?.[0]?.field).toBe('query.cron');
   });
 
+  it('documents the jobs, runs and runner routes in the OpenAPI document', async () => {
+    const res = await fetch(`${base}/api/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
+    for (const [path, method] of [
+      ['/api/v1/jobs', 'post'],
+      ['/api/v1/jobs/{name}', 'patch'],
+      ['/api/v1/jobs/{name}/runs', 'post'],
+      ['/api/v1/runs/{id}', 'delete'],
+      ['/api/v1/runs/{id}/log', 'get'],
+      ['/api/v1/runs/{id}/output', 'get'],
+      ['/api/v1/schedule/preview', 'get'],
+      ['/api/v1/runner/runs/{id}/artifacts/{file}', 'put'],
+    ] as const) {
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    }
+  });
+
   it('deletes a job with its runs and artifacts', async () => {
     const res = await call('alice', '/api/v1/jobs/broken', { method: 'DELETE' });
     expect(res.status).toBe(204);
