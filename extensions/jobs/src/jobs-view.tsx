@@ -97,6 +97,17 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
     onSelectedChange(selected);
   }, [selected]);
 
+  // The runs poll fast while one is active, the jobs list slowly: when the
+  // selected job's newest run changes state, its "Last run" line follows.
+  const newestRun = runs.data?.items[0];
+  const newestRunState = newestRun ? `${newestRun.id} ${newestRun.state}` : '';
+  useEffect(() => {
+    const shown = jobs.data?.items.find((j) => j.name === selected)?.lastRun;
+    if (newestRun && (shown?.id !== newestRun.id || shown.state !== newestRun.state)) {
+      jobs.reload();
+    }
+  }, [newestRunState]);
+
   useEffect(() => {
     if (refreshes > 0) {
       jobs.reload();

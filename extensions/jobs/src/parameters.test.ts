@@ -11,6 +11,7 @@ import {
   splitStatements,
   validateRows,
 } from './parameters';
+import type { ParameterRow } from './parameters';
 import { parsePythonLiteral } from './python-literal';
 import { executedNotebook } from './testing/notebook-fixture';
 import { englishTranslate } from './testing/translate';
@@ -61,7 +62,6 @@ describe('parameters cell', () => {
         { name: 'n', type: 'integer', text: '3' },
         { name: 'name', type: 'string', text: 'Zoë' },
       ],
-      skipped: [],
     });
   });
 
@@ -79,7 +79,7 @@ describe('parameters cell', () => {
       'today = date.today()',
       'if_not = 1 == 1',
     ].join('\n');
-    const { rows, skipped } = parseParametersCell(cell);
+    const { rows } = parseParametersCell(cell);
     expect(rows).toEqual([
       { name: 'lr', type: 'number', text: '1' },
       { name: 'alpha', type: 'number', text: '1' },
@@ -88,8 +88,37 @@ describe('parameters cell', () => {
       { name: 'cols', type: 'json', text: '["a","b"]' },
       { name: 'opts', type: 'json', text: '{"x":1}' },
       { name: 'k', type: 'integer', text: '5' },
+      { name: 'today', type: 'string', text: 'date.today()', untyped: true },
+      { name: 'if_not', type: 'string', text: '1 == 1', untyped: true },
     ]);
-    expect(skipped).toEqual(['today', 'if_not']);
+  });
+
+  it('reads a value of unknown type as an untyped row that is invalid until a type is chosen', () => {
+    const { rows } = parseParametersCell('start = datetime.date(2026, 1, 1)\nn = 3');
+    const untyped = rows[0] as ParameterRow;
+    expect(untyped).toEqual({
+      name: 'start',
+      type: 'string',
+      text: 'datetime.date(2026, 1, 1)',
+      untyped: true,
+    });
+    expect([...validateRows(rows).entries()]).toEqual([[0, { kind: 'untyped' }]]);
+    expect(describeRowProblem(untyped, { kind: 'untyped' }, englishTranslate)).toBe(
+      'start: the type of datetime.date(2026, 1, 1) is unknown (not a string, number, true/false or JSON). ' +
+        "Choose a type and enter a value, or remove the parameter to keep the notebook's value.",
+    );
+    // Left out of the request: papermill keeps the notebook's own value.
+    expect(rowsToParameters(rows)).toEqual({ n: 3 });
+    const typed = convertRow(untyped, 'string');
+    expect(typed).toEqual({ name: 'start', type: 'string', text: 'datetime.date(2026, 1, 1)' });
+    expect(validateRows([{ ...typed, text: '2026-01-01' }]).size).toBe(0);
+  });
+
+  it('keeps the last assignment of a name, literal or not', () => {
+    expect(parseParametersCell('n = f()\nn = 2').rows).toEqual([{ name: 'n', type: 'integer', text: '2' }]);
+    expect(parseParametersCell('n = 2\nn = f()').rows).toEqual([
+      { name: 'n', type: 'string', text: 'f()', untyped: true },
+    ]);
   });
 
   it('keeps the last assignment of a name once', () => {

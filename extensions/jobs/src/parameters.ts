@@ -20,13 +20,19 @@ export interface ParameterRow {
   type: ParameterType;
   /** The value as the user types it: strings without quotes, JSON for `json`. */
   text: string;
+  /**
+   * Set on a row read from a parameters cell that assigns something other
+   * than a literal (`start = datetime.date(2026, 1, 1)`): its type is unknown,
+   * `text` holds the Python source, and the row is invalid until the user
+   * picks a type (or removes the row to keep the notebook's value).
+   */
+  untyped?: true;
 }
 
 /** What was read from a parameters cell. */
 export interface ParametersCell {
+  /** One row per assigned name; names assigned a non-literal get an {@link ParameterRow.untyped} row. */
   rows: ParameterRow[];
-  /** Names assigned something that is not a literal (a call, an expression): left as in the notebook. */
-  skipped: string[];
 }
 
 /** A minimal notebook shape: cells with a source and tags. */
@@ -137,41 +143,47 @@ export function rowsFromParameters(parameters: Record<string, JsonValue>): Param
   });
 }
 
+/** The row for one `name = expression` assignment of a parameters cell. */
+function rowOfAssignment(name: string, annotation: string | undefined, expression: string): ParameterRow {
+  const value = parsePythonLiteral(expression);
+  if (value === undefined) {
+    // No JSON type fits a call or an expression: the user must decide.
+    return { name, type: 'string', text: expression.trim(), untyped: true };
+  }
+  let type = typeOfValue(value);
+  if (type === 'integer' && /[.eE]/.test(expression) && !/^[-+]?0[xob]/i.test(expression.trim())) {
+    type = 'number';
+  }
+  // `lr: float = 1` is a float in Python: keep it a number, not an integer.
+  if (annotation === 'float' && typeof value === 'number') {
+    type = 'number';
+  }
+  return { name, type, text: formatValue(value, type) };
+}
+
 /**
- * Reads `name = literal` assignments (optionally annotated, `n: int = 3`)
- * from a parameters cell. A float literal such as `1.0` stays a `number`.
+ * Reads `name = value` assignments (optionally annotated, `n: int = 3`)
+ * from a parameters cell. A float literal such as `1.0` stays a `number`; a
+ * value that is not a literal gives an untyped row. The last assignment of a
+ * name wins, as in Python.
  */
 export function parseParametersCell(source: string): ParametersCell {
   const rows: ParameterRow[] = [];
-  const skipped: string[] = [];
   for (const statement of splitStatements(source)) {
     const match = /^([A-Za-z_]\w*)\s*(?::\s*([^=]+?)\s*)?=(?!=)\s*([\s\S]+)$/.exec(statement);
     if (!match) {
       continue;
     }
     const [, name = '', annotation, expression = ''] = match;
-    const value = parsePythonLiteral(expression);
-    if (value === undefined) {
-      skipped.push(name);
-      continue;
-    }
-    let type = typeOfValue(value);
-    if (type === 'integer' && /[.eE]/.test(expression) && !/^[-+]?0[xob]/i.test(expression.trim())) {
-      type = 'number';
-    }
-    // `lr: float = 1` is a float in Python: keep it a number, not an integer.
-    if (annotation === 'float' && typeof value === 'number') {
-      type = 'number';
-    }
+    const row = rowOfAssignment(name, annotation, expression);
     const existing = rows.findIndex((r) => r.name === name);
-    const row = { name, type, text: formatValue(value, type) };
     if (existing >= 0) {
       rows[existing] = row;
     } else {
       rows.push(row);
     }
   }
-  return { rows, skipped: skipped.filter((n) => !rows.some((r) => r.name === n)) };
+  return { rows };
 }
 
 /** The result of reading a row's text as its type. */
@@ -205,8 +217,14 @@ export function parseTypedValue(type: ParameterType, text: string): TypedValue {
   }
 }
 
-/** Converts a row's text when the user picks another type, keeping the value when it fits. */
+/**
+ * Converts a row's text when the user picks another type, keeping the value
+ * when it fits. Picking a type for an untyped row keeps its text to edit.
+ */
 export function convertRow(row: ParameterRow, type: ParameterType): ParameterRow {
+  if (row.untyped) {
+    return { name: row.name, type, text: row.text };
+  }
   const current = parseTypedValue(row.type, row.text);
   if (!current.ok) {
     return { ...row, type };
@@ -226,6 +244,7 @@ export type RowProblem =
   | { kind: 'name-empty' }
   | { kind: 'name-invalid' }
   | { kind: 'name-duplicate' }
+  | { kind: 'untyped' }
   | { kind: 'value'; expected: ParameterType };
 
 /** Checks every row; the map holds the problem of each bad row by index. */
@@ -238,6 +257,8 @@ export function validateRows(rows: readonly ParameterRow[]): Map<number, RowProb
       problems.set(index, { kind: 'name-invalid' });
     } else if (rows.findIndex((r) => r.name === row.name) !== index) {
       problems.set(index, { kind: 'name-duplicate' });
+    } else if (row.untyped) {
+      problems.set(index, { kind: 'untyped' });
     } else if (!parseTypedValue(row.type, row.text).ok) {
       problems.set(index, { kind: 'value', expected: row.type });
     }
@@ -280,6 +301,12 @@ export function describeRowProblem(row: ParameterRow, problem: RowProblem, trans
       return trans.__('%1: not a valid Python name', row.name);
     case 'name-duplicate':
       return trans.__('%1: this name is used twice', row.name);
+    case 'untyped':
+      return trans.__(
+        "%1: the type of %2 is unknown (not a string, number, true/false or JSON). Choose a type and enter a value, or remove the parameter to keep the notebook's value.",
+        row.name,
+        row.text,
+      );
     case 'value':
       return trans.__("%1: '%2' is not %3", row.name, row.text, TYPE_NAMES(trans)[problem.expected]);
   }

@@ -36,7 +36,7 @@ interface ViewProps extends ScheduleDialogOptions {
 
 function initialState(target: ScheduleTarget, settings: ScheduleSettings) {
   if (target.kind === 'edit') {
-    return { form: editJobForm(target.job, browserTimeZone()), skipped: [], hasCell: undefined };
+    return { form: editJobForm(target.job, browserTimeZone()), hasCell: undefined };
   }
   const source = parametersCellSource(target.source.content);
   const cell = parseParametersCell(source ?? '');
@@ -46,7 +46,7 @@ function initialState(target: ScheduleTarget, settings: ScheduleSettings) {
     timezone: browserTimeZone(),
     settings,
   });
-  return { form, skipped: cell.skipped, hasCell: source !== undefined };
+  return { form, hasCell: source !== undefined };
 }
 
 /** Only parameter problems show while typing; the rest once the user tried to submit. */
@@ -194,7 +194,7 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
         <InlineErrors idPrefix={idPrefix} field="notebook" errors={errors} />
         {loadError && <ErrorMessage error={loadError} trans={trans} testId="schedule-load-error" />}
         <BasicsSection {...section} environments={environments} editing={editing} />
-        <ParametersSection {...section} skipped={initial.skipped} hasParametersCell={initial.hasCell} />
+        <ParametersSection {...section} hasParametersCell={initial.hasCell} />
         <WhenSection {...section} client={client} editing={editing} />
         <PolicySection {...section} jobNames={jobNames} />
         <AlertsSection {...section} />

@@ -8,15 +8,13 @@ import type { SectionProps } from './schedule-form-section';
 
 /** Props of {@link ParametersSection}. */
 export interface ParametersSectionProps extends SectionProps {
-  /** Names the parameters cell assigns something that is not a literal (kept as in the notebook). */
-  skipped: string[];
   /** Whether the notebook has a cell tagged `parameters` (`undefined` when editing a job). */
   hasParametersCell: boolean | undefined;
 }
 
 /** The parameter rows: name, type and value, with inline errors per row. */
 export function ParametersSection(props: ParametersSectionProps): React.ReactElement {
-  const { form, update, errors, idPrefix, disabled, trans, skipped, hasParametersCell } = props;
+  const { form, update, errors, idPrefix, disabled, trans, hasParametersCell } = props;
   const setRow = (index: number, change: (row: ParameterRow) => ParameterRow) =>
     update((f) => ({ ...f, parameters: f.parameters.map((r, i) => (i === index ? change(r) : r)) }));
   const typeLabel = (type: ParameterType): string =>
@@ -52,10 +50,16 @@ export function ParametersSection(props: ParametersSectionProps): React.ReactEle
               <select
                 className="jp-mod-styled"
                 aria-label={trans.__('Type of %1', label)}
-                value={row.type}
+                value={row.untyped ? '' : row.type}
                 disabled={disabled}
                 onChange={(e) => setRow(index, (r) => convertRow(r, e.target.value as ParameterType))}
+                {...(row.untyped ? errorProps(idPrefix, field, errors) : {})}
               >
+                {row.untyped && (
+                  <option value="" disabled>
+                    {trans.__('unknown')}
+                  </option>
+                )}
                 {PARAMETER_TYPES.map((type) => (
                   <option key={type} value={type}>
                     {typeLabel(type)}
@@ -88,11 +92,6 @@ export function ParametersSection(props: ParametersSectionProps): React.ReactEle
           </div>
         );
       })}
-      {skipped.length > 0 && (
-        <div className="jp-Turing-Jobs-hint">
-          {trans.__('Kept as in the notebook (not literal values): %1', skipped.join(', '))}
-        </div>
-      )}
       <button
         type="button"
         className="jp-mod-styled jp-Turing-Jobs-textButton"

@@ -42,9 +42,9 @@ export function WhenSection(props: WhenSectionProps): React.ReactElement {
         ['schedule', trans.__('On a schedule')],
         ['manual', trans.__('On demand')],
       ];
-  const previewMessages = preview.error
-    ? [preview.error.detail ?? preview.error.title, ...preview.error.fields].filter(Boolean)
-    : [];
+  // After a refused submit the same message already stands at the field.
+  const atFields = [...(errors.cron ?? []), ...(errors.timezone ?? [])];
+  const previewMessages = preview.messages.filter((m) => !atFields.includes(m));
   return (
     <fieldset className="jp-Turing-Jobs-section" data-testid="schedule-when">
       <legend>{trans.__('When to run')}</legend>

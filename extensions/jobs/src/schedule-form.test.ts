@@ -9,7 +9,13 @@ import {
   validateForm,
   withEnvironment,
 } from './schedule-form';
-import { fieldOfServerError, refusedFieldErrors, serverFieldErrors } from './server-field-errors';
+import {
+  distinctMessages,
+  fieldOfServerError,
+  refusedFieldErrors,
+  serverFieldErrors,
+  unplacedErrorLines,
+} from './server-field-errors';
 import { DEFAULT_SCHEDULE_SETTINGS } from './settings';
 import { environments, scheduledJob } from './testing/job-fixture';
 import { englishTranslate } from './testing/translate';
@@ -169,5 +175,31 @@ describe('server errors on the form', () => {
       errors: [{ field: 'body.notebook.content', message: 'the notebook has no kernelspec' }],
     };
     expect(refusedFieldErrors(kernel, [])).toEqual({ notebook: ['the notebook has no kernelspec'] });
+  });
+
+  it('leaves messages shown at their field out of the summary, and keeps the others', () => {
+    const errors = [
+      { field: 'body.schedule.cron', message: 'Invalid cron expression: Invalid value for minute: 61.' },
+      { field: 'body.parameters.n', message: 'too big' },
+      { field: 'body.parameters.gone', message: 'unknown' },
+      { field: 'body.somethingNew', message: 'not allowed' },
+    ];
+    expect(unplacedErrorLines(errors, ['n'])).toEqual([
+      'parameters.gone: unknown',
+      'somethingNew: not allowed',
+    ]);
+    expect(serverFieldErrors(errors, ['n'])).toMatchObject({
+      cron: ['Invalid cron expression: Invalid value for minute: 61.'],
+      'parameter:0': ['too big'],
+    });
+  });
+
+  it('shows a refused preview as its messages, once each and without field paths', () => {
+    const message = 'Invalid cron expression: Invalid value for minute: 61.';
+    const errors = [
+      { field: 'query.cron', message },
+      { field: 'query.cron', message },
+    ];
+    expect(distinctMessages(errors)).toEqual([message]);
   });
 });

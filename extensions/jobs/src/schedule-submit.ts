@@ -5,7 +5,7 @@ import type { ShownError } from './error-message';
 import { toShownError } from './error-message';
 import type { FieldErrors, ScheduleForm } from './schedule-form';
 import { createRequest, updateRequest } from './schedule-form';
-import { refusedFieldErrors } from './server-field-errors';
+import { refusedFieldErrors, unplacedErrorLines } from './server-field-errors';
 
 /**
  * What the dialog edits: a new job for a notebook (`unsaved` when the content
@@ -59,15 +59,19 @@ export async function submitSchedule(
   return { ok: true, result: { job } };
 }
 
-/** Maps an error onto the form: field errors where hub-proxy names a field, else the summary only. */
+/**
+ * Maps an error onto the form: field errors where hub-proxy names a field,
+ * else the summary only. The summary leaves out the messages shown next to
+ * their field, so none reads twice (once with a `schedule.cron:` path).
+ */
 export function failureOf(error: unknown, form: ScheduleForm): ScheduleFailure {
   const shown = toShownError(error);
   if (!(error instanceof TuringApiError)) {
     return { error: shown, fields: {} };
   }
-  const fields = refusedFieldErrors(
-    error,
-    form.parameters.map((p) => p.name),
-  );
-  return { error: shown, fields };
+  const names = form.parameters.map((p) => p.name);
+  return {
+    error: { ...shown, fields: unplacedErrorLines(error.errors, names) },
+    fields: refusedFieldErrors(error, names),
+  };
 }

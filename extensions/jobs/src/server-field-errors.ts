@@ -81,3 +81,22 @@ export function refusedFieldErrors(refused: RefusedRequest, parameterNames: read
   }
   return fields;
 }
+
+/**
+ * The summary lines of the errors no form field shows (`field: message`,
+ * without the `body.` prefix), so a message placed at its field is not
+ * repeated in the summary.
+ */
+export function unplacedErrorLines(
+  errors: ReadonlyArray<{ field: string; message: string }>,
+  parameterNames: readonly string[],
+): string[] {
+  return errors
+    .filter((e) => fieldOfServerError(e.field, parameterNames) === 'general')
+    .map((e) => `${e.field.replace(/^(body|query|params)\./, '')}: ${e.message}`);
+}
+
+/** The messages of field errors, once each, without field paths (e.g. for the schedule preview). */
+export function distinctMessages(errors: ReadonlyArray<{ message: string }>): string[] {
+  return [...new Set(errors.map((e) => e.message))];
+}

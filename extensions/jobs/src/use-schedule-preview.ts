@@ -1,14 +1,27 @@
 import type { ITuringClient, SchedulePreview } from '@turing/client';
+import { TuringApiError } from '@turing/client';
 import { useEffect, useState } from 'react';
 
 import type { ShownError } from './error-message';
 import { toShownError } from './error-message';
+import { distinctMessages } from './server-field-errors';
 
 /** The preview of a cron in a time zone, as hub-proxy computes it. */
 export interface PreviewState {
   preview: SchedulePreview | null;
   error: ShownError | null;
+  /** What to show for `error`: hub-proxy's messages, once each and without field paths. */
+  messages: string[];
   loading: boolean;
+}
+
+/** The readable lines of a failed preview: `query.cron: X` in the detail and `X` in errors[] read as `X`. */
+function previewErrorMessages(error: unknown): string[] {
+  if (error instanceof TuringApiError && error.errors.length > 0) {
+    return distinctMessages(error.errors);
+  }
+  const shown = toShownError(error);
+  return [shown.detail ?? shown.title];
 }
 
 /** How long typing must pause before a preview is requested. */
@@ -24,10 +37,15 @@ export function useSchedulePreview(
   timezone: string,
   enabled: boolean,
 ): PreviewState {
-  const [state, setState] = useState<PreviewState>({ preview: null, error: null, loading: false });
+  const [state, setState] = useState<PreviewState>({
+    preview: null,
+    error: null,
+    messages: [],
+    loading: false,
+  });
   useEffect(() => {
     if (!enabled || cron.trim() === '' || timezone.trim() === '') {
-      setState({ preview: null, error: null, loading: false });
+      setState({ preview: null, error: null, messages: [], loading: false });
       return;
     }
     let live = true;
@@ -35,9 +53,16 @@ export function useSchedulePreview(
     const timer = setTimeout(() => {
       client
         .schedulePreview(cron.trim(), timezone.trim(), 5)
-        .then((preview) => live && setState({ preview, error: null, loading: false }))
+        .then((preview) => live && setState({ preview, error: null, messages: [], loading: false }))
         .catch(
-          (error: unknown) => live && setState({ preview: null, error: toShownError(error), loading: false }),
+          (error: unknown) =>
+            live &&
+            setState({
+              preview: null,
+              error: toShownError(error),
+              messages: previewErrorMessages(error),
+              loading: false,
+            }),
         );
     }, PREVIEW_DEBOUNCE_MS);
     return () => {

@@ -154,7 +154,9 @@ export function runRoutes(runs: JobRunsService): RouteDefinition[] {
         try {
           return describeSchedule(query.cron, query.timezone, { count: query.count, prefix: 'query' });
         } catch (err) {
-          if (err instanceof ScheduleError) throw new ValidationError(err.errors, err.message);
+          if (err instanceof ScheduleError) {
+            throw new ValidationError(err.errors, err.errors.map((e) => e.message).join(' '));
+          }
           throw err;
         }
       },

@@ -1,0 +1,148 @@
+/**
+ * The local Turing stack of `npm run demo`, startable from tests too: JupyterHub
+ * on 127.0.0.1 (DummyAuthenticator, local spawner), hub-proxy as a managed hub
+ * service (local runtime, filesystem artifact store) and single-user
+ * JupyterLab with Turing's extensions. New homes get the example notebooks.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { waitUntil } from '../tests/support/child-process.js';
+import { ControlPlane } from '../tests/support/control-plane.js';
+import { installCrds } from '../tests/support/crds.js';
+import type { JupyterHub } from '../tests/support/jupyterhub.js';
+import { createNamespace } from '../tests/support/namespaces.js';
+import { freePort } from '../tests/support/ports.js';
+import { turingHub } from '../tests/support/turing-hub.js';
+
+const repoRoot = resolve(import.meta.dirname, '..');
+const hubProxyMain = join(repoRoot, 'hub-proxy/src/main.ts');
+
+/** Where the demo keeps jobs, artifacts and homes unless told otherwise. */
+export const DEFAULT_DEMO_STATE_DIR = join(repoRoot, '.turing/demo');
+/** The notebooks copied into every new home. */
+export const EXAMPLES_DIR = join(repoRoot, 'examples');
+/** The namespace hub-proxy uses with `kubernetes: true`. */
+export const DEMO_NAMESPACE = 'turing';
+
+/** Options of {@link DemoStack}. */
+export interface DemoStackOptions {
+  /** Also start the test control plane (kwok nodes) and use the kubernetes runtime. */
+  kubernetes?: boolean;
+  /** Jobs, artifacts and user homes; default {@link DEFAULT_DEMO_STATE_DIR}. Kept on stop. */
+  stateDir?: string;
+  /** Progress lines while starting (default: none). */
+  log?: (line: string) => void;
+}
+
+// Appended to the hub config: homes beside the jobs (so a job's source
+// notebook outlives a restart), seeded with the examples the user lacks.
+const demoHubConfig = `
+import glob, shutil
+c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(os.environ["TURING_DEMO_HOMES"], "{username}")
+
+def _seed_examples(spawner):
+    home = spawner.home_dir
+    os.makedirs(home, exist_ok=True)
+    for source in sorted(glob.glob(os.path.join(os.environ["TURING_DEMO_EXAMPLES"], "*.ipynb"))):
+        target = os.path.join(home, os.path.basename(source))
+        if not os.path.exists(target):
+            shutil.copyfile(source, target)
+
+c.Spawner.pre_spawn_hook = _seed_examples
+`;
+
+/** A started {@link DemoStack}. */
+export interface RunningDemoStack {
+  hub: JupyterHub;
+  /** The hub's public URL, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  stateDir: string;
+  /** With `kubernetes: true`: the control plane's kubeconfig. */
+  kubeconfigPath?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The demo stack. `stop()` stops whatever has started so far, so a Ctrl-C
+ * in the middle of `start()` leaves nothing behind.
+ */
+export class DemoStack {
+  readonly stateDir: string;
+  private readonly stops: Array<() => Promise<void>> = [];
+  private stopping?: Promise<void>;
+
+  constructor(private readonly options: DemoStackOptions = {}) {
+    this.stateDir = resolve(options.stateDir ?? DEFAULT_DEMO_STATE_DIR);
+  }
+
+  /** Starts every process and resolves once hub-proxy answers `readyz` through the hub. */
+  async start(): Promise<RunningDemoStack> {
+    const log = this.options.log ?? (() => undefined);
+    mkdirSync(join(this.stateDir, 'home'), { recursive: true });
+    const service: Record<string, string> = {
+      TURING_RUNTIME: 'local',
+      TURING_JOBS_STATE_DIR: join(this.stateDir, 'jobs'),
+      TURING_ARTIFACTS_DIR: join(this.stateDir, 'artifacts'),
+    };
+    let kubeconfigPath: string | undefined;
+    if (this.options.kubernetes) {
+      const controlPlane = new ControlPlane();
+      this.stops.push(() => controlPlane.stop());
+      await controlPlane.start();
+      await installCrds(controlPlane.kubeconfigPath);
+      await createNamespace(controlPlane.kubeconfigPath, DEMO_NAMESPACE);
+      kubeconfigPath = controlPlane.kubeconfigPath;
+      Object.assign(service, {
+        TURING_RUNTIME: 'kubernetes',
+        TURING_KUBECONFIG: controlPlane.kubeconfigPath,
+        TURING_NAMESPACE: DEMO_NAMESPACE,
+      });
+      log(`control plane up; KUBECONFIG=${controlPlane.kubeconfigPath}`);
+    }
+    const hub = turingHub(
+      {
+        apiToken: randomBytes(24).toString('hex'),
+        url: `http://127.0.0.1:${await freePort()}`,
+        // Managed: the hub starts hub-proxy and hands it the JUPYTERHUB_* settings.
+        command: [process.execPath, '--import', import.meta.resolve('tsx'), hubProxyMain],
+        environment: service,
+      },
+      {
+        extraConfig: demoHubConfig,
+        env: { TURING_DEMO_HOMES: join(this.stateDir, 'home'), TURING_DEMO_EXAMPLES: EXAMPLES_DIR },
+      },
+    );
+    this.stops.push(() => hub.stop());
+    await hub.start();
+    await waitUntil('hub-proxy', async () => (await fetch(`${hub.url}/services/turing/readyz`)).ok, {
+      timeoutMs: 60_000,
+    });
+    return {
+      hub,
+      url: hub.url,
+      stateDir: this.stateDir,
+      ...(kubeconfigPath ? { kubeconfigPath } : {}),
+      stop: () => this.stop(),
+    };
+  }
+
+  /** Stops every process started, newest first (the hub stops the user servers). Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const stop of this.stops.reverse()) await stop().catch(() => undefined);
+    })();
+    return this.stopping;
+  }
+}
+
+/** Starts a {@link DemoStack}; on failure stops what had started and rethrows. */
+export async function startDemoStack(options: DemoStackOptions = {}): Promise<RunningDemoStack> {
+  const stack = new DemoStack(options);
+  try {
+    return await stack.start();
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+}

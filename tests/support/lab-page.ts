@@ -1,0 +1,60 @@
+import type { Locator, Page } from 'playwright-core';
+
+/**
+ * What a user does in JupyterLab, for the browser tests: log in through the
+ * hub, show a side panel, open a notebook, open the Schedule dialog.
+ */
+
+/** Logs `user` in through the hub's login form and waits until JupyterLab has loaded. */
+export async function logInToLab(page: Page, hubUrl: string, user: string): Promise<void> {
+  await page.goto(`${hubUrl}/hub/login`);
+  await page.fill('input[name=username]', user);
+  await page.fill('input[name=password]', 'any-password');
+  await page.click('[type=submit]');
+  await page.waitForURL(new RegExp(`/user/${user}/lab`), { timeout: 90_000 });
+  await page.waitForSelector('.jp-LabShell', { timeout: 60_000 });
+}
+
+/** The sidebar tab of the side panel `id` (e.g. `turing-jobs`, `filebrowser`). */
+export function sidebarTab(page: Page, id: string): Locator {
+  return page.locator(`.jp-SideBar .lm-TabBar-tab[data-id="${id}"]`);
+}
+
+/** Shows the side panel `id`; clicking the tab of a shown panel would hide it, so that is checked first. */
+export async function showSidePanel(page: Page, id: string): Promise<Locator> {
+  const panel = page.locator(`#${id}`);
+  if (!(await panel.isVisible())) {
+    await sidebarTab(page, id).click();
+  }
+  await panel.waitFor({ state: 'visible', timeout: 30_000 });
+  return panel;
+}
+
+/** The notebook shown in the main area. */
+export function currentNotebook(page: Page): Locator {
+  return page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
+}
+
+/** Opens a notebook of the home directory by double-clicking it in the file browser. */
+export async function openNotebook(page: Page, fileName: string): Promise<Locator> {
+  const browser = await showSidePanel(page, 'filebrowser');
+  await browser.locator('.jp-DirListing-itemText', { hasText: fileName }).dblclick({ timeout: 30_000 });
+  await page
+    .locator(`#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current`, { hasText: fileName })
+    .waitFor({ timeout: 30_000 });
+  const notebook = currentNotebook(page);
+  await notebook.locator('.jp-Cell').first().waitFor({ timeout: 30_000 });
+  return notebook;
+}
+
+/** Presses Schedule in the notebook's toolbar and returns the dialog, with its environments loaded. */
+export async function openScheduleDialog(page: Page, notebook: Locator): Promise<Locator> {
+  await notebook.locator('.jp-NotebookPanel-toolbar').getByRole('button', { name: 'Schedule' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Schedule notebook' });
+  await dialog.waitFor({ timeout: 30_000 });
+  await dialog.getByLabel('Environment').locator('option:checked:not([value=""])').waitFor({
+    state: 'attached',
+    timeout: 30_000,
+  });
+  return dialog;
+}
