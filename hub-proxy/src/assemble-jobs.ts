@@ -8,6 +8,7 @@ import type { ArtifactStore, JobRuntime } from './jobs/model.js';
 import { RunLifecycle } from './jobs/run-lifecycle.js';
 import { HmacRunTokens } from './jobs/run-token.js';
 import type { Logger } from './observability/logger.js';
+import { observeKubeRequest, setCacheSize } from './observability/metrics.js';
 import { jobRoutes } from './routes/jobs.js';
 import { runRoutes } from './routes/runs.js';
 import { runnerRoutes } from './routes/runner.js';
@@ -66,6 +67,11 @@ export function assembleJobs(
         runnerConfigMap: config.jobs.runnerConfigMap,
         gpuProductFor: (type) => catalog.gpuTypes[type]?.nodeSelector['nvidia.com/gpu.product'],
         resyncMs: config.jobs.resyncSeconds * 1000,
+        informerHooks: (label) => ({
+          onCacheSize: (_resource, size) => setCacheSize(label, size),
+          onRequest: (verb, _resource, outcome) =>
+            observeKubeRequest({ verb, resource: label, code: outcome === 'success' ? 'ok' : 'error' }),
+        }),
         logger: log,
       })
     : new LocalJobRuntime({
@@ -118,11 +124,13 @@ export function assembleJobs(
         ...runnerRoutes(new RunnerApiService({ runtime, artifacts, tokens })),
       ],
       readinessChecks: [
-        async () => ({
-          name: 'jobs runtime',
-          ok: started,
-          ...(started ? {} : { detail: startError ?? 'starting' }),
-        }),
+        async () => {
+          // A slow first sync rejects start(), but the caches keep trying: follow them.
+          const ok =
+            started ||
+            (runtime instanceof KubernetesJobRuntime && Object.values(runtime.caches).every((c) => c.synced));
+          return { name: 'jobs runtime', ok, ...(ok ? {} : { detail: startError ?? 'starting' }) };
+        },
       ],
       shutdownHooks: [{ name: 'stop the jobs runtime', run: () => runtime.stop() }],
     },
