@@ -7,6 +7,7 @@ import { checkWebhookReachable } from './jobs/alerts.js';
 import type { ArtifactStore, JobRuntime } from './jobs/model.js';
 import { RunLifecycle } from './jobs/run-lifecycle.js';
 import { HmacRunTokens } from './jobs/run-token.js';
+import { webhookPolicyProblem } from './jobs/webhook-policy.js';
 import type { Logger } from './observability/logger.js';
 import { observeKubeRequest, setCacheSize } from './observability/metrics.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -108,7 +109,11 @@ export function assembleJobs(
     runtime,
     artifacts,
     catalog,
-    checkWebhook: (url) => checkWebhookReachable(url, { timeoutMs: config.jobs.webhookCheckTimeoutMs }),
+    checkWebhook: async (url) => {
+      const refused = await webhookPolicyProblem(url);
+      if (refused) return { reachable: false, reason: refused };
+      return checkWebhookReachable(url, { timeoutMs: config.jobs.webhookCheckTimeoutMs });
+    },
     maxNotebookBytes: config.jobs.maxNotebookBytes,
     defaultHistoryLimit: config.jobs.defaultHistoryLimit,
     logger: log,

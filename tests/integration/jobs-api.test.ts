@@ -174,6 +174,18 @@ describe('jobs API (real JupyterHub, local runtime, real papermill)', () => {
       expect(p.errors?.[0]?.message).toMatch(/unreachable/);
     });
 
+    it('refuses a webhook at the cloud metadata address without calling it', async () => {
+      const p = await problem(
+        await post('alice', '/api/v1/jobs', {
+          ...valid,
+          alerts: [{ on: ['failure'], webhook: 'http://169.254.169.254/latest/meta-data/' }],
+        }),
+        400,
+      );
+      expect(p.errors?.[0]?.field).toBe('body.alerts[0].webhook');
+      expect(p.errors?.[0]?.message).toMatch(/169\.254\.169\.254 is link-local/);
+    });
+
     it('rejects a dependency on a job that does not exist', async () => {
       const p = await problem(await post('alice', '/api/v1/jobs', { ...valid, dependsOn: ['ghost'] }), 400);
       expect(p.errors).toEqual([{ field: 'body.dependsOn[0]', message: 'You have no job named "ghost".' }]);

@@ -10,6 +10,7 @@ import {
   type RunRecord,
 } from './model.js';
 import { artifactKeys, dependencyRunId } from './naming.js';
+import { webhookPolicyProblem } from './webhook-policy.js';
 
 /** Options of {@link RunLifecycle}. */
 export interface RunLifecycleOptions {
@@ -111,10 +112,14 @@ export class RunLifecycle {
     const url = this.options.runUrl?.(run);
     const payload = buildAlertPayload(run, event, url ? { runUrl: url } : {});
     for (const [index, alert] of alerts.entries()) {
-      const result = await deliverAlert(alert.webhook, payload, {
-        ...this.options.delivery,
-        idempotencyKey: `${run.id}/${event}/${index}`,
-      });
+      // Re-checked at delivery: the name may resolve elsewhere now than at create.
+      const refused = await webhookPolicyProblem(alert.webhook);
+      const result = refused
+        ? { delivered: false, attempts: 0, error: `refused: ${refused}` }
+        : await deliverAlert(alert.webhook, payload, {
+            ...this.options.delivery,
+            idempotencyKey: `${run.id}/${event}/${index}`,
+          });
       const target = alertTarget(alert.webhook);
       if (result.delivered) logger.info({ run: run.id, event, target }, 'alert delivered');
       else logger.warn({ run: run.id, event, target, error: result.error }, 'alert not delivered');
