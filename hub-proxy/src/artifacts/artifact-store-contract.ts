@@ -194,6 +194,11 @@ export function describeArtifactStoreContract(
         'users/alice/jobs/a/runs/r2/output.ipynb',
       ]);
       expect(await store.list('users/carol/')).toEqual([]);
+      expect(await store.keys('users/alice/jobs/a/')).toEqual([
+        'users/alice/jobs/a/inputs/abc.ipynb',
+        'users/alice/jobs/a/runs/r2/output.ipynb',
+      ]);
+      expect(await store.keys('users/carol/')).toEqual([]);
       expect(await store.head('users/alice/jobs/a/inputs/abc.ipynb')).toMatchObject({ sizeBytes: 3 });
     });
 

@@ -177,6 +177,11 @@ export class FilesystemArtifactStore implements ArtifactStore {
     return infos.filter((info): info is ArtifactInfo => info !== undefined);
   }
 
+  async keys(prefix: string): Promise<string[]> {
+    validateArtifactPrefix(prefix);
+    return this.keysUnder(prefix);
+  }
+
   async delete(key: string): Promise<void> {
     validateArtifactKey(key);
     try {

@@ -173,6 +173,11 @@ export class S3ArtifactStore implements ArtifactStore {
     return infos.filter((info): info is ArtifactInfo => info !== undefined);
   }
 
+  async keys(prefix: string): Promise<string[]> {
+    validateArtifactPrefix(prefix);
+    return (await this.listObjects(prefix)).map((object) => object.key);
+  }
+
   async delete(key: string): Promise<void> {
     validateArtifactKey(key);
     await this.send('delete an object', () =>

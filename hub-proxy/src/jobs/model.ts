@@ -274,8 +274,10 @@ export interface ArtifactStore {
   get(key: string): Promise<{ info: ArtifactInfo; body: AsyncIterable<Uint8Array> } | undefined>;
   /** Metadata only, or undefined. */
   head(key: string): Promise<ArtifactInfo | undefined>;
-  /** Keys under `prefix` (which ends with `/`), sorted. */
+  /** Objects under `prefix` (which ends with `/`) with their metadata, sorted by key. */
   list(prefix: string): Promise<ArtifactInfo[]>;
+  /** Just the keys under `prefix`, sorted: one listing, no per-object metadata reads. */
+  keys(prefix: string): Promise<string[]>;
   /** Deletes one object; absent is fine. */
   delete(key: string): Promise<void>;
   /** Deletes every object under `prefix` (ends with `/`). */

@@ -57,8 +57,19 @@ export class JobRunsService {
   /** Runs of one job, newest first. */
   async list(actor: Actor, name: string, user?: string): Promise<RunView[]> {
     const job = await this.jobs.getObject(actor, name, user);
-    const runs = await this.runtime.listRuns(job.metadata.name ?? '');
-    return Promise.all(runs.map((run) => this.view(run, job)));
+    const objectName = job.metadata.name ?? '';
+    const runs = await this.runtime.listRuns(objectName);
+    // One listing for the whole history: the panel polls this while runs are active.
+    const owner = runs[0]?.owner;
+    const stored = owner ? await this.artifacts.keys(artifactKeys.jobPrefix(owner, objectName)) : [];
+    return runs.map((run) => {
+      const prefix = artifactKeys.runPrefix(run.owner, objectName, run.id);
+      return toRunView(
+        run,
+        job,
+        stored.filter((key) => key.startsWith(prefix)),
+      );
+    });
   }
 
   async get(actor: Actor, id: string): Promise<RunView> {
@@ -137,12 +148,8 @@ export class JobRunsService {
   }
 
   private async view(run: RunRecord, job: NotebookJob | undefined): Promise<RunView> {
-    const stored = await this.artifacts.list(artifactKeys.runPrefix(run.owner, run.jobObjectName, run.id));
-    return toRunView(
-      run,
-      job,
-      stored.map((a) => a.key),
-    );
+    const stored = await this.artifacts.keys(artifactKeys.runPrefix(run.owner, run.jobObjectName, run.id));
+    return toRunView(run, job, stored);
   }
 
   private async readArtifact(run: RunRecord, file: RunArtifactName): Promise<string | undefined> {
