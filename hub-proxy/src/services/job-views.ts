@@ -4,8 +4,8 @@ import type { NotebookJob, RunRecord } from '../jobs/model.js';
 import { RUN_ARTIFACT_NAMES, type RunArtifactName } from '../jobs/naming.js';
 import { ANNOTATIONS } from '../labels.js';
 
-/** The owner's raw hub name, as stamped on the object. */
-export function ownerOf(job: NotebookJob): string {
+/** The owner's raw hub name, as stamped on the object ('' if it lacks the annotation). */
+export function ownerOf(job: Pick<NotebookJob, 'metadata'>): string {
   return job.metadata.annotations?.[ANNOTATIONS.ownerName] ?? '';
 }
 

@@ -27,9 +27,8 @@ import {
   stripNotebook,
   type NotebookJson,
 } from '../jobs/notebook.js';
-import { ANNOTATIONS } from '../labels.js';
 import type { Logger } from '../observability/logger.js';
-import { toJobView } from './job-views.js';
+import { ownerOf, toJobView } from './job-views.js';
 import {
   dependencyErrors,
   resolveEnvironment,
@@ -280,7 +279,7 @@ export class JobsService {
 }
 
 function ownerName(job: NotebookJob, fallback: Actor): string {
-  return job.metadata.annotations?.[ANNOTATIONS.ownerName] ?? fallback.name;
+  return ownerOf(job) || fallback.name;
 }
 
 function notFound(name: string): NotFoundError {

@@ -11,6 +11,7 @@ import {
   type RunTokens,
   type StartRunRequest,
 } from '../../../jobs/model.js';
+import { withAlertDelivery } from '../../../jobs/alert-history.js';
 import { JOB_ANNOTATIONS, JOB_LABELS, dependencyRunId, manualRunId } from '../../../jobs/naming.js';
 import {
   KubeConflictError,
@@ -47,8 +48,6 @@ export interface KubernetesJobRuntimeOptions extends RunnerPodOptions {
 }
 
 const MARKER_CLAIM_ATTEMPTS = 20;
-/** `status.alerts` keeps this many deliveries, newest last. */
-const ALERT_HISTORY = 20;
 
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -272,7 +271,7 @@ export class KubernetesJobRuntime implements JobRuntime {
 
   /**
    * Appends `delivery` to the NotebookJob's `status.alerts` (newest
-   * {@link ALERT_HISTORY} kept) with a resourceVersion-checked status patch,
+   * ALERT_HISTORY_LIMIT kept, see jobs/alert-history.ts) with a resourceVersion-checked status patch,
    * retried on conflict. A deleted job is ignored.
    */
   async recordAlertDelivery(jobObjectName: string, delivery: AlertDelivery): Promise<void> {
@@ -280,7 +279,7 @@ export class KubernetesJobRuntime implements JobRuntime {
       const found = await this.api.notebookJobs.find(jobObjectName);
       if (!found) return;
       const job = asNotebookJob(found);
-      const alerts = [...(job.status?.alerts ?? []), delivery].slice(-ALERT_HISTORY);
+      const { alerts } = withAlertDelivery(job.status, delivery);
       try {
         await this.api.notebookJobs.mergePatch(
           jobObjectName,
