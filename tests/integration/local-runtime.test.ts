@@ -29,6 +29,7 @@ import { LocalJobRuntime } from '../../hub-proxy/src/runtime/local/index.js';
 import { startHubProxy, type HubProxyHandle } from '../../hub-proxy/src/server.js';
 import { RunnerApiService } from '../../hub-proxy/src/services/runner-api.js';
 import { eventually } from '../support/eventually.js';
+import { pythonNotebook, type TestNotebook } from '../support/notebooks.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const PYTHON = join(REPO, '.venv', 'bin', 'python');
@@ -42,35 +43,10 @@ let runtime: LocalJobRuntime;
 let proxy: HubProxyHandle;
 let runnerBase: string;
 
-interface Cell {
-  source: string;
-  tags?: string[];
-}
-
-/** An nbformat 4 notebook for the venv's python3 kernel. */
-function notebook(...cells: Cell[]): Record<string, unknown> {
-  return {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' },
-      language_info: { name: 'python' },
-    },
-    cells: cells.map((cell, i) => ({
-      id: `cell-${i}`,
-      cell_type: 'code',
-      metadata: cell.tags ? { tags: cell.tags } : {},
-      source: cell.source,
-      outputs: [],
-      execution_count: null,
-    })),
-  };
-}
-
 /** Stores the snapshot and creates the NotebookJob, as the jobs service would. */
 async function createJob(
   name: string,
-  content: Record<string, unknown>,
+  content: TestNotebook,
   spec: Partial<NotebookJobSpec> = {},
 ): Promise<NotebookJob> {
   const objectName = jobObjectName(OWNER, name);
@@ -154,10 +130,9 @@ async function runnerFetch(path: string, init: RequestInit = {}): Promise<Respon
   return fetch(new URL(path, runnerBase), init);
 }
 
-const SLEEP_NOTEBOOK = notebook(
-  { source: 'print("sleeping", flush=True)' },
-  { source: 'import time\ntime.sleep(60)' },
-);
+const SLEEP_NOTEBOOK = pythonNotebook({
+  cells: ['print("sleeping", flush=True)', 'import time\ntime.sleep(60)'],
+});
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'turing-local-runtime-'));
@@ -207,10 +182,7 @@ describe('local job runtime with real papermill', () => {
   it('runs a notebook with a parameters cell and stores the output with the injected values', async () => {
     const job = await createJob(
       'params',
-      notebook(
-        { source: 'greeting = "hello"\nn = 1', tags: ['parameters'] },
-        { source: 'print(f"{greeting} x {n * 2}")' },
-      ),
+      pythonNotebook({ parameters: 'greeting = "hello"\nn = 1', cells: ['print(f"{greeting} x {n * 2}")'] }),
       { parameters: { greeting: 'from-job', n: 2 }, outputs: ['ipynb', 'html'] },
     );
     const started = Date.now();
@@ -236,7 +208,7 @@ describe('local job runtime with real papermill', () => {
   });
 
   it('marks a run failed when a cell raises, with the error in log.txt and as the reason', async () => {
-    const job = await createJob('fails', notebook({ source: 'x = 1' }, { source: 'x / 0' }));
+    const job = await createJob('fails', pythonNotebook({ cells: ['x = 1', 'x / 0'] }));
     const run = await runtime.startRun(job, { trigger: 'manual' });
     const done = await waitForEnd(run.id);
 
@@ -273,18 +245,18 @@ describe('local job runtime with real papermill', () => {
     const marker = join(dir, 'retry-marker');
     const job = await createJob(
       'flaky',
-      notebook(
-        { source: 'marker = ""', tags: ['parameters'] },
-        {
-          source: [
+      pythonNotebook({
+        parameters: 'marker = ""',
+        cells: [
+          [
             'import os',
             'if not os.path.exists(marker):',
             '    open(marker, "w").close()',
             '    raise RuntimeError("first attempt fails")',
             'print("second attempt ok")',
           ].join('\n'),
-        },
-      ),
+        ],
+      }),
       { retries: 1, parameters: { marker } },
     );
     const run = await runtime.startRun(job, { trigger: 'manual' });
@@ -351,7 +323,7 @@ describe('local job runtime with real papermill', () => {
   });
 
   it('the runner API refuses a missing token (401), a token of another job (403) and an ended run (409)', async () => {
-    const job = await createJob('api-checks', notebook({ source: 'print(1)' }));
+    const job = await createJob('api-checks', pythonNotebook({ cells: ['print(1)'] }));
     const run = await runtime.startRun(job, { trigger: 'manual' });
     const done = await waitForEnd(run.id);
     expect(done.state).toBe('succeeded');

@@ -7,6 +7,7 @@ export interface TestNotebook {
   nbformat_minor: number;
   metadata: Record<string, unknown>;
   cells: Array<Record<string, unknown>>;
+  [key: string]: unknown;
 }
 
 function codeCell(source: string, tags: string[] = []): Record<string, unknown> {
