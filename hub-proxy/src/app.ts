@@ -11,12 +11,12 @@ import { requestId } from './http/request-id.js';
 import type { RouteDefinition } from './http/route.js';
 import type { Logger } from './observability/logger.js';
 import { requestLog } from './observability/request-log.js';
-import { adminStatusRoute } from './routes/admin-status.js';
-import { healthzRoute, metricsRouter, readyzRoute } from './routes/health.js';
-import { meRoute } from './routes/me.js';
-import { openApiRoute } from './routes/openapi.js';
-import type { ReadinessCheck } from './services/readiness.js';
-import type { StatusProvider } from './services/status.js';
+import { adminStatusRoute } from './observability/admin-status-route.js';
+import { healthzRoute, metricsRouter, readyzRoute } from './observability/health-routes.js';
+import { meRoute } from './auth/me-route.js';
+import { openApiRoute } from './http/openapi-route.js';
+import type { ReadinessCheck } from './observability/readiness.js';
+import type { StatusProvider } from './observability/status.js';
 
 /** Everything {@link createApp} needs; built by `startHubProxy` (or a test). */
 export interface AppDeps {

@@ -1,10 +1,10 @@
-import { assembleJobs, type AssembledJobs } from './assemble-jobs.js';
+import { assembleJobs, type AssembledJobs } from './jobs/feature.js';
 import { HubClient } from './auth/hub-client.js';
-import type { Catalog } from './catalog/index.js';
+import type { Catalog } from './environments/catalog/index.js';
 import type { Config } from './config/schema.js';
 import type { Logger } from './observability/logger.js';
-import { environmentRoutes } from './routes/environments.js';
-import { startKubernetesRuntime, type KubernetesRuntime } from './runtime/kubernetes-runtime.js';
+import { environmentRoutes } from './environments/routes.js';
+import { startKubernetesRuntime, type KubernetesRuntime } from './k8s/kubernetes-runtime.js';
 import type { HubProxyExtras } from './server.js';
 
 /** Everything `startHubProxy` needs beyond the config, plus the runtime for shutdown. */

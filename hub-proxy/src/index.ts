@@ -24,7 +24,7 @@ export { hasScope, type HubIdentity, type Identity } from './auth/identity.js';
 export { TtlCache, type TtlCacheOptions } from './auth/ttl-cache.js';
 export { authenticate, wantsLoginRedirect, readCredential, type AuthSettings } from './auth/authenticate.js';
 export { passesCsrf, XSRF_COOKIE, XSRF_HEADER, type CsrfInput } from './auth/csrf.js';
-export { safeSlug, SLUG_MAX_LENGTH } from './auth/slug.js';
+export { safeSlug, SLUG_MAX_LENGTH } from './ownership/slug.js';
 export {
   canAccess,
   isOwner,
@@ -33,8 +33,8 @@ export {
   ownerSelector,
   type Actor,
   type OwnedMeta,
-} from './auth/ownership.js';
-export { LABELS, ANNOTATIONS } from './labels.js';
+} from './ownership/ownership.js';
+export { LABELS, ANNOTATIONS } from './ownership/labels.js';
 export { createLogger, redactUrl, type Logger, type LoggerSettings } from './observability/logger.js';
 export * from './observability/metrics.js';
 export {
@@ -43,7 +43,7 @@ export {
   type ReadinessCheck,
   type ReadinessReport,
   type ReadinessResult,
-} from './services/readiness.js';
+} from './observability/readiness.js';
 export {
   OwnedObjects,
   type Mutator,
@@ -51,5 +51,5 @@ export {
   type OwnedObject,
   type OwnedObjectStore,
   type StorePage,
-} from './services/owned-objects.js';
-export { collectStatus, processInfo, type ProcessInfo, type StatusProvider } from './services/status.js';
+} from './ownership/owned-objects.js';
+export { collectStatus, processInfo, type ProcessInfo, type StatusProvider } from './observability/status.js';

@@ -1,5 +1,5 @@
 import { assembleHubProxy, type AssembledHubProxy } from './assemble.js';
-import { CatalogError, loadCatalog, type Catalog } from './catalog/index.js';
+import { CatalogError, loadCatalog, type Catalog } from './environments/catalog/index.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createLogger } from './observability/logger.js';

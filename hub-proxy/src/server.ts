@@ -7,8 +7,8 @@ import { IdentityResolver } from './auth/identity-resolver.js';
 import type { Config } from './config/schema.js';
 import type { RouteDefinition } from './http/route.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import { hubReachableCheck, notShuttingDownCheck, type ReadinessCheck } from './services/readiness.js';
-import type { StatusProvider } from './services/status.js';
+import { hubReachableCheck, notShuttingDownCheck, type ReadinessCheck } from './observability/readiness.js';
+import type { StatusProvider } from './observability/status.js';
 
 /** Runs during shutdown, after in-flight requests have finished (e.g. "release the Lease"). */
 export interface ShutdownHook {

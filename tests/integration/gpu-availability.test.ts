@@ -6,8 +6,8 @@ import { createLogger } from '../../hub-proxy/src/observability/logger.js';
 import {
   startKubernetesRuntime,
   type KubernetesRuntime,
-} from '../../hub-proxy/src/runtime/kubernetes-runtime.js';
-import type { GpuTypeAvailability } from '../../hub-proxy/src/services/gpu-availability.js';
+} from '../../hub-proxy/src/k8s/kubernetes-runtime.js';
+import type { GpuTypeAvailability } from '../../hub-proxy/src/environments/gpu-availability.js';
 import { createNamespace } from '../support/namespaces.js';
 import { eventually } from '../support/eventually.js';
 

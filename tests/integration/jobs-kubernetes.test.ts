@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { NotebookJob } from '../../hub-proxy/src/jobs/model.js';
 import { jobObjectName } from '../../hub-proxy/src/jobs/naming.js';
-import { runJobManifest } from '../../hub-proxy/src/runtime/kubernetes/jobs/index.js';
+import { runJobManifest } from '../../hub-proxy/src/jobs/kubernetes/index.js';
 import { startProcess, waitUntil, type ManagedProcess } from '../support/child-process.js';
 import type { JupyterHub } from '../support/jupyterhub.js';
 import { createNamespace } from '../support/namespaces.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FilesystemArtifactStore } from '../../hub-proxy/src/artifacts/filesystem-store.js';
-import { ownerMetadata } from '../../hub-proxy/src/auth/ownership.js';
+import { ownerMetadata } from '../../hub-proxy/src/ownership/ownership.js';
 import { loadConfig } from '../../hub-proxy/src/config/load.js';
 import {
   NOTEBOOK_JOB_API_VERSION,
@@ -24,10 +24,10 @@ import {
 import { notebookDigest, stripNotebook } from '../../hub-proxy/src/jobs/notebook.js';
 import { HmacRunTokens } from '../../hub-proxy/src/jobs/run-token.js';
 import { createLogger } from '../../hub-proxy/src/observability/logger.js';
-import { runnerRoutes } from '../../hub-proxy/src/routes/runner.js';
-import { LocalJobRuntime } from '../../hub-proxy/src/runtime/local/index.js';
+import { runnerRoutes } from '../../hub-proxy/src/jobs/runner-routes.js';
+import { LocalJobRuntime } from '../../hub-proxy/src/jobs/local/index.js';
 import { startHubProxy, type HubProxyHandle } from '../../hub-proxy/src/server.js';
-import { RunnerApiService } from '../../hub-proxy/src/services/runner-api.js';
+import { RunnerApiService } from '../../hub-proxy/src/jobs/runner-api.js';
 import { eventually } from '../support/eventually.js';
 import { pythonNotebook, type TestNotebook } from '../support/notebooks.js';
 

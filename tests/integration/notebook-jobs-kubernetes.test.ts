@@ -10,7 +10,7 @@ import {
   createKubeClients,
   isKubeError,
 } from '../../hub-proxy/src/k8s/index.js';
-import { KubernetesJobRuntime, runnerSecretName } from '../../hub-proxy/src/runtime/kubernetes/jobs/index.js';
+import { KubernetesJobRuntime, runnerSecretName } from '../../hub-proxy/src/jobs/kubernetes/index.js';
 import { installCrds } from '../support/crds.js';
 import { eventually } from '../support/eventually.js';
 import { createNamespace } from '../support/namespaces.js';

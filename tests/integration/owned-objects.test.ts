@@ -1,7 +1,7 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ownerLabelValue, ownerMetadata } from '../../hub-proxy/src/auth/ownership.js';
+import { ownerLabelValue, ownerMetadata } from '../../hub-proxy/src/ownership/ownership.js';
 import { ConflictError, NotFoundError } from '../../hub-proxy/src/http/errors.js';
 import {
   KubeConflictError,
@@ -9,8 +9,8 @@ import {
   createKubeClients,
   type KubeClients,
 } from '../../hub-proxy/src/k8s/index.js';
-import { ANNOTATIONS, LABELS } from '../../hub-proxy/src/labels.js';
-import { OwnedObjects } from '../../hub-proxy/src/services/owned-objects.js';
+import { ANNOTATIONS, LABELS } from '../../hub-proxy/src/ownership/labels.js';
+import { OwnedObjects } from '../../hub-proxy/src/ownership/owned-objects.js';
 
 const alice = { name: 'alice', isAdmin: false };
 const bob = { name: 'bob', isAdmin: false };

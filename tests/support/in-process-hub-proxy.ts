@@ -1,6 +1,6 @@
 import type { DestinationStream } from 'pino';
 import { assembleHubProxy, type AssembledHubProxy } from '../../hub-proxy/src/assemble.js';
-import { loadCatalog } from '../../hub-proxy/src/catalog/index.js';
+import { loadCatalog } from '../../hub-proxy/src/environments/catalog/index.js';
 import { loadConfig } from '../../hub-proxy/src/config/load.js';
 import type { Config } from '../../hub-proxy/src/config/schema.js';
 import { createLogger } from '../../hub-proxy/src/observability/logger.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ownerMetadata } from '../../hub-proxy/src/auth/ownership.js';
+import { ownerMetadata } from '../../hub-proxy/src/ownership/ownership.js';
 import {
   NOTEBOOK_JOB_API_VERSION,
   NOTEBOOK_JOB_KIND,

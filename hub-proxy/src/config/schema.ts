@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { artifactStoreConfigSchema } from '../artifacts/create-artifact-store.js';
-import { DEFAULT_CATALOG_PATH } from '../catalog/load-catalog.js';
+import { DEFAULT_CATALOG_PATH } from '../environments/catalog/load-catalog.js';
 
 /** A URL path that starts and ends with `/`, as JupyterHub prefixes do. */
 const urlPrefix = z

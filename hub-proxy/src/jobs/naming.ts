@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ownerLabelValue } from '../auth/ownership.js';
+import { ownerLabelValue } from '../ownership/ownership.js';
 
 /**
  * Names of jobs, runs and artifacts. Two users may both own "daily-ctr", so

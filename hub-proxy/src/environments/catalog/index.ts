@@ -1,0 +1,46 @@
+export { CatalogError, formatProblem, type CatalogProblem } from './catalog-error.js';
+export {
+  catalogSchema,
+  defaultEnvironment,
+  environmentSchema,
+  gpuSupportSchema,
+  gpuTypeSchema,
+  imageProblem,
+  IMAGE_REFERENCE,
+  tolerationSchema,
+  versionsSchema,
+  type Catalog,
+  type Environment,
+  type EnvironmentVersions,
+  type GpuSupport,
+  type GpuType,
+  type Toleration,
+} from './catalog-schema.js';
+export {
+  checkCompatibility,
+  compareVersions,
+  compatibilityTableSchema,
+  DEFAULT_COMPATIBILITY_PATH,
+  loadCompatibilityTable,
+  parseCompatibilityTable,
+  type CompatibilityTable,
+  type FrameworkRelease,
+  type GpuBuild,
+} from './compatibility.js';
+export { DEFAULT_CATALOG_PATH, loadCatalog, parseCatalog } from './load-catalog.js';
+export {
+  GPU_COUNT_OPTION,
+  GPU_TYPE_OPTION,
+  mergeOverrides,
+  resolveServerOptions,
+  toProfileList,
+  type KubeSpawnerOverride,
+  type Profile,
+  type ProfileChoice,
+  type ProfileOption,
+  type ResolvedServerOptions,
+  type ResolveResult,
+  type ServerOptionsInput,
+} from './profile-list.js';
+export { parseQuantity, toKubeSpawnerBytes } from '../../k8s/quantity.js';
+export { resolveStoredUserOptions, userOptionText } from './stored-user-options.js';

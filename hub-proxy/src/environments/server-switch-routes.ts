@@ -1,0 +1,140 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import type { Identity } from '../auth/identity.js';
+import { requestContext } from '../http/context.js';
+import { ForbiddenError } from '../http/errors.js';
+import { defineRoute, type RouteDefinition } from '../http/route.js';
+import { parseInputs } from '../http/validation.js';
+import type { ServerSwitchService } from './server-switch.js';
+
+/** A JupyterHub server name; `''` (or absent) is the default server. */
+const serverNameSchema = z
+  .string()
+  .max(255)
+  .regex(/^$|^[A-Za-z0-9][A-Za-z0-9._~-]*$/, {
+    error: 'must be empty (the default server) or letters, digits, ".", "_", "~" and "-"',
+  });
+
+/** Body of `POST /api/v1/me/server`. */
+export const switchServerBodySchema = z.strictObject({
+  environment: z.string().min(1).meta({ description: 'A catalog environment id.' }),
+  gpus: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .meta({ description: "GPU count; absent: the environment's default (0 on CPU-only)." }),
+  gpuType: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "A catalog GPU type id; absent: the environment's default." }),
+  serverName: serverNameSchema
+    .default('')
+    .meta({ description: 'Named server; absent or "": the default server.' }),
+});
+
+/** Body of the 202 answer of `POST /api/v1/me/server`. */
+export const switchServerResponseSchema = z.object({
+  serverName: z.string(),
+  environment: z.string(),
+  gpus: z.number().int(),
+  gpuType: z.string().optional(),
+  userOptions: z
+    .record(z.string(), z.string())
+    .meta({ description: 'The user_options the hub starts it with.' }),
+  restarted: z.boolean().meta({ description: 'A running server was stopped first.' }),
+  progressUrl: z.string().meta({ description: 'GET it for the start progress (text/event-stream).' }),
+});
+
+const progressQuerySchema = z.object({ serverName: serverNameSchema.default('') });
+
+function requireUser(identity: Identity): void {
+  if (identity.kind !== 'user')
+    throw new ForbiddenError('Only users have servers; services cannot start one.');
+}
+
+/**
+ * `POST {prefix}api/v1/me/server`: (re)start one of the caller's servers into
+ * an environment. Answers 202 once the hub has been asked to start it.
+ */
+export function switchServerRoute(service: ServerSwitchService): RouteDefinition {
+  return defineRoute({
+    method: 'post',
+    path: '/api/v1/me/server',
+    operationId: 'switchServer',
+    summary: 'Start or restart one of your servers into an environment',
+    description:
+      'Validates the selection against the catalog (400 naming the field) and your GPU quota ' +
+      '(403 gpu-quota-exceeded) before anything is stopped; then stops the server if it runs, ' +
+      'waits for it, and starts it with the matching user_options.',
+    tags: ['environments'],
+    auth: 'user',
+    body: switchServerBodySchema,
+    response: switchServerResponseSchema,
+    status: 202,
+    handler: async ({ identity, body, log }) => {
+      requireUser(identity);
+      return service.switch(identity.name, body, log);
+    },
+  });
+}
+
+/**
+ * `GET {prefix}api/v1/me/server/progress?serverName=`: the hub's spawn
+ * progress events for one of the caller's servers, relayed as they come
+ * (text/event-stream). It ends when the hub's stream ends or the client goes.
+ */
+export function serverProgressRoute(service: ServerSwitchService): RouteDefinition {
+  const route = defineRoute({
+    method: 'get',
+    path: '/api/v1/me/server/progress',
+    operationId: 'getServerProgress',
+    summary: 'Follow the start of one of your servers (Server-Sent Events)',
+    description:
+      'text/event-stream: `data: {"progress", "message", "ready", "failed", "url"}` lines as ' +
+      'JupyterHub sends them; the last event has `ready: true` or `failed: true`. Errors before ' +
+      'the stream starts are problem+json.',
+    tags: ['environments'],
+    auth: 'user',
+    query: progressQuerySchema,
+    response: z.string().meta({ description: 'An event stream (text/event-stream), not JSON.' }),
+    handler: () => {
+      throw new Error('streamed by the route handler');
+    },
+  });
+  const stream: RequestHandler = async (req, res) => {
+    const ctx = requestContext(req);
+    const identity = ctx.identity;
+    if (!identity) throw new ForbiddenError();
+    requireUser(identity);
+    const { query } = parseInputs({ query: { schema: progressQuerySchema, value: req.query } }) as {
+      query: z.output<typeof progressQuerySchema>;
+    };
+    const upstream = new AbortController();
+    const onClose = () => upstream.abort();
+    res.on('close', onClose);
+    try {
+      const body = await service.progress(identity.name, query.serverName, upstream.signal);
+      res.status(200);
+      res.set({
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache, no-transform',
+        'X-Accel-Buffering': 'no',
+      });
+      res.flushHeaders();
+      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), res);
+    } catch (err) {
+      if (!res.headersSent) throw err;
+      // Mid-stream: the client left or the hub dropped; nothing more can be sent.
+      if (!upstream.signal.aborted) ctx.log.warn({ err }, 'progress stream ended early');
+      res.destroy();
+    } finally {
+      res.off('close', onClose);
+      upstream.abort();
+    }
+  };
+  return { spec: route.spec, handlers: [stream] };
+}

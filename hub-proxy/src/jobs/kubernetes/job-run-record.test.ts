@@ -1,0 +1,142 @@
+import type { V1Job } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { JOB_ANNOTATIONS, JOB_LABELS } from '../naming.js';
+import { ANNOTATIONS } from '../../ownership/labels.js';
+import { formatMarkers, newestFirst, parseMarkers, runRecordFromJob, runStateOf } from './job-run-record.js';
+
+/** A Job as the informer caches it: plain JSON, so timestamps are strings where the types say Date. */
+function job(
+  status: Record<string, unknown> = {},
+  annotations: Record<string, string> = {},
+  labels: Record<string, string> = {},
+): V1Job {
+  return JSON.parse(
+    JSON.stringify({
+      metadata: {
+        name: 'daily-ctr-0a1b2c-m00000001',
+        creationTimestamp: '2026-11-28T10:00:00Z',
+        labels: { [JOB_LABELS.job]: 'daily-ctr-0a1b2c', [JOB_LABELS.jobName]: 'daily-ctr', ...labels },
+        annotations: { [ANNOTATIONS.ownerName]: 'alice', ...annotations },
+      },
+      status,
+    }),
+  ) as V1Job;
+}
+const condition = (type: string, reason?: string, message?: string) => ({
+  type,
+  status: 'True',
+  ...(reason ? { reason } : {}),
+  ...(message ? { message } : {}),
+  lastTransitionTime: '2026-11-28T10:05:00Z',
+});
+
+describe('runStateOf', () => {
+  it('reads queued, running, succeeded, failed and timed_out from status', () => {
+    expect(runStateOf(job())).toBe('queued');
+    expect(runStateOf(job({ active: 1 }))).toBe('running');
+    expect(runStateOf(job({ startTime: '2026-11-28T10:00:01Z' }))).toBe('running');
+    expect(runStateOf(job({ conditions: [condition('Complete')] }))).toBe('succeeded');
+    expect(runStateOf(job({ conditions: [condition('Failed', 'BackoffLimitExceeded')] }))).toBe('failed');
+    expect(runStateOf(job({ conditions: [condition('Failed', 'DeadlineExceeded')] }))).toBe('timed_out');
+  });
+
+  it('reports a cancelled run as cancelled before and after its deadline failure, but keeps a success', () => {
+    const cancelled = { [JOB_ANNOTATIONS.cancelled]: '2026-11-28T10:02:00Z' };
+    expect(runStateOf(job({ active: 1 }, cancelled))).toBe('cancelled');
+    expect(runStateOf(job({ conditions: [condition('Failed', 'DeadlineExceeded')] }, cancelled))).toBe(
+      'cancelled',
+    );
+    expect(runStateOf(job({ conditions: [condition('Complete')] }, cancelled))).toBe('succeeded');
+  });
+});
+
+describe('runRecordFromJob', () => {
+  it('builds the record from labels, annotations and status', () => {
+    const record = runRecordFromJob(
+      job(
+        {
+          failed: 1,
+          succeeded: 1,
+          startTime: '2026-11-28T10:00:01Z',
+          completionTime: '2026-11-28T10:04:00Z',
+          conditions: [condition('Complete')],
+        },
+        {
+          [JOB_ANNOTATIONS.progress]: '{"cell":3,"cells":3}',
+          [JOB_ANNOTATIONS.markers]: 'recorded,alerts',
+          [JOB_ANNOTATIONS.parameters]: '{"n":2}',
+          [JOB_ANNOTATIONS.triggeredBy]: 'up-1',
+        },
+        { [JOB_LABELS.trigger]: 'dependency' },
+      ),
+    );
+    expect(record).toEqual({
+      id: 'daily-ctr-0a1b2c-m00000001',
+      jobObjectName: 'daily-ctr-0a1b2c',
+      job: 'daily-ctr',
+      owner: 'alice',
+      state: 'succeeded',
+      trigger: 'dependency',
+      triggeredBy: 'up-1',
+      parameters: { n: 2 },
+      attempt: 2,
+      progress: { cell: 3, cells: 3 },
+      createdAt: '2026-11-28T10:00:00Z',
+      startedAt: '2026-11-28T10:00:01Z',
+      finishedAt: '2026-11-28T10:04:00Z',
+      markers: ['alerts', 'recorded'],
+    });
+  });
+
+  it('treats Jobs without a trigger label as scheduled and takes the reason from the Failed condition', () => {
+    const record = runRecordFromJob(
+      job({
+        failed: 3,
+        conditions: [
+          condition('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
+        ],
+      }),
+    );
+    expect(record).toMatchObject({
+      trigger: 'schedule',
+      state: 'failed',
+      attempt: 3,
+      reason: 'Job has reached the specified backoff limit',
+      finishedAt: '2026-11-28T10:05:00Z',
+    });
+  });
+
+  it('accepts typed objects with Date timestamps and ignores malformed annotations', () => {
+    const typed = job({}, { [JOB_ANNOTATIONS.progress]: 'not json', [JOB_ANNOTATIONS.parameters]: '[1]' });
+    const record = runRecordFromJob({
+      ...typed,
+      metadata: { ...typed.metadata, creationTimestamp: new Date('2026-11-28T10:00:00Z') },
+    });
+    expect(record.createdAt).toBe('2026-11-28T10:00:00.000Z');
+    expect(record.progress).toBeUndefined();
+    expect(record.parameters).toBeUndefined();
+    expect(record.attempt).toBe(1);
+  });
+
+  it('refuses a Job that is not a NotebookJob run', () => {
+    expect(() => runRecordFromJob({ metadata: { name: 'other' } })).toThrow(/not a NotebookJob run/);
+  });
+});
+
+describe('markers and ordering', () => {
+  it('parses and formats markers in a stable order, dropping unknown words', () => {
+    expect(parseMarkers('recorded, bogus,alerts')).toEqual(['alerts', 'recorded']);
+    expect(formatMarkers(['recorded', 'dependents'])).toBe('dependents,recorded');
+    expect(parseMarkers(undefined)).toEqual([]);
+  });
+
+  it('sorts newest first, by time across formats, then by id', () => {
+    const at = (id: string, createdAt: string) => ({ ...runRecordFromJob(job()), id, createdAt });
+    const sorted = [
+      at('a', '2026-11-28T10:00:00Z'),
+      at('b', '2026-11-28T10:00:01.000Z'),
+      at('c', '2026-11-28T10:00:00Z'),
+    ].sort(newestFirst);
+    expect(sorted.map((r) => r.id)).toEqual(['b', 'c', 'a']);
+  });
+});

@@ -1,0 +1,322 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import {
+  isTerminal,
+  type AlertDelivery,
+  type JobRuntime,
+  type NotebookJob,
+  type RunFinishedListener,
+  type RunMarker,
+  type RunProgress,
+  type RunRecord,
+  type RunTokens,
+  type StartRunRequest,
+} from '../model.js';
+import { withAlertDelivery } from '../lifecycle/alert-history.js';
+import { JOB_ANNOTATIONS, JOB_LABELS, dependencyRunId, manualRunId } from '../naming.js';
+import {
+  KubeConflictError,
+  isKubeError,
+  silentKubeLogger,
+  type InformerCache,
+  type InformerMetricsHooks,
+  type KubeClients,
+  type KubeLogger,
+  type LeaderElector,
+} from '../../k8s/index.js';
+import { runJobManifest, type RunnerPodOptions } from './batch-manifests.js';
+import { formatMarkers, isRunJob, newestFirst, parseMarkers, runRecordFromJob } from './job-run-record.js';
+import { asKubernetesObject, asNotebookJob, jobsKubeApi, type JobsKubeApi } from './jobs-kube-api.js';
+import { NotebookJobController, type JobsCaches } from './notebook-job-controller.js';
+import { ensureRunnerSecret } from './runner-secret.js';
+
+/** Settings of a {@link KubernetesJobRuntime}. */
+export interface KubernetesJobRuntimeOptions extends RunnerPodOptions {
+  clients: KubeClients;
+  /** The controllers' Lease; the NotebookJob controller runs only while it is held. */
+  elector: Pick<LeaderElector, 'isLeader'>;
+  /** How often leadership is checked. Default 500 ms. */
+  leadershipPollMs?: number;
+  /** Issues the job-scoped runner tokens stored in each job's Secret. */
+  tokens: RunTokens;
+  /** Controller resync period (reconcile all, re-deliver unfinished lifecycles). Default 30 s. */
+  resyncMs?: number;
+  /** How long {@link KubernetesJobRuntime.start} waits for the caches. Default 60 s. */
+  syncTimeoutMs?: number;
+  /** Metrics hooks per cache, by label (`notebookjobs`, `jobs`, `cronjobs`). */
+  informerHooks?(label: string): InformerMetricsHooks;
+  logger?: KubeLogger;
+}
+
+const MARKER_CLAIM_ATTEMPTS = 20;
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The `kubernetes` {@link JobRuntime}: definitions are NotebookJob objects,
+ * each run is a batch/v1 Job (named by the run id), schedules are CronJobs.
+ *
+ * Every replica runs the caches (NotebookJobs, and the Jobs and CronJobs
+ * labelled {@link JOB_LABELS.job}) to answer reads. The controller that
+ * writes Secrets, CronJobs and status and calls the run-finished listeners
+ * runs only while `elector.isLeader`. The runtime follows that flag every
+ * `leadershipPollMs` (a LeaderElector takes its callbacks when constructed,
+ * and one elector serves every controller); that lag is far below the gap
+ * between the renew deadline and lease expiry (5 s with 15 s leases), so a
+ * replica stops acting before another can take the Lease.
+ *
+ * `followLog` is not provided: run logs reach the artifact store through the
+ * runner, which uploads `log.txt`; callers fall back to it.
+ */
+export class KubernetesJobRuntime implements JobRuntime {
+  readonly kind = 'kubernetes' as const;
+  readonly definitions: JobRuntime['definitions'];
+  /** The caches, for readiness and status pages. */
+  readonly caches: JobsCaches;
+  readonly controller: NotebookJobController;
+  private readonly api: JobsKubeApi;
+  private readonly listeners: RunFinishedListener[] = [];
+  private readonly logger: KubeLogger;
+  private started: Promise<void> | undefined;
+  private leadershipTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: KubernetesJobRuntimeOptions) {
+    this.api = jobsKubeApi(options.clients);
+    this.logger = options.logger ?? silentKubeLogger;
+    const hooks = (label: string) => options.informerHooks?.(label) ?? {};
+    this.caches = {
+      notebookJobs: this.api.notebookJobs.informer({ ...hooks('notebookjobs'), logger: this.logger }),
+      jobs: this.api.jobs.informer({ ...hooks('jobs'), labelSelector: JOB_LABELS.job, logger: this.logger }),
+      cronJobs: this.api.cronJobs.informer({
+        ...hooks('cronjobs'),
+        labelSelector: JOB_LABELS.job,
+        logger: this.logger,
+      }),
+    };
+    this.controller = new NotebookJobController({
+      api: this.api,
+      caches: this.caches,
+      tokens: options.tokens,
+      pod: options,
+      listeners: () => this.listeners,
+      ...(options.resyncMs !== undefined ? { resyncMs: options.resyncMs } : {}),
+      logger: this.logger,
+    });
+    this.definitions = definitionsOver(this.api);
+  }
+
+  /**
+   * Starts the caches and follows leadership; resolves once the caches are
+   * synced, rejects if they are not within `syncTimeoutMs` (they keep
+   * trying, and the controller still starts once they sync). Calling it
+   * again returns the same promise.
+   */
+  start(): Promise<void> {
+    this.started ??= (async () => {
+      for (const cache of this.cacheList()) cache.start();
+      this.followLeadership();
+      const timeoutMs = this.options.syncTimeoutMs ?? 60_000;
+      await Promise.all(this.cacheList().map((cache) => cache.waitForSync(timeoutMs)));
+    })();
+    return this.started;
+  }
+
+  /** Stops following leadership, the controller and the caches. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.leadershipTimer);
+    await this.controller.stop();
+    await Promise.all(this.cacheList().map((cache) => cache.stop()));
+  }
+
+  private cacheList(): InformerCache<KubernetesObject>[] {
+    return [this.caches.notebookJobs, this.caches.jobs, this.caches.cronJobs];
+  }
+
+  /**
+   * Starts the controller when this replica leads and the caches have
+   * synced (it acts on their content); stops it as soon as leadership ends.
+   */
+  private followLeadership(): void {
+    if (this.stopped) return;
+    const leading = this.options.elector.isLeader;
+    const running = this.controller.isRunning;
+    const step =
+      leading && !running && this.cacheList().every((cache) => cache.synced)
+        ? Promise.resolve(this.controller.start())
+        : !leading && running
+          ? this.controller.stop()
+          : Promise.resolve();
+    void step.finally(() => {
+      if (!this.stopped) {
+        this.leadershipTimer = setTimeout(
+          () => this.followLeadership(),
+          this.options.leadershipPollMs ?? 500,
+        );
+      }
+    });
+  }
+
+  onRunFinished(listener: RunFinishedListener): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Creates the run's Job. The id is `request.runId`, else for dependency
+   * runs {@link dependencyRunId} of `triggeredBy`, else a fresh
+   * {@link manualRunId}. A Job of that id that already exists for this job is
+   * returned instead (idempotent starts); the runner Secret is ensured first
+   * so the pod can start even before the controller reconciled a new job.
+   */
+  async startRun(job: NotebookJob, request: StartRunRequest): Promise<RunRecord> {
+    const objectName = job.metadata.name;
+    if (!objectName) throw new Error('startRun: the NotebookJob has no metadata.name');
+    const stored = job.metadata.uid ? job : await this.definitions.get(objectName);
+    await ensureRunnerSecret(this.api, stored, this.options.tokens);
+    const fixedId =
+      request.runId ??
+      (request.trigger === 'dependency' && request.triggeredBy
+        ? dependencyRunId(objectName, request.triggeredBy)
+        : undefined);
+    for (let attempt = 0; ; attempt++) {
+      const id = fixedId ?? manualRunId(objectName);
+      const manifest = runJobManifest(
+        stored,
+        {
+          id,
+          trigger: request.trigger,
+          ...(request.triggeredBy ? { triggeredBy: request.triggeredBy } : {}),
+          ...(request.parameters ? { parameters: request.parameters } : {}),
+        },
+        this.options,
+      );
+      try {
+        return runRecordFromJob(await this.api.jobs.create(manifest));
+      } catch (err) {
+        if (!isKubeError(err, 'already-exists')) throw err;
+        if (fixedId === undefined && attempt < 2) continue; // a random id collided: draw another
+        const existing = await this.api.jobs.get(id);
+        if (existing.metadata?.labels?.[JOB_LABELS.job] !== objectName) throw err;
+        return runRecordFromJob(existing);
+      }
+    }
+  }
+
+  async listRuns(jobObjectName: string): Promise<RunRecord[]> {
+    const selector = { [JOB_LABELS.job]: jobObjectName };
+    const jobs = this.caches.jobs.synced
+      ? this.caches.jobs.list({ labelSelector: selector })
+      : (await this.api.jobs.list({ labelSelector: `${JOB_LABELS.job}=${jobObjectName}` })).items;
+    return jobs.filter(isRunJob).map(runRecordFromJob).sort(newestFirst);
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const job = this.caches.jobs.get(runId) ?? (await this.api.jobs.find(runId));
+    return job && isRunJob(job) ? runRecordFromJob(job) : undefined;
+  }
+
+  /**
+   * Marks the run cancelled and sets its deadline to 1 s, so the Job
+   * controller stops its pod and the Job ends `Failed` (reported as
+   * `cancelled`). Suspending instead would leave the Job unfinished forever,
+   * which blocks a `forbid` CronJob's next runs. Finished runs are returned unchanged.
+   */
+  async cancelRun(runId: string): Promise<RunRecord> {
+    const run = runRecordFromJob(await this.api.jobs.get(runId));
+    if (isTerminal(run.state)) return run;
+    const patched = await this.api.jobs.mergePatch(runId, {
+      metadata: { annotations: { [JOB_ANNOTATIONS.cancelled]: new Date().toISOString() } },
+      spec: { activeDeadlineSeconds: 1 },
+    });
+    return runRecordFromJob(patched);
+  }
+
+  async recordProgress(runId: string, progress: RunProgress): Promise<void> {
+    await this.api.jobs.mergePatch(runId, {
+      metadata: { annotations: { [JOB_ANNOTATIONS.progress]: JSON.stringify(progress) } },
+    });
+  }
+
+  /**
+   * Read-modify-write of the markers annotation, conditioned on the
+   * resourceVersion just read, retried on conflict: of any number of
+   * concurrent callers (in any process), exactly one sees `true`.
+   */
+  async claimMarker(runId: string, marker: RunMarker): Promise<boolean> {
+    for (let attempt = 0; attempt < MARKER_CLAIM_ATTEMPTS; attempt++) {
+      const job = await this.api.jobs.get(runId);
+      const markers = parseMarkers(job.metadata?.annotations?.[JOB_ANNOTATIONS.markers]);
+      if (markers.includes(marker)) return false;
+      try {
+        await this.api.jobs.mergePatch(runId, {
+          metadata: {
+            resourceVersion: job.metadata?.resourceVersion,
+            annotations: { [JOB_ANNOTATIONS.markers]: formatMarkers([...markers, marker]) },
+          },
+        });
+        return true;
+      } catch (err) {
+        if (!isKubeError(err, 'conflict')) throw err;
+        await pause(20 + Math.random() * 80);
+      }
+    }
+    throw new KubeConflictError(
+      'conflict',
+      409,
+      `could not claim "${marker}" on run ${runId}: it kept changing`,
+    );
+  }
+
+  /**
+   * Appends `delivery` to the NotebookJob's `status.alerts` (newest
+   * ALERT_HISTORY_LIMIT kept, see jobs/alert-history.ts) with a resourceVersion-checked status patch,
+   * retried on conflict. A deleted job is ignored.
+   */
+  async recordAlertDelivery(jobObjectName: string, delivery: AlertDelivery): Promise<void> {
+    for (let attempt = 0; attempt < MARKER_CLAIM_ATTEMPTS; attempt++) {
+      const found = await this.api.notebookJobs.find(jobObjectName);
+      if (!found) return;
+      const job = asNotebookJob(found);
+      const { alerts } = withAlertDelivery(job.status, delivery);
+      try {
+        await this.api.notebookJobs.mergePatch(
+          jobObjectName,
+          { metadata: { resourceVersion: job.metadata.resourceVersion }, status: { alerts } },
+          { subresource: 'status' },
+        );
+        return;
+      } catch (err) {
+        if (isKubeError(err, 'not-found')) return;
+        if (!isKubeError(err, 'conflict')) throw err;
+        await pause(20 + Math.random() * 80);
+      }
+    }
+    throw new KubeConflictError(
+      'conflict',
+      409,
+      `could not record an alert on ${jobObjectName}: it kept changing`,
+    );
+  }
+
+  /** Deletes the run's Job and, in the background, its pods. Absent is fine. */
+  async deleteRun(runId: string): Promise<void> {
+    await this.api.jobs.delete(runId, { propagationPolicy: 'Background' });
+  }
+}
+
+/** `JobRuntime.definitions` over the NotebookJob store, normalising what comes back to API JSON. */
+function definitionsOver(api: JobsKubeApi): JobRuntime['definitions'] {
+  const store = api.definitions;
+  return {
+    list: async (options) => {
+      const page = await store.list(options);
+      return { ...page, items: page.items.map(asNotebookJob) };
+    },
+    get: async (name) => asNotebookJob(await store.get(name)),
+    create: async (object) => asNotebookJob(await store.create(asKubernetesObject(object))),
+    replace: async (object) => asNotebookJob(await store.replace(asKubernetesObject(object))),
+    delete: (name, preconditions) => store.delete(name, preconditions),
+  };
+}

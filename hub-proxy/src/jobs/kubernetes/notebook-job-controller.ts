@@ -1,0 +1,307 @@
+import type { KubernetesObject, V1CronJob, V1Job } from '@kubernetes/client-node';
+import {
+  isTerminal,
+  type NotebookJob,
+  type RunFinishedListener,
+  type RunRecord,
+  type RunTokens,
+} from '../model.js';
+import { JOB_LABELS } from '../naming.js';
+import {
+  serverSideApply,
+  silentKubeLogger,
+  toKubeError,
+  type InformerCache,
+  type KubeLogger,
+} from '../../k8s/index.js';
+import {
+  cronJobManifest,
+  cronJobName,
+  notebookJobOwnerReference,
+  type RunnerPodOptions,
+} from './batch-manifests.js';
+import { isRunJob, newestFirst, runRecordFromJob } from './job-run-record.js';
+import { asNotebookJob, type JobsKubeApi } from './jobs-kube-api.js';
+import { desiredStatus, statusMergePatch } from './notebook-job-status.js';
+import { ensureRunnerSecret } from './runner-secret.js';
+
+/** The caches the controller reads (the runtime owns and starts them). */
+export interface JobsCaches {
+  notebookJobs: InformerCache<KubernetesObject>;
+  /** Jobs labelled with {@link JOB_LABELS.job}. */
+  jobs: InformerCache<V1Job>;
+  /** CronJobs labelled with {@link JOB_LABELS.job}. */
+  cronJobs: InformerCache<V1CronJob>;
+}
+
+/** Settings of a {@link NotebookJobController}. */
+export interface NotebookJobControllerOptions {
+  api: JobsKubeApi;
+  caches: JobsCaches;
+  tokens: RunTokens;
+  pod: RunnerPodOptions;
+  /** The lifecycle callbacks, read at each delivery. */
+  listeners(): readonly RunFinishedListener[];
+  /** How often every NotebookJob is reconciled and unfinished lifecycles re-delivered. Default 30 s. */
+  resyncMs?: number;
+  /** Every this many resyncs, Secrets and CronJobs are re-applied even if nothing changed. Default 10. */
+  reapplyEveryResyncs?: number;
+  logger?: KubeLogger;
+}
+
+const MAX_RETRY_MS = 30_000;
+
+/**
+ * Reconciles NotebookJobs into runner Secrets, CronJobs and status, and hands
+ * finished runs to the lifecycle listeners. It acts only between
+ * {@link start} and {@link stop}, which the runtime calls as this replica
+ * gains and loses the controllers' Lease, so exactly one replica writes.
+ *
+ * Per NotebookJob: the Secret and (when scheduled) the CronJob are applied
+ * with server-side apply whenever the object's generation, labels or uid
+ * change, the CronJob is missing, or every `reapplyEveryResyncs` resyncs; a
+ * removed schedule deletes the CronJob, orphaning its Jobs, which are then
+ * adopted by the NotebookJob so history and cascading deletion survive.
+ * Status (observedGeneration, cronJob, lastScheduleTime, lastRun, Ready) is
+ * merge-patched through the status subresource only when it differs.
+ *
+ * Finished runs: every terminal run whose markers lack `recorded` is
+ * delivered to the listeners once per leadership term when its Job changes,
+ * and again at every resync. Listeners must therefore be idempotent (they
+ * are, through `claimMarker`); claiming `recorded` once every step is done
+ * stops the re-deliveries. A new leader delivers every such run on start,
+ * so a restart between an upstream success and its downstream start still
+ * triggers.
+ */
+export class NotebookJobController {
+  private readonly resyncMs: number;
+  private readonly reapplyEvery: number;
+  private readonly logger: KubeLogger;
+  private running = false;
+  private unsubscribe: Array<() => void> = [];
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private resyncCount = 0;
+  private readonly queue = new Set<string>();
+  private draining: Promise<void> | undefined;
+  private readonly retryTimers = new Map<string, NodeJS.Timeout>();
+  private readonly failures = new Map<string, number>();
+  /** Per NotebookJob: the fingerprint last applied successfully. */
+  private readonly applied = new Map<string, string>();
+  private readonly deliveredThisTerm = new Set<string>();
+  private readonly delivering = new Set<string>();
+
+  constructor(private readonly options: NotebookJobControllerOptions) {
+    this.resyncMs = options.resyncMs ?? 30_000;
+    this.reapplyEvery = options.reapplyEveryResyncs ?? 10;
+    this.logger = options.logger ?? silentKubeLogger;
+  }
+
+  /** True between {@link start} and {@link stop}. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Starts reconciling every cached NotebookJob and delivering finished runs. The caches must be synced. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.applied.clear();
+    this.deliveredThisTerm.clear();
+    const { notebookJobs, jobs, cronJobs } = this.options.caches;
+    const byLabel = (object: KubernetesObject) => {
+      const name = object.metadata?.labels?.[JOB_LABELS.job];
+      if (name) this.enqueue(name);
+    };
+    const onJob = (job: V1Job) => {
+      byLabel(job);
+      this.deliverIfFinished(job, false);
+    };
+    this.unsubscribe = [
+      notebookJobs.on('add', (o) => this.enqueue(o.metadata?.name)),
+      notebookJobs.on('update', (o) => this.enqueue(o.metadata?.name)),
+      notebookJobs.on('delete', (o) => this.forget(o.metadata?.name)),
+      jobs.on('add', onJob),
+      jobs.on('update', onJob),
+      jobs.on('delete', byLabel),
+      cronJobs.on('add', byLabel),
+      cronJobs.on('update', byLabel),
+      cronJobs.on('delete', byLabel),
+    ];
+    this.logger.info({ controller: 'notebookjobs' }, 'notebookjob controller started');
+    this.resync();
+  }
+
+  /** Stops acting; waits for the reconcile in progress. Deliveries already running finish on their own. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
+    clearTimeout(this.resyncTimer);
+    for (const timer of this.retryTimers.values()) clearTimeout(timer);
+    this.retryTimers.clear();
+    this.failures.clear();
+    this.queue.clear();
+    await this.draining;
+    this.logger.info({ controller: 'notebookjobs' }, 'notebookjob controller stopped');
+  }
+
+  private resync(): void {
+    if (!this.running) return;
+    if (++this.resyncCount % this.reapplyEvery === 0) this.applied.clear();
+    for (const object of this.options.caches.notebookJobs.list()) this.enqueue(object.metadata?.name);
+    for (const job of this.options.caches.jobs.list()) this.deliverIfFinished(job, true);
+    this.resyncTimer = setTimeout(() => this.resync(), this.resyncMs);
+  }
+
+  private enqueue(name: string | undefined): void {
+    if (!this.running || !name) return;
+    this.queue.add(name);
+    this.draining ??= this.drain().finally(() => {
+      this.draining = undefined;
+      if (this.running && this.queue.size > 0) this.enqueue([...this.queue][0]);
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.running) {
+      const name = this.queue.values().next().value;
+      if (name === undefined) return;
+      this.queue.delete(name);
+      try {
+        await this.reconcile(name);
+        this.failures.delete(name);
+      } catch (err) {
+        this.retryLater(name, err);
+      }
+    }
+  }
+
+  private retryLater(name: string, err: unknown): void {
+    const failures = (this.failures.get(name) ?? 0) + 1;
+    this.failures.set(name, failures);
+    const delayMs = Math.min(MAX_RETRY_MS, 500 * 2 ** (failures - 1));
+    this.logger.warn(
+      { notebookJob: name, err: toKubeError(err).message, retryInMs: delayMs },
+      'reconcile failed; retrying',
+    );
+    clearTimeout(this.retryTimers.get(name));
+    this.retryTimers.set(
+      name,
+      setTimeout(() => {
+        this.retryTimers.delete(name);
+        this.enqueue(name);
+      }, delayMs),
+    );
+  }
+
+  private forget(name: string | undefined): void {
+    if (!name) return;
+    this.applied.delete(name);
+    this.failures.delete(name);
+  }
+
+  /** One pass over one NotebookJob; throws to be retried with backoff. */
+  private async reconcile(name: string): Promise<void> {
+    const cached = this.options.caches.notebookJobs.get(name);
+    if (!cached) return this.forget(name);
+    const job = asNotebookJob(cached);
+    // Being deleted: the garbage collector removes what it owns.
+    if (job.metadata.deletionTimestamp) return;
+    let failure: unknown;
+    try {
+      await this.applyOwnedObjects(job);
+    } catch (err) {
+      failure = err;
+    }
+    await this.writeStatus(job, failure === undefined ? undefined : toKubeError(failure).message);
+    if (failure !== undefined) throw failure;
+  }
+
+  private async applyOwnedObjects(job: NotebookJob): Promise<void> {
+    const name = job.metadata.name ?? '';
+    const { api, caches, tokens, pod } = this.options;
+    const fingerprint = JSON.stringify([job.metadata.uid, job.metadata.generation, job.metadata.labels]);
+    const cronJob = caches.cronJobs.get(cronJobName(name));
+    const upToDate = this.applied.get(name) === fingerprint;
+    if (!upToDate) await ensureRunnerSecret(api, job, tokens);
+    if (job.spec.schedule) {
+      if (!upToDate || !cronJob)
+        await serverSideApply(api.clients, cronJobManifest(job, pod), { force: true });
+    } else if (cronJob && !cronJob.metadata?.deletionTimestamp) {
+      // Orphan, not cascade: the schedule's past runs are history the NotebookJob adopts below.
+      await api.cronJobs.delete(cronJobName(name), { propagationPolicy: 'Orphan' });
+    }
+    await this.adoptOrphanedRuns(job);
+    this.applied.set(name, fingerprint);
+  }
+
+  /** Runs of this job nobody owns (their CronJob was deleted with Orphan) become the NotebookJob's. */
+  private async adoptOrphanedRuns(job: NotebookJob): Promise<void> {
+    const orphans = this.options.caches.jobs
+      .list({ labelSelector: { [JOB_LABELS.job]: job.metadata.name ?? '' } })
+      .filter((j) => (j.metadata?.ownerReferences ?? []).length === 0 && !j.metadata?.deletionTimestamp);
+    for (const orphan of orphans) {
+      await this.options.api.jobs.mergePatch(orphan.metadata?.name ?? '', {
+        metadata: {
+          resourceVersion: orphan.metadata?.resourceVersion,
+          ownerReferences: [notebookJobOwnerReference(job)],
+        },
+      });
+    }
+  }
+
+  private async writeStatus(job: NotebookJob, error: string | undefined): Promise<void> {
+    const name = job.metadata.name ?? '';
+    const { caches, api } = this.options;
+    const cronJob = caches.cronJobs.get(cronJobName(name));
+    const owned = cronJob?.metadata?.ownerReferences?.some((r) => r.uid === job.metadata.uid);
+    const desired = desiredStatus(job, {
+      ...(cronJob && owned ? { cronJob } : {}),
+      runs: this.runsOf(name),
+      ...(error ? { error } : {}),
+      now: new Date(),
+    });
+    const patch = statusMergePatch(job.status, desired);
+    if (!patch) return;
+    await api.notebookJobs.mergePatch(name, patch, { subresource: 'status' });
+  }
+
+  private runsOf(objectName: string): RunRecord[] {
+    return this.options.caches.jobs
+      .list({ labelSelector: { [JOB_LABELS.job]: objectName } })
+      .filter(isRunJob)
+      .map(runRecordFromJob)
+      .sort(newestFirst);
+  }
+
+  /**
+   * Hands a terminal run to the listeners unless `recorded` is claimed.
+   * `again`: from a resync, which re-delivers runs already delivered this term.
+   */
+  private deliverIfFinished(job: V1Job, again: boolean): void {
+    if (!this.running || !isRunJob(job)) return;
+    const run = runRecordFromJob(job);
+    if (!isTerminal(run.state) || run.markers.includes('recorded')) return;
+    if (this.delivering.has(run.id) || (!again && this.deliveredThisTerm.has(run.id))) return;
+    this.deliveredThisTerm.add(run.id);
+    this.delivering.add(run.id);
+    void this.deliver(run).finally(() => this.delivering.delete(run.id));
+  }
+
+  private async deliver(run: RunRecord): Promise<void> {
+    const cached = this.options.caches.notebookJobs.get(run.jobObjectName);
+    const job = cached ? asNotebookJob(cached) : undefined;
+    for (const listener of this.options.listeners()) {
+      if (!this.running) return;
+      try {
+        await listener(run, job);
+      } catch (err) {
+        this.logger.warn(
+          { run: run.id, err: String(err) },
+          'run-finished listener failed; retried at resync',
+        );
+      }
+    }
+  }
+}

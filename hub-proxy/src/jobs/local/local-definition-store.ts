@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { NotebookJob } from '../model.js';
+import { KubeConflictError, KubeError, KubeInvalidError, KubeNotFoundError } from '../../k8s/errors.js';
+import { matchesLabels, parseLabelSelector, type LabelRequirement } from '../../k8s/label-selector.js';
+import { readJsonDirectory, readJsonFile, removeFile, writeJsonAtomic } from './json-files.js';
+import { SerialQueue } from './serial-queue.js';
+
+/** Kubernetes object names (DNS-1123 subdomain); also safe as file names. */
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const KIND = 'NotebookJob';
+
+/** Options of {@link LocalDefinitionStore.list}, as the Kubernetes list call takes them. */
+export interface DefinitionListOptions {
+  labelSelector?: string;
+  limit?: number;
+  continue?: string;
+}
+
+function notFound(name: string): KubeNotFoundError {
+  return new KubeNotFoundError('not-found', 404, `notebookjobs "${name}" not found`, {
+    reason: 'NotFound',
+    target: { name, kind: KIND },
+  });
+}
+
+function conflict(name: string, detail: string): KubeConflictError {
+  return new KubeConflictError(
+    'conflict',
+    409,
+    `Operation cannot be fulfilled on notebookjobs "${name}": ${detail}`,
+    {
+      reason: 'Conflict',
+      target: { name, kind: KIND },
+    },
+  );
+}
+
+function checkName(name: string | undefined): string {
+  if (name && OBJECT_NAME.test(name)) return name;
+  throw new KubeInvalidError(
+    422,
+    `NotebookJob "${name ?? ''}" is invalid: metadata.name: must be a lowercase RFC 1123 subdomain`,
+    [
+      {
+        field: 'metadata.name',
+        reason: 'FieldValueInvalid',
+        message: 'must be a lowercase RFC 1123 subdomain',
+      },
+    ],
+    { reason: 'Invalid', target: { name, kind: KIND } },
+  );
+}
+
+function parseSelector(selector: string | undefined): LabelRequirement[] {
+  try {
+    return parseLabelSelector(selector ?? '');
+  } catch (err) {
+    throw new KubeError('bad-request', 400, (err as Error).message, { reason: 'BadRequest', cause: err });
+  }
+}
+
+/** The list cursor: the last name of the previous page, base64url-encoded. */
+function decodeCursor(cursor: string | undefined): string | undefined {
+  if (!cursor) return undefined;
+  const name = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!OBJECT_NAME.test(name)) throw new KubeError('bad-request', 400, 'invalid continue token');
+  return name;
+}
+
+/**
+ * NotebookJob objects of the local runtime, one JSON file each under
+ * `<directory>/<name>.json`. Behaves like the Kubernetes store as far as
+ * `services/owned-objects.ts` can tell: uid, incrementing resourceVersion,
+ * generation bumped on spec changes, and the same typed KubeErrors
+ * (KubeNotFoundError, KubeConflictError `already-exists` / `conflict`).
+ * There is no status subresource: `replace` writes spec and status.
+ */
+export class LocalDefinitionStore {
+  private readonly queue = new SerialQueue();
+
+  constructor(readonly directory: string) {}
+
+  /** Objects sorted by name, filtered by `labelSelector`, paged by `limit` / `continue`. */
+  async list(options: DefinitionListOptions = {}): Promise<{ items: NotebookJob[]; continue?: string }> {
+    const requirements = parseSelector(options.labelSelector);
+    const after = decodeCursor(options.continue);
+    const all = await readJsonDirectory<NotebookJob>(this.directory);
+    const matching = all
+      .filter((o) => matchesLabels(requirements, o.metadata.labels))
+      .filter((o) => after === undefined || (o.metadata.name ?? '') > after)
+      .sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1));
+    const limit = options.limit && options.limit > 0 ? options.limit : matching.length;
+    const items = matching.slice(0, limit);
+    const last = items.at(-1)?.metadata.name;
+    return matching.length > limit && last
+      ? { items, continue: Buffer.from(last, 'utf8').toString('base64url') }
+      : { items };
+  }
+
+  /** One object; KubeNotFoundError if there is none. */
+  async get(name: string): Promise<NotebookJob> {
+    const found = await this.read(name);
+    if (!found) throw notFound(name);
+    return found;
+  }
+
+  /** Creates, never overwrites: KubeConflictError (`already-exists`) if the name is taken. */
+  async create(object: NotebookJob): Promise<NotebookJob> {
+    const name = checkName(object.metadata.name);
+    return this.queue.run(async () => {
+      if (await this.read(name)) {
+        throw new KubeConflictError('already-exists', 409, `notebookjobs "${name}" already exists`, {
+          reason: 'AlreadyExists',
+          target: { name, kind: KIND },
+        });
+      }
+      const stored: NotebookJob = {
+        ...structuredClone(object),
+        metadata: {
+          ...structuredClone(object.metadata),
+          name,
+          uid: randomUUID(),
+          resourceVersion: '1',
+          generation: 1,
+          creationTimestamp: new Date().toISOString(),
+        },
+      };
+      delete stored.metadata.deletionTimestamp;
+      await writeJsonAtomic(this.path(name), stored);
+      return stored;
+    });
+  }
+
+  /**
+   * Replaces the object. A `metadata.resourceVersion` (or uid) other than
+   * the stored one is a KubeConflictError; identity fields stay the stored ones.
+   */
+  async replace(object: NotebookJob): Promise<NotebookJob> {
+    const name = checkName(object.metadata.name);
+    return this.queue.run(async () => {
+      const current = await this.read(name);
+      if (!current) throw notFound(name);
+      const { resourceVersion, uid } = object.metadata;
+      if (resourceVersion !== undefined && resourceVersion !== current.metadata.resourceVersion) {
+        throw conflict(name, 'the object has been modified; please apply your changes to the latest version');
+      }
+      if (uid !== undefined && uid !== current.metadata.uid) throw conflict(name, `uid is not ${uid}`);
+      const specChanged = !isDeepStrictEqual(current.spec, object.spec);
+      const stored: NotebookJob = {
+        ...structuredClone(object),
+        metadata: {
+          ...structuredClone(object.metadata),
+          name,
+          uid: current.metadata.uid,
+          creationTimestamp: current.metadata.creationTimestamp,
+          resourceVersion: String(Number(current.metadata.resourceVersion ?? '0') + 1),
+          generation: (current.metadata.generation ?? 1) + (specChanged ? 1 : 0),
+        },
+      };
+      await writeJsonAtomic(this.path(name), stored);
+      return stored;
+    });
+  }
+
+  /** Deletes; KubeNotFoundError if absent, KubeConflictError if a precondition does not hold. */
+  async delete(name: string, preconditions: { uid?: string; resourceVersion?: string } = {}): Promise<void> {
+    checkName(name);
+    return this.queue.run(async () => {
+      const current = await this.read(name);
+      if (!current) throw notFound(name);
+      if (preconditions.uid !== undefined && preconditions.uid !== current.metadata.uid) {
+        throw conflict(name, `Precondition failed: UID in precondition: ${preconditions.uid}`);
+      }
+      if (
+        preconditions.resourceVersion !== undefined &&
+        preconditions.resourceVersion !== current.metadata.resourceVersion
+      ) {
+        throw conflict(
+          name,
+          `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}`,
+        );
+      }
+      await removeFile(this.path(name));
+    });
+  }
+
+  private read(name: string): Promise<NotebookJob | undefined> {
+    if (!OBJECT_NAME.test(name)) return Promise.resolve(undefined);
+    return readJsonFile<NotebookJob>(this.path(name));
+  }
+
+  private path(name: string): string {
+    return join(this.directory, `${name}.json`);
+  }
+}

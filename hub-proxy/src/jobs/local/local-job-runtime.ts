@@ -1,0 +1,373 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NotFoundError, ServiceUnavailableError } from '../../http/errors.js';
+import {
+  isTerminal,
+  type AlertDelivery,
+  type ArtifactStore,
+  type JobRuntime,
+  type NotebookJob,
+  type RunFinishedListener,
+  type RunMarker,
+  type RunProgress,
+  type RunRecord,
+  type RunTokens,
+  type StartRunRequest,
+} from '../model.js';
+import { artifactKeys, manualRunId } from '../naming.js';
+import { withAlertDelivery } from '../lifecycle/alert-history.js';
+import { KubeConflictError, KubeNotFoundError } from '../../k8s/errors.js';
+import { ANNOTATIONS } from '../../ownership/labels.js';
+import type { Logger } from '../../observability/logger.js';
+import { removeFile } from './json-files.js';
+import { LocalDefinitionStore } from './local-definition-store.js';
+import { LocalRunStore } from './local-run-store.js';
+import { LocalScheduler, scheduledRunId, tickDecision } from './local-scheduler.js';
+import { tailLog } from './log-tail.js';
+import { ProcessRunner, type RunOutcome, type RunningProcess } from './process-runner.js';
+
+/** The repository root, from `hub-proxy/{src,dist}/runtime/local/`. */
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** Options of {@link LocalJobRuntime}. */
+export interface LocalJobRuntimeOptions {
+  /** Holds `notebookjobs/`, `runs/` and `logs/`. */
+  stateDir: string;
+  artifacts: ArtifactStore;
+  tokens: RunTokens;
+  /** Base URL of the runner API (`http://127.0.0.1:8000/services/turing/`); read when a run starts. */
+  runnerApiUrl: () => string;
+  /** Python with papermill; default `<repo>/.venv/bin/python`. */
+  pythonPath?: string;
+  /** Default `<repo>/runner/turing_runner.py`. */
+  runnerScript?: string;
+  logger: Logger;
+  /** Between SIGTERM and SIGKILL when a run is stopped; 5 s. */
+  killGraceMs?: number;
+}
+
+/** A run with a process: how to stop it and when its record is terminal. */
+interface ActiveRun {
+  process: RunningProcess;
+  settled: Promise<RunRecord | undefined>;
+}
+
+const RESTARTED = 'hub-proxy restarted during the run';
+const STOPPED = 'hub-proxy stopped during the run';
+
+/**
+ * The local runtime, for `npm run demo` and tests: NotebookJob objects and
+ * run records are JSON files under `stateDir`, schedules are croner timers,
+ * and each run is a papermill subprocess (`runner/turing_runner.py`) that
+ * talks to hub-proxy's runner API like a runner pod does. Retries,
+ * timeouts, concurrency policies, logs and outputs behave as on Kubernetes.
+ */
+export class LocalJobRuntime implements JobRuntime {
+  readonly kind = 'local';
+  readonly definitions: JobRuntime['definitions'];
+  private readonly store: LocalDefinitionStore;
+  private readonly runs: LocalRunStore;
+  private readonly scheduler: LocalScheduler;
+  private readonly processes: ProcessRunner;
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly listeners: RunFinishedListener[] = [];
+  /** Listener calls in flight, awaited by stop(). */
+  private readonly notifying = new Set<Promise<void>>();
+  private readonly logger: Logger;
+  private started = false;
+
+  constructor(private readonly options: LocalJobRuntimeOptions) {
+    this.logger = options.logger;
+    this.store = new LocalDefinitionStore(join(options.stateDir, 'notebookjobs'));
+    this.runs = new LocalRunStore(join(options.stateDir, 'runs'));
+    this.scheduler = new LocalScheduler({
+      onTick: async (name, at) => void (await this.runScheduledTick(name, at)),
+      logger: options.logger,
+    });
+    this.processes = new ProcessRunner({
+      pythonPath: options.pythonPath ?? join(REPO_ROOT, '.venv', 'bin', 'python'),
+      runnerScript: options.runnerScript ?? join(REPO_ROOT, 'runner', 'turing_runner.py'),
+      logsDir: join(options.stateDir, 'logs'),
+      runnerApiUrl: options.runnerApiUrl,
+      tokens: options.tokens,
+      logger: options.logger,
+      ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
+    });
+    this.definitions = {
+      list: (o) => this.store.list(o),
+      get: (name) => this.store.get(name),
+      create: async (object) => this.schedule(await this.store.create(object)),
+      replace: async (object) => this.schedule(await this.store.replace(object)),
+      delete: async (name, preconditions) => {
+        await this.store.delete(name, preconditions);
+        this.scheduler.remove(name);
+        // Like the Jobs a NotebookJob owns on Kubernetes, its runs go with it.
+        for (const run of this.runs.list(name)) await this.deleteRun(run.id);
+      },
+    };
+  }
+
+  /** Loads runs, fails those a previous process left unfinished, and schedules every job. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    await this.runs.load();
+    for (const run of this.runs.all().filter((r) => !isTerminal(r.state))) {
+      await this.saveCapturedLog(run, true);
+      const failed = await this.settleRecord(run.id, { state: 'failed', reason: RESTARTED });
+      if (failed) this.notify(failed);
+    }
+    this.started = true;
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.list({ limit: 500, ...(cursor ? { continue: cursor } : {}) });
+      for (const job of page.items) this.scheduler.sync(job);
+      cursor = page.continue;
+    } while (cursor);
+    this.logger.info({ scheduled: this.scheduler.scheduled().length }, 'local job runtime started');
+  }
+
+  /** Stops the timers, kills running runs (they end `failed`) and waits for their listeners. */
+  async stop(): Promise<void> {
+    this.started = false;
+    this.scheduler.stop();
+    const active = [...this.active.values()];
+    for (const run of active) run.process.cancel({ state: 'failed', reason: STOPPED });
+    await Promise.allSettled(active.map((r) => r.settled));
+    await Promise.allSettled([...this.notifying]);
+  }
+
+  async startRun(job: NotebookJob, request: StartRunRequest): Promise<RunRecord> {
+    if (!this.started) throw new ServiceUnavailableError('The local job runtime is not running.');
+    const objectName = job.metadata.name ?? '';
+    if (request.runId) {
+      const existing = this.runs.get(request.runId);
+      if (existing) return existing;
+    }
+    const record: RunRecord = {
+      id: request.runId ?? manualRunId(objectName),
+      jobObjectName: objectName,
+      job: job.spec.jobName,
+      owner: ownerOf(job),
+      state: 'queued',
+      trigger: request.trigger,
+      ...(request.triggeredBy === undefined ? {} : { triggeredBy: request.triggeredBy }),
+      ...(request.parameters === undefined ? {} : { parameters: request.parameters }),
+      attempt: 0,
+      createdAt: new Date().toISOString(),
+      markers: [],
+    };
+    // Undefined: a concurrent start with the same id won; that run is the answer.
+    if (!(await this.runs.create(record))) return this.runs.get(record.id) ?? record;
+    let firstAttempt!: () => void;
+    const running = new Promise<void>((resolve) => (firstAttempt = resolve));
+    const process = this.processes.start({
+      runId: record.id,
+      jobObjectName: objectName,
+      retries: job.spec.retries,
+      timeoutSeconds: job.spec.timeoutSeconds,
+      onAttempt: async (attempt) => {
+        await this.runs.update(record.id, (r) => {
+          r.state = 'running';
+          r.attempt = attempt;
+          r.startedAt ??= new Date().toISOString();
+        });
+        firstAttempt();
+      },
+    });
+    const settled = process.done.then((outcome) => this.settle(record, outcome));
+    this.active.set(record.id, { process, settled });
+    await Promise.race([running, settled]);
+    return this.runs.get(record.id) ?? record;
+  }
+
+  listRuns(jobObjectName: string): Promise<RunRecord[]> {
+    return Promise.resolve(this.runs.list(jobObjectName));
+  }
+
+  getRun(runId: string): Promise<RunRecord | undefined> {
+    return Promise.resolve(this.runs.get(runId));
+  }
+
+  async cancelRun(runId: string): Promise<RunRecord> {
+    const record = this.requireRun(runId);
+    if (isTerminal(record.state)) return record;
+    const active = this.active.get(runId);
+    if (active) {
+      active.process.cancel();
+      return (await active.settled) ?? record;
+    }
+    // No process: the run was left queued; nothing to kill.
+    const cancelled = await this.settleRecord(runId, { state: 'cancelled', reason: 'Cancelled' });
+    if (cancelled) this.notify(cancelled);
+    return cancelled ?? record;
+  }
+
+  async recordProgress(runId: string, progress: RunProgress): Promise<void> {
+    this.requireRun(runId);
+    await this.runs.update(runId, (r) => {
+      if (!isTerminal(r.state)) r.progress = { cell: progress.cell, cells: progress.cells };
+    });
+  }
+
+  async claimMarker(runId: string, marker: RunMarker): Promise<boolean> {
+    const claimed = await this.runs.claimMarker(runId, marker);
+    if (claimed === undefined) throw new NotFoundError(`Run "${runId}" not found.`);
+    return claimed;
+  }
+
+  /** Deletes the record and the captured log; a run still going is cancelled first. */
+  async deleteRun(runId: string): Promise<void> {
+    const active = this.active.get(runId);
+    if (active) {
+      active.process.cancel();
+      await active.settled;
+    }
+    await this.runs.delete(runId);
+    await removeFile(this.processes.logPath(runId));
+  }
+
+  followLog(runId: string, signal: AbortSignal): AsyncIterable<string> | undefined {
+    if (!this.runs.get(runId)) return undefined;
+    return tailLog(this.processes.logPath(runId), {
+      signal,
+      isFinished: () => {
+        const run = this.runs.get(runId);
+        return !run || isTerminal(run.state);
+      },
+    });
+  }
+
+  /** Appends to the job's `status.alerts`; the store has no status subresource, so a replace does it. */
+  async recordAlertDelivery(jobObjectName: string, delivery: AlertDelivery): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      let job: NotebookJob;
+      try {
+        job = await this.store.get(jobObjectName);
+      } catch (err) {
+        if (err instanceof KubeNotFoundError) return;
+        throw err;
+      }
+      try {
+        await this.store.replace({ ...job, status: withAlertDelivery(job.status, delivery) });
+        return;
+      } catch (err) {
+        if (!(err instanceof KubeConflictError)) throw err;
+      }
+    }
+  }
+
+  onRunFinished(listener: RunFinishedListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** When the job's schedule fires next; undefined if it is not scheduled here. */
+  nextScheduledRun(objectName: string): Date | undefined {
+    return this.scheduler.nextRun(objectName);
+  }
+
+  /**
+   * What a tick of `objectName`'s schedule at `at` does: applies the job's
+   * concurrency policy to its active runs, then starts the tick's run (one
+   * per tick, even if handled twice). Public so a test can fire a tick.
+   */
+  async runScheduledTick(objectName: string, at: Date): Promise<RunRecord | undefined> {
+    let job: NotebookJob;
+    try {
+      job = await this.store.get(objectName);
+    } catch (err) {
+      if (!(err instanceof KubeNotFoundError)) throw err;
+      this.scheduler.remove(objectName);
+      return undefined;
+    }
+    if (!job.spec.schedule || job.spec.suspend) return undefined;
+    const runId = scheduledRunId(objectName, at);
+    const existing = this.runs.get(runId);
+    if (existing) return existing; // this tick was handled already
+    const activeRuns = this.runs.list(objectName).filter((r) => !isTerminal(r.state));
+    const decision = tickDecision(job.spec.concurrency, activeRuns.length);
+    if (decision === 'skip') {
+      this.logger.info({ job: objectName, active: activeRuns.map((r) => r.id) }, 'tick skipped (forbid)');
+      return undefined;
+    }
+    if (decision === 'replace') await Promise.all(activeRuns.map((r) => this.cancelRun(r.id)));
+    return this.startRun(job, { trigger: 'schedule', runId });
+  }
+
+  private schedule(job: NotebookJob): NotebookJob {
+    if (this.started) this.scheduler.sync(job);
+    return job;
+  }
+
+  private requireRun(runId: string): RunRecord {
+    const record = this.runs.get(runId);
+    if (!record) throw new NotFoundError(`Run "${runId}" not found.`);
+    return record;
+  }
+
+  /** After the processes: keep the log, write the terminal state, then tell the listeners. */
+  private async settle(record: RunRecord, outcome: RunOutcome): Promise<RunRecord | undefined> {
+    try {
+      // Before the state turns terminal, so whoever sees the end also finds log.txt.
+      await this.saveCapturedLog(record, outcome.killed === true);
+      const { state, reason } = outcome;
+      const final = await this.settleRecord(record.id, reason === undefined ? { state } : { state, reason });
+      if (final) this.notify(final);
+      return final;
+    } finally {
+      this.active.delete(record.id);
+    }
+  }
+
+  private settleRecord(runId: string, outcome: Pick<RunOutcome, 'state' | 'reason'>) {
+    const now = new Date().toISOString();
+    return this.runs.update(runId, (r) => {
+      r.state = outcome.state;
+      r.finishedAt = now;
+      if (outcome.reason === undefined) delete r.reason;
+      else r.reason = outcome.reason;
+    });
+  }
+
+  /**
+   * Uploads the captured output as `log.txt` when the runner could not
+   * (it was killed, or never got that far). A runner's own log.txt is kept.
+   */
+  private async saveCapturedLog(run: RunRecord, overwrite: boolean): Promise<void> {
+    const key = artifactKeys.runArtifact(run.owner, run.jobObjectName, run.id, 'log.txt');
+    const path = this.processes.logPath(run.id);
+    try {
+      if (!(await stat(path).catch(() => undefined))) return; // nothing was captured
+      if (!overwrite && (await this.options.artifacts.head(key))) return;
+      await this.options.artifacts.put(key, createReadStream(path), {
+        contentType: 'text/plain; charset=utf-8',
+      });
+    } catch (err) {
+      this.logger.warn({ err, run: run.id }, 'could not store the captured log');
+    }
+  }
+
+  /** Calls every listener; their errors are logged, never thrown. */
+  private notify(run: RunRecord): void {
+    const call = (async () => {
+      const job = await this.store.get(run.jobObjectName).catch(() => undefined);
+      for (const listener of this.listeners) {
+        try {
+          await listener(structuredClone(run), job);
+        } catch (err) {
+          this.logger.error({ err, run: run.id }, 'run-finished listener failed');
+        }
+      }
+    })();
+    this.notifying.add(call);
+    void call.finally(() => this.notifying.delete(call));
+  }
+}
+
+/** The owner's raw hub user name, as the jobs service stamps it. */
+function ownerOf(job: NotebookJob): string {
+  const owner = job.metadata.annotations?.[ANNOTATIONS.ownerName];
+  if (!owner) throw new Error(`NotebookJob ${job.metadata.name ?? ''} has no owner annotation`);
+  return owner;
+}

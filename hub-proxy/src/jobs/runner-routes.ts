@@ -1,0 +1,123 @@
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { UnsupportedMediaTypeError } from '../http/errors.js';
+import { defineRoute, type RouteDefinition } from '../http/route.js';
+import { parseInputs } from '../http/validation.js';
+import { RUN_ARTIFACT_NAMES } from './naming.js';
+import type { RunnerApiService } from './runner-api.js';
+
+const tags = ['runner'];
+
+const runParams = z.object({
+  id: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a run id')
+    .meta({ description: 'Run id.' }),
+});
+
+const artifactParams = runParams.extend({
+  file: z.enum(RUN_ARTIFACT_NAMES).meta({ description: 'Which output of the run.' }),
+});
+
+/** Body of `POST .../progress`. */
+export const runnerProgressBodySchema = z
+  .strictObject({
+    cell: z
+      .number()
+      .int()
+      .min(0)
+      .meta({ description: 'Cells started so far (1-based index of the current one).' }),
+    cells: z.number().int().min(0).meta({ description: 'Cells in the notebook, injected ones included.' }),
+  })
+  .refine((p) => p.cell <= p.cells, { error: 'cell must not exceed cells', path: ['cell'] });
+
+/** Body of `GET .../spec`. */
+export const runnerSpecSchema = z.object({
+  run: z.string(),
+  job: z.string().meta({ description: 'User-facing job name.' }),
+  attempt: z.number().int().min(1),
+  kernel: z.string().meta({ description: 'Kernelspec name papermill starts.' }),
+  parameters: z
+    .record(z.string(), z.unknown())
+    .meta({ description: "The job's parameters, run overrides on top." }),
+  outputs: z.array(z.enum(['ipynb', 'html'])),
+  notebook: z.record(z.string(), z.unknown()).meta({ description: 'The input snapshot (nbformat 4).' }),
+});
+
+const artifactResponseSchema = z.object({
+  key: z.string(),
+  sizeBytes: z.number().int(),
+});
+
+const TOKEN_NOTE =
+  'Authenticated with the run token hub-proxy gives the runner (`Authorization: Bearer`): 401 without ' +
+  "a valid one, 403 for another job's or run's token, 404 for no such run, 409 once the run has ended.";
+
+/** `PUT .../artifacts/:file`: the raw request body streams into the artifact store. */
+function putArtifactRoute(service: RunnerApiService): RouteDefinition {
+  const route = defineRoute({
+    method: 'put',
+    path: '/api/v1/runner/runs/:id/artifacts/:file',
+    operationId: 'putRunnerArtifact',
+    summary: 'Upload an output of a run (runners only)',
+    description:
+      'The body is the file itself (`application/octet-stream`), streamed into the artifact store; ' +
+      `413 past the size limits. ${TOKEN_NOTE}`,
+    tags,
+    auth: 'none',
+    params: artifactParams,
+    response: artifactResponseSchema,
+    status: 201,
+    handler: () => {
+      throw new Error('streamed by the route handler');
+    },
+  });
+  const stream: RequestHandler = async (req, res) => {
+    // express.json() has consumed a JSON body already; the file must arrive untouched.
+    if (req.is(['application/json', 'application/*+json'])) {
+      throw new UnsupportedMediaTypeError('Send the file as application/octet-stream.');
+    }
+    const { params } = parseInputs({ params: { schema: artifactParams, value: req.params } }) as {
+      params: z.output<typeof artifactParams>;
+    };
+    const info = await service.putArtifact(req.headers.authorization, params.id, params.file, req);
+    res.status(201).json({ key: info.key, sizeBytes: info.sizeBytes });
+  };
+  return { spec: route.spec, handlers: [stream] };
+}
+
+/** The runner-facing routes: spec, progress and artifact upload. */
+export function runnerRoutes(service: RunnerApiService): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/runner/runs/:id/spec',
+      operationId: 'getRunnerSpec',
+      summary: 'What a runner needs to execute a run (runners only)',
+      description: `The input snapshot, kernel, effective parameters and output formats. ${TOKEN_NOTE}`,
+      tags,
+      auth: 'none',
+      params: runParams,
+      response: runnerSpecSchema,
+      handler: ({ req, params }) => service.spec(req.headers.authorization, params.id),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/runner/runs/:id/progress',
+      operationId: 'postRunnerProgress',
+      summary: 'Report per-cell progress of a run (runners only)',
+      description: TOKEN_NOTE,
+      tags,
+      auth: 'none',
+      params: runParams,
+      body: runnerProgressBodySchema,
+      response: z.undefined(),
+      status: 204,
+      handler: async ({ req, params, body }) => {
+        await service.progress(req.headers.authorization, params.id, body);
+        return undefined;
+      },
+    }),
+    putArtifactRoute(service),
+  ];
+}

@@ -1,0 +1,176 @@
+import type { Actor } from '../ownership/ownership.js';
+import { ConflictError, NotFoundError } from '../http/errors.js';
+import type { RunView } from './schemas.js';
+import {
+  isTerminal,
+  type ArtifactStore,
+  type JobRuntime,
+  type NotebookJob,
+  type RunRecord,
+  type RunState,
+} from './model.js';
+import { artifactKeys, manualRunId, type RunArtifactName } from './naming.js';
+import { toRunView } from './views.js';
+import type { JobsService } from './service.js';
+
+/** One piece of a followed log: text, or the end with the run's final state. */
+export type LogEvent = { text: string } | { end: RunState };
+
+/** How often a followed log re-reads a run the runtime cannot stream. */
+const POLL_MS = 1000;
+
+/**
+ * Runs of jobs: start one now, list, read, cancel, and read their log and
+ * outputs. Someone else's run is a 404, exactly like a missing one.
+ */
+export class JobRunsService {
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly runtime: JobRuntime,
+    private readonly artifacts: ArtifactStore,
+  ) {}
+
+  /** Starts a manual run now, with optional parameter overrides. */
+  async runNow(
+    actor: Actor,
+    name: string,
+    parameters: Record<string, unknown> | undefined,
+    user?: string,
+  ): Promise<RunView> {
+    const job = await this.jobs.getObject(actor, name, user);
+    if (job.spec.concurrency === 'forbid') {
+      const active = (await this.runtime.listRuns(job.metadata.name ?? '')).find((r) => !isTerminal(r.state));
+      if (active) {
+        throw new ConflictError(
+          `Run ${active.id} is still ${active.state}, and this job forbids concurrent runs; cancel it or wait.`,
+        );
+      }
+    }
+    const run = await this.runtime.startRun(job, {
+      trigger: 'manual',
+      runId: manualRunId(job.metadata.name ?? ''),
+      ...(parameters ? { parameters } : {}),
+    });
+    return this.view(run, job);
+  }
+
+  /** Runs of one job, newest first. */
+  async list(actor: Actor, name: string, user?: string): Promise<RunView[]> {
+    const job = await this.jobs.getObject(actor, name, user);
+    const objectName = job.metadata.name ?? '';
+    const runs = await this.runtime.listRuns(objectName);
+    // One listing for the whole history: the panel polls this while runs are active.
+    const owner = runs[0]?.owner;
+    const stored = owner ? await this.artifacts.keys(artifactKeys.jobPrefix(owner, objectName)) : [];
+    return runs.map((run) => {
+      const prefix = artifactKeys.runPrefix(run.owner, objectName, run.id);
+      return toRunView(
+        run,
+        job,
+        stored.filter((key) => key.startsWith(prefix)),
+      );
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<RunView> {
+    const { run, job } = await this.access(actor, id);
+    return this.view(run, job);
+  }
+
+  async cancel(actor: Actor, id: string): Promise<RunView> {
+    const { job } = await this.access(actor, id);
+    return this.view(await this.runtime.cancelRun(id), job);
+  }
+
+  /** The stored log (empty while a run has not uploaded one yet). */
+  async log(actor: Actor, id: string): Promise<string> {
+    const { run } = await this.access(actor, id);
+    return (await this.readArtifact(run, 'log.txt')) ?? '';
+  }
+
+  /**
+   * The log as it grows: the runtime's live stream when it has one, else
+   * the stored log once the run has finished. Ends with the final state.
+   */
+  async *follow(actor: Actor, id: string, signal: AbortSignal): AsyncGenerator<LogEvent> {
+    let { run } = await this.access(actor, id);
+    if (!isTerminal(run.state)) {
+      const live = this.runtime.followLog?.(id, signal);
+      if (live) {
+        for await (const text of live) {
+          if (signal.aborted) return;
+          yield { text };
+        }
+      } else {
+        while (!isTerminal(run.state)) {
+          await sleep(POLL_MS, signal);
+          if (signal.aborted) return;
+          run = (await this.runtime.getRun(id)) ?? run;
+        }
+        const stored = await this.readArtifact(run, 'log.txt');
+        if (stored) yield { text: stored };
+      }
+      while (!isTerminal(run.state) && !signal.aborted) {
+        await sleep(POLL_MS / 4, signal);
+        run = (await this.runtime.getRun(id)) ?? run;
+      }
+    } else {
+      const stored = await this.readArtifact(run, 'log.txt');
+      if (stored) yield { text: stored };
+    }
+    yield { end: run.state };
+  }
+
+  /** The executed notebook (`ipynb`) or its HTML, as a stream. */
+  async output(actor: Actor, id: string, format: 'ipynb' | 'html') {
+    const { run } = await this.access(actor, id);
+    const file: RunArtifactName = format === 'ipynb' ? 'output.ipynb' : 'output.html';
+    const found = await this.artifacts.get(
+      artifactKeys.runArtifact(run.owner, run.jobObjectName, run.id, file),
+    );
+    if (!found) {
+      throw new NotFoundError(
+        isTerminal(run.state)
+          ? `Run ${id} has no ${format} output (it ended ${run.state}).`
+          : `Run ${id} is ${run.state}; its ${format} output is written when it finishes.`,
+      );
+    }
+    return found;
+  }
+
+  /** The run and its job if `actor` may see it; NotFoundError otherwise. */
+  private async access(actor: Actor, id: string): Promise<{ run: RunRecord; job: NotebookJob | undefined }> {
+    const run = await this.runtime.getRun(id);
+    if (!run || (!actor.isAdmin && run.owner !== actor.name))
+      throw new NotFoundError(`Run "${id}" not found.`);
+    const job = await this.runtime.definitions.get(run.jobObjectName).catch(() => undefined);
+    return { run, job };
+  }
+
+  private async view(run: RunRecord, job: NotebookJob | undefined): Promise<RunView> {
+    const stored = await this.artifacts.keys(artifactKeys.runPrefix(run.owner, run.jobObjectName, run.id));
+    return toRunView(run, job, stored);
+  }
+
+  private async readArtifact(run: RunRecord, file: RunArtifactName): Promise<string | undefined> {
+    const found = await this.artifacts.get(
+      artifactKeys.runArtifact(run.owner, run.jobObjectName, run.id, file),
+    );
+    if (!found) return undefined;
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of found.body) chunks.push(chunk);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,295 @@
+import type { Actor } from '../ownership/ownership.js';
+import { ownerSelector } from '../ownership/ownership.js';
+import type { Catalog } from '../environments/catalog/index.js';
+import {
+  ConflictError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ValidationError,
+  type FieldError,
+} from '../http/errors.js';
+import type { Page } from '../http/pagination.js';
+import { KubeNotFoundError } from '../k8s/index.js';
+import type { CreateJobBody, JobView, PatchJobBody } from './schemas.js';
+import {
+  NOTEBOOK_JOB_API_VERSION,
+  NOTEBOOK_JOB_KIND,
+  type ArtifactStore,
+  type JobRuntime,
+  type NotebookInput,
+  type NotebookJob,
+} from './model.js';
+import { artifactKeys, JOB_LABELS, jobObjectName } from './naming.js';
+import {
+  kernelName,
+  notebookDigest,
+  notebookErrors,
+  stripNotebook,
+  type NotebookJson,
+} from './notebook.js';
+import type { Logger } from '../observability/logger.js';
+import { ownerOf, toJobView } from './views.js';
+import {
+  dependencyErrors,
+  resolveEnvironment,
+  scheduleFieldErrors,
+  webhookErrors,
+  type WebhookCheck,
+} from './validation.js';
+import { OwnedObjects } from '../ownership/owned-objects.js';
+
+/** Settings of {@link JobsService}. */
+export interface JobsServiceOptions {
+  runtime: JobRuntime;
+  artifacts: ArtifactStore;
+  catalog: Catalog;
+  checkWebhook: WebhookCheck;
+  /** Largest stripped notebook accepted as an input snapshot. */
+  maxNotebookBytes: number;
+  defaultHistoryLimit: number;
+  logger: Logger;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function throwIfAny(errors: FieldError[]): void {
+  if (errors.length > 0) throw new ValidationError(errors, errors.map((e) => e.message).join(' '));
+}
+
+/**
+ * Job definitions: create, read, edit and delete NotebookJobs for their
+ * owner, through {@link OwnedObjects} so a user only ever reaches their own.
+ * Every check runs before anything is written, and a failed write removes the
+ * snapshot it stored, so nothing half-created is left behind.
+ */
+export class JobsService {
+  readonly objects: OwnedObjects<NotebookJob>;
+
+  constructor(private readonly options: JobsServiceOptions) {
+    this.objects = new OwnedObjects<NotebookJob>(options.runtime.definitions, 'Job');
+  }
+
+  /** The object name of `name` for its owner (the caller, or `user` for admins). */
+  objectName(actor: Actor, name: string, user?: string): string {
+    return jobObjectName(user ?? actor.name, name);
+  }
+
+  async list(
+    actor: Actor,
+    query: { limit?: number; continue?: string; user?: string },
+  ): Promise<Page<JobView>> {
+    const page = await this.objects.list(actor, {
+      ...(query.limit !== undefined ? { limit: query.limit } : {}),
+      ...(query.continue !== undefined ? { continue: query.continue } : {}),
+      ...(query.user !== undefined ? { owner: query.user } : {}),
+    });
+    const items = await Promise.all(page.items.map((job) => this.view(job)));
+    return page.continue ? { items, continue: page.continue } : { items };
+  }
+
+  async get(actor: Actor, name: string, user?: string): Promise<JobView> {
+    return this.view(await this.getObject(actor, name, user));
+  }
+
+  /** The NotebookJob itself (404 for other users' jobs). */
+  getObject(actor: Actor, name: string, user?: string): Promise<NotebookJob> {
+    return this.objects.get(actor, this.objectName(actor, name, user)).catch((err: unknown) => {
+      throw err instanceof NotFoundError ? notFound(name) : err;
+    });
+  }
+
+  async create(actor: Actor, body: CreateJobBody): Promise<JobView> {
+    const objectName = jobObjectName(actor.name, body.name);
+    const env = resolveEnvironment(this.options.catalog, body.environment, body.resources);
+    const content = body.notebook.content as NotebookJson;
+    const errors = [
+      ...(env.ok ? [] : env.errors),
+      ...scheduleFieldErrors(body.schedule),
+      ...notebookErrors(content, 'body.notebook.content'),
+      ...dependencyErrors(body.name, body.dependsOn, await this.dependencyGraph(actor)),
+    ];
+    throwIfAny(errors);
+    throwIfAny(await webhookErrors(body.alerts, this.options.checkWebhook));
+    if (!env.ok) return unreachable();
+    if (await this.exists(objectName)) throw duplicate(body.name);
+
+    const input = await this.storeInput(actor.name, objectName, body.notebook.path, content);
+    const job: NotebookJob = {
+      apiVersion: NOTEBOOK_JOB_API_VERSION,
+      kind: NOTEBOOK_JOB_KIND,
+      metadata: { name: objectName, labels: { [JOB_LABELS.jobName]: body.name } },
+      spec: {
+        jobName: body.name,
+        notebook: input,
+        environment: env.environment.id,
+        image: env.environment.image,
+        resources: env.resources,
+        parameters: body.parameters,
+        ...(body.schedule ? { schedule: body.schedule } : {}),
+        suspend: body.suspend,
+        retries: body.retries,
+        timeoutSeconds: body.timeoutSeconds,
+        concurrency: body.concurrency,
+        dependsOn: body.dependsOn,
+        alerts: body.alerts,
+        outputs: body.outputs,
+        historyLimit: body.historyLimit ?? this.options.defaultHistoryLimit,
+      },
+    };
+    try {
+      return await this.view(await this.objects.create(actor, job));
+    } catch (err) {
+      await this.options.artifacts.delete(input.inputKey).catch(() => undefined);
+      throw err instanceof ConflictError ? duplicate(body.name) : err;
+    }
+  }
+
+  async update(actor: Actor, name: string, patch: PatchJobBody, user?: string): Promise<JobView> {
+    const current = await this.getObject(actor, name, user);
+    const spec = current.spec;
+    // Re-resolved only when touched, so a pause still works after the catalog dropped the environment.
+    const env =
+      patch.environment || patch.resources
+        ? resolveEnvironment(this.options.catalog, patch.environment ?? spec.environment, {
+            ...(patch.resources ?? {}),
+          })
+        : undefined;
+    const content = patch.notebook?.content as NotebookJson | undefined;
+    const graph = await this.dependencyGraph({ name: ownerName(current, actor), isAdmin: false });
+    const errors = [
+      ...(env && !env.ok ? env.errors : []),
+      ...scheduleFieldErrors(patch.schedule),
+      ...(content ? notebookErrors(content, 'body.notebook.content') : []),
+      ...(patch.dependsOn ? dependencyErrors(spec.jobName, patch.dependsOn, graph) : []),
+    ];
+    throwIfAny(errors);
+    if (patch.alerts) throwIfAny(await webhookErrors(patch.alerts, this.options.checkWebhook));
+
+    const owner = ownerName(current, actor);
+    const input =
+      patch.notebook && content
+        ? await this.storeInput(owner, current.metadata.name ?? '', patch.notebook.path, content)
+        : undefined;
+    try {
+      const updated = await this.objects.update(actor, current.metadata.name ?? '', (draft) => {
+        const s = draft.spec;
+        if (input) s.notebook = input;
+        if (env?.ok) {
+          s.environment = env.environment.id;
+          s.image = env.environment.image;
+          s.resources = env.resources;
+        }
+        if (patch.schedule === null) delete s.schedule;
+        else if (patch.schedule) s.schedule = patch.schedule;
+        if (patch.parameters) s.parameters = patch.parameters;
+        if (patch.suspend !== undefined) s.suspend = patch.suspend;
+        if (patch.retries !== undefined) s.retries = patch.retries;
+        if (patch.timeoutSeconds !== undefined) s.timeoutSeconds = patch.timeoutSeconds;
+        if (patch.concurrency) s.concurrency = patch.concurrency;
+        if (patch.dependsOn) s.dependsOn = patch.dependsOn;
+        if (patch.alerts) s.alerts = patch.alerts;
+        if (patch.outputs) s.outputs = patch.outputs;
+        if (patch.historyLimit !== undefined) s.historyLimit = patch.historyLimit;
+      });
+      if (input && input.inputKey !== spec.notebook.inputKey) {
+        await this.options.artifacts.delete(spec.notebook.inputKey).catch(() => undefined);
+      }
+      return await this.view(updated);
+    } catch (err) {
+      if (input && input.inputKey !== spec.notebook.inputKey) {
+        await this.options.artifacts.delete(input.inputKey).catch(() => undefined);
+      }
+      throw err;
+    }
+  }
+
+  /** Deletes the job, its runs and every artifact under it. */
+  async delete(actor: Actor, name: string, user?: string): Promise<void> {
+    const job = await this.getObject(actor, name, user);
+    const objectName = job.metadata.name ?? '';
+    await this.objects.delete(actor, objectName);
+    const { runtime, artifacts, logger } = this.options;
+    try {
+      for (const run of await runtime.listRuns(objectName)) await runtime.deleteRun(run.id);
+      await artifacts.deletePrefix(artifactKeys.jobPrefix(ownerName(job, actor), objectName));
+    } catch (err) {
+      // The definition is gone; leftovers are retried by nobody, so say so loudly.
+      logger.error({ err, job: objectName }, 'job deleted, but cleaning up its runs or artifacts failed');
+    }
+  }
+
+  /** The API view, with the newest run. */
+  async view(job: NotebookJob): Promise<JobView> {
+    const runs = await this.options.runtime.listRuns(job.metadata.name ?? '');
+    return toJobView(job, runs[0]);
+  }
+
+  private async exists(objectName: string): Promise<boolean> {
+    try {
+      await this.options.runtime.definitions.get(objectName);
+      return true;
+    } catch (err) {
+      if (err instanceof KubeNotFoundError) return false;
+      throw err;
+    }
+  }
+
+  /** job name -> its dependsOn, for every job of `actor` (as owner). */
+  private async dependencyGraph(actor: Actor): Promise<Map<string, string[]>> {
+    const graph = new Map<string, string[]>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.options.runtime.definitions.list({
+        labelSelector: ownerSelector(actor.name),
+        ...(cursor ? { continue: cursor } : {}),
+      });
+      for (const job of page.items) graph.set(job.spec.jobName, job.spec.dependsOn);
+      cursor = page.continue;
+    } while (cursor);
+    return graph;
+  }
+
+  private async storeInput(
+    owner: string,
+    objectName: string,
+    path: string,
+    content: NotebookJson,
+  ): Promise<NotebookInput> {
+    const stripped = stripNotebook(content);
+    const bytes = Buffer.from(JSON.stringify(stripped, null, 1));
+    if (bytes.length > this.options.maxNotebookBytes) {
+      throw new PayloadTooLargeError(
+        `The notebook is ${mib(bytes.length)} without outputs; the limit is ${mib(this.options.maxNotebookBytes)}.`,
+      );
+    }
+    const digest = notebookDigest(stripped);
+    const inputKey = artifactKeys.input(owner, objectName, digest);
+    await this.options.artifacts.put(inputKey, bytes, { contentType: 'application/x-ipynb+json' });
+    return {
+      path,
+      inputKey,
+      digest,
+      sizeBytes: bytes.length,
+      updatedAt: new Date().toISOString(),
+      kernel: kernelName(stripped) ?? 'python3',
+    };
+  }
+}
+
+function ownerName(job: NotebookJob, fallback: Actor): string {
+  return ownerOf(job) || fallback.name;
+}
+
+function notFound(name: string): NotFoundError {
+  return new NotFoundError(`Job "${name}" not found.`);
+}
+
+function duplicate(name: string): ConflictError {
+  return new ConflictError(`You already have a job named "${name}"; choose another name or edit that job.`);
+}
+
+function unreachable(): never {
+  throw new Error('unreachable');
+}

@@ -1,0 +1,199 @@
+import { canAccess, isOwner, ownerMetadata, ownerSelector, type Actor } from './ownership.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors.js';
+import type { Page } from '../http/pagination.js';
+import { KubeConflictError, KubeError, KubeNotFoundError } from '../k8s/index.js';
+import { ANNOTATIONS, LABELS } from './labels.js';
+
+/** The parts of a Kubernetes object this service reads or sets. */
+export interface OwnedObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+}
+
+/** One page of a store listing. */
+export interface StorePage<T> {
+  items: T[];
+  continue?: string;
+}
+
+/**
+ * The narrow storage API the service needs; `k8s/owned-resource-store.ts`
+ * implements it for a namespaced resource. Failures are thrown as
+ * {@link KubeError}s (KubeNotFoundError, KubeConflictError, ...).
+ */
+export interface OwnedObjectStore<T extends OwnedObject> {
+  /** Lists objects, filtered on the server by `labelSelector`, one page at a time. */
+  list(options: { labelSelector?: string; limit?: number; continue?: string }): Promise<StorePage<T>>;
+  /** Reads one object; KubeNotFoundError if there is none. */
+  get(name: string): Promise<T>;
+  /** Creates, never overwrites: KubeConflictError (`already-exists`) if the name is taken. */
+  create(object: T): Promise<T>;
+  /** Replaces the object; `metadata.resourceVersion` is a precondition (KubeConflictError if stale). */
+  replace(object: T): Promise<T>;
+  /** Deletes; KubeConflictError if the object no longer has this uid or resourceVersion. */
+  delete(name: string, preconditions?: { uid?: string; resourceVersion?: string }): Promise<void>;
+}
+
+/** Options for {@link OwnedObjects.list}. */
+export interface OwnedListQuery {
+  limit?: number;
+  continue?: string;
+  /** Admins only: just this user's objects. A non-admin may name only themself. */
+  owner?: string;
+}
+
+/** Edits, in place, a copy of the current object (the service writes the copy back). */
+export type Mutator<T> = (draft: T) => void | Promise<void>;
+
+/**
+ * Enforces "a user sees and changes only their own objects; admins see all"
+ * over an {@link OwnedObjectStore}. Someone else's object is reported as
+ * NotFound (404), exactly like a missing one, so existence does not leak,
+ * and nothing is written.
+ */
+export class OwnedObjects<T extends OwnedObject> {
+  /**
+   * @param store where the objects live
+   * @param kind the noun used in error details, e.g. `Job`
+   */
+  constructor(
+    private readonly store: OwnedObjectStore<T>,
+    private readonly kind = 'Object',
+  ) {}
+
+  /**
+   * One page of the objects `actor` may see. Non-admins get a server-side
+   * owner-label selector; the annotation is re-checked here, so a page may
+   * hold fewer than `limit` items while `continue` is still set.
+   */
+  async list(actor: Actor, query: OwnedListQuery = {}): Promise<Page<T>> {
+    const owner = actor.isAdmin ? query.owner : actor.name;
+    if (!actor.isAdmin && query.owner !== undefined && query.owner !== actor.name) {
+      throw new ForbiddenError("Only admins may list other users' objects.");
+    }
+    const page = await this.call(null, () =>
+      this.store.list({
+        labelSelector: owner === undefined ? undefined : ownerSelector(owner),
+        limit: query.limit,
+        continue: query.continue,
+      }),
+    );
+    const visible = (o: T) =>
+      owner === undefined ? canAccess(actor, meta(o)) : isOwner({ name: owner }, meta(o));
+    const result: Page<T> = { items: page.items.filter(visible) };
+    if (page.continue) result.continue = page.continue;
+    return result;
+  }
+
+  /** The object, if `actor` may see it; NotFoundError otherwise. */
+  async get(actor: Actor, name: string): Promise<T> {
+    const object = await this.call(name, () => this.store.get(name));
+    if (!canAccess(actor, meta(object))) throw this.notFound(name);
+    return object;
+  }
+
+  /**
+   * Creates `object` owned by `actor` (owner label and annotation stamped).
+   * A caller-supplied owner other than `actor` is refused, admins included:
+   * objects are created by and for their owner. A taken name is a Conflict.
+   */
+  async create(actor: Actor, object: T): Promise<T> {
+    const stamp = ownerMetadata(actor.name);
+    const given = object.metadata ?? {};
+    const givenLabel = given.labels?.[LABELS.owner];
+    const givenName = given.annotations?.[ANNOTATIONS.ownerName];
+    if (
+      (givenLabel !== undefined && givenLabel !== stamp.labels[LABELS.owner]) ||
+      (givenName !== undefined && givenName !== actor.name)
+    ) {
+      throw new ForbiddenError('Objects can only be created for yourself.');
+    }
+    const body: T = {
+      ...object,
+      metadata: {
+        ...given,
+        labels: { ...given.labels, ...stamp.labels },
+        annotations: { ...given.annotations, ...stamp.annotations },
+      },
+    };
+    return this.call(given.name ?? '', () => this.store.create(body));
+  }
+
+  /**
+   * Read-modify-write of an object `actor` may access. The write carries the
+   * read's resourceVersion, so a concurrent change (even of the owner) makes it
+   * fail with Conflict instead of overwriting. Ownership cannot be changed here.
+   */
+  async update(actor: Actor, name: string, mutate: Mutator<T>): Promise<T> {
+    const current = await this.get(actor, name);
+    const next = structuredClone(current);
+    await mutate(next);
+    const before = meta(current);
+    const after = meta(next);
+    if (
+      after.labels?.[LABELS.owner] !== before.labels?.[LABELS.owner] ||
+      after.annotations?.[ANNOTATIONS.ownerName] !== before.annotations?.[ANNOTATIONS.ownerName]
+    ) {
+      throw new ForbiddenError('The owner of an object cannot be changed.');
+    }
+    // Identity fields are the read's, not the mutator's: they pin the write to what was checked.
+    next.metadata = {
+      ...after,
+      name: before.name ?? name,
+      namespace: before.namespace,
+      uid: before.uid,
+      resourceVersion: before.resourceVersion,
+    };
+    return this.call(name, () => this.store.replace(next));
+  }
+
+  /** Deletes an object `actor` may access; preconditions make sure it is the one checked. */
+  async delete(actor: Actor, name: string): Promise<void> {
+    const current = await this.get(actor, name);
+    const { uid, resourceVersion } = meta(current);
+    await this.call(name, () => this.store.delete(name, { uid, resourceVersion }));
+  }
+
+  private notFound(name: string): NotFoundError {
+    return new NotFoundError(`${this.kind} "${name}" not found.`);
+  }
+
+  /**
+   * Maps store (Kubernetes) errors to HTTP errors; anything else propagates
+   * unchanged. `name` is null for a list call.
+   */
+  private async call<R>(name: string | null, op: () => Promise<R>): Promise<R> {
+    try {
+      return await op();
+    } catch (err) {
+      if (!(err instanceof KubeError)) throw err;
+      // On a list, not-found means a missing namespace or API: a deployment fault, not the caller's.
+      if (err instanceof KubeNotFoundError && name !== null) throw this.notFound(name);
+      if (err instanceof KubeConflictError) {
+        const what = name ? `${this.kind} "${name}"` : this.kind;
+        throw new ConflictError(
+          err.kind === 'already-exists'
+            ? `${what} already exists.`
+            : `${what} was changed concurrently; retry.`,
+        );
+      }
+      // An expired or malformed list cursor (410 Gone / 400 from the API server).
+      if (name === null && (err.kind === 'gone' || err.kind === 'bad-request')) {
+        throw new ValidationError([{ field: 'query.continue', message: 'invalid or expired cursor' }]);
+      }
+      throw err;
+    }
+  }
+}
+
+function meta(object: OwnedObject): NonNullable<OwnedObject['metadata']> {
+  return object.metadata ?? {};
+}
