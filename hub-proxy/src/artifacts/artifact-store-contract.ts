@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpError, PayloadTooLargeError, ValidationError } from '../http/errors.js';
-import type { ArtifactStore } from '../jobs/model.js';
+import type { ArtifactStore } from './artifact-store.js';
 import type { ArtifactLimits } from './artifact-limits.js';
 
 /** A store made for one test, and how to remove everything it made. */

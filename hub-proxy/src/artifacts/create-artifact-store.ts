@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ArtifactStore } from '../jobs/model.js';
+import type { ArtifactStore } from './artifact-store.js';
 import { FilesystemArtifactStore } from './filesystem-store.js';
 import { S3ArtifactStore } from './s3-store.js';
 

@@ -14,7 +14,7 @@ import {
 } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ConflictError } from '../http/errors.js';
-import type { ArtifactInfo, ArtifactStore } from '../jobs/model.js';
+import type { ArtifactInfo, ArtifactStore } from './artifact-store.js';
 import {
   compareArtifactKeys,
   ownerPrefixOf,

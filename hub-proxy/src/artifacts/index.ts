@@ -18,3 +18,4 @@ export {
 } from './create-artifact-store.js';
 export { FilesystemArtifactStore, type FilesystemArtifactStoreOptions } from './filesystem-store.js';
 export { S3ArtifactStore, type S3ArtifactStoreOptions } from './s3-store.js';
+export type { ArtifactInfo, ArtifactStore } from './artifact-store.js';

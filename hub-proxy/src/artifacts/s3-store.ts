@@ -9,7 +9,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { BadGatewayError, ServiceUnavailableError } from '../http/errors.js';
-import type { ArtifactInfo, ArtifactStore } from '../jobs/model.js';
+import type { ArtifactInfo, ArtifactStore } from './artifact-store.js';
 import {
   compareArtifactKeys,
   ownerPrefixOf,

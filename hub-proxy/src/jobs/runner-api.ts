@@ -1,15 +1,6 @@
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../http/errors.js';
-import {
-  isTerminal,
-  type ArtifactInfo,
-  type ArtifactStore,
-  type JobRuntime,
-  type NotebookJob,
-  type OutputFormat,
-  type RunProgress,
-  type RunRecord,
-  type RunTokens,
-} from './model.js';
+import { isTerminal, type JobRuntime, type NotebookJob, type OutputFormat, type RunProgress, type RunRecord, type RunTokens } from './model.js';
+import type { ArtifactInfo, ArtifactStore } from '../artifacts/index.js';
 import { artifactKeys, type RunArtifactName } from './naming.js';
 import { KubeNotFoundError } from '../k8s/errors.js';
 

@@ -1,14 +1,8 @@
 import type { Actor } from '../ownership/ownership.js';
 import { ConflictError, NotFoundError } from '../http/errors.js';
 import type { RunView } from './schemas.js';
-import {
-  isTerminal,
-  type ArtifactStore,
-  type JobRuntime,
-  type NotebookJob,
-  type RunRecord,
-  type RunState,
-} from './model.js';
+import { isTerminal, type JobRuntime, type NotebookJob, type RunRecord, type RunState } from './model.js';
+import type { ArtifactStore } from '../artifacts/index.js';
 import { artifactKeys, manualRunId, type RunArtifactName } from './naming.js';
 import { toRunView } from './views.js';
 import type { JobsService } from './service.js';

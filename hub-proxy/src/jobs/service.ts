@@ -11,14 +11,8 @@ import {
 import type { Page } from '../http/pagination.js';
 import { KubeNotFoundError } from '../k8s/index.js';
 import type { CreateJobBody, JobView, PatchJobBody } from './schemas.js';
-import {
-  NOTEBOOK_JOB_API_VERSION,
-  NOTEBOOK_JOB_KIND,
-  type ArtifactStore,
-  type JobRuntime,
-  type NotebookInput,
-  type NotebookJob,
-} from './model.js';
+import { NOTEBOOK_JOB_API_VERSION, NOTEBOOK_JOB_KIND, type JobRuntime, type NotebookInput, type NotebookJob } from './model.js';
+import type { ArtifactStore } from '../artifacts/index.js';
 import { artifactKeys, JOB_LABELS, jobObjectName } from './naming.js';
 import {
   kernelName,

@@ -2,13 +2,8 @@ import { ownerSelector } from '../../ownership/ownership.js';
 import { ANNOTATIONS } from '../../ownership/labels.js';
 import type { Logger } from '../../observability/logger.js';
 import { alertEventFor, alertTarget, buildAlertPayload, deliverAlert } from './alerts.js';
-import {
-  isTerminal,
-  type ArtifactStore,
-  type JobRuntime,
-  type NotebookJob,
-  type RunRecord,
-} from '../model.js';
+import { isTerminal, type JobRuntime, type NotebookJob, type RunRecord } from '../model.js';
+import type { ArtifactStore } from '../../artifacts/index.js';
 import { artifactKeys, dependencyRunId } from '../naming.js';
 import { webhookPolicyProblem } from './webhook-policy.js';
 

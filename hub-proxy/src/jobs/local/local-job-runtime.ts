@@ -3,19 +3,8 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFoundError, ServiceUnavailableError } from '../../http/errors.js';
-import {
-  isTerminal,
-  type AlertDelivery,
-  type ArtifactStore,
-  type JobRuntime,
-  type NotebookJob,
-  type RunFinishedListener,
-  type RunMarker,
-  type RunProgress,
-  type RunRecord,
-  type RunTokens,
-  type StartRunRequest,
-} from '../model.js';
+import { isTerminal, type AlertDelivery, type JobRuntime, type NotebookJob, type RunFinishedListener, type RunMarker, type RunProgress, type RunRecord, type RunTokens, type StartRunRequest } from '../model.js';
+import type { ArtifactStore } from '../../artifacts/index.js';
 import { artifactKeys, manualRunId } from '../naming.js';
 import { withAlertDelivery } from '../lifecycle/alert-history.js';
 import { KubeConflictError, KubeNotFoundError } from '../../k8s/errors.js';

@@ -1,0 +1,47 @@
+/**
+ * The artifact store's contract: one interface over the filesystem and
+ * S3-compatible backends. Input snapshots, outputs, logs and model versions
+ * all go through it.
+ */
+
+/** Metadata of one stored artifact. */
+export interface ArtifactInfo {
+  key: string;
+  sizeBytes: number;
+  contentType: string;
+  /** ISO time of the last write. */
+  modifiedAt: string;
+}
+
+/**
+ * One interface over the artifact backends (filesystem, S3-compatible).
+ * Keys are `/`-separated, relative, without `..`; the first two segments (`users/<slug>/`) are the
+ * owner prefix (see `artifactKeys`). Limits are enforced on `put`.
+ */
+export interface ArtifactStore {
+  readonly backend: 'filesystem' | 's3';
+  /**
+   * Stores `body` under `key`, replacing any previous object atomically
+   * (readers see the old or the new object, never a part). Throws
+   * PayloadTooLargeError past the per-object or the owner's total limit.
+   */
+  put(
+    key: string,
+    body: Uint8Array | AsyncIterable<Uint8Array>,
+    options?: { contentType?: string },
+  ): Promise<ArtifactInfo>;
+  /** The object's bytes as a stream, or undefined if there is none. */
+  get(key: string): Promise<{ info: ArtifactInfo; body: AsyncIterable<Uint8Array> } | undefined>;
+  /** Metadata only, or undefined. */
+  head(key: string): Promise<ArtifactInfo | undefined>;
+  /** Objects under `prefix` (which ends with `/`) with their metadata, sorted by key. */
+  list(prefix: string): Promise<ArtifactInfo[]>;
+  /** Just the keys under `prefix`, sorted: one listing, no per-object metadata reads. */
+  keys(prefix: string): Promise<string[]>;
+  /** Deletes one object; absent is fine. */
+  delete(key: string): Promise<void>;
+  /** Deletes every object under `prefix` (ends with `/`). */
+  deletePrefix(prefix: string): Promise<void>;
+  /** Bytes stored under an owner prefix (for the per-user limit). */
+  usage(ownerPrefix: string): Promise<number>;
+}
