@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { featureBoundaries } from './eslint/feature-boundaries.js';
 
 export default tseslint.config(
   {
@@ -21,4 +22,5 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  ...featureBoundaries,
 );

@@ -7,7 +7,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['hub-proxy/src/**/*.test.ts', 'extensions/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: [
+            'hub-proxy/src/**/*.test.ts',
+            'extensions/*/src/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'eslint/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },

@@ -63,7 +63,7 @@ export async function benchJobCreateLatency(count = 100): Promise<JobCreateLaten
       'hub-proxy ready and leading',
       async () => {
         const ready = await fetch(`${proxy.proxy.url}${proxy.config.servicePrefix}readyz`);
-        return ready.ok && proxy.assembled.kubernetes?.elector.isLeader === true;
+        return ready.ok && proxy.assembled.cluster?.elector.isLeader === true;
       },
       { timeoutMs: 60_000 },
     );

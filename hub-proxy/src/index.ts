@@ -53,3 +53,13 @@ export {
   type StorePage,
 } from './ownership/owned-objects.js';
 export { collectStatus, processInfo, type ProcessInfo, type StatusProvider } from './observability/status.js';
+export { assembleHubProxy, AssemblyError, type AssembledHubProxy } from './assemble.js';
+export {
+  defineFeature,
+  ServiceKey,
+  type Feature,
+  type FeatureContext,
+  type FeatureParts,
+} from './feature.js';
+export { FEATURES, loadHubProxyConfig, type HubProxyConfig } from './features.js';
+export type { ConfigSection } from './config/config-section.js';

@@ -1,47 +1,34 @@
-import { assembleHubProxy, type AssembledHubProxy } from './assemble.js';
-import { CatalogError, loadCatalog, type Catalog } from './environments/catalog/index.js';
-import { ConfigError, loadConfig } from './config/load.js';
-import type { Config } from './config/schema.js';
+import { assembleHubProxy, AssemblyError, type AssembledHubProxy } from './assemble.js';
+import { ConfigError } from './config/load.js';
+import { FEATURES, loadHubProxyConfig, type HubProxyConfig } from './features.js';
 import { createLogger } from './observability/logger.js';
 import { startHubProxy } from './server.js';
 
-// Entry point: config and catalog once, listen, and drain on SIGTERM/SIGINT.
-let config: Config;
+// Entry point: config once, the features, listen, and drain on SIGTERM/SIGINT.
+let config: HubProxyConfig;
 try {
-  config = loadConfig();
+  config = loadHubProxyConfig();
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   console.error(err.message);
   process.exit(1);
 }
 
-// The catalog is read once; a bad one stops the start with every problem listed.
-let catalog: Catalog;
+const logger = createLogger({ level: config.logLevel });
+let assembled: AssembledHubProxy;
 try {
-  catalog = loadCatalog(config.catalogPath, config.compatibilityPath);
+  // A bad catalog or an unreachable cluster config stops the start with the reason.
+  assembled = assembleHubProxy(config, FEATURES, logger);
 } catch (err) {
-  if (!(err instanceof CatalogError)) throw err;
+  if (!(err instanceof AssemblyError)) throw err;
   console.error(`hub-proxy: ${err.message}`);
   process.exit(1);
 }
-
-const logger = createLogger({ level: config.logLevel });
-logger.info(
-  { catalog: config.catalogPath, environments: catalog.environments.length },
-  'environment catalog loaded',
-);
-let assembled: AssembledHubProxy;
-try {
-  assembled = assembleHubProxy(config, catalog, logger);
-} catch (err) {
-  console.error(`hub-proxy: cannot start the Kubernetes runtime: ${(err as Error).message}`);
-  process.exit(1);
-}
-const { extras, kubernetes } = assembled;
-const proxy = await startHubProxy(config, extras);
+const proxy = await startHubProxy(config, assembled.extras);
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
-    void (kubernetes?.releaseLeadership() ?? Promise.resolve(false))
+    void assembled
+      .releaseLeadership()
       .then(() => proxy.shutdown(signal))
       .then(
         () => process.exit(0),

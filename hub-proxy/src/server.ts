@@ -5,20 +5,17 @@ import { createApp, type HubProxyApp } from './app.js';
 import { HubClient } from './auth/hub-client.js';
 import { IdentityResolver } from './auth/identity-resolver.js';
 import type { Config } from './config/schema.js';
+import type { ShutdownHook } from './feature.js';
 import type { RouteDefinition } from './http/route.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { hubReachableCheck, notShuttingDownCheck, type ReadinessCheck } from './observability/readiness.js';
 import type { StatusProvider } from './observability/status.js';
 
-/** Runs during shutdown, after in-flight requests have finished (e.g. "release the Lease"). */
-export interface ShutdownHook {
-  name: string;
-  run: () => Promise<void> | void;
-}
+export type { ShutdownHook };
 
 /**
- * What the lead wires in from the k8s layer. Everything is optional; the
- * HTTP/auth half runs without Kubernetes.
+ * What the assembled features add to the server (see `assemble.ts`).
+ * Everything is optional; the HTTP/auth half runs without any feature.
  */
 export interface HubProxyExtras {
   /** Added to the built-in "hub" and "shutdown" checks (e.g. "informers synced"). */

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadCatalog } from '../../hub-proxy/src/environments/catalog/index.js';
+import { loadCatalog } from '../../hub-proxy/src/environments/index.js';
 import { launchChromium } from '../support/chromium.js';
 import type { JupyterHub } from '../support/jupyterhub.js';
 import { startInProcessHubProxy, type InProcessHubProxy } from '../support/in-process-hub-proxy.js';

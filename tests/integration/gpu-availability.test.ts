@@ -3,10 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { configSchema } from '../../hub-proxy/src/config/schema.js';
 import { createLogger } from '../../hub-proxy/src/observability/logger.js';
-import {
-  startKubernetesRuntime,
-  type KubernetesRuntime,
-} from '../../hub-proxy/src/k8s/kubernetes-runtime.js';
+import { startCluster, type Cluster } from '../../hub-proxy/src/k8s/cluster.js';
+import { watchGpuCapacity, type GpuCaches } from '../../hub-proxy/src/environments/index.js';
 import type { GpuTypeAvailability } from '../../hub-proxy/src/environments/gpu-availability.js';
 import { createNamespace } from '../support/namespaces.js';
 import { eventually } from '../support/eventually.js';
@@ -50,10 +48,11 @@ function gpuPodSpec(product: string, count: number, restartPolicy: 'Always' | 'N
 }
 
 describe('live GPU availability from the informer caches (kube-scheduler binds, kwok runs)', () => {
-  let runtime: KubernetesRuntime;
+  let cluster: Cluster;
+  let gpus: GpuCaches;
 
   function gpuType(type: string): GpuTypeAvailability | undefined {
-    return runtime.gpuAvailability().types.find((t) => t.type === type);
+    return gpus.availability().types.find((t) => t.type === type);
   }
 
   function free(type: string): number | undefined {
@@ -80,8 +79,9 @@ describe('live GPU availability from the informer caches (kube-scheduler binds, 
       kubeconfigPath,
       logLevel: 'silent',
     });
-    runtime = startKubernetesRuntime(config, createLogger({ level: 'silent' }));
-    const caches = [runtime.ownedPods, runtime.nodes, runtime.clusterPods];
+    cluster = startCluster(config, createLogger({ level: 'silent' }));
+    gpus = watchGpuCapacity(cluster);
+    const caches = [cluster.ownedPods, gpus.nodes, gpus.clusterPods];
     const started = Date.now();
     await Promise.all(caches.map((c) => c.waitForSync(30_000)));
     console.log(
@@ -96,19 +96,19 @@ describe('live GPU availability from the informer caches (kube-scheduler binds, 
       .catch(() => undefined);
     await core.deleteCollectionNamespacedPod({ namespace: workloadNamespace }).catch(() => undefined);
     await eventually('the workload pods to be gone', 60_000, () =>
-      runtime.clusterPods.list({ namespace: workloadNamespace }).length === 0 ? true : undefined,
+      gpus.clusterPods.list({ namespace: workloadNamespace }).length === 0 ? true : undefined,
     ).catch(() => undefined);
-    await runtime?.releaseLeadership().catch(() => undefined);
-    for (const hook of runtime?.extras.shutdownHooks ?? []) await hook.run();
+    await cluster?.releaseLeadership().catch(() => undefined);
+    await cluster?.stop();
     await core.deleteNamespace({ name: workloadNamespace });
     await core.deleteNamespace({ name: runtimeNamespace });
   });
 
   it('starts from the fake nodes: A100 4 free, T4 2 free, CPU node not listed', async () => {
-    const readiness = await runtime.extras.readinessChecks[0]?.();
+    const readiness = await cluster.readinessChecks[0]?.();
     expect(readiness).toMatchObject({ ok: true });
     await eventually('the A100 and T4 figures', 10_000, () => free(A100) === 4 && free(T4) === 2);
-    const availability = runtime.gpuAvailability();
+    const availability = gpus.availability();
     expect(availability.resource).toBe('nvidia.com/gpu');
     expect(availability.types).toEqual([
       { type: A100, nodes: 1, allocatable: 4, requested: 0, free: 4, largestFreeOnOneNode: 4 },
@@ -121,31 +121,33 @@ describe('live GPU availability from the informer caches (kube-scheduler binds, 
       free: 6,
       largestFreeOnOneNode: 4,
     });
-    const status = (await runtime.extras.statusProviders.kubernetes?.()) as {
+    const status = (await cluster.statusProviders.kubernetes?.()) as {
       caches: Record<string, { synced: boolean }>;
-      gpus: { synced: boolean; total: { free: number } };
     };
     expect(Object.keys(status.caches).sort()).toEqual(['cluster-pods', 'nodes', 'pods']);
-    expect(status.gpus).toMatchObject({ synced: true, total: { free: 6 } });
+    expect({ synced: gpus.synced, ...gpus.availability() }).toMatchObject({
+      synced: true,
+      total: { free: 6 },
+    });
   });
 
   it('counts scheduled pods in another namespace, and frees their GPUs when they are deleted', async () => {
     const bound = new Map<string, number>();
-    const off = runtime.clusterPods.on('update', (pod, previous) => {
+    const off = gpus.clusterPods.on('update', (pod, previous) => {
       if (pod.spec?.nodeName && !previous?.spec?.nodeName) bound.set(pod.metadata?.name ?? '', Date.now());
     });
     try {
       const a100Created = await createGpuPod('a100-one', A100, 1);
       await eventually('A100 free 3', 30_000, () => free(A100) === 3);
       const a100Reflected = Date.now();
-      expect(runtime.clusterPods.get('a100-one', workloadNamespace)?.spec?.nodeName).toBe('kwok-gpu-a100-0');
+      expect(gpus.clusterPods.get('a100-one', workloadNamespace)?.spec?.nodeName).toBe('kwok-gpu-a100-0');
       expect(gpuType(A100)).toMatchObject({ requested: 1, free: 3, largestFreeOnOneNode: 3 });
 
       const t4Created = await createGpuPod('t4-two', T4, 2);
       await eventually('T4 free 0', 30_000, () => free(T4) === 0);
       const t4Reflected = Date.now();
       expect(gpuType(T4)).toMatchObject({ requested: 2, free: 0, largestFreeOnOneNode: 0 });
-      expect(runtime.gpuAvailability().total).toMatchObject({
+      expect(gpus.availability().total).toMatchObject({
         requested: 3,
         free: 3,
         largestFreeOnOneNode: 3,
@@ -155,7 +157,7 @@ describe('live GPU availability from the informer caches (kube-scheduler binds, 
       await core.deleteNamespacedPod({ name: 'a100-one', namespace: workloadNamespace });
       await eventually('A100 free 4 again', 30_000, () => free(A100) === 4);
       const freed = Date.now();
-      expect(runtime.clusterPods.get('a100-one', workloadNamespace)).toBeUndefined();
+      expect(gpus.clusterPods.get('a100-one', workloadNamespace)).toBeUndefined();
       expect(free(T4)).toBe(0);
 
       console.log(
@@ -171,7 +173,7 @@ describe('live GPU availability from the informer caches (kube-scheduler binds, 
 
   it('stops counting a Job pod once kwok marks it Succeeded', async () => {
     const seenFree: number[] = [];
-    const off = runtime.clusterPods.on('update', () => seenFree.push(free(A100) ?? -1));
+    const off = gpus.clusterPods.on('update', () => seenFree.push(free(A100) ?? -1));
     try {
       const created = Date.now();
       await batch.createNamespacedJob({
@@ -182,7 +184,7 @@ describe('live GPU availability from the informer caches (kube-scheduler binds, 
         },
       });
       const succeeded = await eventually('the Job pod to succeed in the cache', 60_000, () =>
-        runtime.clusterPods
+        gpus.clusterPods
           .list({ namespace: workloadNamespace, labelSelector: { 'job-name': 'a100-job' } })
           .find((p) => p.status?.phase === 'Succeeded'),
       );

@@ -94,7 +94,7 @@ describe('jobs API (real JupyterHub, local runtime, real papermill)', () => {
 
   /** Keys under the user's artifact prefix, read through the store (nothing half-created must remain). */
   async function artifactKeys(user: string): Promise<string[]> {
-    return (await proxy.assembled.jobs.artifacts.list(`users/${user}/`)).map((a) => a.key);
+    return (await proxy.artifacts.list(`users/${user}/`)).map((a) => a.key);
   }
 
   beforeAll(async () => {

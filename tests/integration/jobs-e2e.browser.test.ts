@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../hub-proxy/src/environments/catalog/index.js';
+import { loadCatalog } from '../../hub-proxy/src/environments/index.js';
 import { startDemoStack, type RunningDemoStack } from '../../scripts/demo-stack.js';
 import { launchChromium } from '../support/chromium.js';
 import {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadCatalog, toProfileList, type Catalog } from '../../hub-proxy/src/environments/catalog/index.js';
+import { loadCatalog, toProfileList, type Catalog } from '../../hub-proxy/src/environments/index.js';
 import type { JupyterHub } from '../support/jupyterhub.js';
 import { startInProcessHubProxy, type InProcessHubProxy } from '../support/in-process-hub-proxy.js';
 import { createNamespace } from '../support/namespaces.js';

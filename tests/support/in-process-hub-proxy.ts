@@ -1,8 +1,7 @@
 import type { DestinationStream } from 'pino';
+import { createArtifactStore, type ArtifactStore } from '../../hub-proxy/src/artifacts/index.js';
 import { assembleHubProxy, type AssembledHubProxy } from '../../hub-proxy/src/assemble.js';
-import { loadCatalog } from '../../hub-proxy/src/environments/catalog/index.js';
-import { loadConfig } from '../../hub-proxy/src/config/load.js';
-import type { Config } from '../../hub-proxy/src/config/schema.js';
+import { FEATURES, loadHubProxyConfig, type HubProxyConfig } from '../../hub-proxy/src/features.js';
 import { createLogger } from '../../hub-proxy/src/observability/logger.js';
 import { startHubProxy, type HubProxyExtras, type HubProxyHandle } from '../../hub-proxy/src/server.js';
 import type { JupyterHub } from './jupyterhub.js';
@@ -10,8 +9,10 @@ import type { JupyterHub } from './jupyterhub.js';
 /** hub-proxy started in the test process with the same assembly as main.ts. */
 export interface InProcessHubProxy {
   proxy: HubProxyHandle;
-  config: Config;
+  config: HubProxyConfig;
   assembled: AssembledHubProxy;
+  /** The artifact store hub-proxy writes to, opened a second time on the same backend. */
+  artifacts: ArtifactStore;
   /** Base URL of the service through the hub's proxy. */
   base: string;
   /** Releases the Lease (if any) and shuts down, as main.ts does on SIGTERM. */
@@ -33,7 +34,7 @@ export async function startInProcessHubProxy(
     extras?: Pick<HubProxyExtras, 'statusProviders'>;
   },
 ): Promise<InProcessHubProxy> {
-  const config = loadConfig({
+  const config = loadHubProxyConfig({
     env: {
       TURING_HUB_API_URL: hub.apiUrl,
       TURING_API_TOKEN: options.serviceToken,
@@ -50,19 +51,16 @@ export async function startInProcessHubProxy(
     level: config.logLevel,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
-  const assembled = assembleHubProxy(
-    config,
-    loadCatalog(config.catalogPath, config.compatibilityPath),
-    logger,
-  );
+  const assembled = assembleHubProxy(config, FEATURES, logger);
   const proxy = await startHubProxy(config, { ...assembled.extras, ...options.extras });
   return {
     proxy,
     config,
     assembled,
+    artifacts: createArtifactStore(config.artifacts),
     base: `${hub.url}/services/turing`,
     async stop() {
-      await assembled.kubernetes?.releaseLeadership();
+      await assembled.releaseLeadership();
       await proxy.shutdown('test done');
     },
   };

@@ -123,31 +123,4 @@ describe('loadConfig', () => {
     expect(err.fields).toEqual(['apiToken']);
     expect(err.message).not.toContain('short');
   });
-
-  it('defaults the catalog to the repository and the compatibility table to its directory', () => {
-    const config = loadConfig({ env: managedEnv, readFile: noFiles });
-    expect(config.catalogPath).toMatch(/images\/catalog\.yaml$/);
-    expect(config.compatibilityPath).toBe(config.catalogPath.replace(/catalog\.yaml$/, 'compatibility.yaml'));
-    expect(config.quotas).toEqual({ defaultMaxGpus: 2, users: {} });
-    const moved = loadConfig({
-      env: { ...managedEnv, TURING_CATALOG: '/etc/turing/catalog.yaml' },
-      readFile: noFiles,
-    });
-    expect(moved.compatibilityPath).toBe('/etc/turing/compatibility.yaml');
-  });
-
-  it('reads quotas from the JSON file, with TURING_DEFAULT_MAX_GPUS over the file', () => {
-    const file = JSON.stringify({ quotas: { defaultMaxGpus: 1, users: { alice: 8 } } });
-    const env = { ...managedEnv, TURING_CONFIG: '/config.json' };
-    const fileOnly = (path: string) => (path === '/config.json' ? file : noFiles(path));
-    expect(loadConfig({ env, readFile: fileOnly }).quotas).toEqual({
-      defaultMaxGpus: 1,
-      users: { alice: 8 },
-    });
-    const overridden = loadConfig({ env: { ...env, TURING_DEFAULT_MAX_GPUS: '4' }, readFile: fileOnly });
-    expect(overridden.quotas).toEqual({ defaultMaxGpus: 4, users: { alice: 8 } });
-    const bad = loadError({ ...managedEnv, TURING_DEFAULT_MAX_GPUS: 'many' });
-    expect(bad.fields).toEqual(['quotas.defaultMaxGpus']);
-    expect(bad.message).toContain('TURING_DEFAULT_MAX_GPUS');
-  });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { configSchema, type Config, type ConfigInput } from './schema.js';
+import type { ConfigSection } from './config-section.js';
+import { buildConfigSchema, type Config, type ConfigInput } from './schema.js';
 
 /** Thrown by {@link loadConfig}; the message names every bad field and where it came from. */
 export class ConfigError extends Error {
@@ -44,22 +45,7 @@ const ENV: Partial<Record<Field, string[]>> = {
   cookieName: ['TURING_COOKIE_NAME'],
   logLevel: ['TURING_LOG_LEVEL'],
   shutdownTimeoutMs: ['TURING_SHUTDOWN_TIMEOUT_MS'],
-  catalogPath: ['TURING_CATALOG'],
-  compatibilityPath: ['TURING_COMPATIBILITY'],
 };
-
-/** Variables for nested fields: section -> field -> variable. */
-const NESTED_ENV = {
-  quotas: { defaultMaxGpus: 'TURING_DEFAULT_MAX_GPUS' },
-  jobs: {
-    stateDir: 'TURING_JOBS_STATE_DIR',
-    runnerApiUrl: 'TURING_RUNNER_API_URL',
-    runTokenSecret: 'TURING_RUN_TOKEN_SECRET',
-    maxNotebookBytes: 'TURING_MAX_NOTEBOOK_BYTES',
-    pythonPath: 'TURING_JOBS_PYTHON',
-    resyncSeconds: 'TURING_JOBS_RESYNC_SECONDS',
-  },
-} as const;
 
 /** `TURING_ARTIFACTS_DIR` selects the filesystem store in that directory. */
 const ARTIFACTS_DIR_ENV = 'TURING_ARTIFACTS_DIR';
@@ -78,8 +64,16 @@ export interface ConfigSources {
  * then defaults. `JUPYTERHUB_SERVICE_URL` (managed services) sets the listen
  * address unless `TURING_LISTEN_*` does. Throws {@link ConfigError}.
  */
-export function loadConfig(sources: ConfigSources = {}): Config {
+export function loadConfig(sources?: ConfigSources): Config;
+/** The same, with the keys a section (the features' config) adds. */
+export function loadConfig<Extra extends z.ZodRawShape>(
+  sources: ConfigSources,
+  section: ConfigSection<Extra>,
+): z.output<ReturnType<typeof buildConfigSchema<Extra>>>;
+export function loadConfig(sources: ConfigSources = {}, section: ConfigSection = { fields: {} }): Config {
   const env = sources.env ?? process.env;
+  const envByField: Record<string, string[] | undefined> = { ...ENV, ...section.env };
+  const nestedEnv: Record<string, Record<string, string> | undefined> = { ...section.nestedEnv };
   const readFile = sources.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
   const raw: Record<string, unknown> = { ...readConfigFile(env.TURING_CONFIG, readFile) };
   const origin: Record<string, string> = {};
@@ -91,7 +85,8 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     raw.listenPort = listen.port;
     origin.listenHost = origin.listenPort = 'JUPYTERHUB_SERVICE_URL';
   }
-  for (const [field, names] of Object.entries(ENV)) {
+  for (const [field, names] of Object.entries(envByField)) {
+    if (!names) continue;
     // Reverse so the strongest variable is applied last.
     for (const name of [...names].reverse()) {
       const value = nonEmpty(env[name]);
@@ -100,13 +95,14 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       origin[field] = name;
     }
   }
-  for (const [section, fields] of Object.entries(NESTED_ENV)) {
+  for (const [nested, fields] of Object.entries(nestedEnv)) {
+    if (!fields) continue;
     for (const [field, name] of Object.entries(fields)) {
       const value = nonEmpty(env[name]);
       if (value === undefined) continue;
-      const current = raw[section];
-      raw[section] = { ...(typeof current === 'object' && current !== null ? current : {}), [field]: value };
-      origin[section] = name;
+      const current = raw[nested];
+      raw[nested] = { ...(typeof current === 'object' && current !== null ? current : {}), [field]: value };
+      origin[nested] = name;
     }
   }
   const artifactsDir = nonEmpty(env[ARTIFACTS_DIR_ENV]);
@@ -119,9 +115,9 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     if (ns) raw.namespace = ns;
   }
 
-  const result = configSchema.safeParse(raw);
-  if (result.success) return result.data;
-  throw toConfigError(result.error, origin);
+  const result = buildConfigSchema(section.fields).safeParse(raw);
+  if (result.success) return result.data as Config;
+  throw toConfigError(result.error, origin, envByField);
 }
 
 function readConfigFile(
@@ -160,7 +156,11 @@ function parseListenUrl(value: string): { host: string; port: number | string } 
   return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port };
 }
 
-function toConfigError(error: z.ZodError, origin: Record<string, string>): ConfigError {
+function toConfigError(
+  error: z.ZodError,
+  origin: Record<string, string>,
+  envByField: Record<string, string[] | undefined>,
+): ConfigError {
   const fields: string[] = [];
   const lines = error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
@@ -170,7 +170,7 @@ function toConfigError(error: z.ZodError, origin: Record<string, string>): Confi
     const field = issue.path.map(String).join('.') || '(root)';
     fields.push(field);
     const top = String(issue.path[0] ?? '');
-    const source = origin[top] ?? ENV[top as Field]?.join(' or ');
+    const source = origin[top] ?? envByField[top]?.join(' or ');
     const where = source ? ` (${origin[top] ? 'from' : 'env'} ${source})` : '';
     return `${field}${where}: ${issue.message}`;
   });

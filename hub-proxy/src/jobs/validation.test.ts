@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../environments/catalog/index.js';
-import { loadConfig } from '../config/load.js';
+import { loadCatalog } from '../environments/index.js';
 import { dependencyErrors, resolveEnvironment, webhookErrors } from './validation.js';
 
-const config = loadConfig({
-  env: { TURING_HUB_API_URL: 'http://127.0.0.1:1/hub/api', TURING_API_TOKEN: 'x'.repeat(16) },
-  readFile: () => '',
-});
-const catalog = loadCatalog(config.catalogPath, config.compatibilityPath);
+// The repository's catalog, as the default config reads it.
+const catalog = loadCatalog();
 
 describe('job validation', () => {
   it('fills resources from the environment defaults', () => {

@@ -17,7 +17,7 @@ import type { Environment } from './catalog-schema.js';
  */
 
 export const DEFAULT_COMPATIBILITY_PATH = fileURLToPath(
-  new URL('../../../images/compatibility.yaml', import.meta.url),
+  new URL('../../../../images/compatibility.yaml', import.meta.url),
 );
 
 const minorVersion = z

@@ -158,7 +158,7 @@ describe('mergeOverrides', () => {
 });
 
 // The real KubeSpawner 7 from the project venv loads the rendered profile_list.
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const PYTHON = join(REPO_ROOT, '.venv/bin/python');
 
 const KUBESPAWNER_CHECK = String.raw`

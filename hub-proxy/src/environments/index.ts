@@ -1,0 +1,17 @@
+/**
+ * The environments feature: the image catalog, live GPU availability, GPU
+ * quotas and switching a user's server into an environment. Other folders
+ * import this file only.
+ */
+export * from './catalog/index.js';
+export { environmentSchema as environmentViewSchema, environmentsSchema } from './schemas.js';
+export { switchServerBodySchema, switchServerResponseSchema } from './server-switch-routes.js';
+export { CATALOG, environmentsFeature } from './feature.js';
+export { watchGpuCapacity, type GpuCaches } from './gpu-caches.js';
+export type { GpuAvailability } from './gpu-availability.js';
+export {
+  compatibilityPathOf,
+  environmentsConfig,
+  type EnvironmentsSettings,
+  type QuotaSettings,
+} from './config.js';

@@ -1,0 +1,25 @@
+import { configSectionOf } from './assemble.js';
+import { loadConfig, type ConfigSources } from './config/load.js';
+import { environmentsFeature } from './environments/index.js';
+import type { Feature } from './feature.js';
+import { jobsFeature } from './jobs/index.js';
+
+/**
+ * Turing's features, in dependency order (jobs needs the catalog that
+ * environments provides). Models and admin join this list.
+ */
+export const FEATURES: readonly Feature[] = [environmentsFeature, jobsFeature];
+
+const section = {
+  fields: { ...environmentsFeature.config.fields, ...jobsFeature.config.fields },
+  env: configSectionOf(FEATURES).env,
+  nestedEnv: configSectionOf(FEATURES).nestedEnv,
+};
+
+/** Loads and validates the whole configuration (shared keys and every feature's) once. */
+export function loadHubProxyConfig(sources: ConfigSources = {}) {
+  return loadConfig(sources, section);
+}
+
+/** The validated configuration with every feature's settings. */
+export type HubProxyConfig = ReturnType<typeof loadHubProxyConfig>;

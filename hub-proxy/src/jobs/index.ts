@@ -1,0 +1,8 @@
+/**
+ * The jobs feature: notebooks promoted to scheduled, parameterised runs
+ * (NotebookJob), with the run lifecycle, the runner API and two runtimes
+ * (kubernetes/, local/). Other folders import this file only.
+ */
+export * from './schemas.js';
+export { jobsFeature } from './feature.js';
+export { jobsConfig, type JobsSettings } from './config.js';
