@@ -17,8 +17,8 @@ export interface AssembledHubProxy {
 
 /** Thrown when a feature cannot be built; main.ts prints the message and exits 1. */
 export class AssemblyError extends Error {
-  constructor(feature: string, cause: unknown) {
-    super(`${feature}: ${(cause as Error).message}`, { cause });
+  constructor(part: string, cause: unknown) {
+    super(`${part}: ${(cause as Error).message}`, { cause });
     this.name = 'AssemblyError';
   }
 }
@@ -40,7 +40,12 @@ export function assembleHubProxy(
   features: readonly Feature[],
   logger: Logger,
 ): AssembledHubProxy {
-  const cluster = config.runtime === 'kubernetes' ? startCluster(config, logger) : undefined;
+  let cluster: Cluster | undefined;
+  try {
+    cluster = config.runtime === 'kubernetes' ? startCluster(config, logger) : undefined;
+  } catch (err) {
+    throw new AssemblyError('cannot start the Kubernetes runtime', err);
+  }
   const services = new Map<ServiceKey<unknown>, unknown>();
   const context: FeatureContext = {
     config,

@@ -5,6 +5,7 @@ import type { JobRuntime, NotebookJob, RunRecord, RunState } from '../../hub-pro
 import { JOB_LABELS } from '../../hub-proxy/src/jobs/naming.js';
 import { HmacRunTokens } from '../../hub-proxy/src/jobs/run-token.js';
 import {
+  ControllerManager,
   KubeInvalidError,
   LeaderElector,
   createKubeClients,
@@ -25,6 +26,7 @@ const OWNER = 'alice@example.org';
 
 const electors: LeaderElector[] = [];
 const runtimes: KubernetesJobRuntime[] = [];
+const managers: ControllerManager[] = [];
 
 function elector(identity: string): LeaderElector {
   const e = new LeaderElector({
@@ -42,15 +44,18 @@ function elector(identity: string): LeaderElector {
 
 /** A runtime as hub-proxy builds one; `finished` collects what it delivers to listeners. */
 function runtimeWith(leader: Pick<LeaderElector, 'isLeader'>) {
+  // One ControllerManager per simulated replica, as hub-proxy's Cluster makes.
+  const controllers = new ControllerManager({ leadership: leader, pollMs: 100 });
   const runtime = new KubernetesJobRuntime({
     clients,
-    elector: leader,
+    controllers,
     tokens,
     runnerApiUrl: 'http://hub-proxy.turing.svc:8080/services/turing/',
     gpuProductFor: () => undefined,
     resyncMs: 2000,
-    leadershipPollMs: 100,
   });
+  controllers.start();
+  managers.push(controllers);
   const finished: RunRecord[] = [];
   runtime.onRunFinished((run) => {
     finished.push(run);
@@ -111,6 +116,7 @@ describe('NotebookJobs on the kubernetes runtime (real kube-apiserver, controlle
     );
   });
   afterAll(async () => {
+    await Promise.all(managers.map((m) => m.stop()));
     await Promise.all(runtimes.map((r) => r.stop()));
     await Promise.all(electors.map((e) => e.release()));
     await clients.core.deleteNamespace({ name: namespace });
