@@ -34,6 +34,8 @@ export const JOB_ANNOTATIONS = {
   markers: 'turing.dev/markers',
   /** Set when a user cancelled the run. */
   cancelled: 'turing.dev/cancelled',
+  /** ISO creation time in milliseconds: creationTimestamp has whole seconds, too coarse to order runs. */
+  createdAt: 'turing.dev/created-at',
 } as const;
 
 function shortHash(text: string, length: number): string {

@@ -47,6 +47,8 @@ export interface RunJobFields {
   triggeredBy?: string;
   /** Overrides merged over the job's parameters by the runner API. */
   parameters?: Record<string, unknown>;
+  /** ISO creation time (default now); stored with milliseconds to order runs. */
+  createdAt?: string;
 }
 
 /** Name of the Secret holding a job's runner token: `<object>-runner`. */
@@ -209,6 +211,7 @@ export function runJobManifest(
     annotations[JOB_ANNOTATIONS.parameters] = JSON.stringify(run.parameters);
   }
   if (run.triggeredBy) annotations[JOB_ANNOTATIONS.triggeredBy] = run.triggeredBy;
+  annotations[JOB_ANNOTATIONS.createdAt] = run.createdAt ?? new Date().toISOString();
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',

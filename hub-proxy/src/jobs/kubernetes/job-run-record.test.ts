@@ -123,6 +123,30 @@ describe('runRecordFromJob', () => {
   });
 });
 
+describe('run creation time', () => {
+  it('orders runs created within one second by the millisecond annotation', () => {
+    const early = runRecordFromJob(job({}, { [JOB_ANNOTATIONS.createdAt]: '2026-11-28T10:00:00.120Z' }));
+    const lateJob = job({}, { [JOB_ANNOTATIONS.createdAt]: '2026-11-28T10:00:00.870Z' });
+    lateJob.metadata = { ...lateJob.metadata, name: 'daily-ctr-0a1b2c-m00000000' };
+    const late = runRecordFromJob(lateJob);
+    expect(early.createdAt).toBe('2026-11-28T10:00:00.120Z');
+    // The later run's id sorts lower, so only the annotation can put it first.
+    expect([early, late].sort(newestFirst).map((r) => r.createdAt)).toEqual([
+      '2026-11-28T10:00:00.870Z',
+      '2026-11-28T10:00:00.120Z',
+    ]);
+  });
+
+  it('ignores an annotation far from the creationTimestamp or unparseable', () => {
+    expect(runRecordFromJob(job({}, { [JOB_ANNOTATIONS.createdAt]: '2020-01-01T00:00:00Z' })).createdAt).toBe(
+      '2026-11-28T10:00:00Z',
+    );
+    expect(runRecordFromJob(job({}, { [JOB_ANNOTATIONS.createdAt]: 'yesterday' })).createdAt).toBe(
+      '2026-11-28T10:00:00Z',
+    );
+  });
+});
+
 describe('markers and ordering', () => {
   it('parses and formats markers in a stable order, dropping unknown words', () => {
     expect(parseMarkers('recorded, bogus,alerts')).toEqual(['alerts', 'recorded']);

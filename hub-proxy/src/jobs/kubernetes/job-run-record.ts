@@ -127,7 +127,7 @@ export function runRecordFromJob(job: V1Job): RunRecord {
     state,
     trigger: TRIGGERS.includes(trigger as RunTrigger) ? (trigger as RunTrigger) : 'schedule',
     attempt: Math.max(1, failed + active + succeeded),
-    createdAt: isoTime(job.metadata?.creationTimestamp) ?? new Date(0).toISOString(),
+    createdAt: createdAtOf(job),
     markers: parseMarkers(annotations[JOB_ANNOTATIONS.markers]),
   };
   const triggeredBy = annotations[JOB_ANNOTATIONS.triggeredBy];
@@ -143,6 +143,23 @@ export function runRecordFromJob(job: V1Job): RunRecord {
   const reason = reasonOf(job, state);
   if (reason) record.reason = reason;
   return record;
+}
+
+/**
+ * When the run was created: the millisecond annotation hub-proxy writes on
+ * run-now and dependency Jobs, else the object's creationTimestamp (CronJob
+ * runs are at most one a minute per job, so seconds order them).
+ */
+function createdAtOf(job: V1Job): string {
+  const annotated = job.metadata?.annotations?.[JOB_ANNOTATIONS.createdAt];
+  const stamped = isoTime(job.metadata?.creationTimestamp);
+  if (annotated && !Number.isNaN(Date.parse(annotated))) {
+    // Trust it only near the server's own time, so a hand-edited value cannot reorder history.
+    if (!stamped || Math.abs(Date.parse(annotated) - Date.parse(stamped)) < 60_000) {
+      return new Date(annotated).toISOString();
+    }
+  }
+  return stamped ?? new Date(0).toISOString();
 }
 
 /** Newest first (by creation time, then id, so equal timestamps still order stably). */

@@ -21,7 +21,7 @@ import {
   type InformerMetricsHooks,
   type KubeClients,
   type KubeLogger,
-  type LeaderElector,
+  type ManagedController,
 } from '../../k8s/index.js';
 import { runJobManifest, type RunnerPodOptions } from './batch-manifests.js';
 import { formatMarkers, isRunJob, newestFirst, parseMarkers, runRecordFromJob } from './job-run-record.js';
@@ -32,10 +32,11 @@ import { ensureRunnerSecret } from './runner-secret.js';
 /** Settings of a {@link KubernetesJobRuntime}. */
 export interface KubernetesJobRuntimeOptions extends RunnerPodOptions {
   clients: KubeClients;
-  /** The controllers' Lease; the NotebookJob controller runs only while it is held. */
-  elector: Pick<LeaderElector, 'isLeader'>;
-  /** How often leadership is checked. Default 500 ms. */
-  leadershipPollMs?: number;
+  /**
+   * Where the runtime registers its NotebookJob controller: the process's
+   * ControllerManager, which runs it only while this replica holds the Lease.
+   */
+  controllers: { register(controller: ManagedController): void };
   /** Issues the job-scoped runner tokens stored in each job's Secret. */
   tokens: RunTokens;
   /** Controller resync period (reconcile all, re-deliver unfinished lifecycles). Default 30 s. */
@@ -60,11 +61,10 @@ function pause(ms: number): Promise<void> {
  * Every replica runs the caches (NotebookJobs, and the Jobs and CronJobs
  * labelled {@link JOB_LABELS.job}) to answer reads. The controller that
  * writes Secrets, CronJobs and status and calls the run-finished listeners
- * runs only while `elector.isLeader`. The runtime follows that flag every
- * `leadershipPollMs` (a LeaderElector takes its callbacks when constructed,
- * and one elector serves every controller); that lag is far below the gap
- * between the renew deadline and lease expiry (5 s with 15 s leases), so a
- * replica stops acting before another can take the Lease.
+ * ({@link NotebookJobController}) is registered with `options.controllers`
+ * when the runtime is constructed; the process's ControllerManager starts it
+ * while this replica holds the controllers' Lease and the caches are synced,
+ * and stops it when the Lease is lost or the manager stops.
  *
  * `followLog` is not provided: run logs reach the artifact store through the
  * runner, which uploads `log.txt`; callers fall back to it.
@@ -79,8 +79,6 @@ export class KubernetesJobRuntime implements JobRuntime {
   private readonly listeners: RunFinishedListener[] = [];
   private readonly logger: KubeLogger;
   private started: Promise<void> | undefined;
-  private leadershipTimer: NodeJS.Timeout | undefined;
-  private stopped = false;
 
   constructor(private readonly options: KubernetesJobRuntimeOptions) {
     this.api = jobsKubeApi(options.clients);
@@ -105,58 +103,38 @@ export class KubernetesJobRuntime implements JobRuntime {
       logger: this.logger,
     });
     this.definitions = definitionsOver(this.api);
+    options.controllers.register(this.controller);
   }
 
   /**
-   * Starts the caches and follows leadership; resolves once the caches are
-   * synced, rejects if they are not within `syncTimeoutMs` (they keep
-   * trying, and the controller still starts once they sync). Calling it
-   * again returns the same promise.
+   * Starts the caches; resolves once they are synced, rejects if they are
+   * not within `syncTimeoutMs` (they keep trying, and the manager still
+   * starts the controller once they sync). Calling it again returns the
+   * same promise.
    */
   start(): Promise<void> {
     this.started ??= (async () => {
       for (const cache of this.cacheList()) cache.start();
-      this.followLeadership();
       const timeoutMs = this.options.syncTimeoutMs ?? 60_000;
       await Promise.all(this.cacheList().map((cache) => cache.waitForSync(timeoutMs)));
     })();
     return this.started;
   }
 
-  /** Stops following leadership, the controller and the caches. */
+  /**
+   * Stops the caches, and the controller if it is running (the manager
+   * normally stops it first; stopping twice is harmless). The caches are
+   * marked unsynced at once, so the manager does not start the controller
+   * again over caches that no longer follow the cluster.
+   */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.leadershipTimer);
+    const caches = Promise.all(this.cacheList().map((cache) => cache.stop()));
     await this.controller.stop();
-    await Promise.all(this.cacheList().map((cache) => cache.stop()));
+    await caches;
   }
 
   private cacheList(): InformerCache<KubernetesObject>[] {
     return [this.caches.notebookJobs, this.caches.jobs, this.caches.cronJobs];
-  }
-
-  /**
-   * Starts the controller when this replica leads and the caches have
-   * synced (it acts on their content); stops it as soon as leadership ends.
-   */
-  private followLeadership(): void {
-    if (this.stopped) return;
-    const leading = this.options.elector.isLeader;
-    const running = this.controller.isRunning;
-    const step =
-      leading && !running && this.cacheList().every((cache) => cache.synced)
-        ? Promise.resolve(this.controller.start())
-        : !leading && running
-          ? this.controller.stop()
-          : Promise.resolve();
-    void step.finally(() => {
-      if (!this.stopped) {
-        this.leadershipTimer = setTimeout(
-          () => this.followLeadership(),
-          this.options.leadershipPollMs ?? 500,
-        );
-      }
-    });
   }
 
   onRunFinished(listener: RunFinishedListener): void {

@@ -8,11 +8,15 @@ import {
 } from '../model.js';
 import { JOB_LABELS } from '../naming.js';
 import {
+  Controller,
   serverSideApply,
   silentKubeLogger,
   toKubeError,
+  type BackoffPolicy,
   type InformerCache,
   type KubeLogger,
+  type ManagedController,
+  type Reconciler,
 } from '../../k8s/index.js';
 import {
   cronJobManifest,
@@ -46,22 +50,25 @@ export interface NotebookJobControllerOptions {
   resyncMs?: number;
   /** Every this many resyncs, Secrets and CronJobs are re-applied even if nothing changed. Default 10. */
   reapplyEveryResyncs?: number;
+  /** Delays between retries of a failing NotebookJob. Default: 500 ms doubling to 30 s, jittered. */
+  retryBackoff?: BackoffPolicy;
   logger?: KubeLogger;
 }
-
-const MAX_RETRY_MS = 30_000;
 
 /**
  * Reconciles NotebookJobs into runner Secrets, CronJobs and status, and hands
  * finished runs to the lifecycle listeners. It acts only between
- * {@link start} and {@link stop}, which the runtime calls as this replica
- * gains and loses the controllers' Lease, so exactly one replica writes.
+ * {@link start} and {@link stop}, which the ControllerManager calls as this
+ * replica gains and loses the controllers' Lease, so exactly one replica
+ * writes. It is {@link ready} once its three caches are synced.
  *
- * Per NotebookJob: the Secret and (when scheduled) the CronJob are applied
- * with server-side apply whenever the object's generation, labels or uid
- * change, the CronJob is missing, or every `reapplyEveryResyncs` resyncs; a
- * removed schedule deletes the CronJob, orphaning its Jobs, which are then
- * adopted by the NotebookJob so history and cascading deletion survive.
+ * Per NotebookJob (a {@link Reconciler} run by a {@link Controller}: one
+ * NotebookJob at a time, a failure retried with that job's backoff): the
+ * Secret and (when scheduled) the CronJob are applied with server-side apply
+ * whenever the object's generation, labels or uid change, the CronJob is
+ * missing, or every `reapplyEveryResyncs` resyncs; a removed schedule
+ * deletes the CronJob, orphaning its Jobs, which are then adopted by the
+ * NotebookJob so history and cascading deletion survive.
  * Status (observedGeneration, cronJob, lastScheduleTime, lastRun, Ready) is
  * merge-patched through the status subresource only when it differs.
  *
@@ -73,27 +80,33 @@ const MAX_RETRY_MS = 30_000;
  * so a restart between an upstream success and its downstream start still
  * triggers.
  */
-export class NotebookJobController {
-  private readonly resyncMs: number;
+export class NotebookJobController implements ManagedController {
+  readonly name = 'notebookjobs';
   private readonly reapplyEvery: number;
   private readonly logger: KubeLogger;
+  private readonly reconciler: NotebookJobReconciler;
+  private readonly controller: Controller;
   private running = false;
   private unsubscribe: Array<() => void> = [];
-  private resyncTimer: NodeJS.Timeout | undefined;
   private resyncCount = 0;
-  private readonly queue = new Set<string>();
-  private draining: Promise<void> | undefined;
-  private readonly retryTimers = new Map<string, NodeJS.Timeout>();
-  private readonly failures = new Map<string, number>();
-  /** Per NotebookJob: the fingerprint last applied successfully. */
-  private readonly applied = new Map<string, string>();
   private readonly deliveredThisTerm = new Set<string>();
   private readonly delivering = new Set<string>();
 
   constructor(private readonly options: NotebookJobControllerOptions) {
-    this.resyncMs = options.resyncMs ?? 30_000;
     this.reapplyEvery = options.reapplyEveryResyncs ?? 10;
     this.logger = options.logger ?? silentKubeLogger;
+    this.reconciler = new NotebookJobReconciler(options);
+    const { notebookJobs, jobs, cronJobs } = options.caches;
+    this.controller = new Controller({
+      name: this.name,
+      reconciler: this.reconciler,
+      ready: () => notebookJobs.synced && jobs.synced && cronJobs.synced,
+      listKeys: () => notebookJobs.list().flatMap((o) => (o.metadata?.name ? [o.metadata.name] : [])),
+      onResync: () => this.onResync(),
+      resyncMs: options.resyncMs ?? 30_000,
+      ...(options.retryBackoff ? { backoff: options.retryBackoff } : {}),
+      logger: this.logger,
+    });
   }
 
   /** True between {@link start} and {@link stop}. */
@@ -101,25 +114,31 @@ export class NotebookJobController {
     return this.running;
   }
 
+  /** True once the NotebookJob, Job and CronJob caches are synced. */
+  ready(): boolean {
+    return this.controller.ready();
+  }
+
   /** Starts reconciling every cached NotebookJob and delivering finished runs. The caches must be synced. */
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.applied.clear();
+    this.reconciler.forgetAll();
     this.deliveredThisTerm.clear();
     const { notebookJobs, jobs, cronJobs } = this.options.caches;
-    const byLabel = (object: KubernetesObject) => {
-      const name = object.metadata?.labels?.[JOB_LABELS.job];
-      if (name) this.enqueue(name);
+    const enqueue = (name: string | undefined) => {
+      if (name) this.controller.enqueue(name);
     };
+    const byLabel = (object: KubernetesObject) => enqueue(object.metadata?.labels?.[JOB_LABELS.job]);
     const onJob = (job: V1Job) => {
       byLabel(job);
       this.deliverIfFinished(job, false);
     };
     this.unsubscribe = [
-      notebookJobs.on('add', (o) => this.enqueue(o.metadata?.name)),
-      notebookJobs.on('update', (o) => this.enqueue(o.metadata?.name)),
-      notebookJobs.on('delete', (o) => this.forget(o.metadata?.name)),
+      notebookJobs.on('add', (o) => enqueue(o.metadata?.name)),
+      notebookJobs.on('update', (o) => enqueue(o.metadata?.name)),
+      // The reconcile finds it gone and forgets it (fingerprint and backoff).
+      notebookJobs.on('delete', (o) => enqueue(o.metadata?.name)),
       jobs.on('add', onJob),
       jobs.on('update', onJob),
       jobs.on('delete', byLabel),
@@ -127,8 +146,8 @@ export class NotebookJobController {
       cronJobs.on('update', byLabel),
       cronJobs.on('delete', byLabel),
     ];
-    this.logger.info({ controller: 'notebookjobs' }, 'notebookjob controller started');
-    this.resync();
+    // Enqueues every NotebookJob and delivers every finished run (onResync).
+    this.controller.start();
   }
 
   /** Stops acting; waits for the reconcile in progress. Deliveries already running finish on their own. */
@@ -137,74 +156,65 @@ export class NotebookJobController {
     this.running = false;
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
-    clearTimeout(this.resyncTimer);
-    for (const timer of this.retryTimers.values()) clearTimeout(timer);
-    this.retryTimers.clear();
-    this.failures.clear();
-    this.queue.clear();
-    await this.draining;
-    this.logger.info({ controller: 'notebookjobs' }, 'notebookjob controller stopped');
+    await this.controller.stop();
   }
 
-  private resync(): void {
-    if (!this.running) return;
-    if (++this.resyncCount % this.reapplyEvery === 0) this.applied.clear();
-    for (const object of this.options.caches.notebookJobs.list()) this.enqueue(object.metadata?.name);
+  /** At start and every resync: the periodic reapply, and re-delivery of unrecorded finished runs. */
+  private onResync(): void {
+    if (++this.resyncCount % this.reapplyEvery === 0) this.reconciler.forgetAll();
     for (const job of this.options.caches.jobs.list()) this.deliverIfFinished(job, true);
-    this.resyncTimer = setTimeout(() => this.resync(), this.resyncMs);
   }
 
-  private enqueue(name: string | undefined): void {
-    if (!this.running || !name) return;
-    this.queue.add(name);
-    this.draining ??= this.drain().finally(() => {
-      this.draining = undefined;
-      if (this.running && this.queue.size > 0) this.enqueue([...this.queue][0]);
-    });
+  /**
+   * Hands a terminal run to the listeners unless `recorded` is claimed.
+   * `again`: from a resync, which re-delivers runs already delivered this term.
+   */
+  private deliverIfFinished(job: V1Job, again: boolean): void {
+    if (!this.running || !isRunJob(job)) return;
+    const run = runRecordFromJob(job);
+    if (!isTerminal(run.state) || run.markers.includes('recorded')) return;
+    if (this.delivering.has(run.id) || (!again && this.deliveredThisTerm.has(run.id))) return;
+    this.deliveredThisTerm.add(run.id);
+    this.delivering.add(run.id);
+    void this.deliver(run).finally(() => this.delivering.delete(run.id));
   }
 
-  private async drain(): Promise<void> {
-    while (this.running) {
-      const name = this.queue.values().next().value;
-      if (name === undefined) return;
-      this.queue.delete(name);
+  private async deliver(run: RunRecord): Promise<void> {
+    const cached = this.options.caches.notebookJobs.get(run.jobObjectName);
+    const job = cached ? asNotebookJob(cached) : undefined;
+    for (const listener of this.options.listeners()) {
+      if (!this.running) return;
       try {
-        await this.reconcile(name);
-        this.failures.delete(name);
+        await listener(run, job);
       } catch (err) {
-        this.retryLater(name, err);
+        this.logger.warn(
+          { run: run.id, err: String(err) },
+          'run-finished listener failed; retried at resync',
+        );
       }
     }
   }
+}
 
-  private retryLater(name: string, err: unknown): void {
-    const failures = (this.failures.get(name) ?? 0) + 1;
-    this.failures.set(name, failures);
-    const delayMs = Math.min(MAX_RETRY_MS, 500 * 2 ** (failures - 1));
-    this.logger.warn(
-      { notebookJob: name, err: toKubeError(err).message, retryInMs: delayMs },
-      'reconcile failed; retrying',
-    );
-    clearTimeout(this.retryTimers.get(name));
-    this.retryTimers.set(
-      name,
-      setTimeout(() => {
-        this.retryTimers.delete(name);
-        this.enqueue(name);
-      }, delayMs),
-    );
-  }
+/** Reconciles one NotebookJob, remembering what it applied so unchanged objects are not re-applied. */
+class NotebookJobReconciler implements Reconciler {
+  /** Per NotebookJob: the fingerprint last applied successfully. */
+  private readonly applied = new Map<string, string>();
 
-  private forget(name: string | undefined): void {
-    if (!name) return;
-    this.applied.delete(name);
-    this.failures.delete(name);
+  constructor(private readonly options: NotebookJobControllerOptions) {}
+
+  /** Makes the next pass over every NotebookJob re-apply its Secret and CronJob. */
+  forgetAll(): void {
+    this.applied.clear();
   }
 
   /** One pass over one NotebookJob; throws to be retried with backoff. */
-  private async reconcile(name: string): Promise<void> {
+  async reconcile(name: string): Promise<void> {
     const cached = this.options.caches.notebookJobs.get(name);
-    if (!cached) return this.forget(name);
+    if (!cached) {
+      this.applied.delete(name);
+      return;
+    }
     const job = asNotebookJob(cached);
     // Being deleted: the garbage collector removes what it owns.
     if (job.metadata.deletionTimestamp) return;
@@ -273,35 +283,5 @@ export class NotebookJobController {
       .filter(isRunJob)
       .map(runRecordFromJob)
       .sort(newestFirst);
-  }
-
-  /**
-   * Hands a terminal run to the listeners unless `recorded` is claimed.
-   * `again`: from a resync, which re-delivers runs already delivered this term.
-   */
-  private deliverIfFinished(job: V1Job, again: boolean): void {
-    if (!this.running || !isRunJob(job)) return;
-    const run = runRecordFromJob(job);
-    if (!isTerminal(run.state) || run.markers.includes('recorded')) return;
-    if (this.delivering.has(run.id) || (!again && this.deliveredThisTerm.has(run.id))) return;
-    this.deliveredThisTerm.add(run.id);
-    this.delivering.add(run.id);
-    void this.deliver(run).finally(() => this.delivering.delete(run.id));
-  }
-
-  private async deliver(run: RunRecord): Promise<void> {
-    const cached = this.options.caches.notebookJobs.get(run.jobObjectName);
-    const job = cached ? asNotebookJob(cached) : undefined;
-    for (const listener of this.options.listeners()) {
-      if (!this.running) return;
-      try {
-        await listener(run, job);
-      } catch (err) {
-        this.logger.warn(
-          { run: run.id, err: String(err) },
-          'run-finished listener failed; retried at resync',
-        );
-      }
-    }
   }
 }

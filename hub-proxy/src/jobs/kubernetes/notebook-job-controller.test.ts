@@ -1,0 +1,214 @@
+import type { KubernetesObject, V1CronJob, V1Job, V1Secret } from '@kubernetes/client-node';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { NotebookJob, RunRecord, RunTokens } from '../model.js';
+import { JOB_ANNOTATIONS, JOB_LABELS } from '../naming.js';
+import type { InformerCache, InformerEventType } from '../../k8s/index.js';
+import { RUNNER_TOKEN_KEY, runnerSecretName } from './batch-manifests.js';
+import type { JobsKubeApi } from './jobs-kube-api.js';
+import { NotebookJobController, type NotebookJobControllerOptions } from './notebook-job-controller.js';
+
+/** The part of InformerCache the controller uses, fed by hand. */
+class FakeCache<T extends KubernetesObject> {
+  synced = true;
+  private readonly objects = new Map<string, T>();
+  private readonly listeners = new Map<InformerEventType, Set<(o: T) => void>>();
+
+  get(name: string): T | undefined {
+    return this.objects.get(name);
+  }
+
+  list(filter: { labelSelector?: Record<string, string> } = {}): T[] {
+    const wanted = Object.entries(filter.labelSelector ?? {});
+    return [...this.objects.values()].filter((o) => wanted.every(([k, v]) => o.metadata?.labels?.[k] === v));
+  }
+
+  on(event: InformerEventType, listener: (o: T) => void): () => void {
+    const set = this.listeners.get(event) ?? new Set();
+    this.listeners.set(event, set);
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  put(object: T): void {
+    const name = object.metadata?.name ?? '';
+    const event = this.objects.has(name) ? 'update' : 'add';
+    this.objects.set(name, object);
+    for (const listener of this.listeners.get(event) ?? []) listener(object);
+  }
+
+  asCache(): InformerCache<T> {
+    return this as unknown as InformerCache<T>;
+  }
+}
+
+const OBJECT = 'nb-0a1b2c';
+
+/** A run's Job as the informer caches it. */
+function runJob(id: string, state: 'running' | 'succeeded', markers = ''): V1Job {
+  return {
+    metadata: {
+      name: id,
+      labels: { [JOB_LABELS.job]: OBJECT },
+      annotations: markers ? { [JOB_ANNOTATIONS.markers]: markers } : {},
+      ownerReferences: [{ apiVersion: 'v1', kind: 'X', name: 'x', uid: 'u' }],
+    },
+    status: state === 'succeeded' ? { conditions: [{ type: 'Complete', status: 'True' }] } : { active: 1 },
+  };
+}
+
+const notebookJob = {
+  apiVersion: 'turing.dev/v1alpha1',
+  kind: 'NotebookJob',
+  metadata: { name: OBJECT, uid: 'uid-1', generation: 1 },
+  spec: { suspend: false },
+} as unknown as KubernetesObject;
+
+const goodSecret: V1Secret = {
+  metadata: { name: runnerSecretName(OBJECT), ownerReferences: [{ uid: 'uid-1' } as never] },
+  data: { [RUNNER_TOKEN_KEY]: Buffer.from('good').toString('base64') },
+};
+const tokens: RunTokens = {
+  issue: () => 'fresh',
+  verify: (token) => (token === 'good' ? { job: OBJECT, exp: 2e9 } : undefined),
+};
+
+function setup(overrides: Partial<NotebookJobControllerOptions> = {}) {
+  const caches = {
+    notebookJobs: new FakeCache<KubernetesObject>(),
+    jobs: new FakeCache<V1Job>(),
+    cronJobs: new FakeCache<V1CronJob>(),
+  };
+  const api = {
+    clients: {},
+    secrets: { get: vi.fn(async () => goodSecret) },
+    notebookJobs: { mergePatch: vi.fn(async () => ({})) },
+    jobs: { mergePatch: vi.fn(async () => ({})) },
+    cronJobs: { delete: vi.fn(async () => undefined) },
+  };
+  const delivered: string[] = [];
+  const controller = new NotebookJobController({
+    api: api as unknown as JobsKubeApi,
+    caches: {
+      notebookJobs: caches.notebookJobs.asCache(),
+      jobs: caches.jobs.asCache(),
+      cronJobs: caches.cronJobs.asCache(),
+    },
+    tokens,
+    pod: { runnerApiUrl: 'http://hub-proxy/', gpuProductFor: () => undefined },
+    listeners: () => [
+      async (run: RunRecord, _job: NotebookJob | undefined) => {
+        delivered.push(run.id);
+      },
+    ],
+    resyncMs: 1000,
+    retryBackoff: { initialMs: 500, factor: 2, maxMs: 30_000, jitter: 0 },
+    ...overrides,
+  });
+  return { controller, caches, api, delivered };
+}
+
+describe('NotebookJobController', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('is a managed controller named notebookjobs, ready once its three caches are synced', () => {
+    const { controller, caches } = setup();
+    expect(controller.name).toBe('notebookjobs');
+    caches.cronJobs.synced = false;
+    expect(controller.ready()).toBe(false);
+    caches.cronJobs.synced = true;
+    expect(controller.ready()).toBe(true);
+  });
+
+  it('delivers an unrecorded finished run once per term on changes, again at each resync and each new term', async () => {
+    const { controller, caches, delivered } = setup();
+    caches.jobs.put(runJob('r1', 'succeeded'));
+    caches.jobs.put(runJob('r2', 'succeeded', 'recorded'));
+    caches.jobs.put(runJob('r3', 'running'));
+    controller.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(delivered).toEqual(['r1']); // the new term catches up at start
+
+    caches.jobs.put(runJob('r1', 'succeeded', 'alerts'));
+    caches.jobs.put(runJob('r3', 'succeeded'));
+    caches.jobs.put(runJob('r3', 'succeeded', 'alerts'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(delivered).toEqual(['r1', 'r3']);
+
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(delivered.slice(2).sort()).toEqual(['r1', 'r3']);
+
+    caches.jobs.put(runJob('r1', 'succeeded', 'recorded'));
+    await controller.stop();
+    caches.jobs.put(runJob('r3', 'succeeded', 'dependents'));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(delivered).toHaveLength(4);
+
+    controller.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(delivered.slice(4)).toEqual(['r3']);
+    await controller.stop();
+  });
+
+  it('does not deliver a run again while its delivery is still under way', async () => {
+    let release: () => void = () => undefined;
+    const calls: string[] = [];
+    const { controller, caches } = setup({
+      listeners: () => [
+        (run) => {
+          calls.push(run.id);
+          return new Promise<void>((resolve) => (release = resolve));
+        },
+      ],
+    });
+    caches.jobs.put(runJob('r1', 'succeeded'));
+    controller.start();
+    await vi.advanceTimersByTimeAsync(2500); // two resyncs while the first delivery waits
+    expect(calls).toEqual(['r1']);
+    release();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(calls).toEqual(['r1', 'r1']);
+    release();
+    await controller.stop();
+  });
+
+  it('re-applies every NotebookJob every reapplyEveryResyncs resyncs even if nothing changed', async () => {
+    const { controller, caches, api } = setup({ reapplyEveryResyncs: 2 });
+    caches.notebookJobs.put(notebookJob);
+    controller.start(); // resync 1: first apply
+    await vi.advanceTimersByTimeAsync(3500); // resyncs 2 (re-apply), 3, 4 (re-apply)
+    expect(api.secrets.get).toHaveBeenCalledTimes(3);
+    await controller.stop();
+  });
+
+  it('writes the failure into status and retries a failing NotebookJob with growing delays until it succeeds', async () => {
+    const { controller, caches, api } = setup({ resyncMs: 60_000 });
+    const at: number[] = [];
+    const t0 = Date.now();
+    let failures = 2;
+    api.secrets.get.mockImplementation(async () => {
+      at.push(Date.now() - t0);
+      if (failures-- > 0) throw new Error('api down');
+      return goodSecret;
+    });
+    caches.notebookJobs.put(notebookJob);
+    controller.start();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(at).toEqual([0, 500, 1500]);
+    const readies = api.notebookJobs.mergePatch.mock.calls.map(
+      (call) => (call as unknown[])[1] as { status: { conditions: { status: string; message: string }[] } },
+    );
+    expect(readies[0]?.status.conditions[0]).toMatchObject({ status: 'False', message: 'api down' });
+    expect(readies.at(-1)?.status.conditions[0]).toMatchObject({ status: 'True' });
+
+    // Applied once: a NotebookJob event re-reconciles without re-reading the Secret.
+    caches.notebookJobs.put({ ...notebookJob });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(at).toHaveLength(3);
+    await controller.stop();
+  });
+});
