@@ -3,16 +3,28 @@ export { startHubProxy, type HubProxyExtras, type HubProxyHandle, type ShutdownH
 export { loadConfig, ConfigError, type ConfigSources } from './config/load.js';
 export { configSchema, type Config, type ConfigInput } from './config/schema.js';
 export * from './http/errors.js';
+export * from './errors/index.js';
+export { mapError, toHttpError, type ErrorSeverity, type MappedError } from './http/error-mapping.js';
 export { problemHandler, problemSchema, sendProblem, notFound, type Problem } from './http/problem.js';
 export {
   defineRoute,
   toOpenApiPath,
   type AuthLevel,
   type HandlerInput,
+  type MediaDoc,
   type RouteDefinition,
+  type RouteDoc,
   type RouteMethod,
   type RouteSpec,
 } from './http/route.js';
+export {
+  defineStreamRoute,
+  formatSseEvent,
+  type SseEvent,
+  type StreamHandlerInput,
+  type StreamReply,
+  type StreamRouteSpec,
+} from './http/streaming-route.js';
 export { buildOpenApi, type OpenApiInfo } from './http/openapi.js';
 export * from './http/pagination.js';
 export { parseInput, parseInputs, toFieldErrors } from './http/validation.js';

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeArtifactStoreContract } from '../../hub-proxy/src/artifacts/artifact-store-contract.js';
 import { S3ArtifactStore } from '../../hub-proxy/src/artifacts/s3-store.js';
-import { BadGatewayError, ServiceUnavailableError } from '../../hub-proxy/src/http/errors.js';
+import { Unavailable, UpstreamFailed } from '../../hub-proxy/src/errors/index.js';
+import { toHttpError } from '../../hub-proxy/src/http/error-mapping.js';
 import { freePort } from '../support/ports.js';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type MotoServer } from '../support/moto.js';
 
@@ -76,8 +77,9 @@ describe('S3ArtifactStore against moto', () => {
     });
     try {
       const err = await store.list('users/alice/').catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(BadGatewayError);
-      expect((err as BadGatewayError).detail).toContain('NoSuchBucket');
+      expect(err).toBeInstanceOf(UpstreamFailed);
+      expect(toHttpError(err).status).toBe(502);
+      expect(toHttpError(err).detail).toContain('NoSuchBucket');
     } finally {
       store.destroy();
     }
@@ -91,7 +93,8 @@ describe('S3ArtifactStore against moto', () => {
     });
     try {
       const err = await store.head('users/alice/x').catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ServiceUnavailableError);
+      expect(err).toBeInstanceOf(Unavailable);
+      expect(toHttpError(err).status).toBe(503);
     } finally {
       store.destroy();
     }

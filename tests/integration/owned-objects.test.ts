@@ -2,7 +2,8 @@ import type { V1ConfigMap } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ownerLabelValue, ownerMetadata } from '../../hub-proxy/src/ownership/ownership.js';
-import { ConflictError, NotFoundError } from '../../hub-proxy/src/http/errors.js';
+import { Conflict, NotFound } from '../../hub-proxy/src/errors/index.js';
+import { toHttpError } from '../../hub-proxy/src/http/error-mapping.js';
 import {
   KubeConflictError,
   OwnedResourceStore,
@@ -74,17 +75,16 @@ describe('OwnedObjects over ConfigMaps on the shared kube-apiserver', () => {
       () => service.delete(alice, 'b1'),
     ]) {
       const err = await attempt().catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(NotFoundError);
-      expect((err as NotFoundError).status).toBe(404);
-      expect((err as NotFoundError).detail).toBe('ConfigMap "b1" not found.');
+      expect(err).toBeInstanceOf(NotFound);
+      expect(toHttpError(err).status).toBe(404);
+      expect(toHttpError(err).detail).toBe('ConfigMap "b1" not found.');
     }
     const after = await read('b1');
     expect(after.data).toEqual(before.data);
     expect(after.metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
     // A name that does not exist looks the same.
-    await expect(service.get(alice, 'no-such')).rejects.toMatchObject({
-      detail: 'ConfigMap "no-such" not found.',
-    });
+    const missing = await service.get(alice, 'no-such').catch((e: unknown) => e);
+    expect(toHttpError(missing)).toMatchObject({ status: 404, detail: 'ConfigMap "no-such" not found.' });
   });
 
   it('lets owners and admins update and delete, with Conflict on a stale write', async () => {
@@ -100,13 +100,13 @@ describe('OwnedObjects over ConfigMaps on the shared kube-apiserver', () => {
         cm.data = { v: 'late' };
       })
       .catch((e: unknown) => e);
-    expect(stale).toBeInstanceOf(ConflictError);
+    expect(stale).toBeInstanceOf(Conflict);
     expect((await read('a3')).data).toEqual({ v: 'admin' });
 
     // The store's delete precondition is enforced by the API server itself.
     const old = updated.metadata?.resourceVersion;
     await expect(store.delete('a3', { resourceVersion: old })).rejects.toBeInstanceOf(KubeConflictError);
-    await expect(service.create(bob, configMap('a3'))).rejects.toBeInstanceOf(ConflictError);
+    await expect(service.create(bob, configMap('a3'))).rejects.toBeInstanceOf(Conflict);
     await service.delete(alice, 'a3');
     await expect(read('a3')).rejects.toMatchObject({ code: 404 });
   });
@@ -124,8 +124,8 @@ describe('OwnedObjects over ConfigMaps on the shared kube-apiserver', () => {
       },
     });
     expect(names(await service.list(alice))).toEqual(['a1', 'a2']);
-    await expect(service.get(alice, 'forged')).rejects.toBeInstanceOf(NotFoundError);
-    await expect(service.delete(alice, 'forged')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(service.get(alice, 'forged')).rejects.toBeInstanceOf(NotFound);
+    await expect(service.delete(alice, 'forged')).rejects.toBeInstanceOf(NotFound);
     expect((await read('forged')).data).toEqual({ v: 'forged' });
     expect(names(await service.list(admin))).toContain('forged');
   });
@@ -146,7 +146,7 @@ describe('OwnedObjects over ConfigMaps on the shared kube-apiserver', () => {
     // A different name with a similar slug does not match.
     const lower = { name: 'alice.smith@example.com', isAdmin: false };
     expect(names(await service.list(lower))).toEqual([]);
-    await expect(service.get(lower, 'smith')).rejects.toBeInstanceOf(NotFoundError);
-    await expect(service.get(alice, 'smith')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(service.get(lower, 'smith')).rejects.toBeInstanceOf(NotFound);
+    await expect(service.get(alice, 'smith')).rejects.toBeInstanceOf(NotFound);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../http/errors.js';
+import { InvalidInput } from '../errors/index.js';
+import { toHttpError } from '../http/error-mapping.js';
 import { compareArtifactKeys, validateArtifactKey, validateArtifactPrefix } from './artifact-key.js';
 import { formatBytes } from './artifact-limits.js';
 
@@ -16,18 +17,19 @@ describe('artifact keys', () => {
     [`users/a/${'x'.repeat(256)}`, 'segments longer than 255 bytes'],
     [`users/a/${'x/'.repeat(300)}x`, 'at most 512 bytes'],
   ])('rejects %j (%s)', (key, message) => {
-    expect(() => validateArtifactKey(key)).toThrow(ValidationError);
+    expect(() => validateArtifactKey(key)).toThrow(InvalidInput);
     try {
       validateArtifactKey(key);
     } catch (err) {
-      expect((err as ValidationError).errors[0]?.message).toContain(message);
+      expect((err as InvalidInput).errors[0]?.message).toContain(message);
+      expect(toHttpError(err)).toMatchObject({ status: 400, type: 'https://turing.dev/problems/validation' });
     }
   });
 
   it('accepts prefixes that end with "/" and refuses the empty one', () => {
     expect(validateArtifactPrefix('users/')).toBe('users/');
-    expect(() => validateArtifactPrefix('')).toThrow(ValidationError);
-    expect(() => validateArtifactPrefix('users')).toThrow(ValidationError);
+    expect(() => validateArtifactPrefix('')).toThrow(InvalidInput);
+    expect(() => validateArtifactPrefix('users')).toThrow(InvalidInput);
   });
 
   it('orders keys by UTF-8 bytes like S3, not by UTF-16 code units', () => {

@@ -1,4 +1,4 @@
-import { ValidationError } from '../http/errors.js';
+import { InvalidInput } from '../errors/index.js';
 
 /**
  * Rules for artifact keys and prefixes, shared by every backend so a key that
@@ -18,9 +18,9 @@ export const MAX_ARTIFACT_SEGMENT_BYTES = 255;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
-function invalid(field: string, value: string, message: string): ValidationError {
+function invalid(field: string, value: string, message: string): InvalidInput {
   const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
-  return new ValidationError([{ field, message }], `Invalid artifact ${field} "${shown}": ${message}.`);
+  return new InvalidInput([{ field, message }], `Invalid artifact ${field} "${shown}": ${message}.`);
 }
 
 /** Why `path` (a key, or a prefix without its trailing `/`) is unusable; undefined if it is fine. */
@@ -43,7 +43,7 @@ function problemWith(path: string): string | undefined {
 
 /**
  * Checks `key` and returns it. A valid key has at least three segments, so
- * it always lies under an owner prefix. Throws ValidationError (field `key`).
+ * it always lies under an owner prefix. Throws InvalidInput (field `key`).
  */
 export function validateArtifactKey(key: string): string {
   const problem =
@@ -55,7 +55,7 @@ export function validateArtifactKey(key: string): string {
 /**
  * Checks a listing or deletion prefix and returns it: a valid key path that
  * ends with `/` (e.g. `users/alice/jobs/`). The empty prefix is refused so
- * no call can reach every owner's objects. Throws ValidationError (field `prefix`).
+ * no call can reach every owner's objects. Throws InvalidInput (field `prefix`).
  */
 export function validateArtifactPrefix(prefix: string): string {
   const problem = prefix.endsWith('/') ? problemWith(prefix.slice(0, -1)) : 'must end with "/"';

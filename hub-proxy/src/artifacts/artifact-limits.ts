@@ -1,4 +1,4 @@
-import { PayloadTooLargeError } from '../http/errors.js';
+import { TooLarge } from '../errors/index.js';
 
 /** Size limits every artifact backend enforces on `put`. */
 export interface ArtifactLimits {
@@ -26,7 +26,7 @@ export function formatBytes(bytes: number): string {
 export interface PutMeter {
   /** Bytes counted so far. */
   readonly bytes: number;
-  /** Counts `n` more bytes; throws PayloadTooLargeError past a limit. */
+  /** Counts `n` more bytes; throws TooLarge past a limit. */
   add(n: number): void;
   /** Stops counting this put against the owner (call once, in `finally`). */
   close(): void;
@@ -65,11 +65,11 @@ export class ArtifactQuota {
       add(n: number) {
         if (closed) throw new Error('PutMeter used after close');
         if (bytes + n > maxObjectBytes) {
-          throw new PayloadTooLargeError(`The artifact is over the ${formatBytes(maxObjectBytes)} limit.`);
+          throw new TooLarge(`The artifact is over the ${formatBytes(maxObjectBytes)} limit.`);
         }
         const othersInFlight = (inFlight.get(ownerPrefix) ?? 0) - bytes;
         if (storedBytes + othersInFlight + bytes + n > maxOwnerBytes) {
-          throw new PayloadTooLargeError(
+          throw new TooLarge(
             `The artifacts under ${ownerPrefix} would be over their ${formatBytes(maxOwnerBytes)} total limit ` +
               `(${formatBytes(storedBytes)} stored).`,
           );

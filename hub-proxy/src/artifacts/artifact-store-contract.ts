@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpError, PayloadTooLargeError, ValidationError } from '../http/errors.js';
+import { InvalidInput, TooLarge } from '../errors/index.js';
+import { toHttpError } from '../http/error-mapping.js';
 import type { ArtifactStore } from './artifact-store.js';
 import type { ArtifactLimits } from './artifact-limits.js';
 
@@ -124,7 +125,7 @@ export function describeArtifactStoreContract(
       const err = await rejection(
         store.put('users/alice/x', Buffer.from('x'), { contentType: 'text/html\r\nX: y' }),
       );
-      expect(err).toBeInstanceOf(ValidationError);
+      expect(err).toBeInstanceOf(InvalidInput);
       expect(await store.head('users/alice/x')).toBeUndefined();
     });
 
@@ -258,19 +259,19 @@ export function describeArtifactStoreContract(
       await store.put(key, Buffer.alloc(4096, 1), { contentType: 'text/html' });
 
       const whole = await rejection(store.put(key, Buffer.alloc(4097, 2)));
-      expect(whole).toBeInstanceOf(PayloadTooLargeError);
-      expect((whole as HttpError).status).toBe(413);
-      expect((whole as HttpError).detail).toContain('over the 4 KiB limit');
+      expect(whole).toBeInstanceOf(TooLarge);
+      expect(toHttpError(whole).status).toBe(413);
+      expect(toHttpError(whole).detail).toContain('over the 4 KiB limit');
 
       const { body, yielded } = chunkStream(100, 1024, 3);
-      expect(await rejection(store.put(key, body))).toBeInstanceOf(PayloadTooLargeError);
+      expect(await rejection(store.put(key, body))).toBeInstanceOf(TooLarge);
       // The limit stops the stream instead of reading it all first.
       expect(yielded.count).toBeLessThan(10);
 
       expect(await store.head(key)).toMatchObject({ sizeBytes: 4096, contentType: 'text/html' });
       expect((await contentOf(store, key))?.equals(Buffer.alloc(4096, 1))).toBe(true);
       expect(await rejection(store.put('users/alice/jobs/a/new', Buffer.alloc(5000)))).toBeInstanceOf(
-        PayloadTooLargeError,
+        TooLarge,
       );
       expect(await store.head('users/alice/jobs/a/new')).toBeUndefined();
       expect((await store.list('users/alice/')).map((info) => info.key)).toEqual([key]);
@@ -280,17 +281,16 @@ export function describeArtifactStoreContract(
       const store = await open({ maxObjectBytes: 8 * 1024, maxOwnerBytes: 10 * 1024 });
       await store.put('users/alice/a', Buffer.alloc(6 * 1024));
       const err = await rejection(store.put('users/alice/b', Buffer.alloc(6 * 1024)));
-      expect(err).toBeInstanceOf(PayloadTooLargeError);
-      expect((err as HttpError).detail).toContain('10 KiB total limit');
+      expect(err).toBeInstanceOf(TooLarge);
+      expect(toHttpError(err)).toMatchObject({ status: 413 });
+      expect(toHttpError(err).detail).toContain('10 KiB total limit');
       expect(await store.head('users/alice/b')).toBeUndefined();
       // Replacing an object only counts the difference; other owners have their own allowance.
       await store.put('users/alice/a', Buffer.alloc(8 * 1024));
       await store.put('users/alice/b', Buffer.alloc(2 * 1024));
       await store.put('users/bob/a', Buffer.alloc(8 * 1024));
       expect(await store.usage('users/alice/')).toBe(10 * 1024);
-      expect(await rejection(store.put('users/alice/c', Buffer.alloc(1)))).toBeInstanceOf(
-        PayloadTooLargeError,
-      );
+      expect(await rejection(store.put('users/alice/c', Buffer.alloc(1)))).toBeInstanceOf(TooLarge);
     });
 
     it('rejects keys that are absolute, climb out, or have empty segments', async () => {
@@ -305,16 +305,16 @@ export function describeArtifactStoreContract(
         '',
       ];
       for (const key of badKeys) {
-        expect(await rejection(store.put(key, Buffer.from('x'))), key).toBeInstanceOf(ValidationError);
-        expect(await rejection(store.get(key)), key).toBeInstanceOf(ValidationError);
-        expect(await rejection(store.head(key)), key).toBeInstanceOf(ValidationError);
-        expect(await rejection(store.delete(key)), key).toBeInstanceOf(ValidationError);
+        expect(await rejection(store.put(key, Buffer.from('x'))), key).toBeInstanceOf(InvalidInput);
+        expect(await rejection(store.get(key)), key).toBeInstanceOf(InvalidInput);
+        expect(await rejection(store.head(key)), key).toBeInstanceOf(InvalidInput);
+        expect(await rejection(store.delete(key)), key).toBeInstanceOf(InvalidInput);
       }
       for (const prefix of ['', 'users/alice', '../', '/users/', 'users//']) {
-        expect(await rejection(store.list(prefix)), prefix).toBeInstanceOf(ValidationError);
-        expect(await rejection(store.deletePrefix(prefix)), prefix).toBeInstanceOf(ValidationError);
+        expect(await rejection(store.list(prefix)), prefix).toBeInstanceOf(InvalidInput);
+        expect(await rejection(store.deletePrefix(prefix)), prefix).toBeInstanceOf(InvalidInput);
       }
-      expect(await rejection(store.usage('users/alice/jobs/'))).toBeInstanceOf(ValidationError);
+      expect(await rejection(store.usage('users/alice/jobs/'))).toBeInstanceOf(InvalidInput);
     });
   });
 }

@@ -23,7 +23,7 @@ export interface ArtifactStore {
   /**
    * Stores `body` under `key`, replacing any previous object atomically
    * (readers see the old or the new object, never a part). Throws
-   * PayloadTooLargeError past the per-object or the owner's total limit.
+   * TooLarge past the per-object or the owner's total limit.
    */
   put(
     key: string,

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PayloadTooLargeError } from '../http/errors.js';
+import { TooLarge } from '../errors/index.js';
 import { describeArtifactStoreContract } from './artifact-store-contract.js';
 import { FilesystemArtifactStore } from './filesystem-store.js';
 
@@ -28,9 +28,7 @@ describe('FilesystemArtifactStore on disk', () => {
   it('leaves no temp file behind after a refused or a failed put', async () => {
     const store = await makeStore();
     await store.put('users/alice/ok', Buffer.alloc(10));
-    await expect(store.put('users/alice/big', Buffer.alloc(3000))).rejects.toBeInstanceOf(
-      PayloadTooLargeError,
-    );
+    await expect(store.put('users/alice/big', Buffer.alloc(3000))).rejects.toBeInstanceOf(TooLarge);
     async function* failing(): AsyncGenerator<Uint8Array> {
       yield Buffer.alloc(100);
       throw new Error('client went away');

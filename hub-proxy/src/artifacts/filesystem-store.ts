@@ -13,7 +13,7 @@ import {
   type FileHandle,
 } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ConflictError } from '../http/errors.js';
+import { Conflict } from '../errors/index.js';
 import type { ArtifactInfo, ArtifactStore } from './artifact-store.js';
 import {
   compareArtifactKeys,
@@ -89,7 +89,7 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number)
  * over-limit or failed put leaves nothing behind.
  *
  * A key cannot name both an object and a "directory" of other keys
- * (`a/b/x` and `a/b/x/y`); such a put fails with ConflictError. The key
+ * (`a/b/x` and `a/b/x/y`); such a put fails with Conflict. The key
  * layout in `jobs/naming.ts` never does this.
  */
 export class FilesystemArtifactStore implements ArtifactStore {
@@ -247,7 +247,7 @@ export class FilesystemArtifactStore implements ArtifactStore {
         const code = errorCode(err);
         if (code === 'ENOENT' && attempt < 3) continue;
         if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST' || code === 'ENOTEMPTY') {
-          throw new ConflictError(`Artifact key "${key}" clashes with another key's path.`);
+          throw new Conflict(`Artifact key "${key}" clashes with another key's path.`);
         }
         throw err;
       }

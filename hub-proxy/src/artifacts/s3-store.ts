@@ -8,7 +8,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { BadGatewayError, ServiceUnavailableError } from '../http/errors.js';
+import { Unavailable, UpstreamFailed } from '../errors/index.js';
 import type { ArtifactInfo, ArtifactStore } from './artifact-store.js';
 import {
   compareArtifactKeys,
@@ -51,16 +51,16 @@ function isNotFound(err: unknown): boolean {
   return err.name === 'NoSuchKey' || err.name === 'NotFound';
 }
 
-/** An SDK failure as a typed HTTP error: the store answered badly (502) or not at all (503). */
+/** An SDK failure as a domain error: the store answered badly (502) or not at all (503). */
 function storeFailure(err: unknown, operation: string): Error {
   if (err instanceof S3ServiceException) {
     const status = err.$metadata.httpStatusCode;
-    return new BadGatewayError(
+    return new UpstreamFailed(
       `The S3 artifact store failed to ${operation} (${err.name}${status ? `, HTTP ${status}` : ''}).`,
       { cause: err },
     );
   }
-  return new ServiceUnavailableError(`The S3 artifact store is unreachable (${operation}).`, { cause: err });
+  return new Unavailable(`The S3 artifact store is unreachable (${operation}).`, undefined, { cause: err });
 }
 
 /**
@@ -138,7 +138,7 @@ export class S3ArtifactStore implements ArtifactStore {
     if (!response) return undefined;
     const body = response.Body;
     if (body === undefined || !(Symbol.asyncIterator in body)) {
-      throw new BadGatewayError('The S3 artifact store returned an object without a readable body.');
+      throw new UpstreamFailed('The S3 artifact store returned an object without a readable body.');
     }
     return {
       info: {
@@ -201,7 +201,7 @@ export class S3ArtifactStore implements ArtifactStore {
       const failed = response.Errors ?? [];
       if (failed.length > 0) {
         const first = failed[0];
-        throw new BadGatewayError(
+        throw new UpstreamFailed(
           `The S3 artifact store failed to delete ${failed.length} object(s) under ${prefix} ` +
             `(${first?.Code ?? 'unknown error'} on ${first?.Key ?? '?'}).`,
         );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HubServer } from '../auth/hub-client.js';
+import { toHttpError } from '../http/error-mapping.js';
 import { loadCatalog } from './catalog/index.js';
 import {
   assertWithinGpuQuota,
@@ -60,6 +61,10 @@ describe('GPU quota', () => {
       return undefined;
     })();
     expect(err).toBeInstanceOf(GpuQuotaExceededError);
-    expect(err).toMatchObject({ status: 403, type: 'https://turing.dev/problems/gpu-quota-exceeded' });
+    expect(toHttpError(err)).toMatchObject({
+      status: 403,
+      title: 'GPU Quota Exceeded',
+      type: 'https://turing.dev/problems/gpu-quota-exceeded',
+    });
   });
 });

@@ -1,10 +1,10 @@
 import type { HubServer } from '../auth/hub-client.js';
 import { resolveStoredUserOptions, userOptionText, type Catalog } from './catalog/index.js';
-import type { Config } from '../config/schema.js';
-import { HttpError } from '../http/errors.js';
+import { Forbidden } from '../errors/index.js';
 
-/** The GPU quota settings (`quotas` in the config). */
-export type QuotaSettings = Config['quotas'];
+import type { QuotaSettings } from './config.js';
+
+export type { QuotaSettings };
 
 /** A user's GPU quota and what their servers hold of it. */
 export interface GpuQuotaUsage {
@@ -13,10 +13,14 @@ export interface GpuQuotaUsage {
   remainingGpus: number;
 }
 
-/** 403: starting the server would take the user over their GPU quota. */
-export class GpuQuotaExceededError extends HttpError {
-  constructor(detail: string) {
-    super(403, 'GPU Quota Exceeded', 'gpu-quota-exceeded', { detail });
+/**
+ * Starting the server would take the user over their GPU quota. A Forbidden
+ * (403 `gpu-quota-exceeded`) rather than a QuotaExceeded (429): waiting does
+ * not help, stopping a server does, and the UI and clients branch on it.
+ */
+export class GpuQuotaExceededError extends Forbidden {
+  constructor(message: string) {
+    super(message, { code: 'gpu-quota-exceeded', title: 'GPU Quota Exceeded' });
   }
 }
 

@@ -1,12 +1,10 @@
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { RequestHandler } from 'express';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { z } from 'zod';
 import type { Identity } from '../auth/identity.js';
-import { requestContext } from '../http/context.js';
-import { ForbiddenError } from '../http/errors.js';
+import { Forbidden } from '../errors/index.js';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
-import { parseInputs } from '../http/validation.js';
+import { defineStreamRoute } from '../http/streaming-route.js';
 import type { ServerSwitchService } from './server-switch.js';
 
 /** A JupyterHub server name; `''` (or absent) is the default server. */
@@ -52,8 +50,7 @@ export const switchServerResponseSchema = z.object({
 const progressQuerySchema = z.object({ serverName: serverNameSchema.default('') });
 
 function requireUser(identity: Identity): void {
-  if (identity.kind !== 'user')
-    throw new ForbiddenError('Only users have servers; services cannot start one.');
+  if (identity.kind !== 'user') throw new Forbidden('Only users have servers; services cannot start one.');
 }
 
 /**
@@ -88,7 +85,7 @@ export function switchServerRoute(service: ServerSwitchService): RouteDefinition
  * (text/event-stream). It ends when the hub's stream ends or the client goes.
  */
 export function serverProgressRoute(service: ServerSwitchService): RouteDefinition {
-  const route = defineRoute({
+  return defineStreamRoute({
     method: 'get',
     path: '/api/v1/me/server/progress',
     operationId: 'getServerProgress',
@@ -100,41 +97,16 @@ export function serverProgressRoute(service: ServerSwitchService): RouteDefiniti
     tags: ['environments'],
     auth: 'user',
     query: progressQuerySchema,
-    response: z.string().meta({ description: 'An event stream (text/event-stream), not JSON.' }),
-    handler: () => {
-      throw new Error('streamed by the route handler');
+    produces: { 'text/event-stream': { description: "JupyterHub's spawn progress events, relayed." } },
+    handler: async ({ identity, query, signal }) => {
+      requireUser(identity);
+      // The hub's stream is already framed as events: relay its bytes unchanged.
+      const body = await service.progress(identity.name, query.serverName, signal);
+      return {
+        kind: 'stream',
+        contentType: 'text/event-stream; charset=utf-8',
+        body: Readable.fromWeb(body as WebReadableStream<Uint8Array>) as AsyncIterable<Uint8Array>,
+      };
     },
   });
-  const stream: RequestHandler = async (req, res) => {
-    const ctx = requestContext(req);
-    const identity = ctx.identity;
-    if (!identity) throw new ForbiddenError();
-    requireUser(identity);
-    const { query } = parseInputs({ query: { schema: progressQuerySchema, value: req.query } }) as {
-      query: z.output<typeof progressQuerySchema>;
-    };
-    const upstream = new AbortController();
-    const onClose = () => upstream.abort();
-    res.on('close', onClose);
-    try {
-      const body = await service.progress(identity.name, query.serverName, upstream.signal);
-      res.status(200);
-      res.set({
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-cache, no-transform',
-        'X-Accel-Buffering': 'no',
-      });
-      res.flushHeaders();
-      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), res);
-    } catch (err) {
-      if (!res.headersSent) throw err;
-      // Mid-stream: the client left or the hub dropped; nothing more can be sent.
-      if (!upstream.signal.aborted) ctx.log.warn({ err }, 'progress stream ended early');
-      res.destroy();
-    } finally {
-      res.off('close', onClose);
-      upstream.abort();
-    }
-  };
-  return { spec: route.spec, handlers: [stream] };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { HubClient, HubServer } from '../auth/hub-client.js';
 import { loadCatalog } from './catalog/index.js';
-import { ValidationError } from '../http/errors.js';
+import { InvalidInput } from '../errors/index.js';
+import { toHttpError } from '../http/error-mapping.js';
 import { GpuQuotaExceededError } from './quota.js';
 import { ServerSwitchService } from './server-switch.js';
 
@@ -77,8 +78,9 @@ describe('ServerSwitchService', () => {
     const invalid = await switcher
       .switch('alice', { environment: 'tf-2.16-cuda12.3', gpus: 3, gpuType: 'h100', serverName: '' })
       .catch((e: unknown) => e);
-    expect(invalid).toBeInstanceOf(ValidationError);
-    expect((invalid as ValidationError).errors.map((e) => e.field)).toEqual(['body.gpus', 'body.gpuType']);
+    expect(invalid).toBeInstanceOf(InvalidInput);
+    expect(toHttpError(invalid).status).toBe(400);
+    expect((invalid as InvalidInput).errors.map((e) => e.field)).toEqual(['body.gpus', 'body.gpuType']);
     await expect(
       switcher.switch('alice', { environment: 'tf-2.16-cuda12.3', gpus: 4, serverName: '' }),
     ).rejects.toBeInstanceOf(GpuQuotaExceededError);

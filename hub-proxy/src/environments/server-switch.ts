@@ -1,13 +1,13 @@
 import type { HubClient, HubServer } from '../auth/hub-client.js';
 import { GPU_COUNT_OPTION, GPU_TYPE_OPTION, resolveServerOptions, type Catalog } from './catalog/index.js';
 import {
-  BadGatewayError,
-  ConflictError,
-  NotFoundError,
-  ServiceUnavailableError,
-  ValidationError,
+  Conflict,
+  InvalidInput,
+  NotFound,
+  Unavailable,
+  UpstreamFailed,
   type FieldError,
-} from '../http/errors.js';
+} from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
 import { assertWithinGpuQuota, type QuotaSettings } from './quota.js';
 
@@ -97,7 +97,7 @@ export class ServerSwitchService {
       gpu_type: request.gpuType,
     });
     if (!resolved.ok) {
-      throw new ValidationError(
+      throw new InvalidInput(
         resolved.errors.map(
           (e): FieldError => ({ field: FIELD_NAMES[e.field] ?? `body.${e.field}`, message: e.message }),
         ),
@@ -112,7 +112,7 @@ export class ServerSwitchService {
 
     const current = servers.get(serverName);
     if (current?.pending === 'spawn') {
-      throw new ConflictError(
+      throw new Conflict(
         `The server "${serverName || 'default'}" is still starting; try again once it is up.`,
       );
     }
@@ -138,17 +138,17 @@ export class ServerSwitchService {
 
   /**
    * The hub's progress stream for one of `user`'s servers, to relay as is.
-   * Errors before the stream starts are thrown as HTTP errors.
+   * Errors before the stream starts are thrown (NotFound, UpstreamFailed).
    */
   async progress(user: string, serverName: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
     const res = await this.deps.hub.openProgress(user, serverName, signal);
     if (res.status === 404) {
       await res.body?.cancel();
-      throw new NotFoundError(`You have no server named "${serverName}".`);
+      throw new NotFound(`You have no server named "${serverName}".`);
     }
     if (!res.ok || !res.body) {
       await res.body?.cancel();
-      throw new BadGatewayError(`The hub answered ${res.status} to a progress request.`);
+      throw new UpstreamFailed(`The hub answered ${res.status} to a progress request.`);
     }
     return res.body;
   }
@@ -180,7 +180,7 @@ export class ServerSwitchService {
 
   private async servers(user: string): Promise<Map<string, HubServer>> {
     const servers = await this.deps.hub.userServers(user);
-    if (!servers) throw new NotFoundError(`The hub has no user "${user}".`);
+    if (!servers) throw new NotFound(`The hub has no user "${user}".`);
     return servers;
   }
 
@@ -190,7 +190,7 @@ export class ServerSwitchService {
       const server = (await this.servers(user)).get(serverName);
       if (!server) return;
       if (Date.now() > deadline) {
-        throw new ServiceUnavailableError(
+        throw new Unavailable(
           `The server "${serverName || 'default'}" did not stop within ${Math.round(this.stopTimeoutMs / 1000)} s.`,
         );
       }

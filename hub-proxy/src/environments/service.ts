@@ -5,68 +5,29 @@ import {
   resolveStoredUserOptions,
   userOptionText,
   type Catalog,
-  type Environment,
 } from './catalog/index.js';
 import {
   DEFAULT_GPU_TYPE_LABEL,
   type GpuAvailability,
   type GpuTypeAvailability,
 } from './gpu-availability.js';
-import { gpuQuotaUsage, serverGpus, type GpuQuotaUsage, type QuotaSettings } from './quota.js';
+import { gpuQuotaUsage, serverGpus, type QuotaSettings } from './quota.js';
+import type { EnvironmentView, EnvironmentsView, ServerSelection } from './schemas.js';
+
+// The view types are the response schemas' (environments/schemas.ts).
+export type {
+  EnvironmentView,
+  EnvironmentsView,
+  GpuTypeView,
+  ServerSelection,
+  ServerView,
+} from './schemas.js';
 
 /** Live GPU counts, when a cluster is being watched (the Kubernetes runtime). */
 export interface GpuAvailabilitySource {
   /** True once the node and pod caches have listed everything. */
   synced(): boolean;
   availability(): GpuAvailability;
-}
-
-/** An environment as the API shows it. */
-export interface EnvironmentView {
-  id: string;
-  displayName: string;
-  description: string;
-  image: string;
-  default: boolean;
-  versions: Environment['versions'];
-  gpu?: Environment['gpu'];
-  resources: Environment['resources'];
-  tags: string[];
-}
-
-/** Free GPUs of one catalog GPU type. */
-export interface GpuTypeView {
-  /** The catalog's GPU type id (`t4`). */
-  type: string;
-  displayName: string;
-  /** The `nvidia.com/gpu.product` value its node selector picks, if it uses that label. */
-  product: string | null;
-  free: number;
-  allocatable: number;
-  largestFreeOnOneNode: number;
-}
-
-/** What a server runs, read back from its user_options. */
-export interface ServerSelection {
-  environment: string;
-  gpus: number;
-  gpuType?: string;
-}
-
-/** One active server of the caller. */
-export interface ServerView extends ServerSelection {
-  serverName: string;
-  ready: boolean;
-  pending: string | null;
-}
-
-/** Body of `GET /api/v1/environments`. */
-export interface EnvironmentsView {
-  environments: EnvironmentView[];
-  gpus: { available: boolean; types: GpuTypeView[] };
-  quota: GpuQuotaUsage;
-  current?: ServerSelection;
-  servers: ServerView[];
 }
 
 /** The catalog entries in the API's shape. */

@@ -12,7 +12,9 @@ export type DomainErrorKind =
   | 'forbidden'
   | 'too-large'
   | 'quota-exceeded'
-  | 'unavailable';
+  | 'unavailable'
+  | 'unauthenticated'
+  | 'upstream-failed';
 
 /** One invalid input field, named by its path (`body.schedule.cron`, `query.limit`). */
 export interface FieldError {
@@ -20,12 +22,28 @@ export interface FieldError {
   message: string;
 }
 
+/** Options every {@link DomainError} takes. */
+export interface DomainErrorOptions {
+  cause?: unknown;
+  /**
+   * A stable, finer reason within the kind (`gpu-quota-exceeded`), for
+   * clients that branch on it; the problem `type` is built from it.
+   */
+  code?: string;
+  /** A short summary of that reason (`GPU Quota Exceeded`); only with `code`. */
+  title?: string;
+}
+
 /** Base class; `kind` discriminates, `message` is safe to show to the caller. */
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly code: string | undefined;
+  readonly title: string | undefined;
+  constructor(message: string, options?: DomainErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
+    this.code = options?.code;
+    this.title = options?.title;
   }
 }
 
@@ -35,23 +53,24 @@ export class InvalidInput extends DomainError {
   constructor(
     readonly errors: FieldError[],
     message = 'The request has invalid fields.',
+    options?: DomainErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
 /** No such object, or one the caller may not know about. */
 export class NotFound extends DomainError {
   readonly kind = 'not-found';
-  constructor(message = 'Not found.') {
-    super(message);
+  constructor(message = 'Not found.', options?: DomainErrorOptions) {
+    super(message, options);
   }
 }
 
 /** The request conflicts with the current state: name taken, stale version, lost race. */
 export class Conflict extends DomainError {
   readonly kind = 'conflict';
-  constructor(message = 'The request conflicts with the current state.', options?: { cause?: unknown }) {
+  constructor(message = 'The request conflicts with the current state.', options?: DomainErrorOptions) {
     super(message, options);
   }
 }
@@ -59,16 +78,16 @@ export class Conflict extends DomainError {
 /** The caller is known but may not do this. */
 export class Forbidden extends DomainError {
   readonly kind = 'forbidden';
-  constructor(message = 'You are not allowed to do this.') {
-    super(message);
+  constructor(message = 'You are not allowed to do this.', options?: DomainErrorOptions) {
+    super(message, options);
   }
 }
 
 /** A body or stored object is over a size limit. */
 export class TooLarge extends DomainError {
   readonly kind = 'too-large';
-  constructor(message = 'The content is too large.') {
-    super(message);
+  constructor(message = 'The content is too large.', options?: DomainErrorOptions) {
+    super(message, options);
   }
 }
 
@@ -92,8 +111,28 @@ export class Unavailable extends DomainError {
     message = 'A service Turing depends on is unavailable; try again shortly.',
     /** Seconds the caller should wait before retrying. */
     readonly retryAfterSeconds = 5,
-    options?: { cause?: unknown },
+    options?: DomainErrorOptions,
   ) {
+    super(message, options);
+  }
+}
+
+/** The caller did not prove who they are (no credentials, or ones that are invalid or expired). */
+export class Unauthenticated extends DomainError {
+  readonly kind = 'unauthenticated';
+  constructor(message = 'Authentication is required.', options?: DomainErrorOptions) {
+    super(message, options);
+  }
+}
+
+/**
+ * A dependency answered, but badly (an object store error, a hub refusing a
+ * request we made correctly): retrying will not help until it is fixed.
+ * The message must not repeat the dependency's own words to the caller.
+ */
+export class UpstreamFailed extends DomainError {
+  readonly kind = 'upstream-failed';
+  constructor(message = 'A service Turing depends on failed.', options?: DomainErrorOptions) {
     super(message, options);
   }
 }

@@ -6,8 +6,11 @@ export {
   NotFound,
   QuotaExceeded,
   TooLarge,
+  Unauthenticated,
   Unavailable,
+  UpstreamFailed,
   isDomainError,
   type DomainErrorKind,
+  type DomainErrorOptions,
   type FieldError,
 } from './domain-errors.js';

@@ -1,13 +1,13 @@
 /**
- * Typed HTTP errors. Routes and services throw these; the one problem+json
- * middleware in `problem.ts` turns them into responses.
+ * Typed HTTP errors. The transport (auth, body parsing, routes) throws these;
+ * services throw the transport-neutral errors of `errors/`, which
+ * `error-mapping.ts` turns into these. The one problem+json middleware in
+ * `problem.ts` renders both.
  */
+import type { FieldError } from '../errors/domain-errors.js';
 
-/** One invalid input field, named by its path (`body.schedule.cron`, `query.limit`). */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+// One type for both layers, so field errors pass from a service to the response unchanged.
+export type { FieldError };
 
 /** Options shared by every {@link HttpError}. */
 export interface HttpErrorOptions {
@@ -15,6 +15,10 @@ export interface HttpErrorOptions {
   detail?: string;
   /** Extra response headers, e.g. `WWW-Authenticate`. */
   headers?: Record<string, string>;
+  /** RFC 9457 extension members added to the body, e.g. `{ quota, limit, used }`. */
+  extensions?: Record<string, string | number | boolean>;
+  /** The invalid fields, sent as `errors[]`. */
+  errors?: FieldError[];
   cause?: unknown;
 }
 
@@ -28,6 +32,8 @@ export class HttpError extends Error {
   readonly type: string;
   readonly detail: string | undefined;
   readonly headers: Record<string, string>;
+  readonly extensions: Record<string, string | number | boolean>;
+  readonly errors: FieldError[] | undefined;
 
   constructor(status: number, title: string, kind: string, options: HttpErrorOptions = {}) {
     super(options.detail ?? title, options.cause === undefined ? undefined : { cause: options.cause });
@@ -37,6 +43,8 @@ export class HttpError extends Error {
     this.type = `${PROBLEM_BASE}${kind}`;
     this.detail = options.detail;
     this.headers = options.headers ?? {};
+    this.extensions = options.extensions ?? {};
+    this.errors = options.errors;
   }
 }
 
@@ -49,10 +57,9 @@ export class BadRequestError extends HttpError {
 
 /** 400: one or more fields failed validation; `errors` names each of them. */
 export class ValidationError extends HttpError {
-  readonly errors: FieldError[];
+  declare readonly errors: FieldError[];
   constructor(errors: FieldError[], detail = 'The request has invalid fields.') {
-    super(400, 'Validation Failed', 'validation', { detail });
-    this.errors = errors;
+    super(400, 'Validation Failed', 'validation', { detail, errors });
   }
 }
 

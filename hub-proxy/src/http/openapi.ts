@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { problemSchema } from './problem.js';
-import { toOpenApiPath, type RouteDefinition } from './route.js';
+import { toOpenApiPath, type MediaDoc, type RouteDefinition } from './route.js';
 
 /** Settings that are not derived from the routes. */
 export interface OpenApiInfo {
@@ -32,7 +32,9 @@ export function buildOpenApi(routes: readonly RouteDefinition[], info: OpenApiIn
     const name = spec.operationId.charAt(0).toUpperCase() + spec.operationId.slice(1);
     const problem = { description: 'Error', content: { 'application/problem+json': { schema: problemRef } } };
     const ok = {
-      content: { 'application/json': { schema: responses.ref(spec.response, `${name}Response`) } },
+      content: spec.produces
+        ? streamedContent(spec.produces, (schema, suffix) => responses.ref(schema, `${name}${suffix}`))
+        : { 'application/json': { schema: responses.ref(spec.response ?? z.unknown(), `${name}Response`) } },
     };
     const operation: JsonObject = {
       operationId: spec.operationId,
@@ -132,6 +134,27 @@ class ComponentSet {
       }),
     );
   }
+}
+
+/**
+ * Success content of a streamed route: each body is a string of its media
+ * type; an event stream also names the JSON its events carry. (OpenAPI 3.1
+ * has no way to type a stream's items; 3.2's `itemSchema` is the standard
+ * successor of `x-event-data`.)
+ */
+function streamedContent(
+  produces: Readonly<Record<string, MediaDoc>>,
+  ref: (schema: z.ZodType, suffix: string) => { $ref: string },
+): Record<string, JsonObject> {
+  return Object.fromEntries(
+    Object.entries(produces).map(([mediaType, doc]) => [
+      mediaType,
+      {
+        schema: { type: 'string', description: doc.description },
+        ...(doc.eventData ? { 'x-event-data': ref(doc.eventData, 'Event') } : {}),
+      },
+    ]),
+  );
 }
 
 function parameters(where: 'path' | 'query', schema: z.ZodType | undefined): JsonObject[] {

@@ -1,15 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { maybeRequestContext } from './context.js';
-import {
-  BadRequestError,
-  HttpError,
-  InternalServerError,
-  NotFoundError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from './errors.js';
+import { mapError } from './error-mapping.js';
+import { HttpError, NotFoundError } from './errors.js';
 
 /** The problem+json body (RFC 9457) every error response carries. */
 export const problemSchema = z
@@ -20,6 +13,9 @@ export const problemSchema = z
     detail: z.string().optional(),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     requestId: z.string().optional(),
+    quota: z.string().optional().meta({ description: 'quota-exceeded: which quota.' }),
+    limit: z.number().optional().meta({ description: 'quota-exceeded: its limit.' }),
+    used: z.number().optional().meta({ description: 'quota-exceeded: what is in use.' }),
   })
   .meta({ description: 'An RFC 9457 problem document.' });
 
@@ -32,18 +28,22 @@ export function notFound(): RequestHandler {
 }
 
 /**
- * The one error middleware: maps typed errors (and body-parser's) to
- * problem+json, never leaks a stack, and logs unknown errors with the request id.
+ * The one error middleware: maps every thrown value to problem+json through
+ * `error-mapping.ts` (domain errors, Kubernetes errors, HTTP errors,
+ * body-parser's), never leaks a stack or an upstream's message, and logs
+ * 5xx answers with the request id (unknown errors with their stack).
  */
 export function problemHandler(): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     const ctx = maybeRequestContext(req);
-    const error = toHttpError(err);
-    if (!(err instanceof HttpError)) {
+    const { error, severity, reason } = mapError(err);
+    if (severity === 'bug') {
       ctx?.log.error({ err }, 'request failed');
-    } else if (error.status >= 500) {
+    } else if (severity === 'misconfigured') {
+      ctx?.log.error({ status: error.status, reason }, 'request refused by a dependency');
+    } else if (severity === 'upstream') {
       // An expected upstream failure (hub down, ...): no stack needed.
-      ctx?.log.warn({ status: error.status, detail: error.detail }, 'request failed upstream');
+      ctx?.log.warn({ status: error.status, detail: error.detail, reason }, 'request failed upstream');
     }
     if (res.headersSent) {
       // Too late for a problem body; let express drop the connection.
@@ -57,33 +57,14 @@ export function problemHandler(): ErrorRequestHandler {
 /** Writes `error` as an `application/problem+json` response. */
 export function sendProblem(res: Response, error: HttpError, requestId?: string): void {
   const body: Problem = {
+    // Extensions first: they may not override the standard members.
+    ...error.extensions,
     type: error.type,
     title: error.title,
     status: error.status,
     ...(error.detail === undefined ? {} : { detail: error.detail }),
-    ...(error instanceof ValidationError ? { errors: error.errors } : {}),
+    ...(error.errors === undefined ? {} : { errors: error.errors }),
     ...(requestId ? { requestId } : {}),
   };
   res.status(error.status).set(error.headers).type('application/problem+json').send(JSON.stringify(body));
-}
-
-/** body-parser errors carry a `type` tag and a status; map the ones clients can cause. */
-function toHttpError(err: unknown): HttpError {
-  if (err instanceof HttpError) return err;
-  if (typeof err === 'object' && err !== null && 'type' in err) {
-    switch ((err as { type: unknown }).type) {
-      case 'entity.too.large':
-        return new PayloadTooLargeError();
-      case 'entity.parse.failed':
-        return new BadRequestError('The request body is not valid JSON.');
-      case 'encoding.unsupported':
-      case 'charset.unsupported':
-        return new UnsupportedMediaTypeError('Unsupported request body encoding or charset.');
-      case 'request.aborted':
-      case 'request.size.invalid':
-      case 'stream.encoding.set':
-        return new BadRequestError('The request body could not be read.');
-    }
-  }
-  return new InternalServerError({ cause: err });
 }

@@ -57,11 +57,54 @@ export interface RouteSpec<
   ) => z.input<R> | Promise<z.input<R>>;
 }
 
+/** One documented success body of a streamed route (see `streaming-route.ts`). */
+export interface MediaDoc {
+  description: string;
+  /** `text/event-stream` only: the JSON each event's `data:` carries (documented as `x-event-data`). */
+  eventData?: z.ZodType;
+}
+
+/** What the app and the OpenAPI builder need of a route, JSON or streamed. */
+export type RouteDoc = Omit<
+  RouteSpec<z.ZodType, z.ZodType, z.ZodType, z.ZodType, AuthLevel>,
+  'handler' | 'response'
+> & {
+  /** JSON routes: the success body. */
+  response?: z.ZodType;
+  /** Streamed routes: the success bodies by media type, instead of `response`. */
+  produces?: Readonly<Record<string, MediaDoc>>;
+};
+
 /** A route erased to what the app and the OpenAPI builder need. */
 export interface RouteDefinition {
-  readonly spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType, z.ZodType, AuthLevel>;
+  readonly spec: RouteDoc;
   /** Express handlers after authentication: JSON check, validation, handler, response. */
   readonly handlers: RequestHandler[];
+}
+
+/** The parts of a spec {@link readHandlerInput} validates. */
+type InputSpec = Pick<RouteDoc, 'params' | 'query' | 'body'>;
+
+/**
+ * The handler input of a request: refuses a non-JSON body where one is
+ * declared (415), validates params/query/body (400 naming every bad field)
+ * and adds the caller and the request's logger. Shared by JSON and streamed routes.
+ */
+export function readHandlerInput(
+  spec: InputSpec,
+  req: Request,
+  res: Response,
+): HandlerInput<unknown, unknown, unknown, AuthLevel> {
+  const ctx = requestContext(req);
+  if (spec.body && !req.is(['application/json', 'application/*+json'])) {
+    throw new UnsupportedMediaTypeError();
+  }
+  const parsed = parseInputs({
+    params: { schema: spec.params, value: req.params },
+    query: { schema: spec.query, value: req.query },
+    body: { schema: spec.body, value: spec.body ? req.body : undefined },
+  });
+  return { ...parsed, identity: ctx.identity, log: ctx.log, requestId: ctx.requestId, req, res };
 }
 
 /**
@@ -78,34 +121,21 @@ export function defineRoute<
 >(spec: RouteSpec<P, Q, B, R, A>): RouteDefinition {
   if (!spec.path.startsWith('/')) throw new Error(`route ${spec.operationId}: path must start with "/"`);
   const handler: RequestHandler = async (req, res) => {
-    const ctx = requestContext(req);
-    if (spec.body && !req.is(['application/json', 'application/*+json'])) {
-      throw new UnsupportedMediaTypeError();
-    }
-    const parsed = parseInputs({
-      params: { schema: spec.params, value: req.params },
-      query: { schema: spec.query, value: req.query },
-      body: { schema: spec.body, value: spec.body ? req.body : undefined },
-    });
-    const input = {
-      ...parsed,
-      identity: ctx.identity,
-      log: ctx.log,
-      requestId: ctx.requestId,
-      req,
-      res,
-    } as HandlerInput<z.output<P>, z.output<Q>, z.output<B>, A>;
+    const input = readHandlerInput(spec, req, res) as HandlerInput<z.output<P>, z.output<Q>, z.output<B>, A>;
     const result = await spec.handler(input);
     const checked = spec.response.safeParse(result);
     if (!checked.success) {
-      ctx.log.error({ issues: checked.error.issues, route: spec.operationId }, 'response failed its schema');
+      input.log.error(
+        { issues: checked.error.issues, route: spec.operationId },
+        'response failed its schema',
+      );
       throw new InternalServerError();
     }
     if (spec.status !== undefined && res.statusCode === 200) res.status(spec.status);
     if (res.statusCode === 204) res.end();
     else res.json(checked.data);
   };
-  return { spec: spec as unknown as RouteDefinition['spec'], handlers: [handler] };
+  return { spec: spec as unknown as RouteDoc, handlers: [handler] };
 }
 
 /** `/api/v1/jobs/:name` -> `/api/v1/jobs/{name}` */

@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import cronstrue from 'cronstrue';
-import type { FieldError } from '../http/errors.js';
+import type { FieldError } from '../errors/index.js';
 
 /**
  * Cron schedules as Kubernetes CronJobs read them: five fields (minute, hour,

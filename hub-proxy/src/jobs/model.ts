@@ -5,18 +5,38 @@
  * Nothing here does I/O.
  */
 
-/** API group and version of the NotebookJob custom resource. */
-export const NOTEBOOK_JOB_API_VERSION = 'turing.dev/v1alpha1';
-export const NOTEBOOK_JOB_KIND = 'NotebookJob';
-export const NOTEBOOK_JOB_PLURAL = 'notebookjobs';
-export const NOTEBOOK_JOB_GROUP = 'turing.dev';
+import type { z } from 'zod';
+import {
+  RUN_STATES,
+  type alertDeliverySchema,
+  type alertEventSchema,
+  type alertSpecSchema,
+  type concurrencyPolicySchema,
+  type notebookInputSchema,
+  type notebookJobSchema,
+  type notebookJobSpecSchema,
+  type notebookJobStatusSchema,
+  type outputFormatSchema,
+  type runStateSchema,
+} from './notebook-job-schema.js';
+
+// The NotebookJob resource is defined once, as zod schemas (which also
+// generate its CRD); the types and constants below are views of them.
+export {
+  NOTEBOOK_JOB_API_VERSION,
+  NOTEBOOK_JOB_GROUP,
+  NOTEBOOK_JOB_KIND,
+  NOTEBOOK_JOB_PLURAL,
+  RUN_STATES,
+} from './notebook-job-schema.js';
 
 /** Terminal and non-terminal states of one run. */
-export const RUN_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'timed_out'] as const;
-export type RunState = (typeof RUN_STATES)[number];
+export type RunState = z.output<typeof runStateSchema>;
 
 /** States after which a run never changes again. */
-export const TERMINAL_RUN_STATES: readonly RunState[] = ['succeeded', 'failed', 'cancelled', 'timed_out'];
+export const TERMINAL_RUN_STATES: readonly RunState[] = RUN_STATES.filter(
+  (s) => s !== 'queued' && s !== 'running',
+);
 
 /** True for succeeded, failed, cancelled and timed_out. */
 export function isTerminal(state: RunState): boolean {
@@ -24,116 +44,35 @@ export function isTerminal(state: RunState): boolean {
 }
 
 /** What started a run. */
-export type RunTrigger = 'schedule' | 'manual' | 'dependency';
+export const RUN_TRIGGERS = ['schedule', 'manual', 'dependency'] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 /** Concurrency policy, as the API spells it (CronJob's Allow/Forbid/Replace). */
-export type ConcurrencyPolicy = 'allow' | 'forbid' | 'replace';
+export type ConcurrencyPolicy = z.output<typeof concurrencyPolicySchema>;
 
 /** Run outcomes an alert can subscribe to. */
-export type AlertEvent = 'failure' | 'success' | 'timeout';
+export type AlertEvent = z.output<typeof alertEventSchema>;
 
 /** One webhook alert: a Slack-compatible JSON POST on the listed outcomes. */
-export interface AlertSpec {
-  on: AlertEvent[];
-  webhook: string;
-}
+export type AlertSpec = z.output<typeof alertSpecSchema>;
 
 /** Output formats a job keeps besides its log. */
-export type OutputFormat = 'ipynb' | 'html';
+export type OutputFormat = z.output<typeof outputFormatSchema>;
 
 /** The input snapshot a job runs: stored in the artifact store, referenced here. */
-export interface NotebookInput {
-  /** Path of the source notebook in the owner's home, for display and "update input". */
-  path: string;
-  /** Artifact-store key of the stripped snapshot. */
-  inputKey: string;
-  /** sha256 (hex) of the stripped snapshot; see `jobs/notebook.ts`. */
-  digest: string;
-  sizeBytes: number;
-  /** ISO time the snapshot was taken. */
-  updatedAt: string;
-  /** The snapshot's kernelspec name (papermill runs it). */
-  kernel: string;
-}
+export type NotebookInput = z.output<typeof notebookInputSchema>;
 
-/** `spec` of a NotebookJob: everything needed to run it, resolved at create time. */
-export interface NotebookJobSpec {
-  /** The user-facing name, unique per owner (the object name adds an owner hash). */
-  jobName: string;
-  notebook: NotebookInput;
-  /** Catalog environment id. */
-  environment: string;
-  /** Container image resolved from the catalog when the job was created or edited. */
-  image: string;
-  resources: { cpu: string; memory: string; gpus: number; gpuType?: string };
-  /** papermill parameters (JSON values). */
-  parameters: Record<string, unknown>;
-  /** Absent: runs only on demand or after dependencies. */
-  schedule?: { cron: string; timezone: string };
-  suspend: boolean;
-  /** Extra attempts after a failed one (Job `backoffLimit`). */
-  retries: number;
-  /** Wall-clock limit per run, all attempts together (Job `activeDeadlineSeconds`). */
-  timeoutSeconds: number;
-  concurrency: ConcurrencyPolicy;
-  /** User-facing names of the same owner's jobs; a success of any starts one run of this job. */
-  dependsOn: string[];
-  alerts: AlertSpec[];
-  outputs: OutputFormat[];
-  /** Finished runs kept; older ones (and their artifacts) are deleted. */
-  historyLimit: number;
-}
+/** `spec` of a NotebookJob: everything needed to run it, resolved at create time (defaults applied). */
+export type NotebookJobSpec = z.output<typeof notebookJobSpecSchema>;
 
 /** One recorded alert delivery (newest last, bounded). */
-export interface AlertDelivery {
-  run: string;
-  event: AlertEvent;
-  /** The webhook's origin only: paths of Slack-style URLs are secrets. */
-  target: string;
-  delivered: boolean;
-  attempts: number;
-  /** ISO time of the last attempt. */
-  at: string;
-  /** HTTP status of the last attempt, if any. */
-  status?: number;
-  error?: string;
-}
+export type AlertDelivery = z.output<typeof alertDeliverySchema>;
 
 /** `status` of a NotebookJob, written by the controller. */
-export interface NotebookJobStatus {
-  observedGeneration?: number;
-  /** Name of the CronJob (kubernetes runtime), when scheduled. */
-  cronJob?: string;
-  lastScheduleTime?: string;
-  lastRun?: { id: string; state: RunState; finishedAt?: string };
-  alerts?: AlertDelivery[];
-  conditions?: {
-    type: string;
-    status: 'True' | 'False' | 'Unknown';
-    reason?: string;
-    message?: string;
-    lastTransitionTime?: string;
-  }[];
-}
+export type NotebookJobStatus = z.output<typeof notebookJobStatusSchema>;
 
 /** The NotebookJob custom resource (also the local runtime's stored record). */
-export interface NotebookJob {
-  apiVersion: typeof NOTEBOOK_JOB_API_VERSION;
-  kind: typeof NOTEBOOK_JOB_KIND;
-  metadata: {
-    name?: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    generation?: number;
-    creationTimestamp?: string;
-    deletionTimestamp?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  spec: NotebookJobSpec;
-  status?: NotebookJobStatus;
-}
+export type NotebookJob = z.output<typeof notebookJobSchema>;
 
 /** Per-cell progress the runner reports. */
 export interface RunProgress {
@@ -188,7 +127,7 @@ export type RunFinishedListener = (run: RunRecord, job: NotebookJob | undefined)
 /**
  * Where definitions live and how runs execute. `kubernetes`: NotebookJob
  * objects, CronJobs and Jobs. `local`: files and papermill subprocesses.
- * Failures are thrown as KubeErrors (kubernetes) or HttpErrors (local), both
+ * Failures are thrown as KubeErrors (kubernetes) or domain errors (local), both
  * of which the service layer maps to problem+json.
  */
 export interface JobRuntime {

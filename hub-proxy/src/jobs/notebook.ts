@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FieldError } from '../http/errors.js';
+import type { FieldError } from '../errors/index.js';
 
 /**
  * The input snapshot of a job: the notebook as sent, with outputs and

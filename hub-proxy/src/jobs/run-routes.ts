@@ -1,15 +1,10 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { requestContext } from '../http/context.js';
-import { UnauthorizedError } from '../http/errors.js';
+import { ValidationError } from '../http/errors.js';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
-import { parseInputs } from '../http/validation.js';
+import { defineStreamRoute, type SseEvent } from '../http/streaming-route.js';
 import { runSchema, schedulePreviewQuerySchema, schedulePreviewSchema } from './schemas.js';
 import { describeSchedule, ScheduleError } from './cron.js';
-import { ValidationError } from '../http/errors.js';
-import type { JobRunsService } from './runs.js';
+import type { JobRunsService, LogEvent } from './runs.js';
 
 const idParams = z.object({ id: z.string().min(1).max(63) });
 const logQuery = z.object({
@@ -20,47 +15,24 @@ const logQuery = z.object({
     .meta({ description: '1: stream as Server-Sent Events until the run ends.' }),
 });
 const outputQuery = z.object({ format: z.enum(['ipynb', 'html']).default('ipynb') });
+const logEventSchema = z.union([
+  z.object({ text: z.string() }).meta({ description: 'More of the log.' }),
+  z.object({ state: z.string() }).meta({ description: '`event: end`: the run ended in this state.' }),
+]);
 const tags = ['runs'];
 
-/** Replaces a documented route's handler with a streaming one (the spec stays for OpenAPI). */
-function streamed(route: RouteDefinition, handler: RequestHandler): RouteDefinition {
-  return { spec: route.spec, handlers: [handler] };
-}
+// The output holds user code and outputs: never let it script the service's origin.
+const OUTPUT_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 
-function notCalled(): never {
-  throw new Error('streamed by the route handler');
+/** Log pieces as `data: {"text"}` events, then `event: end` with the final state. */
+async function* logEvents(events: AsyncIterable<LogEvent>): AsyncGenerator<SseEvent> {
+  for await (const event of events) {
+    yield 'text' in event ? { data: { text: event.text } } : { event: 'end', data: { state: event.end } };
+  }
 }
 
 /** `/api/v1/runs/{id}...` and the schedule preview. */
 export function runRoutes(runs: JobRunsService): RouteDefinition[] {
-  const logRoute = defineRoute({
-    method: 'get',
-    path: '/api/v1/runs/:id/log',
-    operationId: 'getRunLog',
-    summary: "A run's log (text/plain); ?follow=1 streams it (text/event-stream)",
-    description:
-      'With follow: `data: {"text": "..."}` events as the log grows, then `event: end` with ' +
-      '`data: {"state": "<final state>"}`.',
-    tags,
-    auth: 'user',
-    params: idParams,
-    query: logQuery,
-    response: z.string().meta({ description: 'text/plain, or text/event-stream with follow.' }),
-    handler: notCalled,
-  });
-  const outputRoute = defineRoute({
-    method: 'get',
-    path: '/api/v1/runs/:id/output',
-    operationId: 'getRunOutput',
-    summary: 'The executed notebook (ipynb) or its HTML rendering',
-    tags,
-    auth: 'user',
-    params: idParams,
-    query: outputQuery,
-    response: z.string().meta({ description: 'application/x-ipynb+json or text/html.' }),
-    handler: notCalled,
-  });
-
   return [
     defineRoute({
       method: 'get',
@@ -84,61 +56,59 @@ export function runRoutes(runs: JobRunsService): RouteDefinition[] {
       response: runSchema,
       handler: ({ identity, params }) => runs.cancel(identity, params.id),
     }),
-    streamed(logRoute, async (req, res) => {
-      const ctx = requestContext(req);
-      if (!ctx.identity) throw new UnauthorizedError();
-      const { params, query } = parseInputs({
-        params: { schema: idParams, value: req.params },
-        query: { schema: logQuery, value: req.query },
-      }) as { params: z.output<typeof idParams>; query: z.output<typeof logQuery> };
-      if (!query.follow) {
-        const text = await runs.log(ctx.identity, params.id);
-        res.type('text/plain; charset=utf-8').send(text);
-        return;
-      }
-      const abort = new AbortController();
-      const onClose = () => abort.abort();
-      res.on('close', onClose);
-      const events = runs.follow(ctx.identity, params.id, abort.signal);
-      try {
-        const first = await events.next(); // access errors surface here, before headers
-        res.status(200).set({
-          'Content-Type': 'text/event-stream; charset=utf-8',
-          'Cache-Control': 'no-cache, no-transform',
-          'X-Accel-Buffering': 'no',
-        });
-        res.flushHeaders();
-        for (let next = first; !next.done; next = await events.next()) {
-          const event = next.value;
-          if ('text' in event) res.write(`data: ${JSON.stringify({ text: event.text })}\n\n`);
-          else res.write(`event: end\ndata: ${JSON.stringify({ state: event.end })}\n\n`);
+    defineStreamRoute({
+      method: 'get',
+      path: '/api/v1/runs/:id/log',
+      operationId: 'getRunLog',
+      summary: "A run's log (text/plain); ?follow=1 streams it (text/event-stream)",
+      description:
+        'With follow: `data: {"text": "..."}` events as the log grows, then `event: end` with ' +
+        '`data: {"state": "<final state>"}`.',
+      tags,
+      auth: 'user',
+      params: idParams,
+      query: logQuery,
+      produces: {
+        'text/plain': { description: 'The stored log (empty until the run has uploaded one).' },
+        'text/event-stream': {
+          description: 'With follow=1: the log as it grows.',
+          eventData: logEventSchema,
+        },
+      },
+      handler: async ({ identity, params, query, signal }) => {
+        if (!query.follow) {
+          const text = await runs.log(identity, params.id);
+          return { kind: 'stream', contentType: 'text/plain; charset=utf-8', body: text };
         }
-        res.end();
-      } catch (err) {
-        if (!res.headersSent) throw err;
-        ctx.log.warn({ err }, 'log stream ended early');
-        res.destroy();
-      } finally {
-        res.off('close', onClose);
-        abort.abort();
-      }
+        return { kind: 'sse', events: logEvents(await runs.follow(identity, params.id, signal)) };
+      },
     }),
-    streamed(outputRoute, async (req, res) => {
-      const ctx = requestContext(req);
-      if (!ctx.identity) throw new UnauthorizedError();
-      const { params, query } = parseInputs({
-        params: { schema: idParams, value: req.params },
-        query: { schema: outputQuery, value: req.query },
-      }) as { params: z.output<typeof idParams>; query: z.output<typeof outputQuery> };
-      const found = await runs.output(ctx.identity, params.id, query.format);
-      res.status(200).set({
-        'Content-Type': query.format === 'ipynb' ? 'application/x-ipynb+json' : 'text/html; charset=utf-8',
-        'Content-Length': String(found.info.sizeBytes),
-        // The HTML holds user code and outputs: never let it script the service's origin.
-        'Content-Security-Policy': "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'",
-        'Content-Disposition': `inline; filename="${params.id}.${query.format}"`,
-      });
-      await pipeline(Readable.from(found.body), res);
+    defineStreamRoute({
+      method: 'get',
+      path: '/api/v1/runs/:id/output',
+      operationId: 'getRunOutput',
+      summary: 'The executed notebook (ipynb) or its HTML rendering',
+      tags,
+      auth: 'user',
+      params: idParams,
+      query: outputQuery,
+      produces: {
+        'application/x-ipynb+json': { description: 'format=ipynb: the executed notebook.' },
+        'text/html': { description: 'format=html: the notebook rendered, sandboxed by its CSP.' },
+      },
+      handler: async ({ identity, params, query }) => {
+        const found = await runs.output(identity, params.id, query.format);
+        return {
+          kind: 'stream',
+          contentType: query.format === 'ipynb' ? 'application/x-ipynb+json' : 'text/html; charset=utf-8',
+          headers: {
+            'Content-Length': String(found.info.sizeBytes),
+            'Content-Security-Policy': OUTPUT_CSP,
+            'Content-Disposition': `inline; filename="${params.id}.${query.format}"`,
+          },
+          body: found.body,
+        };
+      },
     }),
     defineRoute({
       method: 'get',

@@ -1,5 +1,13 @@
-import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../http/errors.js';
-import { isTerminal, type JobRuntime, type NotebookJob, type OutputFormat, type RunProgress, type RunRecord, type RunTokens } from './model.js';
+import { Conflict, Forbidden, NotFound, Unauthenticated } from '../errors/index.js';
+import {
+  isTerminal,
+  type JobRuntime,
+  type NotebookJob,
+  type OutputFormat,
+  type RunProgress,
+  type RunRecord,
+  type RunTokens,
+} from './model.js';
 import type { ArtifactInfo, ArtifactStore } from '../artifacts/index.js';
 import { artifactKeys, type RunArtifactName } from './naming.js';
 import { KubeNotFoundError } from '../k8s/errors.js';
@@ -94,16 +102,16 @@ export class RunnerApiService {
   /** The run the token may act on, or the 401/403/404/409 that says why not. */
   private async authorize(authorization: string | undefined, runId: string): Promise<RunRecord> {
     const token = bearerToken(authorization);
-    if (!token) throw new UnauthorizedError('A run token is required (Authorization: Bearer <token>).');
+    if (!token) throw new Unauthenticated('A run token is required (Authorization: Bearer <token>).');
     const claims = this.options.tokens.verify(token);
-    if (!claims) throw new UnauthorizedError('The run token is invalid or has expired.');
+    if (!claims) throw new Unauthenticated('The run token is invalid or has expired.');
     if (claims.run !== undefined && claims.run !== runId) {
-      throw new ForbiddenError('The run token belongs to another run.');
+      throw new Forbidden('The run token belongs to another run.');
     }
     const run = await this.options.runtime.getRun(runId);
-    if (!run) throw new NotFoundError(`Run "${runId}" not found.`);
-    if (claims.job !== run.jobObjectName) throw new ForbiddenError('The run token belongs to another job.');
-    if (isTerminal(run.state)) throw new ConflictError(`Run "${runId}" has already ended (${run.state}).`);
+    if (!run) throw new NotFound(`Run "${runId}" not found.`);
+    if (claims.job !== run.jobObjectName) throw new Forbidden('The run token belongs to another job.');
+    if (isTerminal(run.state)) throw new Conflict(`Run "${runId}" has already ended (${run.state}).`);
     return run;
   }
 
@@ -111,15 +119,14 @@ export class RunnerApiService {
     try {
       return await this.options.runtime.definitions.get(run.jobObjectName);
     } catch (err) {
-      if (err instanceof KubeNotFoundError)
-        throw new NotFoundError(`The job of run "${run.id}" was deleted.`);
+      if (err instanceof KubeNotFoundError) throw new NotFound(`The job of run "${run.id}" was deleted.`);
       throw err;
     }
   }
 
   private async snapshot(job: NotebookJob): Promise<Record<string, unknown>> {
     const stored = await this.options.artifacts.get(job.spec.notebook.inputKey);
-    if (!stored) throw new NotFoundError(`The input notebook of job "${job.spec.jobName}" is missing.`);
+    if (!stored) throw new NotFound(`The input notebook of job "${job.spec.jobName}" is missing.`);
     return JSON.parse((await readAll(stored.body)).toString('utf8')) as Record<string, unknown>;
   }
 }

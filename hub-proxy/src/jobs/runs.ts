@@ -1,5 +1,6 @@
 import type { Actor } from '../ownership/ownership.js';
-import { ConflictError, NotFoundError } from '../http/errors.js';
+import { Conflict, NotFound } from '../errors/index.js';
+import { KubeConflictError, KubeNotFoundError } from '../k8s/errors.js';
 import type { RunView } from './schemas.js';
 import { isTerminal, type JobRuntime, type NotebookJob, type RunRecord, type RunState } from './model.js';
 import type { ArtifactStore } from '../artifacts/index.js';
@@ -35,7 +36,7 @@ export class JobRunsService {
     if (job.spec.concurrency === 'forbid') {
       const active = (await this.runtime.listRuns(job.metadata.name ?? '')).find((r) => !isTerminal(r.state));
       if (active) {
-        throw new ConflictError(
+        throw new Conflict(
           `Run ${active.id} is still ${active.state}, and this job forbids concurrent runs; cancel it or wait.`,
         );
       }
@@ -71,9 +72,24 @@ export class JobRunsService {
     return this.view(run, job);
   }
 
+  /**
+   * Cancels a queued or running run. Losing a race with the run's own
+   * progress (the object changed, or went, under the cancel) is a 409 or a
+   * 404 the caller can act on, not a server error.
+   */
   async cancel(actor: Actor, id: string): Promise<RunView> {
     const { job } = await this.access(actor, id);
-    return this.view(await this.runtime.cancelRun(id), job);
+    let cancelled: RunRecord;
+    try {
+      cancelled = await this.runtime.cancelRun(id);
+    } catch (err) {
+      if (err instanceof KubeConflictError) {
+        throw new Conflict(`Run "${id}" changed while it was being cancelled; try again.`, { cause: err });
+      }
+      if (err instanceof KubeNotFoundError) throw new NotFound(`Run "${id}" not found.`, { cause: err });
+      throw err;
+    }
+    return this.view(cancelled, job);
   }
 
   /** The stored log (empty while a run has not uploaded one yet). */
@@ -85,9 +101,16 @@ export class JobRunsService {
   /**
    * The log as it grows: the runtime's live stream when it has one, else
    * the stored log once the run has finished. Ends with the final state.
+   * Access is checked before this resolves, so a 404 is still an answer
+   * rather than a broken stream.
    */
-  async *follow(actor: Actor, id: string, signal: AbortSignal): AsyncGenerator<LogEvent> {
-    let { run } = await this.access(actor, id);
+  async follow(actor: Actor, id: string, signal: AbortSignal): Promise<AsyncGenerator<LogEvent>> {
+    const { run } = await this.access(actor, id);
+    return this.followRun(run, id, signal);
+  }
+
+  private async *followRun(first: RunRecord, id: string, signal: AbortSignal): AsyncGenerator<LogEvent> {
+    let run = first;
     if (!isTerminal(run.state)) {
       const live = this.runtime.followLog?.(id, signal);
       if (live) {
@@ -123,7 +146,7 @@ export class JobRunsService {
       artifactKeys.runArtifact(run.owner, run.jobObjectName, run.id, file),
     );
     if (!found) {
-      throw new NotFoundError(
+      throw new NotFound(
         isTerminal(run.state)
           ? `Run ${id} has no ${format} output (it ended ${run.state}).`
           : `Run ${id} is ${run.state}; its ${format} output is written when it finishes.`,
@@ -132,11 +155,10 @@ export class JobRunsService {
     return found;
   }
 
-  /** The run and its job if `actor` may see it; NotFoundError otherwise. */
+  /** The run and its job if `actor` may see it; NotFound otherwise. */
   private async access(actor: Actor, id: string): Promise<{ run: RunRecord; job: NotebookJob | undefined }> {
     const run = await this.runtime.getRun(id);
-    if (!run || (!actor.isAdmin && run.owner !== actor.name))
-      throw new NotFoundError(`Run "${id}" not found.`);
+    if (!run || (!actor.isAdmin && run.owner !== actor.name)) throw new NotFound(`Run "${id}" not found.`);
     const job = await this.runtime.definitions.get(run.jobObjectName).catch(() => undefined);
     return { run, job };
   }

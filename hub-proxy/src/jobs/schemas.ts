@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { parseQuantity } from '../k8s/quantity.js';
 import { JOB_NAME_PATTERN, RUN_ARTIFACT_NAMES } from './naming.js';
-import { RUN_STATES } from './model.js';
+import { RUN_TRIGGERS } from './model.js';
+import {
+  alertEventSchema,
+  concurrencyPolicySchema,
+  outputFormatSchema,
+  runStateSchema,
+} from './notebook-job-schema.js';
 
 /**
  * The jobs API at the edge: request bodies and response shapes. Routes
@@ -61,9 +67,7 @@ const webhookSchema = z
   .meta({ description: 'Receives a Slack-compatible JSON POST.' });
 
 export const alertSchema = z.strictObject({
-  on: z
-    .array(z.enum(['failure', 'success', 'timeout']))
-    .min(1, { error: 'pick at least one of failure, success, timeout' }),
+  on: z.array(alertEventSchema).min(1, { error: 'pick at least one of failure, success, timeout' }),
   webhook: webhookSchema,
 });
 
@@ -85,11 +89,11 @@ const editableFields = {
     .int()
     .min(1)
     .max(7 * 24 * 3600),
-  concurrency: z.enum(['allow', 'forbid', 'replace']),
+  concurrency: concurrencyPolicySchema,
   dependsOn: z.array(jobNameSchema).max(20),
   alerts: z.array(alertSchema).max(10),
   outputs: z
-    .array(z.enum(['ipynb', 'html']))
+    .array(outputFormatSchema)
     .min(1)
     .refine((o) => o.includes('ipynb'), { error: 'must include "ipynb"' }),
   historyLimit: z.number().int().min(1).max(1000),
@@ -135,14 +139,12 @@ export type PatchJobBody = z.output<typeof patchJobBodySchema>;
 /** Body of `POST /api/v1/jobs/{name}/runs`. */
 export const runJobBodySchema = z.strictObject({ parameters: parametersSchema.optional() });
 
-const runStateSchema = z.enum(RUN_STATES);
-
 export const runSchema = z.object({
   id: z.string(),
   job: z.string(),
   owner: z.string(),
   state: runStateSchema,
-  trigger: z.enum(['schedule', 'manual', 'dependency']),
+  trigger: z.enum(RUN_TRIGGERS),
   triggeredBy: z.string().optional(),
   parameters: z.record(z.string(), z.json()),
   attempt: z.number().int(),
@@ -186,17 +188,17 @@ export const jobSchema = z.object({
   suspended: z.boolean(),
   retries: z.number().int(),
   timeoutSeconds: z.number().int(),
-  concurrency: z.enum(['allow', 'forbid', 'replace']),
+  concurrency: concurrencyPolicySchema,
   dependsOn: z.array(z.string()),
-  alerts: z.array(z.object({ on: z.array(z.enum(['failure', 'success', 'timeout'])), webhook: z.string() })),
-  outputs: z.array(z.enum(['ipynb', 'html'])),
+  alerts: z.array(z.object({ on: z.array(alertEventSchema), webhook: z.string() })),
+  outputs: z.array(outputFormatSchema),
   historyLimit: z.number().int(),
   state: z.enum(['scheduled', 'paused', 'on-demand']),
   lastRun: z.object({ id: z.string(), state: runStateSchema, finishedAt: z.string().optional() }).optional(),
   alertDeliveries: z.array(
     z.object({
       run: z.string(),
-      event: z.enum(['failure', 'success', 'timeout']),
+      event: alertEventSchema,
       target: z.string(),
       delivered: z.boolean(),
       attempts: z.number().int(),

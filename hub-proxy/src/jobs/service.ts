@@ -1,26 +1,20 @@
 import type { Actor } from '../ownership/ownership.js';
 import { ownerSelector } from '../ownership/ownership.js';
-import type { Catalog } from '../environments/catalog/index.js';
-import {
-  ConflictError,
-  NotFoundError,
-  PayloadTooLargeError,
-  ValidationError,
-  type FieldError,
-} from '../http/errors.js';
+import type { Catalog } from '../environments/index.js';
+import { Conflict, InvalidInput, NotFound, TooLarge, type FieldError } from '../errors/index.js';
 import type { Page } from '../http/pagination.js';
 import { KubeNotFoundError } from '../k8s/index.js';
 import type { CreateJobBody, JobView, PatchJobBody } from './schemas.js';
-import { NOTEBOOK_JOB_API_VERSION, NOTEBOOK_JOB_KIND, type JobRuntime, type NotebookInput, type NotebookJob } from './model.js';
+import {
+  NOTEBOOK_JOB_API_VERSION,
+  NOTEBOOK_JOB_KIND,
+  type JobRuntime,
+  type NotebookInput,
+  type NotebookJob,
+} from './model.js';
 import type { ArtifactStore } from '../artifacts/index.js';
 import { artifactKeys, JOB_LABELS, jobObjectName } from './naming.js';
-import {
-  kernelName,
-  notebookDigest,
-  notebookErrors,
-  stripNotebook,
-  type NotebookJson,
-} from './notebook.js';
+import { kernelName, notebookDigest, notebookErrors, stripNotebook, type NotebookJson } from './notebook.js';
 import type { Logger } from '../observability/logger.js';
 import { ownerOf, toJobView } from './views.js';
 import {
@@ -49,7 +43,7 @@ function mib(bytes: number): string {
 }
 
 function throwIfAny(errors: FieldError[]): void {
-  if (errors.length > 0) throw new ValidationError(errors, errors.map((e) => e.message).join(' '));
+  if (errors.length > 0) throw new InvalidInput(errors, errors.map((e) => e.message).join(' '));
 }
 
 /**
@@ -90,7 +84,7 @@ export class JobsService {
   /** The NotebookJob itself (404 for other users' jobs). */
   getObject(actor: Actor, name: string, user?: string): Promise<NotebookJob> {
     return this.objects.get(actor, this.objectName(actor, name, user)).catch((err: unknown) => {
-      throw err instanceof NotFoundError ? notFound(name) : err;
+      throw err instanceof NotFound ? notFound(name) : err;
     });
   }
 
@@ -135,8 +129,8 @@ export class JobsService {
     try {
       return await this.view(await this.objects.create(actor, job));
     } catch (err) {
-      await this.options.artifacts.delete(input.inputKey).catch(() => undefined);
-      throw err instanceof ConflictError ? duplicate(body.name) : err;
+      await this.dropSnapshotUnlessUsed(objectName, input.inputKey);
+      throw err instanceof Conflict ? duplicate(body.name) : err;
     }
   }
 
@@ -193,7 +187,7 @@ export class JobsService {
       return await this.view(updated);
     } catch (err) {
       if (input && input.inputKey !== spec.notebook.inputKey) {
-        await this.options.artifacts.delete(input.inputKey).catch(() => undefined);
+        await this.dropSnapshotUnlessUsed(current.metadata.name ?? '', input.inputKey);
       }
       throw err;
     }
@@ -218,6 +212,17 @@ export class JobsService {
   async view(job: NotebookJob): Promise<JobView> {
     const runs = await this.options.runtime.listRuns(job.metadata.name ?? '');
     return toJobView(job, runs[0]);
+  }
+
+  /**
+   * Deletes a snapshot this request stored, unless the job's definition
+   * points at it: snapshots are content-addressed, so a concurrent identical
+   * create or edit that won stored the same key and still needs it.
+   */
+  private async dropSnapshotUnlessUsed(objectName: string, inputKey: string): Promise<void> {
+    const stored = await this.options.runtime.definitions.get(objectName).catch(() => undefined);
+    if (stored?.spec.notebook.inputKey === inputKey) return;
+    await this.options.artifacts.delete(inputKey).catch(() => undefined);
   }
 
   private async exists(objectName: string): Promise<boolean> {
@@ -254,7 +259,7 @@ export class JobsService {
     const stripped = stripNotebook(content);
     const bytes = Buffer.from(JSON.stringify(stripped, null, 1));
     if (bytes.length > this.options.maxNotebookBytes) {
-      throw new PayloadTooLargeError(
+      throw new TooLarge(
         `The notebook is ${mib(bytes.length)} without outputs; the limit is ${mib(this.options.maxNotebookBytes)}.`,
       );
     }
@@ -276,12 +281,12 @@ function ownerName(job: NotebookJob, fallback: Actor): string {
   return ownerOf(job) || fallback.name;
 }
 
-function notFound(name: string): NotFoundError {
-  return new NotFoundError(`Job "${name}" not found.`);
+function notFound(name: string): NotFound {
+  return new NotFound(`Job "${name}" not found.`);
 }
 
-function duplicate(name: string): ConflictError {
-  return new ConflictError(`You already have a job named "${name}"; choose another name or edit that job.`);
+function duplicate(name: string): Conflict {
+  return new Conflict(`You already have a job named "${name}"; choose another name or edit that job.`);
 }
 
 function unreachable(): never {

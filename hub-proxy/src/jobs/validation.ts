@@ -1,5 +1,5 @@
-import type { Catalog, Environment } from '../environments/catalog/index.js';
-import type { FieldError } from '../http/errors.js';
+import type { Catalog, Environment } from '../environments/index.js';
+import type { FieldError } from '../errors/index.js';
 import { scheduleErrors } from './cron.js';
 import type { AlertSpec, NotebookJobSpec } from './model.js';
 import { parseQuantity } from '../k8s/quantity.js';

@@ -61,3 +61,18 @@ export {
   type ApplyObject,
   type ApplyOptions,
 } from './server-side-apply.js';
+export {
+  Controller,
+  ControllerManager,
+  DEFAULT_RETRY_BACKOFF,
+  WorkQueue,
+  systemClock,
+  type ControllerManagerOptions,
+  type ControllerManagerStatus,
+  type ControllerOptions,
+  type ManagedController,
+  type QueueClock,
+  type ReconcileResult,
+  type Reconciler,
+  type WorkQueueOptions,
+} from './controller/index.js';

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ownerMetadata } from './ownership.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors.js';
+import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors/index.js';
+import { toHttpError } from '../http/error-mapping.js';
 import {
   KubeConflictError,
   KubeError,
@@ -132,7 +133,7 @@ describe('OwnedObjects', () => {
     });
 
     it('refuses a non-admin asking for another owner, allows their own name', async () => {
-      await expect(service.list(alice, { owner: 'bob' })).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(service.list(alice, { owner: 'bob' })).rejects.toBeInstanceOf(Forbidden);
       expect(names(await service.list(alice, { owner: 'alice' }))).toEqual(['a1', 'a2']);
     });
 
@@ -148,8 +149,9 @@ describe('OwnedObjects', () => {
     it('turns an expired cursor into a validation error on query.continue', async () => {
       store.listError = new KubeError('gone', 410, 'expired');
       const err = await service.list(alice, { continue: 'x' }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ValidationError);
-      expect((err as ValidationError).errors[0]?.field).toBe('query.continue');
+      expect(err).toBeInstanceOf(InvalidInput);
+      expect(toHttpError(err).status).toBe(400);
+      expect((err as InvalidInput).errors[0]?.field).toBe('query.continue');
     });
   });
 
@@ -162,11 +164,11 @@ describe('OwnedObjects', () => {
     it('reports someone else’s object exactly like a missing one', async () => {
       const foreign = await service.get(alice, 'b1').catch((e: unknown) => e);
       const missing = await service.get(alice, 'nope').catch((e: unknown) => e);
-      expect(foreign).toBeInstanceOf(NotFoundError);
-      expect(missing).toBeInstanceOf(NotFoundError);
-      expect((foreign as NotFoundError).detail).toBe('Thing "b1" not found.');
-      expect((missing as NotFoundError).detail).toBe('Thing "nope" not found.');
-      await expect(service.get(alice, 'fake')).rejects.toBeInstanceOf(NotFoundError);
+      expect(foreign).toBeInstanceOf(NotFound);
+      expect(missing).toBeInstanceOf(NotFound);
+      expect(toHttpError(foreign)).toMatchObject({ status: 404, detail: 'Thing "b1" not found.' });
+      expect(toHttpError(missing)).toMatchObject({ status: 404, detail: 'Thing "nope" not found.' });
+      await expect(service.get(alice, 'fake')).rejects.toBeInstanceOf(NotFound);
     });
   });
 
@@ -182,15 +184,15 @@ describe('OwnedObjects', () => {
 
     it('refuses another owner, admins included, and writes nothing', async () => {
       const asBob = { metadata: { name: 'x', labels: { [LABELS.owner]: 'bob' } } };
-      await expect(service.create(alice, asBob)).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(service.create(alice, asBob)).rejects.toBeInstanceOf(Forbidden);
       const asBobByName = { metadata: { name: 'y', annotations: { [ANNOTATIONS.ownerName]: 'bob' } } };
-      await expect(service.create(admin, asBobByName)).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(service.create(admin, asBobByName)).rejects.toBeInstanceOf(Forbidden);
       expect(store.writes()).toEqual([]);
     });
 
     it('reports a taken name as Conflict (and leaves the existing object alone)', async () => {
       const before = store.snapshot('b1');
-      await expect(service.create(alice, { metadata: { name: 'b1' } })).rejects.toBeInstanceOf(ConflictError);
+      await expect(service.create(alice, { metadata: { name: 'b1' } })).rejects.toBeInstanceOf(Conflict);
       expect(store.snapshot('b1')).toEqual(before);
     });
   });
@@ -208,7 +210,7 @@ describe('OwnedObjects', () => {
     it('hides someone else’s object: NotFound, mutator not called, nothing written', async () => {
       const before = store.snapshot('b1');
       const mutate = vi.fn();
-      await expect(service.update(alice, 'b1', mutate)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(service.update(alice, 'b1', mutate)).rejects.toBeInstanceOf(NotFound);
       expect(mutate).not.toHaveBeenCalled();
       expect(store.writes()).toEqual([]);
       expect(store.snapshot('b1')).toEqual(before);
@@ -225,7 +227,7 @@ describe('OwnedObjects', () => {
       const steal = (d: Obj) => {
         d.metadata = { ...d.metadata, ...ownerMetadata('alice') };
       };
-      await expect(service.update(admin, 'b1', steal)).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(service.update(admin, 'b1', steal)).rejects.toBeInstanceOf(Forbidden);
       expect(store.writes()).toEqual([]);
       const ok = await service.update(alice, 'a1', (d) => {
         d.metadata = { ...d.metadata, resourceVersion: '999' };
@@ -240,15 +242,15 @@ describe('OwnedObjects', () => {
           d.data = { v: 'second' };
         })
         .catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ConflictError);
+      expect(err).toBeInstanceOf(Conflict);
       expect(store.snapshot('a1').data).toEqual({ v: 'first' });
     });
   });
 
   describe('delete', () => {
     it('hides someone else’s object and deletes nothing', async () => {
-      await expect(service.delete(alice, 'b1')).rejects.toBeInstanceOf(NotFoundError);
-      await expect(service.delete(alice, 'fake')).rejects.toBeInstanceOf(NotFoundError);
+      await expect(service.delete(alice, 'b1')).rejects.toBeInstanceOf(NotFound);
+      await expect(service.delete(alice, 'fake')).rejects.toBeInstanceOf(NotFound);
       expect(store.writes()).toEqual([]);
       expect(store.objects.has('b1')).toBe(true);
     });
@@ -257,7 +259,7 @@ describe('OwnedObjects', () => {
       await service.delete(alice, 'a1');
       await service.delete(admin, 'b1');
       expect([...store.objects.keys()]).toEqual(['a2', 'fake']);
-      await expect(service.delete(alice, 'a1')).rejects.toBeInstanceOf(NotFoundError);
+      await expect(service.delete(alice, 'a1')).rejects.toBeInstanceOf(NotFound);
     });
 
     it('maps a failed precondition to Conflict', async () => {
@@ -267,7 +269,7 @@ describe('OwnedObjects', () => {
         await store.replace({ ...store.snapshot(name), data: { v: 'changed' } }); // lands after the read
         return read;
       });
-      await expect(service.delete(alice, 'a1')).rejects.toBeInstanceOf(ConflictError);
+      await expect(service.delete(alice, 'a1')).rejects.toBeInstanceOf(Conflict);
       expect(store.objects.has('a1')).toBe(true);
     });
   });

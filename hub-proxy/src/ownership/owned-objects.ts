@@ -1,5 +1,5 @@
 import { canAccess, isOwner, ownerMetadata, ownerSelector, type Actor } from './ownership.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors.js';
+import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors/index.js';
 import type { Page } from '../http/pagination.js';
 import { KubeConflictError, KubeError, KubeNotFoundError } from '../k8s/index.js';
 import { ANNOTATIONS, LABELS } from './labels.js';
@@ -77,7 +77,7 @@ export class OwnedObjects<T extends OwnedObject> {
   async list(actor: Actor, query: OwnedListQuery = {}): Promise<Page<T>> {
     const owner = actor.isAdmin ? query.owner : actor.name;
     if (!actor.isAdmin && query.owner !== undefined && query.owner !== actor.name) {
-      throw new ForbiddenError("Only admins may list other users' objects.");
+      throw new Forbidden("Only admins may list other users' objects.");
     }
     const page = await this.call(null, () =>
       this.store.list({
@@ -93,7 +93,7 @@ export class OwnedObjects<T extends OwnedObject> {
     return result;
   }
 
-  /** The object, if `actor` may see it; NotFoundError otherwise. */
+  /** The object, if `actor` may see it; NotFound otherwise. */
   async get(actor: Actor, name: string): Promise<T> {
     const object = await this.call(name, () => this.store.get(name));
     if (!canAccess(actor, meta(object))) throw this.notFound(name);
@@ -114,7 +114,7 @@ export class OwnedObjects<T extends OwnedObject> {
       (givenLabel !== undefined && givenLabel !== stamp.labels[LABELS.owner]) ||
       (givenName !== undefined && givenName !== actor.name)
     ) {
-      throw new ForbiddenError('Objects can only be created for yourself.');
+      throw new Forbidden('Objects can only be created for yourself.');
     }
     const body: T = {
       ...object,
@@ -142,7 +142,7 @@ export class OwnedObjects<T extends OwnedObject> {
       after.labels?.[LABELS.owner] !== before.labels?.[LABELS.owner] ||
       after.annotations?.[ANNOTATIONS.ownerName] !== before.annotations?.[ANNOTATIONS.ownerName]
     ) {
-      throw new ForbiddenError('The owner of an object cannot be changed.');
+      throw new Forbidden('The owner of an object cannot be changed.');
     }
     // Identity fields are the read's, not the mutator's: they pin the write to what was checked.
     next.metadata = {
@@ -162,32 +162,37 @@ export class OwnedObjects<T extends OwnedObject> {
     await this.call(name, () => this.store.delete(name, { uid, resourceVersion }));
   }
 
-  private notFound(name: string): NotFoundError {
-    return new NotFoundError(`${this.kind} "${name}" not found.`);
+  private notFound(name: string): NotFound {
+    return new NotFound(`${this.kind} "${name}" not found.`);
   }
 
   /**
-   * Maps store (Kubernetes) errors to HTTP errors; anything else propagates
-   * unchanged. `name` is null for a list call.
+   * Names the object in store (Kubernetes) errors the caller can act on, as
+   * domain errors; anything else (the API server down, RBAC) propagates
+   * unchanged to the error middleware. `name` is null for a list call.
    */
   private async call<R>(name: string | null, op: () => Promise<R>): Promise<R> {
     try {
       return await op();
     } catch (err) {
       if (!(err instanceof KubeError)) throw err;
-      // On a list, not-found means a missing namespace or API: a deployment fault, not the caller's.
-      if (err instanceof KubeNotFoundError && name !== null) throw this.notFound(name);
+      if (err instanceof KubeNotFoundError) {
+        if (name !== null) throw this.notFound(name);
+        // On a list, not-found means a missing namespace or API: a deployment fault (500), not a 404.
+        throw new Error(`listing ${this.kind} objects: the namespace or API is missing`, { cause: err });
+      }
       if (err instanceof KubeConflictError) {
         const what = name ? `${this.kind} "${name}"` : this.kind;
-        throw new ConflictError(
+        throw new Conflict(
           err.kind === 'already-exists'
             ? `${what} already exists.`
             : `${what} was changed concurrently; retry.`,
+          { cause: err },
         );
       }
       // An expired or malformed list cursor (410 Gone / 400 from the API server).
       if (name === null && (err.kind === 'gone' || err.kind === 'bad-request')) {
-        throw new ValidationError([{ field: 'query.continue', message: 'invalid or expired cursor' }]);
+        throw new InvalidInput([{ field: 'query.continue', message: 'invalid or expired cursor' }]);
       }
       throw err;
     }

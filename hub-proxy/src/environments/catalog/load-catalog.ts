@@ -17,7 +17,9 @@ import {
 } from './compatibility.js';
 
 /** The repository's catalog, next to the compatibility table. */
-export const DEFAULT_CATALOG_PATH = fileURLToPath(new URL('../../../../images/catalog.yaml', import.meta.url));
+export const DEFAULT_CATALOG_PATH = fileURLToPath(
+  new URL('../../../../images/catalog.yaml', import.meta.url),
+);
 
 /**
  * Reads and validates the catalog, judging versions by the compatibility

@@ -1,4 +1,4 @@
-import type { FieldError } from '../../http/errors.js';
+import type { FieldError } from '../../errors/index.js';
 import { defaultEnvironment, type Catalog, type Environment, type Toleration } from './catalog-schema.js';
 import { parseQuantity, toKubeSpawnerBytes } from '../../k8s/quantity.js';
 

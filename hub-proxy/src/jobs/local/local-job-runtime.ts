@@ -2,8 +2,19 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NotFoundError, ServiceUnavailableError } from '../../http/errors.js';
-import { isTerminal, type AlertDelivery, type JobRuntime, type NotebookJob, type RunFinishedListener, type RunMarker, type RunProgress, type RunRecord, type RunTokens, type StartRunRequest } from '../model.js';
+import { NotFound, Unavailable } from '../../errors/index.js';
+import {
+  isTerminal,
+  type AlertDelivery,
+  type JobRuntime,
+  type NotebookJob,
+  type RunFinishedListener,
+  type RunMarker,
+  type RunProgress,
+  type RunRecord,
+  type RunTokens,
+  type StartRunRequest,
+} from '../model.js';
 import type { ArtifactStore } from '../../artifacts/index.js';
 import { artifactKeys, manualRunId } from '../naming.js';
 import { withAlertDelivery } from '../lifecycle/alert-history.js';
@@ -128,7 +139,7 @@ export class LocalJobRuntime implements JobRuntime {
   }
 
   async startRun(job: NotebookJob, request: StartRunRequest): Promise<RunRecord> {
-    if (!this.started) throw new ServiceUnavailableError('The local job runtime is not running.');
+    if (!this.started) throw new Unavailable('The local job runtime is not running.');
     const objectName = job.metadata.name ?? '';
     if (request.runId) {
       const existing = this.runs.get(request.runId);
@@ -202,7 +213,7 @@ export class LocalJobRuntime implements JobRuntime {
 
   async claimMarker(runId: string, marker: RunMarker): Promise<boolean> {
     const claimed = await this.runs.claimMarker(runId, marker);
-    if (claimed === undefined) throw new NotFoundError(`Run "${runId}" not found.`);
+    if (claimed === undefined) throw new NotFound(`Run "${runId}" not found.`);
     return claimed;
   }
 
@@ -291,7 +302,7 @@ export class LocalJobRuntime implements JobRuntime {
 
   private requireRun(runId: string): RunRecord {
     const record = this.runs.get(runId);
-    if (!record) throw new NotFoundError(`Run "${runId}" not found.`);
+    if (!record) throw new NotFound(`Run "${runId}" not found.`);
     return record;
   }
 

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+
+/**
+ * Response shapes of the environments API. Routes check their results
+ * against these, /api/openapi.json is generated from them, and the view
+ * types the service builds are derived from them (`z.input`: what a handler
+ * may return).
+ */
+
+const rangeSchema = z.object({ default: z.string(), max: z.string() });
+
+/** One catalog environment as the API shows it. */
+export const environmentSchema = z.object({
+  id: z.string().meta({ description: 'Environment id; the KubeSpawner profile slug.' }),
+  displayName: z.string(),
+  description: z.string(),
+  image: z.string(),
+  default: z.boolean().meta({ description: 'The preselected environment.' }),
+  versions: z.object({
+    python: z.string(),
+    cuda: z.string().optional(),
+    cudnn: z.string().optional(),
+    frameworks: z.record(z.string(), z.string()),
+  }),
+  gpu: z
+    .object({
+      vendor: z.string(),
+      resource: z.string(),
+      counts: z
+        .array(z.number().int())
+        .meta({ description: 'GPU counts on offer; the first is the default.' }),
+      types: z.array(z.string()).meta({ description: 'GPU type ids; the first is the default.' }),
+    })
+    .optional()
+    .meta({ description: 'Absent on CPU-only environments.' }),
+  resources: z.object({ cpu: rangeSchema, memory: rangeSchema }),
+  tags: z.array(z.string()),
+});
+
+/** What a server runs, read back from its user_options. */
+export const serverSelectionSchema = z.object({
+  environment: z.string(),
+  gpus: z.number().int(),
+  gpuType: z.string().optional(),
+});
+
+/** Free GPUs of one catalog GPU type. */
+export const gpuTypeViewSchema = z.object({
+  type: z.string().meta({ description: 'The catalog GPU type id.' }),
+  displayName: z.string(),
+  product: z.string().nullable().meta({ description: 'Its nvidia.com/gpu.product node label value.' }),
+  free: z.number().int(),
+  allocatable: z.number().int(),
+  largestFreeOnOneNode: z.number().int(),
+});
+
+/** One active server of the caller. */
+export const serverViewSchema = serverSelectionSchema.extend({
+  serverName: z.string().meta({ description: '"" is the default server.' }),
+  ready: z.boolean(),
+  pending: z.string().nullable(),
+});
+
+/** Body of `GET /api/v1/environments`. */
+export const environmentsSchema = z.object({
+  environments: z.array(environmentSchema),
+  gpus: z.object({
+    available: z
+      .boolean()
+      .meta({ description: 'False without live cluster data (local runtime, or caches not synced yet).' }),
+    types: z.array(gpuTypeViewSchema),
+  }),
+  quota: z.object({
+    maxGpus: z.number().int(),
+    usedGpus: z.number().int().meta({ description: 'GPUs held by all of your active servers.' }),
+    remainingGpus: z.number().int(),
+  }),
+  current: serverSelectionSchema
+    .optional()
+    .meta({ description: "Your default server's selection, if it is active." }),
+  servers: z.array(serverViewSchema),
+});
+
+/** The KubeSpawner traits a profile or choice sets; `null` deletes a key (KubeSpawner's merge). */
+const overrideSchema = z.object({
+  image: z.string().optional(),
+  cpu_guarantee: z.number().optional(),
+  cpu_limit: z.number().optional(),
+  mem_guarantee: z.union([z.string(), z.number()]).optional(),
+  mem_limit: z.union([z.string(), z.number()]).optional(),
+  node_selector: z.record(z.string(), z.string().nullable()).optional(),
+  tolerations: z
+    .array(
+      z.object({
+        key: z.string().optional(),
+        operator: z.string().optional(),
+        value: z.string().optional(),
+        effect: z.string().optional(),
+        tolerationSeconds: z.number().optional(),
+      }),
+    )
+    .optional(),
+  extra_resource_limits: z.record(z.string(), z.string().nullable()).optional(),
+});
+
+/** One KubeSpawner 7 profile (see the catalog's profile-list rendering). */
+export const profileSchema = z.object({
+  display_name: z.string(),
+  slug: z.string(),
+  description: z.string(),
+  default: z.boolean().optional(),
+  kubespawner_override: overrideSchema,
+  profile_options: z
+    .record(
+      z.string(),
+      z.object({
+        display_name: z.string(),
+        choices: z.record(
+          z.string(),
+          z.object({
+            display_name: z.string(),
+            default: z.boolean().optional(),
+            kubespawner_override: overrideSchema,
+          }),
+        ),
+        unlisted_choice: z.object({ enabled: z.boolean() }),
+      }),
+    )
+    .optional(),
+});
+
+/** An environment as the API shows it. */
+export type EnvironmentView = z.input<typeof environmentSchema>;
+/** Free GPUs of one catalog GPU type. */
+export type GpuTypeView = z.input<typeof gpuTypeViewSchema>;
+/** What a server runs, read back from its user_options. */
+export type ServerSelection = z.input<typeof serverSelectionSchema>;
+/** One active server of the caller. */
+export type ServerView = z.input<typeof serverViewSchema>;
+/** Body of `GET /api/v1/environments`. */
+export type EnvironmentsView = z.input<typeof environmentsSchema>;
