@@ -128,7 +128,7 @@ export type RunFinishedListener = (run: RunRecord, job: NotebookJob | undefined)
  * Where definitions live and how runs execute. `kubernetes`: NotebookJob
  * objects, CronJobs and Jobs. `local`: files and papermill subprocesses.
  * Failures are thrown as KubeErrors (kubernetes) or domain errors (local), both
- * of which the service layer maps to problem+json.
+ * of which the one error middleware maps to problem+json.
  */
 export interface JobRuntime {
   readonly kind: 'kubernetes' | 'local';

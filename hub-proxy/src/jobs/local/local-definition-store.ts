@@ -2,71 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { NotebookJob } from '../model.js';
-import { KubeConflictError, KubeError, KubeInvalidError, KubeNotFoundError } from '../../k8s/errors.js';
-import { matchesLabels, parseLabelSelector, type LabelRequirement } from '../../k8s/label-selector.js';
+import { matchesLabels } from '../../k8s/label-selector.js';
+import {
+  alreadyExists,
+  checkName,
+  conflict,
+  decodeCursor,
+  notFound,
+  OBJECT_NAME,
+  parseSelector,
+} from '../definition-errors.js';
 import { readJsonDirectory, readJsonFile, removeFile, writeJsonAtomic } from './json-files.js';
 import { SerialQueue } from './serial-queue.js';
 
 /** Kubernetes object names (DNS-1123 subdomain); also safe as file names. */
-const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-const KIND = 'NotebookJob';
 
 /** Options of {@link LocalDefinitionStore.list}, as the Kubernetes list call takes them. */
 export interface DefinitionListOptions {
   labelSelector?: string;
   limit?: number;
   continue?: string;
-}
-
-function notFound(name: string): KubeNotFoundError {
-  return new KubeNotFoundError('not-found', 404, `notebookjobs "${name}" not found`, {
-    reason: 'NotFound',
-    target: { name, kind: KIND },
-  });
-}
-
-function conflict(name: string, detail: string): KubeConflictError {
-  return new KubeConflictError(
-    'conflict',
-    409,
-    `Operation cannot be fulfilled on notebookjobs "${name}": ${detail}`,
-    {
-      reason: 'Conflict',
-      target: { name, kind: KIND },
-    },
-  );
-}
-
-function checkName(name: string | undefined): string {
-  if (name && OBJECT_NAME.test(name)) return name;
-  throw new KubeInvalidError(
-    422,
-    `NotebookJob "${name ?? ''}" is invalid: metadata.name: must be a lowercase RFC 1123 subdomain`,
-    [
-      {
-        field: 'metadata.name',
-        reason: 'FieldValueInvalid',
-        message: 'must be a lowercase RFC 1123 subdomain',
-      },
-    ],
-    { reason: 'Invalid', target: { name, kind: KIND } },
-  );
-}
-
-function parseSelector(selector: string | undefined): LabelRequirement[] {
-  try {
-    return parseLabelSelector(selector ?? '');
-  } catch (err) {
-    throw new KubeError('bad-request', 400, (err as Error).message, { reason: 'BadRequest', cause: err });
-  }
-}
-
-/** The list cursor: the last name of the previous page, base64url-encoded. */
-function decodeCursor(cursor: string | undefined): string | undefined {
-  if (!cursor) return undefined;
-  const name = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!OBJECT_NAME.test(name)) throw new KubeError('bad-request', 400, 'invalid continue token');
-  return name;
 }
 
 /**
@@ -111,10 +66,7 @@ export class LocalDefinitionStore {
     const name = checkName(object.metadata.name);
     return this.queue.run(async () => {
       if (await this.read(name)) {
-        throw new KubeConflictError('already-exists', 409, `notebookjobs "${name}" already exists`, {
-          reason: 'AlreadyExists',
-          target: { name, kind: KIND },
-        });
+        throw alreadyExists(name);
       }
       const stored: NotebookJob = {
         ...structuredClone(object),

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { Conflict, NotFound, Unavailable } from '../../errors/index.js';
-import { KubeConflictError, KubeError, KubeInvalidError, KubeNotFoundError } from '../../k8s/errors.js';
-import { matchesLabels, parseLabelSelector, type LabelRequirement } from '../../k8s/label-selector.js';
+import { matchesLabels } from '../../k8s/label-selector.js';
+import * as apiserver from '../definition-errors.js';
 import { withAlertDelivery } from '../lifecycle/alert-history.js';
 import {
   isTerminal,
@@ -20,8 +20,6 @@ import { manualRunId } from '../naming.js';
 import { ownerOf } from '../views.js';
 
 /** Kubernetes object names (DNS-1123 subdomain), as both real runtimes enforce. */
-const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-const KIND = 'NotebookJob';
 
 /** Options of {@link InMemoryJobRuntime}. */
 export interface InMemoryJobRuntimeOptions {
@@ -40,44 +38,6 @@ interface StoredRun {
 /** Lets other callers in, as real I/O would: nobody may rely on a change being synchronous. */
 function yieldToOthers(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-function notFound(name: string): KubeNotFoundError {
-  return new KubeNotFoundError('not-found', 404, `notebookjobs "${name}" not found`, {
-    reason: 'NotFound',
-    target: { name, kind: KIND },
-  });
-}
-
-function conflict(name: string, detail: string): KubeConflictError {
-  return new KubeConflictError(
-    'conflict',
-    409,
-    `Operation cannot be fulfilled on notebookjobs "${name}": ${detail}`,
-    {
-      reason: 'Conflict',
-      target: { name, kind: KIND },
-    },
-  );
-}
-
-function checkName(name: string | undefined): string {
-  if (name && OBJECT_NAME.test(name)) return name;
-  throw new KubeInvalidError(422, `NotebookJob "${name ?? ''}" is invalid: metadata.name`, [
-    {
-      field: 'metadata.name',
-      reason: 'FieldValueInvalid',
-      message: 'must be a lowercase RFC 1123 subdomain',
-    },
-  ]);
-}
-
-function selectorOf(selector: string | undefined): LabelRequirement[] {
-  try {
-    return parseLabelSelector(selector ?? '');
-  } catch (err) {
-    throw new KubeError('bad-request', 400, (err as Error).message, { reason: 'BadRequest', cause: err });
-  }
 }
 
 /**
@@ -290,10 +250,8 @@ export class InMemoryJobRuntime implements JobRuntime {
     continue?: string;
   }): Promise<{ items: NotebookJob[]; continue?: string }> {
     await yieldToOthers();
-    const requirements = selectorOf(options.labelSelector);
-    const after = options.continue ? Buffer.from(options.continue, 'base64url').toString('utf8') : undefined;
-    if (after !== undefined && !OBJECT_NAME.test(after))
-      throw new KubeError('bad-request', 400, 'invalid continue token');
+    const requirements = apiserver.parseSelector(options.labelSelector);
+    const after = apiserver.decodeCursor(options.continue);
     const matching = [...this.jobs.values()]
       .filter((job) => matchesLabels(requirements, job.metadata.labels))
       .filter((job) => after === undefined || (job.metadata.name ?? '') > after)
@@ -309,18 +267,15 @@ export class InMemoryJobRuntime implements JobRuntime {
   private async getDefinition(name: string): Promise<NotebookJob> {
     await yieldToOthers();
     const job = this.jobs.get(name);
-    if (!job) throw notFound(name);
+    if (!job) throw apiserver.notFound(name);
     return structuredClone(job);
   }
 
   private async createDefinition(object: NotebookJob): Promise<NotebookJob> {
     await yieldToOthers();
-    const name = checkName(object.metadata.name);
+    const name = apiserver.checkName(object.metadata.name);
     if (this.jobs.has(name)) {
-      throw new KubeConflictError('already-exists', 409, `notebookjobs "${name}" already exists`, {
-        reason: 'AlreadyExists',
-        target: { name, kind: KIND },
-      });
+      throw apiserver.alreadyExists(name);
     }
     const stored = structuredClone(object);
     stored.metadata = {
@@ -338,14 +293,18 @@ export class InMemoryJobRuntime implements JobRuntime {
 
   private async replaceDefinition(object: NotebookJob): Promise<NotebookJob> {
     await yieldToOthers();
-    const name = checkName(object.metadata.name);
+    const name = apiserver.checkName(object.metadata.name);
     const current = this.jobs.get(name);
-    if (!current) throw notFound(name);
+    if (!current) throw apiserver.notFound(name);
     const { resourceVersion, uid } = object.metadata;
     if (resourceVersion !== undefined && resourceVersion !== current.metadata.resourceVersion) {
-      throw conflict(name, 'the object has been modified; please apply your changes to the latest version');
+      throw apiserver.conflict(
+        name,
+        'the object has been modified; please apply your changes to the latest version',
+      );
     }
-    if (uid !== undefined && uid !== current.metadata.uid) throw conflict(name, `uid is not ${uid}`);
+    if (uid !== undefined && uid !== current.metadata.uid)
+      throw apiserver.conflict(name, `uid is not ${uid}`);
     const stored = structuredClone(object);
     stored.metadata = {
       ...stored.metadata,
@@ -366,15 +325,15 @@ export class InMemoryJobRuntime implements JobRuntime {
   ): Promise<void> {
     await yieldToOthers();
     const current = this.jobs.get(name);
-    if (!current) throw notFound(name);
+    if (!current) throw apiserver.notFound(name);
     if (preconditions.uid !== undefined && preconditions.uid !== current.metadata.uid) {
-      throw conflict(name, `Precondition failed: UID in precondition: ${preconditions.uid}`);
+      throw apiserver.conflict(name, `Precondition failed: UID in precondition: ${preconditions.uid}`);
     }
     if (
       preconditions.resourceVersion !== undefined &&
       preconditions.resourceVersion !== current.metadata.resourceVersion
     ) {
-      throw conflict(
+      throw apiserver.conflict(
         name,
         `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}`,
       );
