@@ -11,6 +11,7 @@ export default defineConfig({
             'hub-proxy/src/**/*.test.ts',
             'extensions/*/src/**/*.test.ts',
             'scripts/**/*.test.ts',
+            'tests/contract/**/*.test.ts',
             'eslint/**/*.test.ts',
           ],
           environment: 'node',

@@ -63,7 +63,7 @@ describe('TuringClient requests', () => {
       quota: { maxGpus: 2, usedGpus: 0, remainingGpus: 2 },
     };
     const { client } = harness([json(raw)]);
-    const answer = await client.environments();
+    const answer = await client.environments.list();
     expect(answer.environments[0]?.gpu?.types).toEqual([
       { id: 'a100', displayName: 'NVIDIA A100' },
       { id: 'x', displayName: 'x' },
@@ -74,7 +74,7 @@ describe('TuringClient requests', () => {
 
   it('sends the decoded turing-xsrf cookie as X-XSRF-Token on writes', async () => {
     const { client, calls } = harness([json({ progressUrl: '/p' }, 202)]);
-    const answer = await client.switchEnvironment({ environment: 'torch', gpus: 2, gpuType: 'a100' });
+    const answer = await client.environments.switchServer({ environment: 'torch', gpus: 2, gpuType: 'a100' });
     expect(answer).toEqual({ progressUrl: '/p' });
     const headers = new Headers(calls[0]?.init.headers);
     expect(calls[0]?.url).toBe('/services/turing/api/v1/me/server');
@@ -93,7 +93,7 @@ describe('TuringClient requests', () => {
       [() => (h.setCookies('turing-xsrf=fresh'), json({ name: 'alice' })), json({ progressUrl: '/p' }, 202)],
       '',
     );
-    await h.client.switchEnvironment({ environment: 'cpu', gpus: 0 });
+    await h.client.environments.switchServer({ environment: 'cpu', gpus: 0 });
     expect(h.calls.map((c) => `${c.init.method} ${c.url}`)).toEqual([
       'GET /services/turing/api/v1/me',
       'POST /services/turing/api/v1/me/server',
@@ -108,7 +108,7 @@ describe('TuringClient requests', () => {
         headers: { 'content-type': 'text/html; charset=utf-8' },
       }),
     ]);
-    const error = await client.environments().catch((e: unknown) => e);
+    const error = await client.environments.list().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TuringLoginRequiredError);
     expect(error).toBeInstanceOf(TuringApiError);
     expect((error as TuringLoginRequiredError).loginUrl).toBe('/hub/login?next=%2Fuser%2Falice%2Flab');
@@ -137,8 +137,8 @@ describe('TuringClient requests', () => {
       requestId: 'r-1',
     };
     const { client } = harness([json(problem, 400, 'application/problem+json; charset=utf-8')]);
-    const error = (await client
-      .switchEnvironment({ environment: 'x', gpus: 9 })
+    const error = (await client.environments
+      .switchServer({ environment: 'x', gpus: 9 })
       .catch((e: unknown) => e)) as TuringApiError;
     expect(error).toBeInstanceOf(TuringApiError);
     expect(error.status).toBe(400);
@@ -195,7 +195,7 @@ function sseResponse(chunks: string[]): Response {
   return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
 }
 
-describe('TuringClient.spawnProgress', () => {
+describe('TuringClient environments.spawnProgress', () => {
   it('streams events until ready and resolves with the final one', async () => {
     const { client, calls } = harness([
       sseResponse([
@@ -206,7 +206,9 @@ describe('TuringClient.spawnProgress', () => {
       ]),
     ]);
     const events: SpawnProgressEvent[] = [];
-    const final = await client.spawnProgress('/hub/api/users/alice/server/progress', (e) => events.push(e));
+    const final = await client.environments.spawnProgress('/hub/api/users/alice/server/progress', (e) =>
+      events.push(e),
+    );
     expect(calls[0]?.url).toBe('/hub/api/users/alice/server/progress');
     expect(new Headers(calls[0]?.init.headers).get('Accept')).toBe('text/event-stream');
     expect(events.map((e) => e.progress)).toEqual([10, 50, 100]);
@@ -215,7 +217,9 @@ describe('TuringClient.spawnProgress', () => {
 
   it('resolves relative progress URLs against the service', async () => {
     const { client, calls } = harness([sseResponse(['data: {"failed": true, "message": "quota"}\n\n'])]);
-    await expect(client.spawnProgress('api/v1/me/server/progress', () => undefined)).resolves.toMatchObject({
+    await expect(
+      client.environments.spawnProgress('api/v1/me/server/progress', () => undefined),
+    ).resolves.toMatchObject({
       failed: true,
     });
     expect(calls[0]?.url).toBe('/services/turing/api/v1/me/server/progress');
@@ -223,14 +227,14 @@ describe('TuringClient.spawnProgress', () => {
 
   it('rejects when the stream ends before ready or failed', async () => {
     const { client } = harness([sseResponse(['data: {"progress": 10}\n\n'])]);
-    await expect(client.spawnProgress('/p', () => undefined)).rejects.toMatchObject({
+    await expect(client.environments.spawnProgress('/p', () => undefined)).rejects.toMatchObject({
       title: 'Progress stream ended',
     });
   });
 
   it('detects the login page instead of a stream', async () => {
     const { client } = harness([new Response('<html/>', { headers: { 'content-type': 'text/html' } })]);
-    await expect(client.spawnProgress('/p', () => undefined)).rejects.toBeInstanceOf(
+    await expect(client.environments.spawnProgress('/p', () => undefined)).rejects.toBeInstanceOf(
       TuringLoginRequiredError,
     );
   });

@@ -122,14 +122,11 @@ export interface NotebookSource {
   content: NotebookContent;
 }
 
-/** Body of `POST /api/v1/jobs`; only `name`, `notebook` and `environment` are required. */
-export interface CreateJobRequest {
-  name: string;
-  notebook: NotebookSource;
-  environment: string;
+/** The job settings a create and an update request may send (every one optional). */
+export interface EditableJobFields {
   resources?: JobResources;
   parameters?: Record<string, JsonValue>;
-  /** Absent or `null`: on demand only. */
+  /** `null`: on demand only (on create, absent means the same). */
   schedule?: { cron: string; timezone: string } | null;
   suspend?: boolean;
   retries?: number;
@@ -141,22 +138,23 @@ export interface CreateJobRequest {
   historyLimit?: number;
 }
 
+/** Body of `POST /api/v1/jobs`; only `name`, `notebook` and `environment` are required. */
+export interface CreateJobRequest extends EditableJobFields {
+  name: string;
+  notebook: NotebookSource;
+  environment: string;
+}
+
 /** Body of `PATCH /api/v1/jobs/{name}`: any subset; `notebook` replaces the input snapshot. */
-export interface UpdateJobRequest {
+export interface UpdateJobRequest extends EditableJobFields {
   environment?: string;
-  resources?: JobResources;
-  parameters?: Record<string, JsonValue>;
-  /** `null` makes the job on-demand. */
-  schedule?: { cron: string; timezone: string } | null;
-  suspend?: boolean;
-  retries?: number;
-  timeoutSeconds?: number;
-  concurrency?: ConcurrencyPolicy;
-  dependsOn?: string[];
-  alerts?: AlertSpec[];
-  outputs?: OutputFormat[];
-  historyLimit?: number;
   notebook?: NotebookSource;
+}
+
+/** Body of `POST /api/v1/jobs/{name}/runs`: `{}` runs with the job's parameters. */
+export interface RunJobRequest {
+  /** Overrides of the job's parameters for this run. */
+  parameters?: Record<string, JsonValue>;
 }
 
 /** A run artifact a runner uploaded. */

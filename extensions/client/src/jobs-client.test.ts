@@ -67,18 +67,18 @@ describe('TuringClient jobs requests', () => {
       json({ id: 'r1' }),
       json({ id: 'r1', state: 'cancelled' }),
     ]);
-    await client.jobs();
-    await client.createJob({
+    await client.jobs.list();
+    await client.jobs.create({
       name: 'a',
       notebook: { path: 'x.ipynb', content: { nbformat: 4, cells: [] } },
       environment: 'cpu',
     });
-    await client.job('a b');
-    await client.updateJob('a', { suspend: true });
-    await expect(client.deleteJob('a')).resolves.toBeUndefined();
-    await client.jobRuns('a');
-    await client.run('r1');
-    await expect(client.cancelRun('r1')).resolves.toMatchObject({ state: 'cancelled' });
+    await client.jobs.get('a b');
+    await client.jobs.update('a', { suspend: true });
+    await expect(client.jobs.delete('a')).resolves.toBeUndefined();
+    await client.jobs.listRuns('a');
+    await client.jobs.getRun('r1');
+    await expect(client.jobs.cancelRun('r1')).resolves.toMatchObject({ state: 'cancelled' });
     expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
       'GET /services/turing/api/v1/jobs',
       'POST /services/turing/api/v1/jobs',
@@ -96,8 +96,8 @@ describe('TuringClient jobs requests', () => {
 
   it('starts a run with an empty body, or with parameter overrides', async () => {
     const { client, calls } = harness([json({ id: 'r1' }, 201), json({ id: 'r2' }, 201)]);
-    await client.runJob('daily');
-    await client.runJob('daily', { n: 3, date: '2026-01-01' });
+    await client.jobs.run('daily');
+    await client.jobs.run('daily', { n: 3, date: '2026-01-01' });
     expect(calls[0]?.url).toBe('/services/turing/api/v1/jobs/daily/runs');
     expect(calls[0]?.body).toEqual({});
     expect(calls[1]?.body).toEqual({ parameters: { n: 3, date: '2026-01-01' } });
@@ -111,8 +111,8 @@ describe('TuringClient jobs requests', () => {
       errors: [{ field: 'body.schedule.cron', message: 'expected 5 fields' }],
     };
     const { client } = harness([json(problem, 400, 'application/problem+json')]);
-    const error = (await client
-      .createJob({ name: 'a', notebook: { path: 'a.ipynb', content: {} }, environment: 'cpu' })
+    const error = (await client.jobs
+      .create({ name: 'a', notebook: { path: 'a.ipynb', content: {} }, environment: 'cpu' })
       .catch((e: unknown) => e)) as TuringApiError;
     expect(error).toBeInstanceOf(TuringApiError);
     expect(error.errors).toEqual([{ field: 'body.schedule.cron', message: 'expected 5 fields' }]);
@@ -121,7 +121,7 @@ describe('TuringClient jobs requests', () => {
   it('asks for a schedule preview with cron, zone and count in the query', async () => {
     const preview = { cron: '0 2 * * *', timezone: 'Asia/Shanghai', description: 'At 02:00', nextRuns: [] };
     const { client, calls } = harness([json(preview)]);
-    await expect(client.schedulePreview('0 2 * * *', 'Asia/Shanghai', 5)).resolves.toEqual(preview);
+    await expect(client.jobs.schedulePreview('0 2 * * *', 'Asia/Shanghai', 5)).resolves.toEqual(preview);
     const url = new URL(calls[0]?.url ?? '', 'http://x');
     expect(url.pathname).toBe('/services/turing/api/v1/schedule/preview');
     expect(Object.fromEntries(url.searchParams)).toEqual({
@@ -145,7 +145,9 @@ describe('TuringClient run logs and outputs', () => {
       ),
     ]);
     const chunks: string[] = [];
-    await expect(client.followRunLog('r1', (t) => chunks.push(t))).resolves.toEqual({ state: 'succeeded' });
+    await expect(client.jobs.followRunLog('r1', (t) => chunks.push(t))).resolves.toEqual({
+      state: 'succeeded',
+    });
     expect(chunks).toEqual(['cell 1\n', 'cell 2\n']);
     expect(calls[0]?.url).toBe('/services/turing/api/v1/runs/r1/log?follow=1');
     expect(calls[0]?.headers.get('Accept')).toBe('text/event-stream');
@@ -153,7 +155,7 @@ describe('TuringClient run logs and outputs', () => {
 
   it('rejects when the log stream closes without an end event', async () => {
     const { client } = harness([streamed(['data: {"text": "x"}\n\n'], 'text/event-stream')]);
-    await expect(client.followRunLog('r1', () => undefined)).rejects.toMatchObject({
+    await expect(client.jobs.followRunLog('r1', () => undefined)).rejects.toMatchObject({
       status: 0,
       title: 'Log stream ended',
     });
@@ -165,8 +167,8 @@ describe('TuringClient run logs and outputs', () => {
       new Response('line 1\nline 2\n', { headers: { 'content-type': 'text/plain; charset=utf-8' } }),
       json(notebook, 200, 'application/x-ipynb+json'),
     ]);
-    await expect(client.runLog('r1')).resolves.toBe('line 1\nline 2\n');
-    await expect(client.runOutput('r1', 'ipynb')).resolves.toEqual(notebook);
+    await expect(client.jobs.runLog('r1')).resolves.toBe('line 1\nline 2\n');
+    await expect(client.jobs.runOutput('r1', 'ipynb')).resolves.toEqual(notebook);
     expect(calls[1]?.url).toBe('/services/turing/api/v1/runs/r1/output?format=ipynb');
   });
 
@@ -176,15 +178,15 @@ describe('TuringClient run logs and outputs', () => {
       streamed(['<html>report</html>'], 'text/html', requested),
       streamed(['<html>login</html>'], 'text/html', 'http://hub.test/hub/login?next=x'),
     ]);
-    await expect(client.runOutput('r1', 'html')).resolves.toBe('<html>report</html>');
-    await expect(client.runOutput('r1', 'html')).rejects.toBeInstanceOf(TuringLoginRequiredError);
+    await expect(client.jobs.runOutput('r1', 'html')).resolves.toBe('<html>report</html>');
+    await expect(client.jobs.runOutput('r1', 'html')).rejects.toBeInstanceOf(TuringLoginRequiredError);
   });
 
   it('turns a missing output into a 404 TuringApiError', async () => {
     const { client } = harness([
       json({ title: 'Not Found', status: 404, detail: 'no output yet' }, 404, 'application/problem+json'),
     ]);
-    await expect(client.runOutput('r1', 'ipynb')).rejects.toMatchObject({
+    await expect(client.jobs.runOutput('r1', 'ipynb')).rejects.toMatchObject({
       status: 404,
       detail: 'no output yet',
     });

@@ -1,10 +1,7 @@
-import type { Environment, EnvironmentsResponse, GpuTypeChoice } from './types';
+import type { Environment, EnvironmentsResponse, GpuTypeChoice, WireEnvironmentsResponse } from './types';
 
+/** A GPU type by id (hub-proxy's form) or already named. */
 type RawGpuType = string | GpuTypeChoice;
-type RawEnvironment = Omit<Environment, 'gpu'> & {
-  gpu?: Omit<NonNullable<Environment['gpu']>, 'types'> & { types: RawGpuType[] };
-};
-type RawEnvironments = Omit<EnvironmentsResponse, 'environments'> & { environments: RawEnvironment[] };
 
 /**
  * Brings a `GET /api/v1/environments` answer into {@link EnvironmentsResponse}.
@@ -13,7 +10,9 @@ type RawEnvironments = Omit<EnvironmentsResponse, 'environments'> & { environmen
  * `gpus.types[].displayName`; the panels want `{id, displayName}` per
  * environment. Both forms are accepted.
  */
-export function normalizeEnvironments(raw: RawEnvironments): EnvironmentsResponse {
+export function normalizeEnvironments(
+  raw: WireEnvironmentsResponse | EnvironmentsResponse,
+): EnvironmentsResponse {
   const names = new Map<string, string>();
   for (const t of raw.gpus?.types ?? []) {
     if (t.displayName) {
@@ -24,9 +23,8 @@ export function normalizeEnvironments(raw: RawEnvironments): EnvironmentsRespons
     if (!env.gpu) {
       return env as Environment;
     }
-    const types = (env.gpu.types ?? []).map((t) =>
-      typeof t === 'string' ? { id: t, displayName: names.get(t) ?? t } : t,
-    );
+    const given: RawGpuType[] = env.gpu.types ?? [];
+    const types = given.map((t) => (typeof t === 'string' ? { id: t, displayName: names.get(t) ?? t } : t));
     return { ...env, gpu: { ...env.gpu, types } };
   });
   return {

@@ -84,6 +84,8 @@ export interface GpuAvailability {
   type: string;
   /** The type's display name. */
   displayName?: string;
+  /** The `nvidia.com/gpu.product` node label value of this type, when known. */
+  product?: string | null;
   free: number;
   allocatable: number;
   /** The most GPUs of this type free on a single node (a pod can't span nodes). */
@@ -122,6 +124,25 @@ export interface EnvironmentsResponse {
   servers?: ServerSelection[];
 }
 
+/** GPU options of an environment as hub-proxy sends them: the GPU types by id. */
+export interface WireEnvironmentGpu extends Omit<EnvironmentGpu, 'types'> {
+  /** GPU type ids; `gpus.types[].displayName` names them. */
+  types: string[];
+}
+
+/** A catalog entry as hub-proxy sends it. */
+export interface WireEnvironment extends Omit<Environment, 'gpu'> {
+  gpu?: WireEnvironmentGpu;
+}
+
+/**
+ * `GET /api/v1/environments` as hub-proxy sends it; the client turns it into
+ * {@link EnvironmentsResponse} (see `normalizeEnvironments`).
+ */
+export interface WireEnvironmentsResponse extends Omit<EnvironmentsResponse, 'environments'> {
+  environments: WireEnvironment[];
+}
+
 /** Body of `POST /api/v1/me/server`. */
 export interface SwitchEnvironmentRequest {
   environment: string;
@@ -133,6 +154,15 @@ export interface SwitchEnvironmentRequest {
 
 /** `202` answer of `POST /api/v1/me/server`. */
 export interface SwitchEnvironmentResponse {
+  /** The server started (`''` is the default server). */
+  serverName: string;
+  environment: string;
+  gpus: number;
+  gpuType?: string;
+  /** The `user_options` the hub starts the server with. */
+  userOptions: Record<string, string>;
+  /** Whether a running server was stopped first. */
+  restarted: boolean;
   /** Where to read the spawn progress (text/event-stream). */
   progressUrl: string;
 }

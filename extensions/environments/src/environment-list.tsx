@@ -1,5 +1,6 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { Environment } from '@turing/client';
+import { StatusBadge } from '@turing/ui';
 import React from 'react';
 
 import { isGpuEnvironment, versionBadges } from './catalog';
@@ -68,10 +69,14 @@ export function EnvironmentList(props: EnvironmentListProps): React.ReactElement
           >
             <div className="jp-Turing-EnvItem-header">
               <span className="jp-Turing-EnvItem-name">{env.displayName}</span>
-              <span className={`jp-Turing-Kind jp-Turing-Kind-${isGpuEnvironment(env) ? 'gpu' : 'cpu'}`}>
+              <StatusBadge tone={isGpuEnvironment(env) ? 'success' : 'muted'}>
                 {isGpuEnvironment(env) ? trans.__('GPU') : trans.__('CPU')}
-              </span>
-              {env.id === currentId && <span className="jp-Turing-Current-tag">{trans.__('current')}</span>}
+              </StatusBadge>
+              {env.id === currentId && (
+                <StatusBadge tone="active" className="jp-Turing-Current-tag">
+                  {trans.__('current')}
+                </StatusBadge>
+              )}
             </div>
             {env.description && <div className="jp-Turing-EnvItem-description">{env.description}</div>}
             <VersionBadges environment={env} />

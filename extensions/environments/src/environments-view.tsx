@@ -2,18 +2,19 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { refreshIcon } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
 import type { ITuringClient } from '@turing/client';
+import { ErrorMessage, IconButton } from '@turing/ui';
 import React, { useEffect, useMemo, useState } from 'react';
 
 import type { CatalogFilter } from './catalog';
 import { filterEnvironments, frameworkNames } from './catalog';
 import { EnvironmentFilters } from './environment-filters';
 import { EnvironmentList } from './environment-list';
-import { ErrorMessage } from './error-message';
 import { clampGpuCount, gpuBounds, gpuTypeOptions } from './gpu-bounds';
 import { GpuPicker } from './gpu-picker';
 import type { EnvironmentsSettings } from './settings';
-import type { SwitchChoice, SwitchStatus } from './switch-flow';
+import type { SwitchStatus } from './switch-flow';
 import { openAsNewServer, switchCurrentServer } from './switch-flow';
+import type { SwitchChoice } from './switch-request';
 import { SwitchStatusView } from './switch-status';
 import { currentServerOf, useCatalog } from './use-catalog';
 
@@ -53,7 +54,7 @@ export function EnvironmentsView({
     [filter, settings.showCpuEnvironments],
   );
   const shown = useMemo(() => filterEnvironments(environments, fullFilter), [environments, fullFilter]);
-  const current = currentServerOf(catalog, client.hub.serverName);
+  const current = currentServerOf(catalog, client.connection.hub.serverName);
   const currentEnv = environments.find((e) => e.id === current?.environment);
   const selected = environments.find((e) => e.id === selectedId);
 
@@ -107,15 +108,12 @@ export function EnvironmentsView({
           {currentEnv?.displayName ?? current?.environment ?? trans.__('unknown')}
           {current?.gpus ? ` · ${trans._n('%1 GPU', '%1 GPUs', current.gpus)}` : ''}
         </span>
-        <button
-          className="jp-Turing-IconButton"
-          title={trans.__('Refresh')}
-          aria-label={trans.__('Refresh')}
+        <IconButton
+          icon={refreshIcon}
+          label={trans.__('Refresh')}
           disabled={catalog.loading}
           onClick={reload}
-        >
-          <refreshIcon.react tag="span" />
-        </button>
+        />
       </div>
       {catalog.error && <ErrorMessage error={catalog.error} trans={trans} />}
       {catalog.loading && !catalog.data && (

@@ -1,8 +1,9 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget, SidePanel } from '@jupyterlab/ui-components';
+import type { SidePanel } from '@jupyterlab/ui-components';
+import { ReactWidget } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
-import { Panel } from '@lumino/widgets';
 import type { ITuringClient } from '@turing/client';
+import { createSidePanel } from '@turing/ui';
 import React from 'react';
 
 import { EnvironmentsView } from './environments-view';
@@ -54,15 +55,14 @@ export interface EnvironmentsPanel {
 /** Creates the right side panel with its icon, caption and accessible label. */
 export function createEnvironmentsPanel(options: EnvironmentsBodyOptions): EnvironmentsPanel {
   const { trans } = options;
-  const panel = new SidePanel({ content: new Panel() });
-  panel.id = PANEL_ID;
-  panel.addClass('jp-Turing-EnvironmentsPanel');
-  panel.title.icon = environmentsIcon;
-  panel.title.caption = trans.__('Turing Environments');
-  panel.node.setAttribute('role', 'region');
-  panel.node.setAttribute('aria-label', trans.__('Turing Environments'));
   const body = new EnvironmentsBody(options);
-  body.title.label = trans.__('Environments');
-  panel.addWidget(body);
+  const panel = createSidePanel({
+    id: PANEL_ID,
+    className: 'jp-Turing-EnvironmentsPanel',
+    icon: environmentsIcon,
+    caption: trans.__('Turing Environments'),
+    body,
+    label: trans.__('Environments'),
+  });
   return { panel, body };
 }

@@ -1,13 +1,15 @@
 import { Dialog, InputDialog, Notification, showDialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { CommandRegistry } from '@lumino/commands';
-import type { Environment, ITuringClient, SwitchEnvironmentRequest } from '@turing/client';
+import type { ITuringClient } from '@turing/client';
 import { userServerUrl } from '@turing/client';
+import type { ShownError } from '@turing/ui';
+import { toShownError } from '@turing/ui';
 
-import type { ShownError } from './error-message';
-import { toShownError } from './error-message';
 import { validateServerName } from './server-name';
 import { labUrlOf, progressPercent } from './spawn';
+import type { SwitchChoice } from './switch-request';
+import { switchRequest } from './switch-request';
 import { SAVE_ALL_COMMAND } from './tokens';
 
 /** Where a switch or a new-server start stands, for the panel to show. */
@@ -18,13 +20,6 @@ export type SwitchStatus =
   | { step: 'failed'; message: string }
   | { step: 'error'; error: ShownError };
 
-/** What the user picked. */
-export interface SwitchChoice {
-  environment: Environment;
-  gpus: number;
-  gpuType?: string | undefined;
-}
-
 /** What the flows need from the panel. */
 export interface SwitchFlowContext {
   client: ITuringClient;
@@ -34,17 +29,6 @@ export interface SwitchFlowContext {
   onStatus: (status: SwitchStatus | null) => void;
   /** Navigates the page; a parameter so it can be replaced in tests. */
   navigate?: (url: string) => void;
-}
-
-function requestBody(choice: SwitchChoice, serverName: string): SwitchEnvironmentRequest {
-  const body: SwitchEnvironmentRequest = { environment: choice.environment.id, gpus: choice.gpus };
-  if (choice.gpus > 0 && choice.gpuType) {
-    body.gpuType = choice.gpuType;
-  }
-  if (serverName) {
-    body.serverName = serverName;
-  }
-  return body;
 }
 
 /**
@@ -59,15 +43,15 @@ async function startAndFollow(
 ): Promise<string | null> {
   const { client, trans, onStatus } = ctx;
   onStatus({ step: 'starting', percent: 0, message: trans.__('Requesting the server…') });
-  const { progressUrl } = await client.switchEnvironment(requestBody(choice, serverName));
-  const final = await client.spawnProgress(progressUrl, (event) => {
+  const { progressUrl } = await client.environments.switchServer(switchRequest(choice, serverName));
+  const final = await client.environments.spawnProgress(progressUrl, (event) => {
     onStatus({ step: 'starting', percent: progressPercent(event), message: event.message ?? '' });
   });
   if (!final.ready) {
     onStatus({ step: 'failed', message: final.message || trans.__('The server failed to start.') });
     return null;
   }
-  const url = labUrlOf(final, userServerUrl(client.hub, serverName));
+  const url = labUrlOf(final, userServerUrl(client.connection.hub, serverName));
   onStatus({ step: 'ready', url, message: final.message || trans.__('The server is ready.') });
   return url;
 }
@@ -115,7 +99,7 @@ export async function switchCurrentServer(choice: SwitchChoice, ctx: SwitchFlowC
     return;
   }
   try {
-    const url = await startAndFollow(choice, ctx.client.hub.serverName, ctx);
+    const url = await startAndFollow(choice, ctx.client.connection.hub.serverName, ctx);
     if (url) {
       (ctx.navigate ?? (() => window.location.reload()))(url);
     }
@@ -161,7 +145,7 @@ export async function openAsNewServer(choice: SwitchChoice, ctx: SwitchFlowConte
     return;
   }
   const name = answer.value.trim();
-  const problem = serverNameMessage(name, ctx.client.hub.serverName, trans);
+  const problem = serverNameMessage(name, ctx.client.connection.hub.serverName, trans);
   if (problem) {
     ctx.onStatus({
       step: 'error',

@@ -1,7 +1,7 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { ErrorMessage, ProgressBar } from '@turing/ui';
 import React from 'react';
 
-import { ErrorMessage } from './error-message';
 import type { SwitchStatus } from './switch-flow';
 
 /** Props of {@link SwitchStatusView}. */
@@ -19,16 +19,7 @@ export function SwitchStatusView({ status, onDismiss, trans }: SwitchStatusViewP
     case 'starting':
       return (
         <div className="jp-Turing-Status">
-          <div
-            className="jp-Turing-Progress"
-            role="progressbar"
-            aria-label={trans.__('Server start')}
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={status.percent}
-          >
-            <div className="jp-Turing-Progress-bar" style={{ width: `${status.percent}%` }} />
-          </div>
+          <ProgressBar value={status.percent} max={100} label={trans.__('Server start')} />
           <div className="jp-Turing-Status-message">{status.message || trans.__('Starting…')}</div>
         </div>
       );

@@ -1,9 +1,6 @@
 /** The panel plugin id; its settings schema is `schema/panel.json`. */
 export const PLUGIN_ID = '@turing/environments:panel';
 
-/** The translation domain of every Turing extension. */
-export const TRANSLATION_DOMAIN = 'turing';
-
 /** The id of the side panel widget (also its layout-restorer key). */
 export const PANEL_ID = 'turing-environments';
 

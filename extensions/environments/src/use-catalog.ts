@@ -1,8 +1,7 @@
 import type { CurrentServer, EnvironmentsResponse, ITuringClient, Me } from '@turing/client';
+import type { ShownError } from '@turing/ui';
+import { toShownError } from '@turing/ui';
 import { useCallback, useEffect, useState } from 'react';
-
-import type { ShownError } from './error-message';
-import { toShownError } from './error-message';
 
 /** The catalog as loaded from hub-proxy. */
 export interface CatalogState {
@@ -36,8 +35,8 @@ export function useCatalog(client: ITuringClient): [CatalogState, () => void] {
     let live = true;
     setState((s) => ({ ...s, loading: true, error: null }));
     // Sequential on purpose: the first GET may run the silent login; `me` then reuses its cookie.
-    client
-      .environments()
+    client.environments
+      .list()
       .then(async (data) => {
         const me = await client.me().catch(() => null);
         if (live) {

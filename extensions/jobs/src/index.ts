@@ -7,13 +7,7 @@ export type { ScheduleResult, ScheduleTarget } from './schedule-submit';
 export { notebookDigest, stableStringify, stripNotebook } from './notebook-digest';
 export { parseParametersCell, parametersCellSource } from './parameters';
 export { jobNameFromPath, validateJobName, JOB_NAME_PATTERN } from './job-name';
-export {
-  CommandIDs,
-  PANEL_ID,
-  PANEL_PLUGIN_ID,
-  SCHEDULE_PLUGIN_ID,
-  TOOLBAR_ITEM_NAME,
-  TRANSLATION_DOMAIN,
-} from './tokens';
+export { CommandIDs, PANEL_ID, PANEL_PLUGIN_ID, SCHEDULE_PLUGIN_ID, TOOLBAR_ITEM_NAME } from './tokens';
+export { TRANSLATION_DOMAIN } from '@turing/ui';
 
 export default [schedulePlugin, panelPlugin];

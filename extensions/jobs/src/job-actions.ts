@@ -14,12 +14,12 @@ export interface JobActionContext {
 
 /** Pauses a scheduled job or resumes a paused one (`PATCH {suspend}`). */
 export function toggleSuspend(job: Job, ctx: JobActionContext): Promise<Job> {
-  return ctx.client.updateJob(job.name, { suspend: !job.suspended });
+  return ctx.client.jobs.update(job.name, { suspend: !job.suspended });
 }
 
 /** Starts a run now. */
 export function runNow(job: Job, ctx: JobActionContext): Promise<Run> {
-  return ctx.client.runJob(job.name);
+  return ctx.client.jobs.run(job.name);
 }
 
 /** Asks, then deletes the job with its runs and outputs; `false` if the user declined. */
@@ -38,7 +38,7 @@ export async function deleteWithConfirmation(job: Job, ctx: JobActionContext): P
   if (!answer.button.accept) {
     return false;
   }
-  await ctx.client.deleteJob(job.name);
+  await ctx.client.jobs.delete(job.name);
   Notification.success(trans.__('Job "%1" deleted.', job.name), { autoClose: 4000 });
   return true;
 }
@@ -49,7 +49,7 @@ export async function deleteWithConfirmation(job: Job, ctx: JobActionContext): P
  */
 export async function updateInputFromNotebook(job: Job, ctx: JobActionContext): Promise<Job> {
   const source = await notebookFromContents(ctx.contents, job.notebook.path);
-  const updated = await ctx.client.updateJob(job.name, { notebook: source });
+  const updated = await ctx.client.jobs.update(job.name, { notebook: source });
   Notification.success(ctx.trans.__('The input of "%1" now is the saved %2.', job.name, source.path), {
     autoClose: 4000,
   });

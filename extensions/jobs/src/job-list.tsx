@@ -1,10 +1,11 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { deleteIcon, editIcon, runIcon } from '@jupyterlab/ui-components';
 import type { Job } from '@turing/client';
+import { IconButton, StatusBadge } from '@turing/ui';
 import React from 'react';
 
 import { formatDateTime } from './format';
-import { jobStateLabel, runStateLabel } from './labels';
+import { jobStateLabel, jobStateTone, runStateLabel } from './labels';
 import type { InputStatus } from './use-input-status';
 
 /** The actions of a job row. */
@@ -47,12 +48,9 @@ export function JobList(props: JobListProps): React.ReactElement {
               >
                 {job.name}
               </button>
-              <span
-                className={`jp-Turing-Jobs-badge jp-Turing-Jobs-state-${job.state}`}
-                data-testid={`job-state-${job.name}`}
-              >
+              <StatusBadge tone={jobStateTone(job.state)} testId={`job-state-${job.name}`}>
                 {jobStateLabel(job.state, trans)}
-              </span>
+              </StatusBadge>
             </div>
             <div className="jp-Turing-Jobs-itemMeta">
               {job.schedule && (
@@ -80,7 +78,7 @@ export function JobList(props: JobListProps): React.ReactElement {
                 </div>
               )}
               {status === 'missing' && (
-                <div className="jp-Turing-Jobs-hint" data-testid={`job-input-missing-${job.name}`}>
+                <div className="jp-Turing-Hint" data-testid={`job-input-missing-${job.name}`}>
                   {trans.__('The source notebook %1 is gone; the job keeps its snapshot.', job.notebook.path)}
                 </div>
               )}
@@ -96,36 +94,24 @@ export function JobList(props: JobListProps): React.ReactElement {
                   {job.suspended ? trans.__('Resume') : trans.__('Pause')}
                 </button>
               )}
-              <button
-                type="button"
-                className="jp-Turing-Jobs-iconButton"
-                aria-label={trans.__('Run now')}
-                title={trans.__('Run now')}
+              <IconButton
+                icon={runIcon}
+                label={trans.__('Run now')}
                 disabled={disabled}
                 onClick={() => onAction(job, 'run')}
-              >
-                <runIcon.react tag="span" />
-              </button>
-              <button
-                type="button"
-                className="jp-Turing-Jobs-iconButton"
-                aria-label={trans.__('Edit')}
-                title={trans.__('Edit')}
+              />
+              <IconButton
+                icon={editIcon}
+                label={trans.__('Edit')}
                 disabled={disabled}
                 onClick={() => onAction(job, 'edit')}
-              >
-                <editIcon.react tag="span" />
-              </button>
-              <button
-                type="button"
-                className="jp-Turing-Jobs-iconButton"
-                aria-label={trans.__('Delete')}
-                title={trans.__('Delete')}
+              />
+              <IconButton
+                icon={deleteIcon}
+                label={trans.__('Delete')}
                 disabled={disabled}
                 onClick={() => onAction(job, 'delete')}
-              >
-                <deleteIcon.react tag="span" />
-              </button>
+              />
               <button
                 type="button"
                 className="jp-mod-styled jp-Turing-Jobs-smallButton"

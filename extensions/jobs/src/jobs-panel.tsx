@@ -1,11 +1,12 @@
 import type { IDocumentManager } from '@jupyterlab/docmanager';
 import type { Contents } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget, SidePanel } from '@jupyterlab/ui-components';
+import type { SidePanel } from '@jupyterlab/ui-components';
+import { ReactWidget } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
 import type { Message } from '@lumino/messaging';
-import { Panel } from '@lumino/widgets';
 import type { ITuringClient, Job } from '@turing/client';
+import { createSidePanel } from '@turing/ui';
 import React from 'react';
 
 import { jobsIcon } from './icons';
@@ -89,15 +90,14 @@ export interface JobsPanel {
 /** Creates the side panel with its icon, caption and accessible label. */
 export function createJobsPanel(options: JobsBodyOptions): JobsPanel {
   const { trans } = options;
-  const panel = new SidePanel({ content: new Panel() });
-  panel.id = PANEL_ID;
-  panel.addClass('jp-Turing-Jobs-panel');
-  panel.title.icon = jobsIcon;
-  panel.title.caption = trans.__('Turing Jobs');
-  panel.node.setAttribute('role', 'region');
-  panel.node.setAttribute('aria-label', trans.__('Turing Jobs'));
   const body = new JobsBody(options);
-  body.title.label = trans.__('Jobs');
-  panel.addWidget(body);
+  const panel = createSidePanel({
+    id: PANEL_ID,
+    className: 'jp-Turing-Jobs-panel',
+    icon: jobsIcon,
+    caption: trans.__('Turing Jobs'),
+    body,
+    label: trans.__('Jobs'),
+  });
   return { panel, body };
 }

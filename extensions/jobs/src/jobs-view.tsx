@@ -4,11 +4,11 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { refreshIcon } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
 import type { ITuringClient, Job, Run } from '@turing/client';
+import type { ShownError } from '@turing/ui';
+import { ErrorMessage, IconButton, toShownError, usePolling } from '@turing/ui';
 import React, { useEffect, useState } from 'react';
 
 import { DurationChart } from './duration-chart';
-import type { ShownError } from './error-message';
-import { ErrorMessage, toShownError } from './error-message';
 import { isActive } from './format';
 import { deleteWithConfirmation, runNow, toggleSuspend, updateInputFromNotebook } from './job-actions';
 import type { JobAction } from './job-list';
@@ -19,7 +19,6 @@ import { RunList } from './run-list';
 import { RunLog } from './run-log';
 import type { PanelSettings } from './settings';
 import { useInputStatus } from './use-input-status';
-import { usePolling } from './use-polling';
 
 /** A request to show a job (and one of its runs), e.g. from `turing:open-jobs`. */
 export interface RevealRequest {
@@ -81,13 +80,13 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
 
   const jobs = usePolling(
     'jobs',
-    () => client.jobs(),
+    () => client.jobs.list(),
     () => settings.listRefreshSeconds * 1000,
     () => !isVisible(),
   );
   const runs = usePolling(
     selected,
-    () => client.jobRuns(selected ?? ''),
+    () => client.jobs.listRuns(selected ?? ''),
     (data) => (data?.items.some(isActive) ? settings.activePollSeconds : settings.listRefreshSeconds) * 1000,
     () => !isVisible(),
   );
@@ -175,7 +174,7 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
     const mark = (on: boolean) => setBusyRuns((s) => toggled(s, run.id, on));
     void perform(mark, async () => {
       if (action === 'cancel') {
-        await client.cancelRun(run.id);
+        await client.jobs.cancelRun(run.id);
         runs.reload();
       } else {
         await openRunOutput(run, {
@@ -197,21 +196,17 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
     <div className="jp-Turing-Jobs-view">
       <div className="jp-Turing-Jobs-header">
         <span className="jp-Turing-Jobs-title">{trans.__('Jobs')}</span>
-        <button
-          type="button"
-          className="jp-Turing-Jobs-iconButton"
-          aria-label={trans.__('Refresh jobs')}
-          title={trans.__('Refresh jobs')}
+        <IconButton
+          icon={refreshIcon}
+          label={trans.__('Refresh jobs')}
           onClick={() => (jobs.reload(), runs.reload())}
-        >
-          <refreshIcon.react tag="span" />
-        </button>
+        />
       </div>
       {actionError && <ErrorMessage error={actionError} trans={trans} testId="jobs-action-error" />}
       {jobs.error && <ErrorMessage error={jobs.error} trans={trans} testId="jobs-load-error" />}
-      {!jobs.data && !jobs.error && <div className="jp-Turing-Jobs-hint">{trans.__('Loading jobs…')}</div>}
+      {!jobs.data && !jobs.error && <div className="jp-Turing-Hint">{trans.__('Loading jobs…')}</div>}
       {jobs.data && jobList.length === 0 && (
-        <div className="jp-Turing-Jobs-hint" data-testid="jobs-empty">
+        <div className="jp-Turing-Hint" data-testid="jobs-empty">
           {trans.__('No jobs yet. Open a notebook and press Schedule in its toolbar.')}
         </div>
       )}
@@ -237,9 +232,7 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
         >
           <h3 className="jp-Turing-Jobs-detailsTitle">{trans.__('Runs of %1', selected)}</h3>
           {runs.error && <ErrorMessage error={runs.error} trans={trans} testId="runs-load-error" />}
-          {!runs.data && !runs.error && (
-            <div className="jp-Turing-Jobs-hint">{trans.__('Loading runs…')}</div>
-          )}
+          {!runs.data && !runs.error && <div className="jp-Turing-Hint">{trans.__('Loading runs…')}</div>}
           {runs.data && (
             <>
               <DurationChart jobName={selected} runs={runList} trans={trans} />

@@ -1,5 +1,6 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { JobState, RunState, RunTrigger } from '@turing/client';
+import type { StatusTone } from '@turing/ui';
 
 /** The displayed name of a job state. */
 export function jobStateLabel(state: JobState, trans: TranslationBundle): string {
@@ -11,6 +12,11 @@ export function jobStateLabel(state: JobState, trans: TranslationBundle): string
     default:
       return trans.__('on demand');
   }
+}
+
+/** The badge color of a job state: scheduled is good, paused a warning, on demand neutral. */
+export function jobStateTone(state: JobState): StatusTone {
+  return state === 'scheduled' ? 'success' : state === 'paused' ? 'warn' : 'muted';
 }
 
 /** The displayed name of a run state. */
@@ -31,6 +37,20 @@ export function runStateLabel(state: RunState, trans: TranslationBundle): string
     default:
       return String(state);
   }
+}
+
+const RUN_STATE_TONES: Record<RunState, StatusTone> = {
+  queued: 'active',
+  running: 'active',
+  succeeded: 'success',
+  failed: 'error',
+  cancelled: 'muted',
+  timed_out: 'warn',
+};
+
+/** The badge color of a run state. */
+export function runStateTone(state: RunState): StatusTone {
+  return RUN_STATE_TONES[state] ?? 'muted';
 }
 
 /** What started a run, for display. */

@@ -41,7 +41,7 @@ export async function ensureDirectory(contents: Contents.IManager, path: string)
  * directory through the contents API and opens it. Resolves with its path.
  */
 export async function openRunOutput(run: Run, ctx: OpenOutputContext): Promise<string> {
-  const content = await ctx.client.runOutput(run.id, 'ipynb');
+  const content = await ctx.client.jobs.runOutput(run.id, 'ipynb');
   const path = outputPath(ctx.directory, run);
   await ensureDirectory(ctx.contents, path.slice(0, path.lastIndexOf('/')));
   await ctx.contents.save(path, { type: 'notebook', format: 'json', content });

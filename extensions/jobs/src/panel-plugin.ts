@@ -1,36 +1,22 @@
-import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ILayoutRestorer } from '@jupyterlab/application';
-import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import { Notification } from '@jupyterlab/apputils';
 import { IDocumentManager } from '@jupyterlab/docmanager';
-import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { ITuringClient } from '@turing/client';
+import { sidePanelPlugin, toShownError } from '@turing/ui';
 
-import { toShownError } from './error-message';
 import { jobsIcon } from './icons';
 import { createJobsPanel } from './jobs-panel';
 import { openScheduleDialog } from './schedule-dialog';
 import { DEFAULT_SCHEDULE_SETTINGS, readPanelSettings } from './settings';
-import { CommandIDs, PANEL_ID, PANEL_PLUGIN_ID, TRANSLATION_DOMAIN } from './tokens';
+import { CommandIDs, PANEL_ID, PANEL_PLUGIN_ID } from './tokens';
 
 /** The jobs side panel and the commands that show it and start runs. */
-export const panelPlugin: JupyterFrontEndPlugin<void> = {
+export const panelPlugin = sidePanelPlugin({
   id: PANEL_PLUGIN_ID,
   description: 'A side panel listing Turing jobs, their runs, live logs, outputs and run history.',
-  autoStart: true,
-  requires: [ITuringClient],
-  optional: [ITranslator, ILayoutRestorer, ICommandPalette, IDocumentManager, ISettingRegistry],
-  activate: (
-    app: JupyterFrontEnd,
-    client: ITuringClient,
-    translator: ITranslator | null,
-    restorer: ILayoutRestorer | null,
-    palette: ICommandPalette | null,
-    docManager: IDocumentManager | null,
-    registry: ISettingRegistry | null,
-  ): void => {
-    const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
-    const { panel, body } = createJobsPanel({
+  area: 'left',
+  rank: 700,
+  services: { docManager: IDocumentManager },
+  create: ({ app, client, trans, docManager }) =>
+    createJobsPanel({
       client,
       contents: app.serviceManager.contents,
       commands: app.commands,
@@ -45,10 +31,8 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
         });
         return result?.job ?? null;
       },
-    });
-    app.shell.add(panel, 'left', { rank: 700 });
-    restorer?.add(panel, PANEL_ID);
-
+    }),
+  setup: ({ app, client, trans, palette, body }) => {
     const text = (value: unknown): string | undefined =>
       typeof value === 'string' && value !== '' ? value : undefined;
 
@@ -73,7 +57,7 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
           return;
         }
         try {
-          const run = await client.runJob(name);
+          const run = await client.jobs.run(name);
           body.reveal(name, run.id);
           app.shell.activateById(PANEL_ID);
         } catch (error) {
@@ -86,15 +70,7 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     });
     palette?.addItem({ command: CommandIDs.openJobs, category: trans.__('Turing') });
     palette?.addItem({ command: CommandIDs.runJob, category: trans.__('Turing') });
-
-    if (registry) {
-      registry
-        .load(PANEL_PLUGIN_ID)
-        .then((settings) => {
-          body.setSettings(readPanelSettings(settings.composite));
-          settings.changed.connect(() => body.setSettings(readPanelSettings(settings.composite)));
-        })
-        .catch((error: unknown) => console.warn('Turing: could not load the Jobs panel settings.', error));
-    }
   },
-};
+  readSettings: readPanelSettings,
+  settingsName: 'Jobs panel',
+});

@@ -1,9 +1,10 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { Run } from '@turing/client';
+import { ProgressBar, StatusBadge } from '@turing/ui';
 import React from 'react';
 
 import { elapsedSeconds, formatDateTime, formatDuration, isActive } from './format';
-import { runStateLabel, triggerLabel } from './labels';
+import { runStateLabel, runStateTone, triggerLabel } from './labels';
 
 /** The actions of a run row. */
 export type RunAction = 'log' | 'open-output' | 'cancel';
@@ -28,20 +29,7 @@ function RunProgress({ run, trans }: { run: Run; trans: TranslationBundle }): Re
   const text = trans.__('cell %1 of %2', cell, cells);
   return (
     <div className="jp-Turing-Jobs-progress" data-testid={`run-progress-${run.id}`}>
-      <div
-        className="jp-Turing-Jobs-progressTrack"
-        role="progressbar"
-        aria-label={trans.__('Progress')}
-        aria-valuemin={0}
-        aria-valuemax={cells}
-        aria-valuenow={Math.min(cell, cells)}
-        aria-valuetext={text}
-      >
-        <div
-          className="jp-Turing-Jobs-progressBar"
-          style={{ width: `${Math.round((Math.min(cell, cells) / cells) * 100)}%` }}
-        />
-      </div>
+      <ProgressBar value={cell} max={cells} label={trans.__('Progress')} valueText={text} />
       <span className="jp-Turing-Jobs-progressText">{text}</span>
     </div>
   );
@@ -50,7 +38,7 @@ function RunProgress({ run, trans }: { run: Run; trans: TranslationBundle }): Re
 /** A job's runs, newest first, with state, trigger, progress, duration and actions. */
 export function RunList({ runs, selectedRun, busy, onAction, trans }: RunListProps): React.ReactElement {
   if (runs.length === 0) {
-    return <div className="jp-Turing-Jobs-hint">{trans.__('No runs yet.')}</div>;
+    return <div className="jp-Turing-Hint">{trans.__('No runs yet.')}</div>;
   }
   return (
     <ul className="jp-Turing-Jobs-runs" aria-label={trans.__('Runs')} data-testid="run-list">
@@ -65,12 +53,9 @@ export function RunList({ runs, selectedRun, busy, onAction, trans }: RunListPro
             data-testid={`run-${run.id}`}
           >
             <div className="jp-Turing-Jobs-runHeader">
-              <span
-                className={`jp-Turing-Jobs-badge jp-Turing-Jobs-run-${run.state}`}
-                data-testid={`run-state-${run.id}`}
-              >
+              <StatusBadge tone={runStateTone(run.state)} testId={`run-state-${run.id}`}>
                 {runStateLabel(run.state, trans)}
-              </span>
+              </StatusBadge>
               <span className="jp-Turing-Jobs-runMeta">
                 {triggerLabel(run.trigger, trans)}
                 {run.attempt > 1 ? ` · ${trans.__('attempt %1', run.attempt)}` : ''}

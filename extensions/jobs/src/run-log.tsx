@@ -1,10 +1,10 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { closeIcon } from '@jupyterlab/ui-components';
 import type { ITuringClient, Run, RunState } from '@turing/client';
+import type { ShownError } from '@turing/ui';
+import { ErrorMessage, IconButton, toShownError } from '@turing/ui';
 import React, { useEffect, useLayoutEffect, useRef, useState } from 'react';
 
-import type { ShownError } from './error-message';
-import { ErrorMessage, toShownError } from './error-message';
 import { isActive } from './format';
 import { runStateLabel } from './labels';
 
@@ -51,7 +51,7 @@ export function RunLog({ client, run, pollMs, onClose, trans }: RunLogProps): Re
     setError(null);
     setFinalState(null);
     const readOnce = () =>
-      client
+      client.jobs
         .runLog(run.id)
         .then((log) => live && (setText(tail(log)), setMode('done')))
         .catch((e: unknown) => live && (setError(toShownError(e)), setMode('done')));
@@ -60,7 +60,7 @@ export function RunLog({ client, run, pollMs, onClose, trans }: RunLogProps): Re
       void readOnce();
     } else {
       setMode('live');
-      client
+      client.jobs
         .followRunLog(run.id, (chunk) => live && setText((t) => tail(t + chunk)), { signal: abort.signal })
         .then((end) => {
           if (live) {
@@ -83,7 +83,7 @@ export function RunLog({ client, run, pollMs, onClose, trans }: RunLogProps): Re
     }
     let live = true;
     const reload = () =>
-      client
+      client.jobs
         .runLog(run.id)
         .then((log) => live && setText(tail(log)))
         .catch(() => undefined);
@@ -126,15 +126,7 @@ export function RunLog({ client, run, pollMs, onClose, trans }: RunLogProps): Re
         <span className="jp-Turing-Jobs-logStatus" data-testid="run-log-status" aria-live="polite">
           {status}
         </span>
-        <button
-          type="button"
-          className="jp-Turing-Jobs-iconButton"
-          aria-label={trans.__('Close log')}
-          title={trans.__('Close log')}
-          onClick={onClose}
-        >
-          <closeIcon.react tag="span" />
-        </button>
+        <IconButton icon={closeIcon} label={trans.__('Close log')} onClick={onClose} />
       </div>
       {error && error.title && <ErrorMessage error={error} trans={trans} />}
       <pre

@@ -3,14 +3,13 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import { PromiseDelegate } from '@lumino/coreutils';
 import { Widget } from '@lumino/widgets';
 import type { Environment, ITuringClient } from '@turing/client';
+import type { FieldErrors, FieldScope, ShownError } from '@turing/ui';
+import { ErrorMessage, InlineErrors, toShownError } from '@turing/ui';
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 
-import type { ShownError } from './error-message';
-import { ErrorMessage, toShownError } from './error-message';
-import { InlineErrors } from './form-field';
 import { browserTimeZone } from './format';
 import { parametersCellSource, parseParametersCell } from './parameters';
-import type { FieldErrors, ScheduleForm } from './schedule-form';
+import type { ScheduleForm } from './schedule-form';
 import { editJobForm, newJobForm, validateForm, withEnvironment } from './schedule-form';
 import { AlertsSection } from './schedule-form-alerts';
 import { BasicsSection } from './schedule-form-basics';
@@ -84,8 +83,8 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
   useEffect(() => {
     let live = true;
     // Sequential on purpose: the first GET may run the silent login; the second reuses its cookie.
-    client
-      .environments()
+    client.environments
+      .list()
       .then(async ({ environments: list }) => {
         if (!live) {
           return;
@@ -94,7 +93,7 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
         if (!editing) {
           setForm((f) => (f.environment ? f : withEnvironment(f, list.find((e) => e.default) ?? list[0])));
         }
-        const jobs = await client.jobs().catch(() => ({ items: [] }));
+        const jobs = await client.jobs.list().catch(() => ({ items: [] }));
         if (live) {
           setJobNames(jobs.items.map((j) => j.name));
         }
@@ -116,7 +115,8 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
   }, [refusals]);
 
   const { merged: errors, localCount } = shownErrors(form, attempted, serverFields, trans);
-  const section = { form, update: setForm, errors, idPrefix, disabled: busy, trans };
+  const scope: FieldScope = { idPrefix, testIdPrefix: 'schedule', errors };
+  const section = { form, update: setForm, scope, disabled: busy, trans };
 
   const submit = async (): Promise<void> => {
     setAttempted(true);
@@ -176,7 +176,7 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
           void submit();
         }}
       >
-        <div className="jp-Turing-Jobs-hint" data-testid="schedule-notebook">
+        <div className="jp-Turing-Hint" data-testid="schedule-notebook">
           {target.kind === 'create'
             ? trans.__(
                 'Notebook: %1 (its current content, without outputs, becomes the job input)',
@@ -191,7 +191,7 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
             )}
           </div>
         )}
-        <InlineErrors idPrefix={idPrefix} field="notebook" errors={errors} />
+        <InlineErrors scope={scope} field="notebook" />
         {loadError && <ErrorMessage error={loadError} trans={trans} testId="schedule-load-error" />}
         <BasicsSection {...section} environments={environments} editing={editing} />
         <ParametersSection {...section} hasParametersCell={initial.hasCell} />
@@ -203,11 +203,11 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
       </form>
       <div className="jp-Turing-Jobs-dialogErrors" aria-live="polite">
         {attempted && localCount > 0 && !serverError && (
-          <div className="jp-Turing-Jobs-error" role="alert" data-testid="schedule-error">
-            <div className="jp-Turing-Jobs-errorTitle">
-              {trans.__('Fix the marked fields, then try again.')}
-            </div>
-          </div>
+          <ErrorMessage
+            error={{ title: trans.__('Fix the marked fields, then try again.'), fields: [] }}
+            trans={trans}
+            testId="schedule-error"
+          />
         )}
         {serverError && <ErrorMessage error={serverError} trans={trans} testId="schedule-error" />}
       </div>

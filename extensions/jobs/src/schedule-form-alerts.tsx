@@ -1,7 +1,7 @@
 import { addIcon, closeIcon } from '@jupyterlab/ui-components';
+import { IconButton, InlineErrors, TextButton, errorProps } from '@turing/ui';
 import React from 'react';
 
-import { InlineErrors, errorProps } from './form-field';
 import type { AlertRow } from './schedule-form';
 import { newAlertRow } from './schedule-form';
 import type { SectionProps } from './schedule-form-section';
@@ -10,7 +10,7 @@ type AlertFlag = 'failure' | 'success' | 'timeout';
 
 /** Webhook alerts (Slack-compatible JSON) and the kept outputs. */
 export function AlertsSection(props: SectionProps): React.ReactElement {
-  const { form, update, errors, idPrefix, disabled, trans } = props;
+  const { form, update, scope, disabled, trans } = props;
   const setAlert = (index: number, change: Partial<AlertRow>) =>
     update((f) => ({ ...f, alerts: f.alerts.map((a, i) => (i === index ? { ...a, ...change } : a)) }));
   const flags: Array<[AlertFlag, string]> = [
@@ -22,12 +22,12 @@ export function AlertsSection(props: SectionProps): React.ReactElement {
     <>
       <fieldset className="jp-Turing-Jobs-section" data-testid="schedule-alerts">
         <legend>{trans.__('Alerts')}</legend>
-        <div className="jp-Turing-Jobs-hint">
+        <div className="jp-Turing-Hint">
           {trans.__('A Slack-compatible JSON message is posted to each webhook when a run ends that way.')}
         </div>
         {form.alerts.map((alert, index) => {
           const field = `alert:${index}`;
-          const urlId = `${idPrefix}-alert-${index}-url`;
+          const urlId = `${scope.idPrefix}-alert-${index}-url`;
           return (
             <div key={index} className="jp-Turing-Jobs-alert" data-testid={`schedule-alert-${index}`}>
               <div className="jp-Turing-Jobs-alertInputs">
@@ -42,18 +42,14 @@ export function AlertsSection(props: SectionProps): React.ReactElement {
                   disabled={disabled}
                   spellCheck={false}
                   onChange={(e) => setAlert(index, { webhook: e.target.value })}
-                  {...errorProps(idPrefix, field, errors)}
+                  {...errorProps(scope, field)}
                 />
-                <button
-                  type="button"
-                  className="jp-Turing-Jobs-iconButton"
-                  aria-label={trans.__('Remove alert %1', index + 1)}
-                  title={trans.__('Remove alert %1', index + 1)}
+                <IconButton
+                  icon={closeIcon}
+                  label={trans.__('Remove alert %1', index + 1)}
                   disabled={disabled}
                   onClick={() => update((f) => ({ ...f, alerts: f.alerts.filter((_, i) => i !== index) }))}
-                >
-                  <closeIcon.react tag="span" />
-                </button>
+                />
               </div>
               <div className="jp-Turing-Jobs-checks">
                 {flags.map(([flag, label]) => (
@@ -69,19 +65,16 @@ export function AlertsSection(props: SectionProps): React.ReactElement {
                   </label>
                 ))}
               </div>
-              <InlineErrors idPrefix={idPrefix} field={field} errors={errors} />
+              <InlineErrors scope={scope} field={field} />
             </div>
           );
         })}
-        <button
-          type="button"
-          className="jp-mod-styled jp-Turing-Jobs-textButton"
+        <TextButton
+          icon={addIcon}
+          label={trans.__('Add alert')}
           disabled={disabled}
           onClick={() => update((f) => ({ ...f, alerts: [...f.alerts, newAlertRow()] }))}
-        >
-          <addIcon.react tag="span" />
-          {trans.__('Add alert')}
-        </button>
+        />
       </fieldset>
       <fieldset className="jp-Turing-Jobs-section" data-testid="schedule-outputs">
         <legend>{trans.__('Outputs')}</legend>
@@ -101,7 +94,7 @@ export function AlertsSection(props: SectionProps): React.ReactElement {
             {trans.__('HTML report')}
           </label>
         </div>
-        <InlineErrors idPrefix={idPrefix} field="outputs" errors={errors} />
+        <InlineErrors scope={scope} field="outputs" />
       </fieldset>
     </>
   );

@@ -1,7 +1,7 @@
 import type { Environment } from '@turing/client';
+import { Field, errorProps } from '@turing/ui';
 import React from 'react';
 
-import { Field, errorProps } from './form-field';
 import { withEnvironment } from './schedule-form';
 import type { SectionProps } from './schedule-form-section';
 
@@ -15,13 +15,13 @@ export interface BasicsSectionProps extends SectionProps {
 
 /** Name, environment, CPU, memory and GPUs. */
 export function BasicsSection(props: BasicsSectionProps): React.ReactElement {
-  const { form, update, errors, idPrefix, disabled, trans, environments, editing } = props;
+  const { form, update, scope, disabled, trans, environments, editing } = props;
   const environment = environments?.find((e) => e.id === form.environment);
   const gpuCounts = environment?.gpu?.counts.length ? environment.gpu.counts : [0];
   const gpuTypes = environment?.gpu?.types ?? [];
   return (
     <section className="jp-Turing-Jobs-section" aria-label={trans.__('Job')}>
-      <Field idPrefix={idPrefix} field="name" label={trans.__('Job name')} errors={errors}>
+      <Field scope={scope} field="name" label={trans.__('Job name')}>
         {(id) => (
           <input
             id={id}
@@ -33,11 +33,11 @@ export function BasicsSection(props: BasicsSectionProps): React.ReactElement {
             autoComplete="off"
             maxLength={60}
             onChange={(e) => update((f) => ({ ...f, name: e.target.value }))}
-            {...errorProps(idPrefix, 'name', errors)}
+            {...errorProps(scope, 'name')}
           />
         )}
       </Field>
-      <Field idPrefix={idPrefix} field="environment" label={trans.__('Environment')} errors={errors}>
+      <Field scope={scope} field="environment" label={trans.__('Environment')}>
         {(id) => (
           <select
             id={id}
@@ -53,7 +53,7 @@ export function BasicsSection(props: BasicsSectionProps): React.ReactElement {
                 ),
               )
             }
-            {...errorProps(idPrefix, 'environment', errors)}
+            {...errorProps(scope, 'environment')}
           >
             {environments === null && <option value="">{trans.__('Loading environments…')}</option>}
             {environments !== null && !environment && (
@@ -69,10 +69,9 @@ export function BasicsSection(props: BasicsSectionProps): React.ReactElement {
       </Field>
       <div className="jp-Turing-Jobs-row">
         <Field
-          idPrefix={idPrefix}
+          scope={scope}
           field="cpu"
           label={trans.__('CPU')}
-          errors={errors}
           hint={environment ? trans.__('max %1', environment.resources.cpu.max) : undefined}
         >
           {(id) => (
@@ -83,15 +82,14 @@ export function BasicsSection(props: BasicsSectionProps): React.ReactElement {
               value={form.cpu}
               disabled={disabled}
               onChange={(e) => update((f) => ({ ...f, cpu: e.target.value }))}
-              {...errorProps(idPrefix, 'cpu', errors)}
+              {...errorProps(scope, 'cpu')}
             />
           )}
         </Field>
         <Field
-          idPrefix={idPrefix}
+          scope={scope}
           field="memory"
           label={trans.__('Memory')}
-          errors={errors}
           hint={environment ? trans.__('max %1', environment.resources.memory.max) : undefined}
         >
           {(id) => (
@@ -102,11 +100,11 @@ export function BasicsSection(props: BasicsSectionProps): React.ReactElement {
               value={form.memory}
               disabled={disabled}
               onChange={(e) => update((f) => ({ ...f, memory: e.target.value }))}
-              {...errorProps(idPrefix, 'memory', errors)}
+              {...errorProps(scope, 'memory')}
             />
           )}
         </Field>
-        <Field idPrefix={idPrefix} field="gpus" label={trans.__('GPUs')} errors={errors}>
+        <Field scope={scope} field="gpus" label={trans.__('GPUs')}>
           {(id) => (
             <select
               id={id}
@@ -115,7 +113,7 @@ export function BasicsSection(props: BasicsSectionProps): React.ReactElement {
               value={String(form.gpus)}
               disabled={disabled || !environment?.gpu}
               onChange={(e) => update((f) => ({ ...f, gpus: Number(e.target.value) }))}
-              {...errorProps(idPrefix, 'gpus', errors)}
+              {...errorProps(scope, 'gpus')}
             >
               {gpuCounts.map((count) => (
                 <option key={count} value={String(count)}>
@@ -126,7 +124,7 @@ export function BasicsSection(props: BasicsSectionProps): React.ReactElement {
           )}
         </Field>
         {gpuTypes.length > 0 && (
-          <Field idPrefix={idPrefix} field="gpuType" label={trans.__('GPU type')} errors={errors}>
+          <Field scope={scope} field="gpuType" label={trans.__('GPU type')}>
             {(id) => (
               <select
                 id={id}
@@ -135,7 +133,7 @@ export function BasicsSection(props: BasicsSectionProps): React.ReactElement {
                 value={form.gpuType}
                 disabled={disabled}
                 onChange={(e) => update((f) => ({ ...f, gpuType: e.target.value }))}
-                {...errorProps(idPrefix, 'gpuType', errors)}
+                {...errorProps(scope, 'gpuType')}
               >
                 <option value="">{trans.__('Any')}</option>
                 {gpuTypes.map((t) => (

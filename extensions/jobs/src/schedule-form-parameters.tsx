@@ -1,7 +1,7 @@
 import { addIcon, closeIcon } from '@jupyterlab/ui-components';
+import { IconButton, InlineErrors, TextButton, errorProps } from '@turing/ui';
 import React from 'react';
 
-import { InlineErrors, errorProps } from './form-field';
 import type { ParameterRow, ParameterType } from './parameters';
 import { PARAMETER_TYPES, convertRow } from './parameters';
 import type { SectionProps } from './schedule-form-section';
@@ -14,7 +14,7 @@ export interface ParametersSectionProps extends SectionProps {
 
 /** The parameter rows: name, type and value, with inline errors per row. */
 export function ParametersSection(props: ParametersSectionProps): React.ReactElement {
-  const { form, update, errors, idPrefix, disabled, trans, hasParametersCell } = props;
+  const { form, update, scope, disabled, trans, hasParametersCell } = props;
   const setRow = (index: number, change: (row: ParameterRow) => ParameterRow) =>
     update((f) => ({ ...f, parameters: f.parameters.map((r, i) => (i === index ? change(r) : r)) }));
   const typeLabel = (type: ParameterType): string =>
@@ -29,7 +29,7 @@ export function ParametersSection(props: ParametersSectionProps): React.ReactEle
     <fieldset className="jp-Turing-Jobs-section" data-testid="schedule-parameters">
       <legend>{trans.__('Parameters')}</legend>
       {hasParametersCell === false && form.parameters.length === 0 && (
-        <div className="jp-Turing-Jobs-hint">
+        <div className="jp-Turing-Hint">
           {trans.__('The notebook has no cell tagged "parameters"; values you add are injected at the top.')}
         </div>
       )}
@@ -53,7 +53,7 @@ export function ParametersSection(props: ParametersSectionProps): React.ReactEle
                 value={row.untyped ? '' : row.type}
                 disabled={disabled}
                 onChange={(e) => setRow(index, (r) => convertRow(r, e.target.value as ParameterType))}
-                {...(row.untyped ? errorProps(idPrefix, field, errors) : {})}
+                {...(row.untyped ? errorProps(scope, field) : {})}
               >
                 {row.untyped && (
                   <option value="" disabled>
@@ -73,37 +73,30 @@ export function ParametersSection(props: ParametersSectionProps): React.ReactEle
                 disabled={disabled}
                 spellCheck={false}
                 onChange={(e) => setRow(index, (r) => ({ ...r, text: e.target.value }))}
-                {...errorProps(idPrefix, field, errors)}
+                {...errorProps(scope, field)}
               />
-              <button
-                type="button"
-                className="jp-Turing-Jobs-iconButton"
-                aria-label={trans.__('Remove parameter %1', label)}
-                title={trans.__('Remove parameter %1', label)}
+              <IconButton
+                icon={closeIcon}
+                label={trans.__('Remove parameter %1', label)}
                 disabled={disabled}
                 onClick={() =>
                   update((f) => ({ ...f, parameters: f.parameters.filter((_, i) => i !== index) }))
                 }
-              >
-                <closeIcon.react tag="span" />
-              </button>
+              />
             </div>
-            <InlineErrors idPrefix={idPrefix} field={field} errors={errors} />
+            <InlineErrors scope={scope} field={field} />
           </div>
         );
       })}
-      <button
-        type="button"
-        className="jp-mod-styled jp-Turing-Jobs-textButton"
+      <TextButton
+        icon={addIcon}
+        label={trans.__('Add parameter')}
         disabled={disabled}
         onClick={() =>
           update((f) => ({ ...f, parameters: [...f.parameters, { name: '', type: 'string', text: '' }] }))
         }
-      >
-        <addIcon.react tag="span" />
-        {trans.__('Add parameter')}
-      </button>
-      <InlineErrors idPrefix={idPrefix} field="parameters" errors={errors} />
+      />
+      <InlineErrors scope={scope} field="parameters" />
     </fieldset>
   );
 }

@@ -1,7 +1,7 @@
 import type { ConcurrencyPolicy } from '@turing/client';
+import { Field, InlineErrors, errorProps } from '@turing/ui';
 import React from 'react';
 
-import { Field, InlineErrors, errorProps } from './form-field';
 import type { SectionProps } from './schedule-form-section';
 
 /** Props of {@link PolicySection}. */
@@ -12,7 +12,7 @@ export interface PolicySectionProps extends SectionProps {
 
 /** Retries, timeout, concurrency and dependencies. */
 export function PolicySection(props: PolicySectionProps): React.ReactElement {
-  const { form, update, errors, idPrefix, disabled, trans, jobNames } = props;
+  const { form, update, scope, disabled, trans, jobNames } = props;
   const policies: Array<[ConcurrencyPolicy, string]> = [
     ['allow', trans.__('Allow overlapping runs')],
     ['forbid', trans.__('Skip a run while one is running')],
@@ -31,7 +31,7 @@ export function PolicySection(props: PolicySectionProps): React.ReactElement {
     <fieldset className="jp-Turing-Jobs-section" data-testid="schedule-policy">
       <legend>{trans.__('Retries, timeout and dependencies')}</legend>
       <div className="jp-Turing-Jobs-row">
-        <Field idPrefix={idPrefix} field="retries" label={trans.__('Retries')} errors={errors}>
+        <Field scope={scope} field="retries" label={trans.__('Retries')}>
           {(id) => (
             <input
               id={id}
@@ -43,11 +43,11 @@ export function PolicySection(props: PolicySectionProps): React.ReactElement {
               value={form.retries}
               disabled={disabled}
               onChange={(e) => update((f) => ({ ...f, retries: e.target.value }))}
-              {...errorProps(idPrefix, 'retries', errors)}
+              {...errorProps(scope, 'retries')}
             />
           )}
         </Field>
-        <Field idPrefix={idPrefix} field="timeout" label={trans.__('Timeout (minutes)')} errors={errors}>
+        <Field scope={scope} field="timeout" label={trans.__('Timeout (minutes)')}>
           {(id) => (
             <input
               id={id}
@@ -58,12 +58,12 @@ export function PolicySection(props: PolicySectionProps): React.ReactElement {
               value={form.timeoutMinutes}
               disabled={disabled}
               onChange={(e) => update((f) => ({ ...f, timeoutMinutes: e.target.value }))}
-              {...errorProps(idPrefix, 'timeout', errors)}
+              {...errorProps(scope, 'timeout')}
             />
           )}
         </Field>
       </div>
-      <Field idPrefix={idPrefix} field="concurrency" label={trans.__('Concurrency')} errors={errors}>
+      <Field scope={scope} field="concurrency" label={trans.__('Concurrency')}>
         {(id) => (
           <select
             id={id}
@@ -72,7 +72,7 @@ export function PolicySection(props: PolicySectionProps): React.ReactElement {
             value={form.concurrency}
             disabled={disabled}
             onChange={(e) => update((f) => ({ ...f, concurrency: e.target.value as ConcurrencyPolicy }))}
-            {...errorProps(idPrefix, 'concurrency', errors)}
+            {...errorProps(scope, 'concurrency')}
           >
             {policies.map(([value, label]) => (
               <option key={value} value={value}>
@@ -84,9 +84,9 @@ export function PolicySection(props: PolicySectionProps): React.ReactElement {
       </Field>
       <fieldset className="jp-Turing-Jobs-subsection" data-testid="schedule-depends-on">
         <legend>{trans.__('Run after these jobs succeed')}</legend>
-        {jobNames === null && <div className="jp-Turing-Jobs-hint">{trans.__('Loading your jobs…')}</div>}
+        {jobNames === null && <div className="jp-Turing-Hint">{trans.__('Loading your jobs…')}</div>}
         {jobNames !== null && names.length === 0 && (
-          <div className="jp-Turing-Jobs-hint">{trans.__('You have no other jobs yet.')}</div>
+          <div className="jp-Turing-Hint">{trans.__('You have no other jobs yet.')}</div>
         )}
         <div className="jp-Turing-Jobs-checks">
           {names.map((name) => (
@@ -102,7 +102,7 @@ export function PolicySection(props: PolicySectionProps): React.ReactElement {
             </label>
           ))}
         </div>
-        <InlineErrors idPrefix={idPrefix} field="dependsOn" errors={errors} />
+        <InlineErrors scope={scope} field="dependsOn" />
       </fieldset>
     </fieldset>
   );

@@ -1,9 +1,9 @@
 import type { ITuringClient } from '@turing/client';
+import { Field, errorProps } from '@turing/ui';
 import React, { useMemo } from 'react';
 
 import type { CronPreset } from './cron-presets';
 import { CRON_PRESETS, describeCron, presetExpression, presetLabel, presetOf } from './cron-presets';
-import { Field, errorProps } from './form-field';
 import { formatDateTime } from './format';
 import type { WhenMode } from './schedule-form';
 import type { SectionProps } from './schedule-form-section';
@@ -27,7 +27,7 @@ function knownTimeZones(): string[] {
 
 /** Now or on a schedule: presets, cron, time zone, description and the next 5 runs. */
 export function WhenSection(props: WhenSectionProps): React.ReactElement {
-  const { form, update, errors, idPrefix, disabled, trans, client, editing } = props;
+  const { form, update, scope, disabled, trans, client, editing } = props;
   const scheduled = form.when === 'schedule';
   const preview = useSchedulePreview(client, form.cron, form.timezone, scheduled);
   const zones = useMemo(knownTimeZones, []);
@@ -43,7 +43,7 @@ export function WhenSection(props: WhenSectionProps): React.ReactElement {
         ['manual', trans.__('On demand')],
       ];
   // After a refused submit the same message already stands at the field.
-  const atFields = [...(errors.cron ?? []), ...(errors.timezone ?? [])];
+  const atFields = [...(scope.errors.cron ?? []), ...(scope.errors.timezone ?? [])];
   const previewMessages = preview.messages.filter((m) => !atFields.includes(m));
   return (
     <fieldset className="jp-Turing-Jobs-section" data-testid="schedule-when">
@@ -53,7 +53,7 @@ export function WhenSection(props: WhenSectionProps): React.ReactElement {
           <label key={mode} className="jp-Turing-Jobs-radio">
             <input
               type="radio"
-              name={`${idPrefix}-when`}
+              name={`${scope.idPrefix}-when`}
               value={mode}
               checked={form.when === mode}
               disabled={disabled}
@@ -65,13 +65,13 @@ export function WhenSection(props: WhenSectionProps): React.ReactElement {
         ))}
       </div>
       {form.when === 'manual' && (
-        <div className="jp-Turing-Jobs-hint">
+        <div className="jp-Turing-Hint">
           {trans.__('The job runs when you start it, or after a job it depends on succeeds.')}
         </div>
       )}
       {scheduled && (
         <>
-          <Field idPrefix={idPrefix} field="preset" label={trans.__('Preset')} errors={errors}>
+          <Field scope={scope} field="preset" label={trans.__('Preset')}>
             {(id) => (
               <select
                 id={id}
@@ -92,7 +92,7 @@ export function WhenSection(props: WhenSectionProps): React.ReactElement {
               </select>
             )}
           </Field>
-          <Field idPrefix={idPrefix} field="cron" label={trans.__('Cron expression')} errors={errors}>
+          <Field scope={scope} field="cron" label={trans.__('Cron expression')}>
             {(id) => (
               <input
                 id={id}
@@ -107,26 +107,26 @@ export function WhenSection(props: WhenSectionProps): React.ReactElement {
                   const cron = e.target.value;
                   update((f) => ({ ...f, cron, preset: presetOf(cron) }));
                 }}
-                {...errorProps(idPrefix, 'cron', errors)}
+                {...errorProps(scope, 'cron')}
               />
             )}
           </Field>
-          <Field idPrefix={idPrefix} field="timezone" label={trans.__('Time zone')} errors={errors}>
+          <Field scope={scope} field="timezone" label={trans.__('Time zone')}>
             {(id) => (
               <>
                 <input
                   id={id}
                   className="jp-mod-styled"
                   data-testid="schedule-timezone"
-                  list={`${idPrefix}-zones`}
+                  list={`${scope.idPrefix}-zones`}
                   value={form.timezone}
                   disabled={disabled}
                   spellCheck={false}
                   autoComplete="off"
                   onChange={(e) => update((f) => ({ ...f, timezone: e.target.value }))}
-                  {...errorProps(idPrefix, 'timezone', errors)}
+                  {...errorProps(scope, 'timezone')}
                 />
-                <datalist id={`${idPrefix}-zones`}>
+                <datalist id={`${scope.idPrefix}-zones`}>
                   {zones.map((zone) => (
                     <option key={zone} value={zone} />
                   ))}
@@ -140,11 +140,9 @@ export function WhenSection(props: WhenSectionProps): React.ReactElement {
                 {description}
               </div>
             )}
-            {preview.loading && (
-              <div className="jp-Turing-Jobs-hint">{trans.__('Computing the next runs…')}</div>
-            )}
+            {preview.loading && <div className="jp-Turing-Hint">{trans.__('Computing the next runs…')}</div>}
             {previewMessages.length > 0 && (
-              <div className="jp-Turing-Jobs-fieldError" data-testid="schedule-preview-error">
+              <div className="jp-Turing-FieldError" data-testid="schedule-preview-error">
                 {previewMessages.map((message, index) => (
                   <div key={index}>{message}</div>
                 ))}
@@ -152,9 +150,7 @@ export function WhenSection(props: WhenSectionProps): React.ReactElement {
             )}
             {preview.preview && !preview.loading && (
               <div>
-                <div className="jp-Turing-Jobs-hint">
-                  {trans.__('Next runs (%1):', preview.preview.timezone)}
-                </div>
+                <div className="jp-Turing-Hint">{trans.__('Next runs (%1):', preview.preview.timezone)}</div>
                 <ol
                   className="jp-Turing-Jobs-nextRuns"
                   aria-label={trans.__('Next runs')}

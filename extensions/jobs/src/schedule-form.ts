@@ -8,6 +8,8 @@ import type {
   UpdateJobRequest,
 } from '@turing/client';
 
+import type { FieldErrors, FieldKey } from '@turing/ui';
+
 import type { CronPreset } from './cron-presets';
 import { presetExpression, presetOf } from './cron-presets';
 import { jobNameFromPath, validateJobName } from './job-name';
@@ -50,15 +52,9 @@ export interface ScheduleForm {
 }
 
 /**
- * Where an error is shown: a form field, `parameter:<name>`, `alert:<index>`,
+ * Adds a message to a field: a form field, `parameter:<name>`, `alert:<index>`,
  * `notebook` (the input itself) or `general` (the summary only).
  */
-export type FieldKey = string;
-
-/** Error messages per field. */
-export type FieldErrors = Record<FieldKey, string[]>;
-
-/** Adds a message to a field. */
 export function addError(errors: FieldErrors, field: FieldKey, message: string): void {
   (errors[field] ??= []).push(message);
 }

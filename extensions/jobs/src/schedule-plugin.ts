@@ -4,18 +4,18 @@ import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { ITranslator } from '@jupyterlab/translation';
 import { CommandToolbarButton } from '@jupyterlab/ui-components';
 import { ITuringClient } from '@turing/client';
+import { toShownError, turingTranslation, watchSettings } from '@turing/ui';
 
-import { toShownError } from './error-message';
 import { scheduleIcon } from './icons';
 import { openScheduleDialog } from './schedule-dialog';
 import { resolveNotebookSource } from './schedule-source';
 import type { ScheduleResult } from './schedule-submit';
 import type { ScheduleSettings } from './settings';
 import { DEFAULT_SCHEDULE_SETTINGS, readScheduleSettings } from './settings';
-import { CommandIDs, SCHEDULE_PLUGIN_ID, TOOLBAR_ITEM_NAME, TRANSLATION_DOMAIN } from './tokens';
+import { CommandIDs, SCHEDULE_PLUGIN_ID, TOOLBAR_ITEM_NAME } from './tokens';
 
 /**
  * The Schedule dialog and its three entry points: the notebook toolbar
@@ -46,7 +46,7 @@ export const schedulePlugin: JupyterFrontEndPlugin<void> = {
     toolbars: IToolbarWidgetRegistry | null,
     registry: ISettingRegistry | null,
   ): void => {
-    const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
+    const trans = turingTranslation(translator);
     const contents = app.serviceManager.contents;
     let settings: ScheduleSettings = { ...DEFAULT_SCHEDULE_SETTINGS };
 
@@ -116,14 +116,11 @@ export const schedulePlugin: JupyterFrontEndPlugin<void> = {
         }),
     );
 
-    if (registry) {
-      registry
-        .load(SCHEDULE_PLUGIN_ID)
-        .then((loaded) => {
-          settings = readScheduleSettings(loaded.composite);
-          loaded.changed.connect(() => (settings = readScheduleSettings(loaded.composite)));
-        })
-        .catch((error: unknown) => console.warn('Turing: could not load the Schedule settings.', error));
-    }
+    watchSettings(registry, {
+      pluginId: SCHEDULE_PLUGIN_ID,
+      read: readScheduleSettings,
+      apply: (loaded) => (settings = loaded),
+      name: 'Schedule',
+    });
   },
 };

@@ -1,9 +1,9 @@
 import type { ITuringClient, Job, NotebookSource, Run } from '@turing/client';
 import { TuringApiError } from '@turing/client';
+import type { FieldErrors, ShownError } from '@turing/ui';
+import { toShownError } from '@turing/ui';
 
-import type { ShownError } from './error-message';
-import { toShownError } from './error-message';
-import type { FieldErrors, ScheduleForm } from './schedule-form';
+import type { ScheduleForm } from './schedule-form';
 import { createRequest, updateRequest } from './schedule-form';
 import { refusedFieldErrors, unplacedErrorLines } from './server-field-errors';
 
@@ -44,14 +44,14 @@ export async function submitSchedule(
   try {
     job =
       target.kind === 'create'
-        ? await client.createJob(createRequest(form, target.source))
-        : await client.updateJob(target.job.name, updateRequest(form));
+        ? await client.jobs.create(createRequest(form, target.source))
+        : await client.jobs.update(target.job.name, updateRequest(form));
   } catch (error) {
     return { ok: false, failure: failureOf(error, form) };
   }
   if (target.kind === 'create' && form.when === 'now') {
     try {
-      return { ok: true, result: { job, run: await client.runJob(job.name) } };
+      return { ok: true, result: { job, run: await client.jobs.run(job.name) } };
     } catch (error) {
       return { ok: true, result: { job, runError: toShownError(error) } };
     }

@@ -1,4 +1,5 @@
-import type { FieldErrors, FieldKey } from './schedule-form';
+import type { FieldErrors, FieldKey } from '@turing/ui';
+
 import { addError } from './schedule-form';
 
 /**

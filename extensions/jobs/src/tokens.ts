@@ -4,9 +4,6 @@ export const SCHEDULE_PLUGIN_ID = '@turing/jobs:schedule';
 /** The plugin of the jobs side panel; settings `schema/panel.json`. */
 export const PANEL_PLUGIN_ID = '@turing/jobs:panel';
 
-/** The translation domain of every Turing extension. */
-export const TRANSLATION_DOMAIN = 'turing';
-
 /** The id of the jobs side panel (also its layout-restorer key). */
 export const PANEL_ID = 'turing-jobs';
 

@@ -1,9 +1,9 @@
 import type { ITuringClient, SchedulePreview } from '@turing/client';
 import { TuringApiError } from '@turing/client';
+import type { ShownError } from '@turing/ui';
+import { toShownError } from '@turing/ui';
 import { useEffect, useState } from 'react';
 
-import type { ShownError } from './error-message';
-import { toShownError } from './error-message';
 import { distinctMessages } from './server-field-errors';
 
 /** The preview of a cron in a time zone, as hub-proxy computes it. */
@@ -51,7 +51,7 @@ export function useSchedulePreview(
     let live = true;
     setState((s) => ({ ...s, loading: true }));
     const timer = setTimeout(() => {
-      client
+      client.jobs
         .schedulePreview(cron.trim(), timezone.trim(), 5)
         .then((preview) => live && setState({ preview, error: null, messages: [], loading: false }))
         .catch(

@@ -1,6 +1,6 @@
-import type { Environment, Job } from '@turing/client';
+import type { CreateJobRequest, Environment, Job, Run, RunList, SchedulePreview } from '@turing/client';
 
-/** A CPU and a GPU environment, shaped like the catalog's. */
+/** A CPU and a GPU environment, as the client hands the catalog to the dialog. */
 export const environments: Environment[] = [
   {
     id: 'cpu-base',
@@ -23,8 +23,25 @@ export const environments: Environment[] = [
   },
 ];
 
-/** A scheduled job as hub-proxy answers it. */
-export function scheduledJob(): Job {
+/**
+ * The settings of the `daily-ctr` job: what its create request sends
+ * (`request-fixture.ts`) and hub-proxy then answers with ({@link scheduledJob}).
+ */
+export const dailyCtrSettings = {
+  environment: 'torch',
+  resources: { cpu: '2', memory: '8Gi', gpus: 1, gpuType: 't4' },
+  parameters: { date: '2026-11-28', n: 3 },
+  retries: 2,
+  timeoutSeconds: 5400,
+  concurrency: 'replace',
+  dependsOn: ['etl'],
+  alerts: [{ on: ['failure', 'timeout'], webhook: 'https://hooks.example/x' }],
+  outputs: ['ipynb', 'html'],
+  historyLimit: 20,
+} satisfies Omit<CreateJobRequest, 'name' | 'notebook' | 'schedule' | 'suspend'>;
+
+/** A scheduled job as hub-proxy answers it, with every field (a failed last run, an undelivered alert). */
+export function scheduledJob() {
   return {
     name: 'daily-ctr',
     owner: 'alice',
@@ -35,10 +52,8 @@ export function scheduledJob(): Job {
       updatedAt: '2026-01-01T00:00:00Z',
       kernel: 'python3',
     },
-    environment: 'torch',
+    ...dailyCtrSettings,
     image: 'registry.example/turing/torch:2',
-    resources: { cpu: '2', memory: '8Gi', gpus: 1, gpuType: 't4' },
-    parameters: { date: '2026-11-28', n: 3 },
     schedule: {
       cron: '0 9 * * 1-5',
       timezone: 'Asia/Shanghai',
@@ -46,15 +61,71 @@ export function scheduledJob(): Job {
       nextRuns: ['2026-01-02T01:00:00Z'],
     },
     suspended: false,
-    retries: 2,
-    timeoutSeconds: 5400,
-    concurrency: 'replace',
-    dependsOn: ['etl'],
-    alerts: [{ on: ['failure', 'timeout'], webhook: 'https://hooks.example/x' }],
-    outputs: ['ipynb', 'html'],
-    historyLimit: 20,
     state: 'scheduled',
-    alertDeliveries: [],
+    lastRun: { id: 'daily-ctr-1767315600', state: 'failed', finishedAt: '2026-01-02T01:07:30Z' },
+    alertDeliveries: [
+      {
+        run: 'daily-ctr-1767315600',
+        event: 'failure',
+        target: 'https://hooks.example',
+        delivered: false,
+        attempts: 3,
+        at: '2026-01-02T01:07:31Z',
+        status: 503,
+        error: 'Service Unavailable',
+      },
+    ],
     createdAt: '2026-01-01T00:00:00Z',
-  };
+  } satisfies Job;
 }
+
+/** A finished run with every field: started by a dependency, failed in cell 7 of 9 after a retry. */
+export const failedRun = {
+  id: 'daily-ctr-1767315600',
+  job: 'daily-ctr',
+  owner: 'alice',
+  state: 'failed',
+  trigger: 'dependency',
+  triggeredBy: 'etl-1767312000',
+  parameters: { date: '2026-11-28', n: 3 },
+  attempt: 2,
+  progress: { cell: 7, cells: 9 },
+  createdAt: '2026-01-02T01:00:00Z',
+  startedAt: '2026-01-02T01:00:05Z',
+  finishedAt: '2026-01-02T01:07:30Z',
+  durationSeconds: 445,
+  reason: 'ValueError: empty frame (cell 7)',
+  artifacts: ['output.ipynb', 'output.html', 'log.txt'],
+} satisfies Run;
+
+/** A run started by hand that is running now. */
+export const runningRun = {
+  id: 'daily-ctr-m-1767402000',
+  job: 'daily-ctr',
+  owner: 'alice',
+  state: 'running',
+  trigger: 'manual',
+  parameters: { date: '2026-11-29', n: 3 },
+  attempt: 1,
+  progress: { cell: 2, cells: 9 },
+  createdAt: '2026-01-03T01:00:00Z',
+  startedAt: '2026-01-03T01:00:04Z',
+  artifacts: [],
+} satisfies Run;
+
+/** `GET /api/v1/jobs/daily-ctr/runs`, newest first. */
+export const runList: RunList = { items: [runningRun, failedRun] };
+
+/** `GET /api/v1/schedule/preview?cron=0 9 * * 1-5&timezone=Asia/Shanghai&count=5`. */
+export const schedulePreview = {
+  cron: '0 9 * * 1-5',
+  timezone: 'Asia/Shanghai',
+  description: 'At 09:00, Monday through Friday',
+  nextRuns: [
+    '2026-01-02T01:00:00Z',
+    '2026-01-05T01:00:00Z',
+    '2026-01-06T01:00:00Z',
+    '2026-01-07T01:00:00Z',
+    '2026-01-08T01:00:00Z',
+  ],
+} satisfies SchedulePreview;

@@ -21,18 +21,20 @@ export function toShownError(error: unknown): ShownError {
 export interface ErrorMessageProps {
   error: ShownError;
   trans: TranslationBundle;
+  /** The `data-testid` of the message. */
+  testId?: string;
 }
 
-/** Shows an API error as readable text: title, detail, one line per bad field. */
-export function ErrorMessage({ error, trans }: ErrorMessageProps): React.ReactElement {
+/** Shows an API error as readable text: title, detail, one line per bad field, login link, request id. */
+export function ErrorMessage({ error, trans, testId }: ErrorMessageProps): React.ReactElement {
   return (
-    <div className="jp-Turing-Error" role="alert">
+    <div className="jp-Turing-Error" role="alert" data-testid={testId}>
       <div className="jp-Turing-Error-title">{error.title}</div>
       {error.detail && <div className="jp-Turing-Error-detail">{error.detail}</div>}
       {error.fields.length > 0 && (
         <ul className="jp-Turing-Error-fields">
-          {error.fields.map((line) => (
-            <li key={line}>{line}</li>
+          {error.fields.map((line, index) => (
+            <li key={index}>{line}</li>
           ))}
         </ul>
       )}
