@@ -1,4 +1,5 @@
 import { TooLarge } from '../errors/index.js';
+import { ownerPrefixOf } from './artifact-key.js';
 
 /** Size limits every artifact backend enforces on `put`. */
 export interface ArtifactLimits {
@@ -43,6 +44,22 @@ export class ArtifactQuota {
   private readonly inFlight = new Map<string, number>();
 
   constructor(readonly limits: ArtifactLimits) {}
+
+  /**
+   * Starts metering a put of `key` into `store`: the owner is the key's
+   * prefix, and the owner's stored bytes exclude the object the put replaces.
+   */
+  async openPut(
+    key: string,
+    store: {
+      usage(ownerPrefix: string): Promise<number>;
+      head(key: string): Promise<{ sizeBytes: number } | undefined>;
+    },
+  ): Promise<{ owner: string; meter: PutMeter }> {
+    const owner = ownerPrefixOf(key);
+    const [stored, previous] = await Promise.all([store.usage(owner), store.head(key)]);
+    return { owner, meter: this.open(owner, stored - (previous?.sizeBytes ?? 0)) };
+  }
 
   /**
    * Starts metering a put under `ownerPrefix`. `storedBytes` is what the

@@ -17,7 +17,6 @@ import { Conflict } from '../errors/index.js';
 import type { ArtifactInfo, ArtifactStore } from './artifact-store.js';
 import {
   compareArtifactKeys,
-  ownerPrefixOf,
   validateArtifactKey,
   validateArtifactPrefix,
   validateOwnerPrefix,
@@ -115,11 +114,9 @@ export class FilesystemArtifactStore implements ArtifactStore {
     body: Uint8Array | AsyncIterable<Uint8Array>,
     options: { contentType?: string } = {},
   ): Promise<ArtifactInfo> {
-    const owner = ownerPrefixOf(key);
-    const contentType = normalizeContentType(options.contentType);
     await this.prepare();
-    const [stored, previous] = await Promise.all([this.usage(owner), this.head(key)]);
-    const meter = this.quota.open(owner, stored - (previous?.sizeBytes ?? 0));
+    const contentType = normalizeContentType(options.contentType);
+    const { meter } = await this.quota.openPut(key, this);
     const temp = join(this.tempDir, `${randomUUID()}.part`);
     let handle: FileHandle | undefined;
     try {

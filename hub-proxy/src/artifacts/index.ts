@@ -1,12 +1,4 @@
-export {
-  MAX_ARTIFACT_KEY_BYTES,
-  MAX_ARTIFACT_SEGMENT_BYTES,
-  compareArtifactKeys,
-  ownerPrefixOf,
-  validateArtifactKey,
-  validateArtifactPrefix,
-  validateOwnerPrefix,
-} from './artifact-key.js';
+export * from './artifact-key.js';
 export { ArtifactQuota, formatBytes, type ArtifactLimits, type PutMeter } from './artifact-limits.js';
 export { DEFAULT_CONTENT_TYPE, normalizeContentType } from './content-type.js';
 export {

@@ -12,7 +12,6 @@ import { Unavailable, UpstreamFailed } from '../errors/index.js';
 import type { ArtifactInfo, ArtifactStore } from './artifact-store.js';
 import {
   compareArtifactKeys,
-  ownerPrefixOf,
   validateArtifactKey,
   validateArtifactPrefix,
   validateOwnerPrefix,
@@ -101,10 +100,8 @@ export class S3ArtifactStore implements ArtifactStore {
     body: Uint8Array | AsyncIterable<Uint8Array>,
     options: { contentType?: string } = {},
   ): Promise<ArtifactInfo> {
-    const owner = ownerPrefixOf(key);
     const contentType = normalizeContentType(options.contentType);
-    const [stored, previous] = await Promise.all([this.usage(owner), this.head(key)]);
-    const meter = this.quota.open(owner, stored - (previous?.sizeBytes ?? 0));
+    const { meter } = await this.quota.openPut(key, this);
     try {
       const chunks: Uint8Array[] = [];
       for await (const chunk of chunksOf(body)) {

@@ -56,6 +56,18 @@ const EXTENSION_KEYS: Record<keyof KubernetesExtensions, string> = {
   validations: 'x-kubernetes-validations',
 };
 
+/** Size and shape bounds, spelled the same in JSON Schema and a CRD's schema. */
+const SIZE_BOUNDS = [
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minItems',
+  'maxItems',
+  'minProperties',
+  'maxProperties',
+];
+
 /** Output key order: documentation first, then the type, bounds, children, extensions. */
 const KEY_ORDER = [
   'description',
@@ -69,14 +81,7 @@ const KEY_ORDER = [
   'exclusiveMinimum',
   'maximum',
   'exclusiveMaximum',
-  'multipleOf',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'minItems',
-  'maxItems',
-  'minProperties',
-  'maxProperties',
+  ...SIZE_BOUNDS,
   'required',
   'properties',
   'additionalProperties',
@@ -103,14 +108,7 @@ const COPIED_KEYS = new Set([
   'example',
   'minimum',
   'maximum',
-  'multipleOf',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'minItems',
-  'maxItems',
-  'minProperties',
-  'maxProperties',
+  ...SIZE_BOUNDS,
   'enum',
 ]);
 

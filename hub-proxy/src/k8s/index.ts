@@ -1,16 +1,5 @@
 export { DEFAULT_BACKOFF_POLICY, ExponentialBackoff, backoffDelay, type BackoffPolicy } from './backoff.js';
-export {
-  KubeConflictError,
-  KubeError,
-  KubeForbiddenError,
-  KubeInvalidError,
-  KubeNotFoundError,
-  KubeUnavailableError,
-  isKubeError,
-  toKubeError,
-  type KubeErrorCause,
-  type KubeErrorKind,
-} from './errors.js';
+export * from './errors.js';
 export {
   GroupedResourceClient,
   type GroupedResourceType,

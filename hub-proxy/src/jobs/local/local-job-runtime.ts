@@ -3,18 +3,8 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFound, Unavailable } from '../../errors/index.js';
-import {
-  isTerminal,
-  type AlertDelivery,
-  type JobRuntime,
-  type NotebookJob,
-  type RunFinishedListener,
-  type RunMarker,
-  type RunProgress,
-  type RunRecord,
-  type RunTokens,
-  type StartRunRequest,
-} from '../model.js';
+import { isTerminal } from '../model.js';
+import type * as model from '../model.js';
 import type { ArtifactStore } from '../../artifacts/index.js';
 import { artifactKeys, manualRunId } from '../naming.js';
 import { withAlertDelivery } from '../lifecycle/alert-history.js';
@@ -36,7 +26,7 @@ export interface LocalJobRuntimeOptions {
   /** Holds `notebookjobs/`, `runs/` and `logs/`. */
   stateDir: string;
   artifacts: ArtifactStore;
-  tokens: RunTokens;
+  tokens: model.RunTokens;
   /** Base URL of the runner API (`http://127.0.0.1:8000/services/turing/`); read when a run starts. */
   runnerApiUrl: () => string;
   /** Python with papermill; default `<repo>/.venv/bin/python`. */
@@ -51,7 +41,7 @@ export interface LocalJobRuntimeOptions {
 /** A run with a process: how to stop it and when its record is terminal. */
 interface ActiveRun {
   process: RunningProcess;
-  settled: Promise<RunRecord | undefined>;
+  settled: Promise<model.RunRecord | undefined>;
 }
 
 const RESTARTED = 'hub-proxy restarted during the run';
@@ -64,15 +54,15 @@ const STOPPED = 'hub-proxy stopped during the run';
  * talks to hub-proxy's runner API like a runner pod does. Retries,
  * timeouts, concurrency policies, logs and outputs behave as on Kubernetes.
  */
-export class LocalJobRuntime implements JobRuntime {
+export class LocalJobRuntime implements model.JobRuntime {
   readonly kind = 'local';
-  readonly definitions: JobRuntime['definitions'];
+  readonly definitions: model.JobRuntime['definitions'];
   private readonly store: LocalDefinitionStore;
   private readonly runs: LocalRunStore;
   private readonly scheduler: LocalScheduler;
   private readonly processes: ProcessRunner;
   private readonly active = new Map<string, ActiveRun>();
-  private readonly listeners: RunFinishedListener[] = [];
+  private readonly listeners: model.RunFinishedListener[] = [];
   /** Listener calls in flight, awaited by stop(). */
   private readonly notifying = new Set<Promise<void>>();
   private readonly logger: Logger;
@@ -138,14 +128,14 @@ export class LocalJobRuntime implements JobRuntime {
     await Promise.allSettled([...this.notifying]);
   }
 
-  async startRun(job: NotebookJob, request: StartRunRequest): Promise<RunRecord> {
+  async startRun(job: model.NotebookJob, request: model.StartRunRequest): Promise<model.RunRecord> {
     if (!this.started) throw new Unavailable('The local job runtime is not running.');
     const objectName = job.metadata.name ?? '';
     if (request.runId) {
       const existing = this.runs.get(request.runId);
       if (existing) return existing;
     }
-    const record: RunRecord = {
+    const record: model.RunRecord = {
       id: request.runId ?? manualRunId(objectName),
       jobObjectName: objectName,
       job: job.spec.jobName,
@@ -182,15 +172,15 @@ export class LocalJobRuntime implements JobRuntime {
     return this.runs.get(record.id) ?? record;
   }
 
-  listRuns(jobObjectName: string): Promise<RunRecord[]> {
+  listRuns(jobObjectName: string): Promise<model.RunRecord[]> {
     return Promise.resolve(this.runs.list(jobObjectName));
   }
 
-  getRun(runId: string): Promise<RunRecord | undefined> {
+  getRun(runId: string): Promise<model.RunRecord | undefined> {
     return Promise.resolve(this.runs.get(runId));
   }
 
-  async cancelRun(runId: string): Promise<RunRecord> {
+  async cancelRun(runId: string): Promise<model.RunRecord> {
     const record = this.requireRun(runId);
     if (isTerminal(record.state)) return record;
     const active = this.active.get(runId);
@@ -204,14 +194,14 @@ export class LocalJobRuntime implements JobRuntime {
     return cancelled ?? record;
   }
 
-  async recordProgress(runId: string, progress: RunProgress): Promise<void> {
+  async recordProgress(runId: string, progress: model.RunProgress): Promise<void> {
     this.requireRun(runId);
     await this.runs.update(runId, (r) => {
       if (!isTerminal(r.state)) r.progress = { cell: progress.cell, cells: progress.cells };
     });
   }
 
-  async claimMarker(runId: string, marker: RunMarker): Promise<boolean> {
+  async claimMarker(runId: string, marker: model.RunMarker): Promise<boolean> {
     const claimed = await this.runs.claimMarker(runId, marker);
     if (claimed === undefined) throw new NotFound(`Run "${runId}" not found.`);
     return claimed;
@@ -240,9 +230,9 @@ export class LocalJobRuntime implements JobRuntime {
   }
 
   /** Appends to the job's `status.alerts`; the store has no status subresource, so a replace does it. */
-  async recordAlertDelivery(jobObjectName: string, delivery: AlertDelivery): Promise<void> {
+  async recordAlertDelivery(jobObjectName: string, delivery: model.AlertDelivery): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      let job: NotebookJob;
+      let job: model.NotebookJob;
       try {
         job = await this.store.get(jobObjectName);
       } catch (err) {
@@ -258,7 +248,7 @@ export class LocalJobRuntime implements JobRuntime {
     }
   }
 
-  onRunFinished(listener: RunFinishedListener): void {
+  onRunFinished(listener: model.RunFinishedListener): void {
     this.listeners.push(listener);
   }
 
@@ -272,8 +262,8 @@ export class LocalJobRuntime implements JobRuntime {
    * concurrency policy to its active runs, then starts the tick's run (one
    * per tick, even if handled twice). Public so a test can fire a tick.
    */
-  async runScheduledTick(objectName: string, at: Date): Promise<RunRecord | undefined> {
-    let job: NotebookJob;
+  async runScheduledTick(objectName: string, at: Date): Promise<model.RunRecord | undefined> {
+    let job: model.NotebookJob;
     try {
       job = await this.store.get(objectName);
     } catch (err) {
@@ -295,19 +285,19 @@ export class LocalJobRuntime implements JobRuntime {
     return this.startRun(job, { trigger: 'schedule', runId });
   }
 
-  private schedule(job: NotebookJob): NotebookJob {
+  private schedule(job: model.NotebookJob): model.NotebookJob {
     if (this.started) this.scheduler.sync(job);
     return job;
   }
 
-  private requireRun(runId: string): RunRecord {
+  private requireRun(runId: string): model.RunRecord {
     const record = this.runs.get(runId);
     if (!record) throw new NotFound(`Run "${runId}" not found.`);
     return record;
   }
 
   /** After the processes: keep the log, write the terminal state, then tell the listeners. */
-  private async settle(record: RunRecord, outcome: RunOutcome): Promise<RunRecord | undefined> {
+  private async settle(record: model.RunRecord, outcome: RunOutcome): Promise<model.RunRecord | undefined> {
     try {
       // Before the state turns terminal, so whoever sees the end also finds log.txt.
       await this.saveCapturedLog(record, outcome.killed === true);
@@ -334,7 +324,7 @@ export class LocalJobRuntime implements JobRuntime {
    * Uploads the captured output as `log.txt` when the runner could not
    * (it was killed, or never got that far). A runner's own log.txt is kept.
    */
-  private async saveCapturedLog(run: RunRecord, overwrite: boolean): Promise<void> {
+  private async saveCapturedLog(run: model.RunRecord, overwrite: boolean): Promise<void> {
     const key = artifactKeys.runArtifact(run.owner, run.jobObjectName, run.id, 'log.txt');
     const path = this.processes.logPath(run.id);
     try {
@@ -349,7 +339,7 @@ export class LocalJobRuntime implements JobRuntime {
   }
 
   /** Calls every listener; their errors are logged, never thrown. */
-  private notify(run: RunRecord): void {
+  private notify(run: model.RunRecord): void {
     const call = (async () => {
       const job = await this.store.get(run.jobObjectName).catch(() => undefined);
       for (const listener of this.listeners) {
@@ -366,7 +356,7 @@ export class LocalJobRuntime implements JobRuntime {
 }
 
 /** The owner's raw hub user name, as the jobs service stamps it. */
-function ownerOf(job: NotebookJob): string {
+function ownerOf(job: model.NotebookJob): string {
   const owner = job.metadata.annotations?.[ANNOTATIONS.ownerName];
   if (!owner) throw new Error(`NotebookJob ${job.metadata.name ?? ''} has no owner annotation`);
   return owner;

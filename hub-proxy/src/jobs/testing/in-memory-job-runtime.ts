@@ -4,18 +4,8 @@ import { Conflict, NotFound, Unavailable } from '../../errors/index.js';
 import { matchesLabels } from '../../k8s/label-selector.js';
 import * as apiserver from '../definition-errors.js';
 import { withAlertDelivery } from '../lifecycle/alert-history.js';
-import {
-  isTerminal,
-  type AlertDelivery,
-  type JobRuntime,
-  type NotebookJob,
-  type RunFinishedListener,
-  type RunMarker,
-  type RunProgress,
-  type RunRecord,
-  type RunState,
-  type StartRunRequest,
-} from '../model.js';
+import { isTerminal } from '../model.js';
+import type * as model from '../model.js';
 import { manualRunId } from '../naming.js';
 import { ownerOf } from '../views.js';
 
@@ -24,13 +14,13 @@ import { ownerOf } from '../views.js';
 /** Options of {@link InMemoryJobRuntime}. */
 export interface InMemoryJobRuntimeOptions {
   /** What `kind` reports; default `local`. */
-  kind?: JobRuntime['kind'];
+  kind?: model.JobRuntime['kind'];
   /** The clock for timestamps; default the system clock. */
   now?: () => Date;
 }
 
 interface StoredRun {
-  record: RunRecord;
+  record: model.RunRecord;
   /** Creation order, so runs created in the same millisecond still list newest first. */
   seq: number;
 }
@@ -41,7 +31,7 @@ function yieldToOthers(): Promise<void> {
 }
 
 /**
- * A FAKE {@link JobRuntime} for unit tests: NotebookJobs and run records
+ * A FAKE {@link model.JobRuntime} for unit tests: NotebookJobs and run records
  * live in memory and nothing executes. A run starts `running` and ends only
  * when the test says so with {@link finish} (or cancels it). It passes the
  * runtime contract (`jobs/job-runtime-contract.ts`), so code tested against
@@ -52,14 +42,14 @@ function yieldToOthers(): Promise<void> {
  * every terminal run, and {@link redeliver} repeats a delivery as resyncs
  * and restarts do. Run lookups of unknown ids throw the domain `NotFound`.
  */
-export class InMemoryJobRuntime implements JobRuntime {
-  readonly kind: JobRuntime['kind'];
-  readonly definitions: JobRuntime['definitions'];
+export class InMemoryJobRuntime implements model.JobRuntime {
+  readonly kind: model.JobRuntime['kind'];
+  readonly definitions: model.JobRuntime['definitions'];
   /** Errors the listeners threw (real runtimes log them and carry on). */
   readonly listenerErrors: unknown[] = [];
-  private readonly jobs = new Map<string, NotebookJob>();
+  private readonly jobs = new Map<string, model.NotebookJob>();
   private readonly runs = new Map<string, StoredRun>();
-  private readonly listeners: RunFinishedListener[] = [];
+  private readonly listeners: model.RunFinishedListener[] = [];
   private readonly notifying = new Set<Promise<void>>();
   private readonly now: () => Date;
   private lastResourceVersion = 0;
@@ -90,15 +80,15 @@ export class InMemoryJobRuntime implements JobRuntime {
     await this.idle();
   }
 
-  onRunFinished(listener: RunFinishedListener): void {
+  onRunFinished(listener: model.RunFinishedListener): void {
     this.listeners.push(listener);
   }
 
-  async startRun(job: NotebookJob, request: StartRunRequest): Promise<RunRecord> {
+  async startRun(job: model.NotebookJob, request: model.StartRunRequest): Promise<model.RunRecord> {
     await yieldToOthers();
     if (!this.started) throw new Unavailable('The in-memory job runtime is not running.');
     const objectName = job.metadata.name;
-    if (!objectName) throw new Error('startRun: the NotebookJob has no metadata.name');
+    if (!objectName) throw new Error('startRun: the model.NotebookJob has no metadata.name');
     const id = request.runId ?? manualRunId(objectName);
     const existing = this.runs.get(id);
     if (existing) {
@@ -107,7 +97,7 @@ export class InMemoryJobRuntime implements JobRuntime {
       return structuredClone(existing.record);
     }
     const now = this.now().toISOString();
-    const record: RunRecord = {
+    const record: model.RunRecord = {
       id,
       jobObjectName: objectName,
       job: job.spec.jobName,
@@ -125,7 +115,7 @@ export class InMemoryJobRuntime implements JobRuntime {
     return structuredClone(record);
   }
 
-  async listRuns(jobObjectName: string): Promise<RunRecord[]> {
+  async listRuns(jobObjectName: string): Promise<model.RunRecord[]> {
     await yieldToOthers();
     return [...this.runs.values()]
       .filter((r) => r.record.jobObjectName === jobObjectName)
@@ -133,13 +123,13 @@ export class InMemoryJobRuntime implements JobRuntime {
       .map((r) => structuredClone(r.record));
   }
 
-  async getRun(runId: string): Promise<RunRecord | undefined> {
+  async getRun(runId: string): Promise<model.RunRecord | undefined> {
     await yieldToOthers();
     const found = this.runs.get(runId);
     return found && structuredClone(found.record);
   }
 
-  async cancelRun(runId: string): Promise<RunRecord> {
+  async cancelRun(runId: string): Promise<model.RunRecord> {
     await yieldToOthers();
     const record = this.requireRun(runId);
     if (isTerminal(record.state)) return structuredClone(record);
@@ -148,14 +138,14 @@ export class InMemoryJobRuntime implements JobRuntime {
     return structuredClone(record);
   }
 
-  async recordProgress(runId: string, progress: RunProgress): Promise<void> {
+  async recordProgress(runId: string, progress: model.RunProgress): Promise<void> {
     await yieldToOthers();
     const record = this.requireRun(runId);
     // As on the local runtime: a finished run's progress is final.
     if (!isTerminal(record.state)) record.progress = { cell: progress.cell, cells: progress.cells };
   }
 
-  async claimMarker(runId: string, marker: RunMarker): Promise<boolean> {
+  async claimMarker(runId: string, marker: model.RunMarker): Promise<boolean> {
     await yieldToOthers();
     const record = this.requireRun(runId);
     if (record.markers.includes(marker)) return false;
@@ -168,7 +158,7 @@ export class InMemoryJobRuntime implements JobRuntime {
     this.runs.delete(runId);
   }
 
-  async recordAlertDelivery(jobObjectName: string, delivery: AlertDelivery): Promise<void> {
+  async recordAlertDelivery(jobObjectName: string, delivery: model.AlertDelivery): Promise<void> {
     await yieldToOthers();
     const job = this.jobs.get(jobObjectName);
     if (!job) return;
@@ -181,7 +171,7 @@ export class InMemoryJobRuntime implements JobRuntime {
    * and resolves once every listener has handled it. Throws if the run is
    * unknown or has ended already: a real run never ends twice.
    */
-  async finish(runId: string, state: RunState, reason?: string): Promise<RunRecord> {
+  async finish(runId: string, state: model.RunState, reason?: string): Promise<model.RunRecord> {
     if (!isTerminal(state)) throw new Error(`finish: ${state} is not a terminal state`);
     const record = this.requireRun(runId);
     if (isTerminal(record.state)) throw new Error(`finish: run ${runId} has already ended ${record.state}`);
@@ -206,13 +196,13 @@ export class InMemoryJobRuntime implements JobRuntime {
     while (this.notifying.size > 0) await Promise.allSettled([...this.notifying]);
   }
 
-  private requireRun(runId: string): RunRecord {
+  private requireRun(runId: string): model.RunRecord {
     const found = this.runs.get(runId);
     if (!found) throw new NotFound(`Run "${runId}" not found.`);
     return found.record;
   }
 
-  private settle(record: RunRecord, state: RunState, reason: string | undefined): void {
+  private settle(record: model.RunRecord, state: model.RunState, reason: string | undefined): void {
     const now = this.now().toISOString();
     record.state = state;
     record.startedAt ??= now;
@@ -221,7 +211,7 @@ export class InMemoryJobRuntime implements JobRuntime {
     else record.reason = reason;
   }
 
-  private notify(record: RunRecord): Promise<void> {
+  private notify(record: model.RunRecord): Promise<void> {
     const run = structuredClone(record);
     const job = this.jobs.get(run.jobObjectName);
     const call = (async () => {
@@ -248,7 +238,7 @@ export class InMemoryJobRuntime implements JobRuntime {
     labelSelector?: string;
     limit?: number;
     continue?: string;
-  }): Promise<{ items: NotebookJob[]; continue?: string }> {
+  }): Promise<{ items: model.NotebookJob[]; continue?: string }> {
     await yieldToOthers();
     const requirements = apiserver.parseSelector(options.labelSelector);
     const after = apiserver.decodeCursor(options.continue);
@@ -264,14 +254,14 @@ export class InMemoryJobRuntime implements JobRuntime {
       : { items };
   }
 
-  private async getDefinition(name: string): Promise<NotebookJob> {
+  private async getDefinition(name: string): Promise<model.NotebookJob> {
     await yieldToOthers();
     const job = this.jobs.get(name);
     if (!job) throw apiserver.notFound(name);
     return structuredClone(job);
   }
 
-  private async createDefinition(object: NotebookJob): Promise<NotebookJob> {
+  private async createDefinition(object: model.NotebookJob): Promise<model.NotebookJob> {
     await yieldToOthers();
     const name = apiserver.checkName(object.metadata.name);
     if (this.jobs.has(name)) {
@@ -291,7 +281,7 @@ export class InMemoryJobRuntime implements JobRuntime {
     return structuredClone(stored);
   }
 
-  private async replaceDefinition(object: NotebookJob): Promise<NotebookJob> {
+  private async replaceDefinition(object: model.NotebookJob): Promise<model.NotebookJob> {
     await yieldToOthers();
     const name = apiserver.checkName(object.metadata.name);
     const current = this.jobs.get(name);
