@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { profileSchema } from './catalog/index.js';
+
+export { profileSchema };
 
 /**
  * Response shapes of the environments API. Routes check their results
@@ -79,54 +82,6 @@ export const environmentsSchema = z.object({
     .optional()
     .meta({ description: "Your default server's selection, if it is active." }),
   servers: z.array(serverViewSchema),
-});
-
-/** The KubeSpawner traits a profile or choice sets; `null` deletes a key (KubeSpawner's merge). */
-const overrideSchema = z.object({
-  image: z.string().optional(),
-  cpu_guarantee: z.number().optional(),
-  cpu_limit: z.number().optional(),
-  mem_guarantee: z.union([z.string(), z.number()]).optional(),
-  mem_limit: z.union([z.string(), z.number()]).optional(),
-  node_selector: z.record(z.string(), z.string().nullable()).optional(),
-  tolerations: z
-    .array(
-      z.object({
-        key: z.string().optional(),
-        operator: z.string().optional(),
-        value: z.string().optional(),
-        effect: z.string().optional(),
-        tolerationSeconds: z.number().optional(),
-      }),
-    )
-    .optional(),
-  extra_resource_limits: z.record(z.string(), z.string().nullable()).optional(),
-});
-
-/** One KubeSpawner 7 profile (see the catalog's profile-list rendering). */
-export const profileSchema = z.object({
-  display_name: z.string(),
-  slug: z.string(),
-  description: z.string(),
-  default: z.boolean().optional(),
-  kubespawner_override: overrideSchema,
-  profile_options: z
-    .record(
-      z.string(),
-      z.object({
-        display_name: z.string(),
-        choices: z.record(
-          z.string(),
-          z.object({
-            display_name: z.string(),
-            default: z.boolean().optional(),
-            kubespawner_override: overrideSchema,
-          }),
-        ),
-        unlisted_choice: z.object({ enabled: z.boolean() }),
-      }),
-    )
-    .optional(),
 });
 
 /** An environment as the API shows it. */

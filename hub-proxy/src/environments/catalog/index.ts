@@ -34,13 +34,17 @@ export {
   mergeOverrides,
   resolveServerOptions,
   toProfileList,
-  type KubeSpawnerOverride,
-  type Profile,
-  type ProfileChoice,
-  type ProfileOption,
   type ResolvedServerOptions,
   type ResolveResult,
   type ServerOptionsInput,
 } from './profile-list.js';
+export {
+  kubeSpawnerOverrideSchema,
+  profileSchema,
+  type KubeSpawnerOverride,
+  type Profile,
+  type ProfileChoice,
+  type ProfileOption,
+} from './profile-schema.js';
 export { parseQuantity, toKubeSpawnerBytes } from '../../k8s/quantity.js';
 export { resolveStoredUserOptions, userOptionText } from './stored-user-options.js';

@@ -1,5 +1,6 @@
 import type { FieldError } from '../../errors/index.js';
-import { defaultEnvironment, type Catalog, type Environment, type Toleration } from './catalog-schema.js';
+import { defaultEnvironment, type Catalog, type Environment } from './catalog-schema.js';
+import type { KubeSpawnerOverride, Profile } from './profile-schema.js';
 import { parseQuantity, toKubeSpawnerBytes } from '../../k8s/quantity.js';
 
 /**
@@ -32,43 +33,6 @@ import { parseQuantity, toKubeSpawnerBytes } from '../../k8s/quantity.js';
 export const GPU_COUNT_OPTION = 'gpus';
 /** The option that picks the GPU node type; choice keys are `gpuTypes` ids. */
 export const GPU_TYPE_OPTION = 'gpu_type';
-
-/** The KubeSpawner traits the catalog sets. */
-export interface KubeSpawnerOverride {
-  image?: string;
-  cpu_guarantee?: number;
-  cpu_limit?: number;
-  mem_guarantee?: string | number;
-  mem_limit?: string | number;
-  /** `null` deletes the key from the spawner's selector. */
-  node_selector?: Record<string, string | null>;
-  tolerations?: Toleration[];
-  /** `null` deletes the key from the spawner's limits. */
-  extra_resource_limits?: Record<string, string | null>;
-}
-
-export interface ProfileChoice {
-  display_name: string;
-  default?: boolean;
-  kubespawner_override: KubeSpawnerOverride;
-}
-
-export interface ProfileOption {
-  display_name: string;
-  choices: Record<string, ProfileChoice>;
-  /** Always disabled: users pick from the catalog, never type a value. */
-  unlisted_choice: { enabled: false };
-}
-
-/** One entry of KubeSpawner's `profile_list`. */
-export interface Profile {
-  display_name: string;
-  slug: string;
-  description: string;
-  default?: boolean;
-  kubespawner_override: KubeSpawnerOverride;
-  profile_options?: Record<string, ProfileOption>;
-}
 
 /**
  * Renders the catalog as a KubeSpawner 7 `profile_list`: one profile per
