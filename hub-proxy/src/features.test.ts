@@ -2,27 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config/load.js';
 import { compatibilityPathOf } from './environments/index.js';
 import { loadHubProxyConfig } from './features.js';
+import { configErrorOf, managedEnv, noFiles } from './config/testing/config-fixtures.js';
 
-const noFiles = (path: string): string => {
-  throw new Error(`ENOENT: ${path}`);
-};
-
-const managedEnv = {
-  JUPYTERHUB_API_TOKEN: 'managed-token-123',
-  JUPYTERHUB_API_URL: 'http://127.0.0.1:8081/hub/api',
-  JUPYTERHUB_SERVICE_PREFIX: '/services/turing/',
-  JUPYTERHUB_SERVICE_URL: 'http://127.0.0.1:10101',
-};
-
-function loadError(env: Record<string, string>, readFile = noFiles): ConfigError {
-  try {
-    loadHubProxyConfig({ env, readFile });
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const loadError = (env: Record<string, string>, readFile = noFiles): ConfigError =>
+  configErrorOf(loadHubProxyConfig, env, readFile);
 
 describe('the whole configuration (shared keys and every feature section)', () => {
   it('defaults the catalog to the repository and the compatibility table to its directory', () => {

@@ -119,6 +119,25 @@ describe('hub-proxy replicas on a real cluster', () => {
     expect(await leaseHolder()).toBe((await kubeStatus(leader)).lease.identity);
   });
 
+  it('reports the environments and jobs caches through one registry: status, readiness and metrics', async () => {
+    const replica = replicas[0] as Replica;
+    const labels = ['cluster-pods', 'cronjobs', 'jobs', 'nodes', 'notebookjobs', 'pods'];
+    await waitUntil(
+      'every cache synced',
+      async () => {
+        const { caches } = await kubeStatus(replica);
+        return labels.every((label) => caches[label]?.synced === true);
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(Object.keys((await kubeStatus(replica)).caches).sort()).toEqual(labels);
+    const metrics = await (await fetch(`${replica.url}/metrics`)).text();
+    for (const label of labels) {
+      expect(metrics).toContain(`turing_cache_entries{cache="${label}"}`);
+      expect(metrics).toContain(`turing_informer_synced{resource="${label}"} 1`);
+    }
+  });
+
   it('reports not ready while kube-apiserver is down and ready again after it returns', async () => {
     const replica = replicas[0] as Replica;
     const seen: boolean[] = [];

@@ -1,29 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './load.js';
+import { configErrorOf, managedEnv, noFiles } from './testing/config-fixtures.js';
 
-const noFiles = (path: string): string => {
-  throw new Error(`ENOENT: ${path}`);
-};
-
-const managedEnv = {
-  JUPYTERHUB_API_TOKEN: 'managed-token-123',
-  JUPYTERHUB_API_URL: 'http://127.0.0.1:8081/hub/api',
-  JUPYTERHUB_SERVICE_PREFIX: '/services/turing/',
-  JUPYTERHUB_CLIENT_ID: 'service-turing',
-  JUPYTERHUB_OAUTH_CALLBACK_URL: '/services/turing/oauth_callback',
-  JUPYTERHUB_SERVICE_URL: 'http://127.0.0.1:10101',
-  JUPYTERHUB_BASE_URL: '/',
-};
-
-function loadError(env: Record<string, string>, readFile = noFiles): ConfigError {
-  try {
-    loadConfig({ env, readFile });
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const loadError = (env: Record<string, string>, readFile = noFiles): ConfigError =>
+  configErrorOf(loadConfig, env, readFile);
 
 describe('loadConfig', () => {
   it('reads a managed service environment and derives the rest', () => {

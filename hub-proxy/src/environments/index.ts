@@ -5,7 +5,7 @@
  */
 export * from './catalog/index.js';
 export { environmentSchema as environmentViewSchema, environmentsSchema } from './schemas.js';
-export { switchServerBodySchema, switchServerResponseSchema } from './server-switch-routes.js';
+export { switchServerBodySchema, switchServerResponseSchema } from './schemas.js';
 export { CATALOG, environmentsFeature } from './feature.js';
 export { watchGpuCapacity, type GpuCaches } from './gpu-caches.js';
 export type { GpuAvailability } from './gpu-availability.js';

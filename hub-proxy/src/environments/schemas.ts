@@ -94,3 +94,48 @@ export type ServerSelection = z.input<typeof serverSelectionSchema>;
 export type ServerView = z.input<typeof serverViewSchema>;
 /** Body of `GET /api/v1/environments`. */
 export type EnvironmentsView = z.input<typeof environmentsSchema>;
+
+/** A JupyterHub server name; `''` (or absent) is the default server. */
+export const serverNameSchema = z
+  .string()
+  .max(255)
+  .regex(/^$|^[A-Za-z0-9][A-Za-z0-9._~-]*$/, {
+    error: 'must be empty (the default server) or letters, digits, ".", "_", "~" and "-"',
+  });
+
+/** Body of `POST /api/v1/me/server`. */
+export const switchServerBodySchema = z.strictObject({
+  environment: z.string().min(1).meta({ description: 'A catalog environment id.' }),
+  gpus: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .meta({ description: "GPU count; absent: the environment's default (0 on CPU-only)." }),
+  gpuType: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "A catalog GPU type id; absent: the environment's default." }),
+  serverName: serverNameSchema
+    .default('')
+    .meta({ description: 'Named server; absent or "": the default server.' }),
+});
+
+/** Body of the 202 answer of `POST /api/v1/me/server`. */
+export const switchServerResponseSchema = z.object({
+  serverName: z.string(),
+  environment: z.string(),
+  gpus: z.number().int(),
+  gpuType: z.string().optional(),
+  userOptions: z
+    .record(z.string(), z.string())
+    .meta({ description: 'The user_options the hub starts it with.' }),
+  restarted: z.boolean().meta({ description: 'A running server was stopped first.' }),
+  progressUrl: z.string().meta({ description: 'GET it for the start progress (text/event-stream).' }),
+});
+
+/** What the caller asks for (`POST /api/v1/me/server`). */
+export type SwitchRequest = z.input<typeof switchServerBodySchema> & { serverName: string };
+/** What was done: the server is (re)starting with these options. */
+export type SwitchResult = z.output<typeof switchServerResponseSchema>;

@@ -6,46 +6,7 @@ import { Forbidden } from '../errors/index.js';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { defineStreamRoute } from '../http/streaming-route.js';
 import type { ServerSwitchService } from './server-switch.js';
-
-/** A JupyterHub server name; `''` (or absent) is the default server. */
-const serverNameSchema = z
-  .string()
-  .max(255)
-  .regex(/^$|^[A-Za-z0-9][A-Za-z0-9._~-]*$/, {
-    error: 'must be empty (the default server) or letters, digits, ".", "_", "~" and "-"',
-  });
-
-/** Body of `POST /api/v1/me/server`. */
-export const switchServerBodySchema = z.strictObject({
-  environment: z.string().min(1).meta({ description: 'A catalog environment id.' }),
-  gpus: z
-    .number()
-    .int()
-    .min(0)
-    .optional()
-    .meta({ description: "GPU count; absent: the environment's default (0 on CPU-only)." }),
-  gpuType: z
-    .string()
-    .min(1)
-    .optional()
-    .meta({ description: "A catalog GPU type id; absent: the environment's default." }),
-  serverName: serverNameSchema
-    .default('')
-    .meta({ description: 'Named server; absent or "": the default server.' }),
-});
-
-/** Body of the 202 answer of `POST /api/v1/me/server`. */
-export const switchServerResponseSchema = z.object({
-  serverName: z.string(),
-  environment: z.string(),
-  gpus: z.number().int(),
-  gpuType: z.string().optional(),
-  userOptions: z
-    .record(z.string(), z.string())
-    .meta({ description: 'The user_options the hub starts it with.' }),
-  restarted: z.boolean().meta({ description: 'A running server was stopped first.' }),
-  progressUrl: z.string().meta({ description: 'GET it for the start progress (text/event-stream).' }),
-});
+import { serverNameSchema, switchServerBodySchema, switchServerResponseSchema } from './schemas.js';
 
 const progressQuerySchema = z.object({ serverName: serverNameSchema.default('') });
 

@@ -10,31 +10,9 @@ import {
 } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
 import { assertWithinGpuQuota, type QuotaSettings } from './quota.js';
+import type { SwitchRequest, SwitchResult } from './schemas.js';
 
-/** What the caller asks for (`POST /api/v1/me/server`). */
-export interface SwitchRequest {
-  environment: string;
-  /** Absent: the environment's default count (0 on CPU-only environments). */
-  gpus?: number | undefined;
-  /** Absent: the environment's default GPU type. */
-  gpuType?: string | undefined;
-  /** `''` is the default server. */
-  serverName: string;
-}
-
-/** What was done: the server is (re)starting with these options. */
-export interface SwitchResult {
-  serverName: string;
-  environment: string;
-  gpus: number;
-  gpuType?: string;
-  /** The user_options the server was started with. */
-  userOptions: Record<string, string>;
-  /** True if a running server was stopped first. */
-  restarted: boolean;
-  /** Where the browser follows the start (`GET .../api/v1/me/server/progress`). */
-  progressUrl: string;
-}
+export type { SwitchRequest, SwitchResult };
 
 /** Settings and collaborators of {@link ServerSwitchService}. */
 export interface ServerSwitchDeps {

@@ -16,6 +16,7 @@ export function notebookJobFixture(
   owner: string,
   jobName: string,
   spec: Partial<NotebookJobSpec> = {},
+  labels: Record<string, string> = {},
 ): NotebookJob {
   const name = jobObjectName(owner, jobName);
   const stamp = ownerMetadata(owner);
@@ -25,7 +26,7 @@ export function notebookJobFixture(
     kind: NOTEBOOK_JOB_KIND,
     metadata: {
       name,
-      labels: { ...stamp.labels, [JOB_LABELS.jobName]: jobName },
+      labels: { ...stamp.labels, [JOB_LABELS.jobName]: jobName, ...labels },
       annotations: stamp.annotations,
     },
     spec: {
