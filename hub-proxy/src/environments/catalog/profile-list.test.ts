@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from './catalog-schema.js';
 import { loadCatalog } from './load-catalog.js';
-import { mergeOverrides, resolveServerOptions, toProfileList, type Profile } from './profile-list.js';
+import { mergeOverrides, resolveServerOptions, toProfileList } from './profile-list.js';
+import type { Profile } from './profile-schema.js';
 
 const catalog = loadCatalog();
 const profiles = toProfileList(catalog);
