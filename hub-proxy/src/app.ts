@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): HubProxyApp {
     (openApiDocument ??= buildOpenApi(routes, {
       title: 'Turing API',
       version: deps.version ?? '0.1.0',
-      description: 'Environments, jobs and models for JupyterHub on Kubernetes.',
+      description: 'Turing: an algorithm platform for JupyterHub on Kubernetes.',
       serverUrl: prefix.replace(/\/$/, ''),
       cookieName: config.cookieName,
     }));
