@@ -294,6 +294,8 @@ export class InformerCache<T extends KubernetesObject> {
   private setSynced(synced: boolean): void {
     this.isSynced = synced;
     if (!synced) return;
+    // An empty cache never changes, so report its size once it is known.
+    this.reportSize();
     for (const resolve of [...this.syncWaiters]) resolve();
   }
 
