@@ -12,22 +12,16 @@ import {
 } from '../../hub-proxy/src/jobs/job-runtime-contract.js';
 import { KubernetesJobRuntime } from '../../hub-proxy/src/jobs/kubernetes/index.js';
 import { LocalJobRuntime } from '../../hub-proxy/src/jobs/local/index.js';
-import {
-  NOTEBOOK_JOB_API_VERSION,
-  NOTEBOOK_JOB_KIND,
-  type NotebookJob,
-} from '../../hub-proxy/src/jobs/model.js';
-import { JOB_LABELS, artifactKeys, jobObjectName } from '../../hub-proxy/src/jobs/naming.js';
-import { notebookDigest, stripNotebook } from '../../hub-proxy/src/jobs/notebook.js';
+import type { NotebookJob } from '../../hub-proxy/src/jobs/model.js';
 import { HmacRunTokens } from '../../hub-proxy/src/jobs/run-token.js';
 import { RunnerApiService } from '../../hub-proxy/src/jobs/runner-api.js';
 import { runnerRoutes } from '../../hub-proxy/src/jobs/runner-routes.js';
 import { ControllerManager } from '../../hub-proxy/src/k8s/controller/index.js';
 import { createKubeClients } from '../../hub-proxy/src/k8s/index.js';
 import { createLogger } from '../../hub-proxy/src/observability/logger.js';
-import { ownerMetadata } from '../../hub-proxy/src/ownership/ownership.js';
 import { startHubProxy } from '../../hub-proxy/src/server.js';
 import { eventually } from '../support/eventually.js';
+import { localJobFor } from '../support/local-job.js';
 import { createNamespace } from '../support/namespaces.js';
 import { KWOK_OUTCOME_LABEL, notebookJobFixture } from '../support/notebook-job-fixtures.js';
 import { pythonNotebook } from '../support/notebooks.js';
@@ -89,51 +83,10 @@ describeJobRuntimeContract('local (papermill)', async () => {
   await runtime.start();
 
   /** Stores the snapshot and builds the NotebookJob, as the jobs service would. */
-  async function makeJob(
-    owner: string,
-    jobName: string,
-    behaviour: ContractRunBehaviour,
-  ): Promise<NotebookJob> {
-    const objectName = jobObjectName(owner, jobName);
-    const stripped = stripNotebook(pythonNotebook({ cells: NOTEBOOKS[behaviour] }));
-    const digest = notebookDigest(stripped);
-    const inputKey = artifactKeys.input(owner, objectName, digest);
-    const bytes = Buffer.from(JSON.stringify(stripped));
-    await artifacts.put(inputKey, bytes, { contentType: 'application/x-ipynb+json' });
-    const stamp = ownerMetadata(owner);
-    return {
-      apiVersion: NOTEBOOK_JOB_API_VERSION,
-      kind: NOTEBOOK_JOB_KIND,
-      metadata: {
-        name: objectName,
-        labels: { ...stamp.labels, [JOB_LABELS.jobName]: jobName },
-        annotations: stamp.annotations,
-      },
-      spec: {
-        jobName,
-        notebook: {
-          path: `work/${jobName}.ipynb`,
-          inputKey,
-          digest,
-          sizeBytes: bytes.length,
-          updatedAt: new Date().toISOString(),
-          kernel: 'python3',
-        },
-        environment: 'local',
-        image: 'local',
-        resources: { cpu: '1', memory: '1Gi', gpus: 0 },
-        parameters: {},
-        suspend: false,
-        retries: 0,
-        timeoutSeconds: 600,
-        concurrency: 'allow',
-        dependsOn: [],
-        alerts: [],
-        outputs: ['ipynb'],
-        historyLimit: 20,
-      },
-    };
-  }
+  const makeJob = (owner: string, jobName: string, behaviour: ContractRunBehaviour): Promise<NotebookJob> =>
+    localJobFor(artifacts, owner, jobName, pythonNotebook({ cells: NOTEBOOKS[behaviour] }), {
+      historyLimit: 20,
+    });
 
   return {
     runtime,

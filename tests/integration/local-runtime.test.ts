@@ -5,29 +5,21 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FilesystemArtifactStore } from '../../hub-proxy/src/artifacts/filesystem-store.js';
-import { ownerMetadata } from '../../hub-proxy/src/ownership/ownership.js';
 import { loadConfig } from '../../hub-proxy/src/config/load.js';
 import {
-  NOTEBOOK_JOB_API_VERSION,
-  NOTEBOOK_JOB_KIND,
   isTerminal,
   type NotebookJob,
   type NotebookJobSpec,
   type RunRecord,
 } from '../../hub-proxy/src/jobs/model.js';
-import {
-  JOB_LABELS,
-  artifactKeys,
-  jobObjectName,
-  type RunArtifactName,
-} from '../../hub-proxy/src/jobs/naming.js';
-import { notebookDigest, stripNotebook } from '../../hub-proxy/src/jobs/notebook.js';
+import { artifactKeys, jobObjectName, type RunArtifactName } from '../../hub-proxy/src/jobs/naming.js';
 import { HmacRunTokens } from '../../hub-proxy/src/jobs/run-token.js';
 import { createLogger } from '../../hub-proxy/src/observability/logger.js';
 import { runnerRoutes } from '../../hub-proxy/src/jobs/runner-routes.js';
 import { LocalJobRuntime } from '../../hub-proxy/src/jobs/local/index.js';
 import { startHubProxy, type HubProxyHandle } from '../../hub-proxy/src/server.js';
 import { RunnerApiService } from '../../hub-proxy/src/jobs/runner-api.js';
+import { localJobFor } from '../support/local-job.js';
 import { eventually } from '../support/eventually.js';
 import { pythonNotebook, type TestNotebook } from '../support/notebooks.js';
 
@@ -49,46 +41,9 @@ async function createJob(
   content: TestNotebook,
   spec: Partial<NotebookJobSpec> = {},
 ): Promise<NotebookJob> {
-  const objectName = jobObjectName(OWNER, name);
-  const stripped = stripNotebook(content);
-  const digest = notebookDigest(stripped);
-  const inputKey = artifactKeys.input(OWNER, objectName, digest);
-  const bytes = Buffer.from(JSON.stringify(stripped));
-  await artifacts.put(inputKey, bytes, { contentType: 'application/x-ipynb+json' });
-  const owner = ownerMetadata(OWNER);
-  return runtime.definitions.create({
-    apiVersion: NOTEBOOK_JOB_API_VERSION,
-    kind: NOTEBOOK_JOB_KIND,
-    metadata: {
-      name: objectName,
-      labels: { ...owner.labels, [JOB_LABELS.jobName]: name },
-      annotations: owner.annotations,
-    },
-    spec: {
-      jobName: name,
-      notebook: {
-        path: `work/${name}.ipynb`,
-        inputKey,
-        digest,
-        sizeBytes: bytes.length,
-        updatedAt: new Date().toISOString(),
-        kernel: 'python3',
-      },
-      environment: 'local',
-      image: 'local',
-      resources: { cpu: '1', memory: '1Gi', gpus: 0 },
-      parameters: {},
-      suspend: false,
-      retries: 0,
-      timeoutSeconds: 120,
-      concurrency: 'allow',
-      dependsOn: [],
-      alerts: [],
-      outputs: ['ipynb'],
-      historyLimit: 10,
-      ...spec,
-    },
-  });
+  return runtime.definitions.create(
+    await localJobFor(artifacts, OWNER, name, content, { timeoutSeconds: 120, historyLimit: 10, ...spec }),
+  );
 }
 
 async function waitForEnd(runId: string, timeoutMs = RUN_TIMEOUT_MS): Promise<RunRecord> {
