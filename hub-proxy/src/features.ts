@@ -10,10 +10,12 @@ import { jobsFeature } from './jobs/index.js';
  */
 export const FEATURES: readonly Feature[] = [environmentsFeature, jobsFeature];
 
+// Merged once (it also refuses a key two features claim); the explicit spread keeps the fields' types.
+const merged = configSectionOf(FEATURES);
 const section = {
   fields: { ...environmentsFeature.config.fields, ...jobsFeature.config.fields },
-  env: configSectionOf(FEATURES).env,
-  nestedEnv: configSectionOf(FEATURES).nestedEnv,
+  env: merged.env,
+  nestedEnv: merged.nestedEnv,
 };
 
 /** Loads and validates the whole configuration (shared keys and every feature's) once. */
