@@ -2,27 +2,54 @@ import { z } from 'zod';
 import { ValidationError } from '../http/errors.js';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { defineStreamRoute, type SseEvent } from '../http/streaming-route.js';
-import { runSchema, schedulePreviewQuerySchema, schedulePreviewSchema } from './schemas.js';
+import { ownerQuerySchema, runSchema, schedulePreviewQuerySchema, schedulePreviewSchema } from './schemas.js';
 import { describeSchedule, ScheduleError } from './cron.js';
-import type { JobRunsService, LogEvent } from './runs.js';
+import type { JobRunsService, LogEvent, RunDocument } from './runs.js';
+import { runIdParams as idParams } from './route-params.js';
 
-const idParams = z.object({ id: z.string().min(1).max(63) });
-const logQuery = z.object({
+const logQuery = ownerQuerySchema.extend({
   follow: z
     .enum(['0', '1', 'true', 'false'])
     .optional()
     .transform((v) => v === '1' || v === 'true')
     .meta({ description: '1: stream as Server-Sent Events until the run ends.' }),
 });
-const outputQuery = z.object({ format: z.enum(['ipynb', 'html']).default('ipynb') });
+const outputQuery = ownerQuerySchema.extend({ format: z.enum(['ipynb', 'html']).default('ipynb') });
 const logEventSchema = z.union([
   z.object({ text: z.string() }).meta({ description: 'More of the log.' }),
   z.object({ state: z.string() }).meta({ description: '`event: end`: the run ended in this state.' }),
 ]);
 const tags = ['runs'];
 
-// The output holds user code and outputs: never let it script the service's origin.
-const OUTPUT_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'";
+/**
+ * Logs and outputs are written by the run's own code, and viewed on the
+ * service's origin, perhaps by an admin: a sandbox (an opaque origin, no
+ * scripts), nothing fetched, and no sniffing a log into HTML.
+ */
+const USER_CONTENT_CSP = "sandbox; default-src 'none'";
+/** The HTML rendering may show its inline images and styles, still never scripts. */
+const HTML_OUTPUT_CSP = `${USER_CONTENT_CSP}; img-src data:; style-src 'unsafe-inline'`;
+const USER_CONTENT_HEADERS = {
+  'Content-Security-Policy': USER_CONTENT_CSP,
+  'X-Content-Type-Options': 'nosniff',
+};
+
+/** `<run id>.<ext>`, only file-name-safe characters (run ids already are; a header must never break). */
+function downloadName(runId: string, extension: string): string {
+  return `${runId.replace(/[^A-Za-z0-9._-]/g, '_')}.${extension}`;
+}
+
+/** A whole body is sent as is (express adds Content-Length); a stream with the stored length. */
+function documentReply(document: RunDocument, contentType: string, headers: Record<string, string>) {
+  const body = document.body instanceof Uint8Array ? Buffer.from(document.body) : document.body;
+  return {
+    kind: 'stream' as const,
+    contentType,
+    headers:
+      body instanceof Uint8Array ? headers : { ...headers, 'Content-Length': String(document.sizeBytes) },
+    body,
+  };
+}
 
 /** Log pieces as `data: {"text"}` events, then `event: end` with the final state. */
 async function* logEvents(events: AsyncIterable<LogEvent>): AsyncGenerator<SseEvent> {
@@ -42,8 +69,9 @@ export function runRoutes(runs: JobRunsService): RouteDefinition[] {
       tags,
       auth: 'user',
       params: idParams,
+      query: ownerQuerySchema,
       response: runSchema,
-      handler: ({ identity, params }) => runs.get(identity, params.id),
+      handler: ({ identity, params, query }) => runs.get(identity, params.id, query.user),
     }),
     defineRoute({
       method: 'delete',
@@ -53,8 +81,9 @@ export function runRoutes(runs: JobRunsService): RouteDefinition[] {
       tags,
       auth: 'user',
       params: idParams,
+      query: ownerQuerySchema,
       response: runSchema,
-      handler: ({ identity, params }) => runs.cancel(identity, params.id),
+      handler: ({ identity, params, query }) => runs.cancel(identity, params.id, query.user),
     }),
     defineStreamRoute({
       method: 'get',
@@ -63,7 +92,8 @@ export function runRoutes(runs: JobRunsService): RouteDefinition[] {
       summary: "A run's log (text/plain); ?follow=1 streams it (text/event-stream)",
       description:
         'With follow: `data: {"text": "..."}` events as the log grows, then `event: end` with ' +
-        '`data: {"state": "<final state>"}`.',
+        '`data: {"state": "<final state>"}`. Streamed from the artifact store either way; sent with ' +
+        "`X-Content-Type-Options: nosniff` and `Content-Security-Policy: sandbox; default-src 'none'`.",
       tags,
       auth: 'user',
       params: idParams,
@@ -77,10 +107,14 @@ export function runRoutes(runs: JobRunsService): RouteDefinition[] {
       },
       handler: async ({ identity, params, query, signal }) => {
         if (!query.follow) {
-          const text = await runs.log(identity, params.id);
-          return { kind: 'stream', contentType: 'text/plain; charset=utf-8', body: text };
+          const log = await runs.log(identity, params.id, query.user);
+          return documentReply(log, 'text/plain; charset=utf-8', USER_CONTENT_HEADERS);
         }
-        return { kind: 'sse', events: logEvents(await runs.follow(identity, params.id, signal)) };
+        return {
+          kind: 'sse',
+          headers: USER_CONTENT_HEADERS,
+          events: logEvents(await runs.follow(identity, params.id, signal, query.user)),
+        };
       },
     }),
     defineStreamRoute({
@@ -88,6 +122,11 @@ export function runRoutes(runs: JobRunsService): RouteDefinition[] {
       path: '/api/v1/runs/:id/output',
       operationId: 'getRunOutput',
       summary: 'The executed notebook (ipynb) or its HTML rendering',
+      description:
+        'Made inert for the viewer: the notebook without any `trusted` or `signature` mark (so the ' +
+        'contents API never signs it), the HTML without `http-equiv` attributes (no meta refresh) and ' +
+        'sandboxed by its CSP, never scripts. Both with `X-Content-Type-Options: nosniff`. 502 for a ' +
+        'stored notebook that is not JSON.',
       tags,
       auth: 'user',
       params: idParams,
@@ -97,17 +136,13 @@ export function runRoutes(runs: JobRunsService): RouteDefinition[] {
         'text/html': { description: 'format=html: the notebook rendered, sandboxed by its CSP.' },
       },
       handler: async ({ identity, params, query }) => {
-        const found = await runs.output(identity, params.id, query.format);
-        return {
-          kind: 'stream',
-          contentType: query.format === 'ipynb' ? 'application/x-ipynb+json' : 'text/html; charset=utf-8',
-          headers: {
-            'Content-Length': String(found.info.sizeBytes),
-            'Content-Security-Policy': OUTPUT_CSP,
-            'Content-Disposition': `inline; filename="${params.id}.${query.format}"`,
-          },
-          body: found.body,
-        };
+        const output = await runs.output(identity, params.id, query.format, query.user);
+        const html = query.format === 'html';
+        return documentReply(output, html ? 'text/html; charset=utf-8' : 'application/x-ipynb+json', {
+          ...USER_CONTENT_HEADERS,
+          ...(html ? { 'Content-Security-Policy': HTML_OUTPUT_CSP } : {}),
+          'Content-Disposition': `inline; filename="${downloadName(output.runId, query.format)}"`,
+        });
       },
     }),
     defineRoute({

@@ -1,15 +1,25 @@
+import { StringDecoder } from 'node:string_decoder';
 import type { Actor } from '../ownership/ownership.js';
-import { Conflict, NotFound } from '../errors/index.js';
+import { Conflict, InvalidInput, NotFound, UpstreamFailed } from '../errors/index.js';
 import { KubeConflictError, KubeNotFoundError } from '../k8s/errors.js';
 import type { RunView } from './schemas.js';
 import { isTerminal, type JobRuntime, type NotebookJob, type RunRecord, type RunState } from './model.js';
 import type { ArtifactStore } from '../artifacts/index.js';
 import { artifactKeys, manualRunId, type RunArtifactName } from './naming.js';
-import { toRunView } from './views.js';
+import { inertHtml, untrustedNotebook } from './output-sanitizer.js';
+import { ownerOf, toRunView } from './views.js';
 import type { JobsService } from './service.js';
 
 /** One piece of a followed log: text, or the end with the run's final state. */
 export type LogEvent = { text: string } | { end: RunState };
+
+/** Bytes to send as they are read: a stored log or an output made inert. */
+export interface RunDocument {
+  /** The run's id (for a download's file name). */
+  runId: string;
+  sizeBytes: number;
+  body: AsyncIterable<Uint8Array> | Uint8Array;
+}
 
 /** How often a followed log re-reads a run the runtime cannot stream. */
 const POLL_MS = 1000;
@@ -25,7 +35,10 @@ export class JobRunsService {
     private readonly artifacts: ArtifactStore,
   ) {}
 
-  /** Starts a manual run now, with optional parameter overrides. */
+  /**
+   * Starts a manual run now, with optional parameter overrides, within the
+   * owner's limits (parameter size, run-now rate, active runs, GPU quota).
+   */
   async runNow(
     actor: Actor,
     name: string,
@@ -33,6 +46,7 @@ export class JobRunsService {
     user?: string,
   ): Promise<RunView> {
     const job = await this.jobs.getObject(actor, name, user);
+    await this.jobs.limits.admitRunNow(ownerOf(job), job, parameters);
     if (job.spec.concurrency === 'forbid') {
       const active = (await this.runtime.listRuns(job.metadata.name ?? '')).find((r) => !isTerminal(r.state));
       if (active) {
@@ -67,8 +81,8 @@ export class JobRunsService {
     });
   }
 
-  async get(actor: Actor, id: string): Promise<RunView> {
-    const { run, job } = await this.access(actor, id);
+  async get(actor: Actor, id: string, user?: string): Promise<RunView> {
+    const { run, job } = await this.access(actor, id, user);
     return this.view(run, job);
   }
 
@@ -77,8 +91,8 @@ export class JobRunsService {
    * progress (the object changed, or went, under the cancel) is a 409 or a
    * 404 the caller can act on, not a server error.
    */
-  async cancel(actor: Actor, id: string): Promise<RunView> {
-    const { job } = await this.access(actor, id);
+  async cancel(actor: Actor, id: string, user?: string): Promise<RunView> {
+    const { job } = await this.access(actor, id, user);
     let cancelled: RunRecord;
     try {
       cancelled = await this.runtime.cancelRun(id);
@@ -92,10 +106,17 @@ export class JobRunsService {
     return this.view(cancelled, job);
   }
 
-  /** The stored log (empty while a run has not uploaded one yet). */
-  async log(actor: Actor, id: string): Promise<string> {
-    const { run } = await this.access(actor, id);
-    return (await this.readArtifact(run, 'log.txt')) ?? '';
+  /**
+   * The stored log as a stream from the artifact store, never whole in
+   * memory (logs reach the object size limit); empty while a run has not
+   * uploaded one yet.
+   */
+  async log(actor: Actor, id: string, user?: string): Promise<RunDocument> {
+    const { run } = await this.access(actor, id, user);
+    const found = await this.artifacts.get(
+      artifactKeys.runArtifact(run.owner, run.jobObjectName, run.id, 'log.txt'),
+    );
+    return { runId: run.id, sizeBytes: found?.info.sizeBytes ?? 0, body: found?.body ?? new Uint8Array() };
   }
 
   /**
@@ -104,8 +125,13 @@ export class JobRunsService {
    * Access is checked before this resolves, so a 404 is still an answer
    * rather than a broken stream.
    */
-  async follow(actor: Actor, id: string, signal: AbortSignal): Promise<AsyncGenerator<LogEvent>> {
-    const { run } = await this.access(actor, id);
+  async follow(
+    actor: Actor,
+    id: string,
+    signal: AbortSignal,
+    user?: string,
+  ): Promise<AsyncGenerator<LogEvent>> {
+    const { run } = await this.access(actor, id, user);
     return this.followRun(run, id, signal);
   }
 
@@ -124,23 +150,26 @@ export class JobRunsService {
           if (signal.aborted) return;
           run = (await this.runtime.getRun(id)) ?? run;
         }
-        const stored = await this.readArtifact(run, 'log.txt');
-        if (stored) yield { text: stored };
+        yield* this.storedLog(run, signal);
       }
       while (!isTerminal(run.state) && !signal.aborted) {
         await sleep(POLL_MS / 4, signal);
         run = (await this.runtime.getRun(id)) ?? run;
       }
     } else {
-      const stored = await this.readArtifact(run, 'log.txt');
-      if (stored) yield { text: stored };
+      yield* this.storedLog(run, signal);
     }
     yield { end: run.state };
   }
 
-  /** The executed notebook (`ipynb`) or its HTML, as a stream. */
-  async output(actor: Actor, id: string, format: 'ipynb' | 'html') {
-    const { run } = await this.access(actor, id);
+  /**
+   * The executed notebook (`ipynb`) or its HTML, made inert for the viewer
+   * whatever was stored (outputs uploaded before uploads were cleaned
+   * included): the notebook without trust marks, the HTML without
+   * `http-equiv`. The notebook is read whole (it is parsed), the HTML streamed.
+   */
+  async output(actor: Actor, id: string, format: 'ipynb' | 'html', user?: string): Promise<RunDocument> {
+    const { run } = await this.access(actor, id, user);
     const file: RunArtifactName = format === 'ipynb' ? 'output.ipynb' : 'output.html';
     const found = await this.artifacts.get(
       artifactKeys.runArtifact(run.owner, run.jobObjectName, run.id, file),
@@ -152,13 +181,35 @@ export class JobRunsService {
           : `Run ${id} is ${run.state}; its ${format} output is written when it finishes.`,
       );
     }
-    return found;
+    if (format === 'html') {
+      return { runId: run.id, sizeBytes: found.info.sizeBytes, body: inertHtml(found.body) };
+    }
+    let notebook: Buffer;
+    try {
+      notebook = await untrustedNotebook(found.body, found.info.sizeBytes);
+    } catch (err) {
+      // Stored before uploads were checked: the store holds something that is not a notebook.
+      if (err instanceof InvalidInput) {
+        throw new UpstreamFailed(`The stored output of run ${id} is not a notebook.`, { cause: err });
+      }
+      throw err;
+    }
+    return { runId: run.id, sizeBytes: notebook.length, body: notebook };
   }
 
-  /** The run and its job if `actor` may see it; NotFound otherwise. */
-  private async access(actor: Actor, id: string): Promise<{ run: RunRecord; job: NotebookJob | undefined }> {
+  /**
+   * The run and its job if `actor` may see it (and, when `user` is given,
+   * it is that user's run: an admin acting for someone names them); NotFound otherwise.
+   */
+  private async access(
+    actor: Actor,
+    id: string,
+    user?: string,
+  ): Promise<{ run: RunRecord; job: NotebookJob | undefined }> {
     const run = await this.runtime.getRun(id);
-    if (!run || (!actor.isAdmin && run.owner !== actor.name)) throw new NotFound(`Run "${id}" not found.`);
+    const visible =
+      run && (actor.isAdmin || run.owner === actor.name) && (user === undefined || run.owner === user);
+    if (!run || !visible) throw new NotFound(`Run "${id}" not found.`);
     const job = await this.runtime.definitions.get(run.jobObjectName).catch(() => undefined);
     return { run, job };
   }
@@ -168,14 +219,20 @@ export class JobRunsService {
     return toRunView(run, job, stored);
   }
 
-  private async readArtifact(run: RunRecord, file: RunArtifactName): Promise<string | undefined> {
+  /** The stored log as text events, a read chunk at a time; characters split between chunks are kept whole. */
+  private async *storedLog(run: RunRecord, signal: AbortSignal): AsyncGenerator<LogEvent> {
     const found = await this.artifacts.get(
-      artifactKeys.runArtifact(run.owner, run.jobObjectName, run.id, file),
+      artifactKeys.runArtifact(run.owner, run.jobObjectName, run.id, 'log.txt'),
     );
-    if (!found) return undefined;
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of found.body) chunks.push(chunk);
-    return Buffer.concat(chunks).toString('utf8');
+    if (!found) return;
+    const decoder = new StringDecoder('utf8');
+    for await (const chunk of found.body) {
+      if (signal.aborted) return;
+      const text = decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      if (text) yield { text };
+    }
+    const rest = decoder.end();
+    if (rest) yield { text: rest };
   }
 }
 
