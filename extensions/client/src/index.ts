@@ -10,7 +10,7 @@ export type { IEnvironmentsClient, SpawnProgressOptions } from './environments-c
 export { TuringApiError, TuringLoginRequiredError, describeError, errorFromProblem } from './errors';
 export type { ErrorDescription, TuringApiErrorOptions } from './errors';
 export { JobsClient } from './jobs-client';
-export type { FollowOptions, IJobsClient } from './jobs-client';
+export type { FollowOptions, IJobsClient, OwnerOptions } from './jobs-client';
 export { normalizeEnvironments } from './normalize';
 export { CLIENT_PLUGIN_ID, hubContextFromPageConfig } from './plugin';
 export { EventStreamParser, readEventStream } from './sse';

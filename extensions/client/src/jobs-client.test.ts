@@ -193,6 +193,63 @@ describe('TuringClient run logs and outputs', () => {
   });
 });
 
+describe("TuringClient on another user's job (admins)", () => {
+  it('sends ?user=<owner> on every job and run request that names one', async () => {
+    const notebook = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] };
+    const { client, calls } = harness([
+      json({ items: [] }),
+      json({ name: 'daily' }),
+      json({ name: 'daily' }),
+      new Response(null, { status: 204 }),
+      json({ id: 'r1' }, 201),
+      json({ items: [] }),
+      json({ id: 'r1' }),
+      json({ id: 'r1', state: 'cancelled' }),
+      new Response('log', { headers: { 'content-type': 'text/plain; charset=utf-8' } }),
+      streamed(['event: end\ndata: {"state": "succeeded"}\n\n'], 'text/event-stream'),
+      json(notebook, 200, 'application/x-ipynb+json'),
+      streamed(['<p>report</p>'], 'text/html'),
+    ]);
+    const bob = { user: 'bob' };
+    await client.jobs.list(bob);
+    await client.jobs.get('daily', bob);
+    await client.jobs.update('daily', { suspend: true }, bob);
+    await client.jobs.delete('daily', bob);
+    await client.jobs.run('daily', undefined, bob);
+    await client.jobs.listRuns('daily', bob);
+    await client.jobs.getRun('r1', bob);
+    await client.jobs.cancelRun('r1', bob);
+    await client.jobs.runLog('r1', bob);
+    await client.jobs.followRunLog('r1', () => undefined, bob);
+    await client.jobs.runOutput('r1', 'ipynb', bob);
+    await client.jobs.runOutput('r1', 'html', bob);
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      'GET /services/turing/api/v1/jobs?user=bob',
+      'GET /services/turing/api/v1/jobs/daily?user=bob',
+      'PATCH /services/turing/api/v1/jobs/daily?user=bob',
+      'DELETE /services/turing/api/v1/jobs/daily?user=bob',
+      'POST /services/turing/api/v1/jobs/daily/runs?user=bob',
+      'GET /services/turing/api/v1/jobs/daily/runs?user=bob',
+      'GET /services/turing/api/v1/runs/r1?user=bob',
+      'DELETE /services/turing/api/v1/runs/r1?user=bob',
+      'GET /services/turing/api/v1/runs/r1/log?user=bob',
+      'GET /services/turing/api/v1/runs/r1/log?follow=1&user=bob',
+      'GET /services/turing/api/v1/runs/r1/output?format=ipynb&user=bob',
+      'GET /services/turing/api/v1/runs/r1/output?format=html&user=bob',
+    ]);
+  });
+
+  it('encodes the owner, and sends no user when none is named', async () => {
+    const { client, calls } = harness([json({ name: 'daily' }), json({ name: 'daily' })]);
+    await client.jobs.get('daily', { user: 'a b&c=d' });
+    await client.jobs.get('daily', {});
+    expect(calls.map((c) => c.url)).toEqual([
+      '/services/turing/api/v1/jobs/daily?user=a+b%26c%3Dd',
+      '/services/turing/api/v1/jobs/daily',
+    ]);
+  });
+});
+
 describe('EventStreamParser event names', () => {
   it('reports each event with its name, defaulting to message, and resets the name per event', () => {
     const seen: Array<[string, string]> = [];

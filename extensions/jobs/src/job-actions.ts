@@ -3,23 +3,27 @@ import type { Contents } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { ITuringClient, Job, Run } from '@turing/client';
 
+import { deleteJob, setSuspended, startRun, updateJob } from './job-requests';
 import { notebookFromContents } from './notebook-source';
 
 /** What the job actions need. */
 export interface JobActionContext {
   client: ITuringClient;
+  /** The contents of this server: the home of {@link JobActionContext.homeOwner}. */
   contents: Contents.IManager;
+  /** Whose home `contents` reads; only their jobs can take a new input from it. */
+  homeOwner: string;
   trans: TranslationBundle;
 }
 
-/** Pauses a scheduled job or resumes a paused one (`PATCH {suspend}`). */
+/** Pauses a scheduled job or resumes a paused one (`PATCH {suspend}`), as its owner's. */
 export function toggleSuspend(job: Job, ctx: JobActionContext): Promise<Job> {
-  return ctx.client.jobs.update(job.name, { suspend: !job.suspended });
+  return setSuspended(ctx.client, job, !job.suspended);
 }
 
 /** Starts a run now. */
 export function runNow(job: Job, ctx: JobActionContext): Promise<Run> {
-  return ctx.client.jobs.run(job.name);
+  return startRun(ctx.client, job);
 }
 
 /** Asks, then deletes the job with its runs and outputs; `false` if the user declined. */
@@ -38,18 +42,23 @@ export async function deleteWithConfirmation(job: Job, ctx: JobActionContext): P
   if (!answer.button.accept) {
     return false;
   }
-  await ctx.client.jobs.delete(job.name);
+  await deleteJob(ctx.client, job);
   Notification.success(trans.__('Job "%1" deleted.', job.name), { autoClose: 4000 });
   return true;
 }
 
 /**
  * "Update input from notebook": snapshots the notebook file's saved content
- * as the job's new input (`PATCH {notebook: {path, content}}`).
+ * as the job's new input (`PATCH {notebook: {path, content}}`). Only for
+ * jobs of the home's owner: another user's path names a file in their home,
+ * and a file of this home must never become their input.
  */
 export async function updateInputFromNotebook(job: Job, ctx: JobActionContext): Promise<Job> {
+  if (job.owner !== ctx.homeOwner) {
+    throw new Error(ctx.trans.__("%1's notebook is in their home, not in this one.", job.owner));
+  }
   const source = await notebookFromContents(ctx.contents, job.notebook.path);
-  const updated = await ctx.client.jobs.update(job.name, { notebook: source });
+  const updated = await updateJob(ctx.client, job, { notebook: source });
   Notification.success(ctx.trans.__('The input of "%1" now is the saved %2.', job.name, source.path), {
     autoClose: 4000,
   });

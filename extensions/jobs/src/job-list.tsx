@@ -5,6 +5,7 @@ import { IconButton, StatusBadge } from '@turing/ui';
 import React from 'react';
 
 import { formatDateTime } from './format';
+import { jobKey } from './job-requests';
 import { jobStateLabel, jobStateTone, runStateLabel } from './labels';
 import type { InputStatus } from './use-input-status';
 
@@ -13,41 +14,58 @@ export type JobAction = 'toggle-suspend' | 'run' | 'edit' | 'delete' | 'update-i
 
 /** Props of {@link JobList}. */
 export interface JobListProps {
+  /** Admins see every user's jobs: names repeat across owners. */
   jobs: readonly Job[];
+  /** The {@link jobKey} of the selected job. */
   selected: string | null;
+  /** Of the home owner's jobs only, by name. */
   inputStatus: Record<string, InputStatus>;
-  /** Names of jobs with an action in flight (their buttons are disabled). */
+  /** Whose home this server is: their jobs show an input status and may take a new input. */
+  homeOwner: string;
+  /** {@link jobKey}s of jobs with an action in flight (their buttons are disabled). */
   busy: ReadonlySet<string>;
-  onSelect: (name: string) => void;
+  onSelect: (job: Job) => void;
   onAction: (job: Job, action: JobAction) => void;
   trans: TranslationBundle;
 }
 
-/** The job definitions: name, state, next run, last result, input hint and actions. */
+/** The job definitions: name (and owner, if not the home's), state, next run, last result, input hint and actions. */
 export function JobList(props: JobListProps): React.ReactElement {
-  const { jobs, selected, inputStatus, busy, onSelect, onAction, trans } = props;
+  const { jobs, selected, inputStatus, homeOwner, busy, onSelect, onAction, trans } = props;
   return (
     <ul className="jp-Turing-Jobs-list" aria-label={trans.__('Jobs')} data-testid="jobs-list">
       {jobs.map((job) => {
-        const disabled = busy.has(job.name);
+        const key = jobKey(job);
+        const disabled = busy.has(key);
         const next = job.state === 'scheduled' ? job.schedule?.nextRuns[0] : undefined;
-        const status = inputStatus[job.name];
+        const inHome = job.owner === homeOwner;
+        const status = inHome ? inputStatus[job.name] : undefined;
         return (
           <li
-            key={job.name}
-            className={`jp-Turing-Jobs-item${job.name === selected ? ' jp-mod-selected' : ''}`}
+            key={key}
+            className={`jp-Turing-Jobs-item${key === selected ? ' jp-mod-selected' : ''}`}
             data-testid={`job-${job.name}`}
+            data-owner={job.owner}
           >
             <div className="jp-Turing-Jobs-itemHeader">
               <button
                 type="button"
                 className="jp-Turing-Jobs-itemName"
-                aria-pressed={job.name === selected}
+                aria-pressed={key === selected}
                 title={trans.__('Show the runs of %1', job.name)}
-                onClick={() => onSelect(job.name)}
+                onClick={() => onSelect(job)}
               >
                 {job.name}
               </button>
+              {!inHome && (
+                <span
+                  className="jp-Turing-Jobs-itemOwner"
+                  title={trans.__('Owned by %1', job.owner)}
+                  data-testid={`job-owner-${job.name}`}
+                >
+                  {job.owner}
+                </span>
+              )}
               <StatusBadge tone={jobStateTone(job.state)} testId={`job-state-${job.name}`}>
                 {jobStateLabel(job.state, trans)}
               </StatusBadge>
@@ -116,8 +134,12 @@ export function JobList(props: JobListProps): React.ReactElement {
                 type="button"
                 className="jp-mod-styled jp-Turing-Jobs-smallButton"
                 aria-label={trans.__('Update input from notebook')}
-                title={trans.__('Snapshot the saved %1 as the new input', job.notebook.path)}
-                disabled={disabled || status === 'missing'}
+                title={
+                  inHome
+                    ? trans.__('Snapshot the saved %1 as the new input', job.notebook.path)
+                    : trans.__("%1's notebook is in their home, not in this one.", job.owner)
+                }
+                disabled={disabled || !inHome || status === 'missing'}
                 onClick={() => onAction(job, 'update-input')}
               >
                 {trans.__('Update input')}

@@ -10,6 +10,7 @@ import { createSidePanel } from '@turing/ui';
 import React from 'react';
 
 import { jobsIcon } from './icons';
+import type { JobRef } from './job-requests';
 import type { RevealRequest } from './jobs-view';
 import { JobsView } from './jobs-view';
 import type { PanelSettings } from './settings';
@@ -31,16 +32,16 @@ export class JobsBody extends ReactWidget {
   private settings: PanelSettings = { ...DEFAULT_PANEL_SETTINGS };
   private request: RevealRequest = { serial: 0 };
   private refreshes = 0;
-  private selectedJob: string | undefined;
+  private selected: JobRef | undefined;
 
   constructor(private readonly options: JobsBodyOptions) {
     super();
     this.addClass('jp-Turing-Jobs-body');
   }
 
-  /** The job selected in the panel, if any. */
-  get selectedJobName(): string | undefined {
-    return this.selectedJob;
+  /** The job selected in the panel (name and owner), if any. */
+  get selectedJob(): JobRef | undefined {
+    return this.selected;
   }
 
   /** Applies new settings. */
@@ -49,9 +50,9 @@ export class JobsBody extends ReactWidget {
     this.update();
   }
 
-  /** Shows a job (and the log of one of its runs), and reloads the lists. */
-  reveal(job?: string, run?: string): void {
-    this.request = { job, run, serial: this.request.serial + 1 };
+  /** Shows a job (of `owner`, default the home's owner; and the log of one of its runs), and reloads the lists. */
+  reveal(job?: string, run?: string, owner?: string): void {
+    this.request = { job, owner, run, serial: this.request.serial + 1 };
     this.update();
   }
 
@@ -75,7 +76,7 @@ export class JobsBody extends ReactWidget {
         request={this.request}
         refreshes={this.refreshes}
         isVisible={() => this.isVisible}
-        onSelectedChange={(name) => (this.selectedJob = name ?? undefined)}
+        onSelectedChange={(job) => (this.selected = job ?? undefined)}
       />
     );
   }

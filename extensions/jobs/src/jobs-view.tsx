@@ -6,13 +6,15 @@ import type { CommandRegistry } from '@lumino/commands';
 import type { ITuringClient, Job, Run } from '@turing/client';
 import type { ShownError } from '@turing/ui';
 import { ErrorMessage, IconButton, toShownError, usePolling } from '@turing/ui';
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useMemo, useState } from 'react';
 
 import { DurationChart } from './duration-chart';
 import { isActive } from './format';
 import { deleteWithConfirmation, runNow, toggleSuspend, updateInputFromNotebook } from './job-actions';
 import type { JobAction } from './job-list';
 import { JobList } from './job-list';
+import type { JobRef } from './job-requests';
+import { cancelRun, jobKey, listRuns, sameJob } from './job-requests';
 import { openRunOutput } from './open-output';
 import type { RunAction } from './run-list';
 import { RunList } from './run-list';
@@ -23,6 +25,8 @@ import { useInputStatus } from './use-input-status';
 /** A request to show a job (and one of its runs), e.g. from `turing:open-jobs`. */
 export interface RevealRequest {
   job?: string;
+  /** The job's owner; default the home's owner. */
+  owner?: string;
   run?: string;
   serial: number;
 }
@@ -42,7 +46,7 @@ export interface JobsViewProps {
   /** Opens the Schedule dialog on a job; resolves with the saved job or `null`. */
   editJob: (job: Job) => Promise<Job | null>;
   /** Told which job is selected (for commands acting on "the selected job"). */
-  onSelectedChange: (name: string | null) => void;
+  onSelectedChange: (job: JobRef | null) => void;
   trans: TranslationBundle;
 }
 
@@ -72,7 +76,9 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
     onSelectedChange,
     trans,
   } = props;
-  const [selected, setSelected] = useState<string | null>(null);
+  // Whose home this server is: admins also see other users' jobs, whose notebooks are not here.
+  const homeOwner = client.connection.hub.user;
+  const [selected, setSelected] = useState<JobRef | null>(null);
   const [selectedRun, setSelectedRun] = useState<string | null>(null);
   const [busyJobs, setBusyJobs] = useState<ReadonlySet<string>>(new Set());
   const [busyRuns, setBusyRuns] = useState<ReadonlySet<string>>(new Set());
@@ -85,12 +91,17 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
     () => !isVisible(),
   );
   const runs = usePolling(
-    selected,
-    () => client.jobs.listRuns(selected ?? ''),
+    selected ? jobKey(selected) : null,
+    () => (selected ? listRuns(client, selected) : Promise.resolve({ items: [] })),
     (data) => (data?.items.some(isActive) ? settings.activePollSeconds : settings.listRefreshSeconds) * 1000,
     () => !isVisible(),
   );
-  const inputStatus = useInputStatus(contents, jobs.data?.items ?? null);
+  // Memoised: the hook re-reads the files whenever the array changes.
+  const homeJobs = useMemo(
+    () => jobs.data?.items.filter((j) => j.owner === homeOwner) ?? null,
+    [jobs.data, homeOwner],
+  );
+  const inputStatus = useInputStatus(contents, homeJobs);
 
   useEffect(() => {
     onSelectedChange(selected);
@@ -101,7 +112,7 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
   const newestRun = runs.data?.items[0];
   const newestRunState = newestRun ? `${newestRun.id} ${newestRun.state}` : '';
   useEffect(() => {
-    const shown = jobs.data?.items.find((j) => j.name === selected)?.lastRun;
+    const shown = jobs.data?.items.find((j) => sameJob(j, selected))?.lastRun;
     if (newestRun && (shown?.id !== newestRun.id || shown.state !== newestRun.state)) {
       jobs.reload();
     }
@@ -119,7 +130,7 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
       return;
     }
     if (request.job) {
-      setSelected(request.job);
+      setSelected({ name: request.job, owner: request.owner ?? homeOwner });
       setSelectedRun(request.run ?? null);
     }
     jobs.reload();
@@ -143,20 +154,20 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
   };
 
   const onJobAction = (job: Job, action: JobAction): void => {
-    const ctx = { client, contents, trans };
-    const mark = (on: boolean) => setBusyJobs((s) => toggled(s, job.name, on));
+    const ctx = { client, contents, homeOwner, trans };
+    const mark = (on: boolean) => setBusyJobs((s) => toggled(s, jobKey(job), on));
     void perform(mark, async () => {
       if (action === 'toggle-suspend') {
         await toggleSuspend(job, ctx);
       } else if (action === 'run') {
         const run = await runNow(job, ctx);
-        setSelected(job.name);
+        setSelected({ name: job.name, owner: job.owner });
         setSelectedRun(run.id);
         runs.reload();
       } else if (action === 'edit') {
         await editJob(job);
       } else if (action === 'delete') {
-        if ((await deleteWithConfirmation(job, ctx)) && selected === job.name) {
+        if ((await deleteWithConfirmation(job, ctx)) && sameJob(selected, job)) {
           setSelected(null);
           setSelectedRun(null);
         }
@@ -174,7 +185,7 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
     const mark = (on: boolean) => setBusyRuns((s) => toggled(s, run.id, on));
     void perform(mark, async () => {
       if (action === 'cancel') {
-        await client.jobs.cancelRun(run.id);
+        await cancelRun(client, run);
         runs.reload();
       } else {
         await openRunOutput(run, {
@@ -189,7 +200,13 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
   };
 
   const jobList = jobs.data?.items ?? [];
-  const job = jobList.find((j) => j.name === selected);
+  const job = jobList.find((j) => sameJob(j, selected));
+  // Another user's job says whose it is.
+  const selectedLabel = selected
+    ? selected.owner === homeOwner
+      ? selected.name
+      : `${selected.owner}/${selected.name}`
+    : '';
   const runList = runs.data?.items ?? [];
   const logRun = runList.find((r) => r.id === selectedRun);
   return (
@@ -213,11 +230,12 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
       {jobList.length > 0 && (
         <JobList
           jobs={jobList}
-          selected={selected}
+          selected={selected ? jobKey(selected) : null}
           inputStatus={inputStatus}
+          homeOwner={homeOwner}
           busy={busyJobs}
-          onSelect={(name) => {
-            setSelected(name === selected ? null : name);
+          onSelect={(picked) => {
+            setSelected(sameJob(picked, selected) ? null : { name: picked.name, owner: picked.owner });
             setSelectedRun(null);
           }}
           onAction={onJobAction}
@@ -227,15 +245,16 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
       {selected && (
         <section
           className="jp-Turing-Jobs-details"
-          aria-label={trans.__('Runs of %1', selected)}
+          aria-label={trans.__('Runs of %1', selectedLabel)}
           data-testid="job-runs"
+          data-owner={selected.owner}
         >
-          <h3 className="jp-Turing-Jobs-detailsTitle">{trans.__('Runs of %1', selected)}</h3>
+          <h3 className="jp-Turing-Jobs-detailsTitle">{trans.__('Runs of %1', selectedLabel)}</h3>
           {runs.error && <ErrorMessage error={runs.error} trans={trans} testId="runs-load-error" />}
           {!runs.data && !runs.error && <div className="jp-Turing-Hint">{trans.__('Loading runs…')}</div>}
           {runs.data && (
             <>
-              <DurationChart jobName={selected} runs={runList} trans={trans} />
+              <DurationChart jobName={selected.name} runs={runList} trans={trans} />
               <RunList
                 runs={runList}
                 selectedRun={selectedRun}

@@ -1,8 +1,9 @@
 import type { IDocumentManager } from '@jupyterlab/docmanager';
 import type { Contents } from '@jupyterlab/services';
 import type { CommandRegistry } from '@lumino/commands';
-import type { ITuringClient, Run } from '@turing/client';
+import type { ITuringClient, NotebookContent, Run } from '@turing/client';
 
+import { runOutputNotebook } from './job-requests';
 import { OPEN_DOCUMENT_COMMAND } from './tokens';
 
 /** What "Open output" needs from JupyterLab. */
@@ -37,11 +38,41 @@ export async function ensureDirectory(contents: Contents.IManager, path: string)
 }
 
 /**
- * Fetches a run's executed notebook from hub-proxy, saves it into the home
- * directory through the contents API and opens it. Resolves with its path.
+ * A copy without `trusted` or `signature`, on the notebook or any cell.
+ * hub-proxy already serves outputs so; this copy does not depend on it.
+ */
+export function untrustedCopy(notebook: NotebookContent): NotebookContent {
+  const copy = JSON.parse(JSON.stringify(notebook)) as NotebookContent;
+  // The marks that make jupyter_server sign a saved notebook, and JupyterLab run its scripts.
+  const drop = (metadata: unknown) => {
+    if (typeof metadata === 'object' && metadata !== null) {
+      delete (metadata as { trusted?: unknown }).trusted;
+      delete (metadata as { signature?: unknown }).signature;
+    }
+  };
+  const cellsOf = (owner: unknown): unknown[] => {
+    const cells = (owner as { cells?: unknown } | null)?.cells;
+    return Array.isArray(cells) ? cells : [];
+  };
+  // nbformat 3 keeps its cells in worksheets.
+  const sheets = Array.isArray(copy.worksheets) ? (copy.worksheets as unknown[]) : [];
+  drop(copy.metadata);
+  for (const cell of [copy, ...sheets].flatMap(cellsOf)) {
+    drop((cell as { metadata?: unknown } | null)?.metadata);
+  }
+  return copy;
+}
+
+/**
+ * Fetches a run's executed notebook from hub-proxy (as its owner's run: an
+ * admin may open anyone's), saves it into the home directory through the
+ * contents API and opens it. Resolves with its path. The notebook is
+ * someone's program output: it is saved untrusted (never signed), so
+ * JupyterLab renders its HTML sanitised and runs none of its scripts; no
+ * trust command is ever run.
  */
 export async function openRunOutput(run: Run, ctx: OpenOutputContext): Promise<string> {
-  const content = await ctx.client.jobs.runOutput(run.id, 'ipynb');
+  const content = untrustedCopy(await runOutputNotebook(ctx.client, run));
   const path = outputPath(ctx.directory, run);
   await ensureDirectory(ctx.contents, path.slice(0, path.lastIndexOf('/')));
   await ctx.contents.save(path, { type: 'notebook', format: 'json', content });

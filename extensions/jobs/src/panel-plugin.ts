@@ -41,7 +41,7 @@ export const panelPlugin = sidePanelPlugin({
       caption: trans.__('Show your scheduled notebook jobs and their runs'),
       icon: (args) => (args.isPalette ? undefined : jobsIcon),
       execute: (args) => {
-        body.reveal(text(args.job), text(args.run));
+        body.reveal(text(args.job), text(args.run), text(args.user));
         app.shell.activateById(PANEL_ID);
       },
     });
@@ -51,14 +51,16 @@ export const panelPlugin = sidePanelPlugin({
         text(args.job) ? trans.__('Run Job %1 Now', String(args.job)) : trans.__('Run Selected Job Now'),
       caption: trans.__('Start a run of a Turing job now'),
       execute: async (args) => {
-        const name = text(args.job) ?? body.selectedJobName;
+        // A job named in the arguments is the caller's (or `args.user`'s); the selected one says whose it is.
+        const name = text(args.job) ?? body.selectedJob?.name;
+        const owner = text(args.job) ? text(args.user) : body.selectedJob?.owner;
         if (!name) {
           Notification.warning(trans.__('Select a job in the Turing Jobs panel first.'), { autoClose: 5000 });
           return;
         }
         try {
-          const run = await client.jobs.run(name);
-          body.reveal(name, run.id);
+          const run = await client.jobs.run(name, undefined, owner === undefined ? {} : { user: owner });
+          body.reveal(name, run.id, run.owner);
           app.shell.activateById(PANEL_ID);
         } catch (error) {
           const shown = toShownError(error);

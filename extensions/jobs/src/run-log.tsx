@@ -6,6 +6,7 @@ import { ErrorMessage, IconButton, toShownError } from '@turing/ui';
 import React, { useEffect, useLayoutEffect, useRef, useState } from 'react';
 
 import { isActive } from './format';
+import { followRunLog, readRunLog } from './job-requests';
 import { runStateLabel } from './labels';
 
 /** Props of {@link RunLog}. */
@@ -51,8 +52,7 @@ export function RunLog({ client, run, pollMs, onClose, trans }: RunLogProps): Re
     setError(null);
     setFinalState(null);
     const readOnce = () =>
-      client.jobs
-        .runLog(run.id)
+      readRunLog(client, run)
         .then((log) => live && (setText(tail(log)), setMode('done')))
         .catch((e: unknown) => live && (setError(toShownError(e)), setMode('done')));
     if (!startedActive.current) {
@@ -60,8 +60,7 @@ export function RunLog({ client, run, pollMs, onClose, trans }: RunLogProps): Re
       void readOnce();
     } else {
       setMode('live');
-      client.jobs
-        .followRunLog(run.id, (chunk) => live && setText((t) => tail(t + chunk)), { signal: abort.signal })
+      followRunLog(client, run, (chunk) => live && setText((t) => tail(t + chunk)), abort.signal)
         .then((end) => {
           if (live) {
             setFinalState(end.state);
@@ -83,8 +82,7 @@ export function RunLog({ client, run, pollMs, onClose, trans }: RunLogProps): Re
     }
     let live = true;
     const reload = () =>
-      client.jobs
-        .runLog(run.id)
+      readRunLog(client, run)
         .then((log) => live && setText(tail(log)))
         .catch(() => undefined);
     if (!active) {

@@ -93,7 +93,9 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
         if (!editing) {
           setForm((f) => (f.environment ? f : withEnvironment(f, list.find((e) => e.default) ?? list[0])));
         }
-        const jobs = await client.jobs.list().catch(() => ({ items: [] }));
+        // Dependencies are jobs of the same owner; an admin's plain list would hold everyone's.
+        const owner = target.kind === 'edit' ? target.job.owner : (await client.me().catch(() => null))?.name;
+        const jobs = await client.jobs.list(owner ? { user: owner } : {}).catch(() => ({ items: [] }));
         if (live) {
           setJobNames(jobs.items.map((j) => j.name));
         }

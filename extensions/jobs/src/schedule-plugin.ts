@@ -53,7 +53,7 @@ export const schedulePlugin: JupyterFrontEndPlugin<void> = {
     const afterSave = (result: ScheduleResult): void => {
       const { job, run, runError } = result;
       if (run) {
-        void app.commands.execute(CommandIDs.openJobs, { job: job.name, run: run.id });
+        void app.commands.execute(CommandIDs.openJobs, { job: job.name, user: job.owner, run: run.id });
         return;
       }
       if (runError) {
@@ -68,7 +68,7 @@ export const schedulePlugin: JupyterFrontEndPlugin<void> = {
       } else {
         Notification.success(trans.__('Job "%1" saved.', job.name), { autoClose: 5000 });
       }
-      void app.commands.execute(CommandIDs.openJobs, { job: job.name });
+      void app.commands.execute(CommandIDs.openJobs, { job: job.name, user: job.owner });
     };
 
     app.commands.addCommand(CommandIDs.scheduleNotebook, {

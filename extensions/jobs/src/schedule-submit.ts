@@ -3,6 +3,7 @@ import { TuringApiError } from '@turing/client';
 import type { FieldErrors, ShownError } from '@turing/ui';
 import { toShownError } from '@turing/ui';
 
+import { startRun, updateJob } from './job-requests';
 import type { ScheduleForm } from './schedule-form';
 import { createRequest, updateRequest } from './schedule-form';
 import { refusedFieldErrors, unplacedErrorLines } from './server-field-errors';
@@ -45,13 +46,13 @@ export async function submitSchedule(
     job =
       target.kind === 'create'
         ? await client.jobs.create(createRequest(form, target.source))
-        : await client.jobs.update(target.job.name, updateRequest(form));
+        : await updateJob(client, target.job, updateRequest(form));
   } catch (error) {
     return { ok: false, failure: failureOf(error, form) };
   }
   if (target.kind === 'create' && form.when === 'now') {
     try {
-      return { ok: true, result: { job, run: await client.jobs.run(job.name) } };
+      return { ok: true, result: { job, run: await startRun(client, job) } };
     } catch (error) {
       return { ok: true, result: { job, runError: toShownError(error) } };
     }

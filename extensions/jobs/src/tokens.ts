@@ -18,9 +18,9 @@ export const CommandIDs = {
    * `args.source` is `filebrowser`, else the current notebook.
    */
   scheduleNotebook: 'turing:schedule-notebook',
-  /** Show the jobs panel, optionally on `args.job` and its run `args.run`. */
+  /** Show the jobs panel, optionally on `args.job` (of `args.user`, default yours) and its run `args.run`. */
   openJobs: 'turing:open-jobs',
-  /** Start a run of `args.job` (default: the job selected in the panel) now. */
+  /** Start a run of `args.job` (of `args.user`, default yours; default: the job selected in the panel) now. */
   runJob: 'turing:run-job',
 } as const;
 
