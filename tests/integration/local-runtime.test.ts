@@ -13,7 +13,7 @@ import {
   type RunRecord,
 } from '../../hub-proxy/src/jobs/model.js';
 import { artifactKeys, jobObjectName, type RunArtifactName } from '../../hub-proxy/src/jobs/naming.js';
-import { HmacRunTokens } from '../../hub-proxy/src/jobs/run-token.js';
+import { HmacRunTokens, runTokenSubject } from '../../hub-proxy/src/jobs/run-token.js';
 import { createLogger } from '../../hub-proxy/src/observability/logger.js';
 import { runnerRoutes } from '../../hub-proxy/src/jobs/runner-routes.js';
 import { LocalJobRuntime } from '../../hub-proxy/src/jobs/local/index.js';
@@ -277,27 +277,37 @@ describe('local job runtime with real papermill', () => {
     expect(await runtime.listRuns(objectName)).toEqual([]);
   });
 
-  it('the runner API refuses a missing token (401), a token of another job (403) and an ended run (409)', async () => {
+  it('the runner API refuses a missing token (401), a token of another job or run (404, as for no run) and an ended run (409)', async () => {
     const job = await createJob('api-checks', pythonNotebook({ cells: ['print(1)'] }));
     const run = await runtime.startRun(job, { trigger: 'manual' });
     const done = await waitForEnd(run.id);
     expect(done.state).toBe('succeeded');
     const spec = `api/v1/runner/runs/${run.id}/spec`;
+    const subject = runTokenSubject(job);
 
     const missing = await runnerFetch(spec);
     expect(missing.status).toBe(401);
-    const otherJob = tokens.issue({ job: jobObjectName(OWNER, 'someone-else') }, 60);
-    const forbidden = await runnerFetch(spec, { headers: { Authorization: `Bearer ${otherJob}` } });
-    expect(forbidden.status).toBe(403);
-    expect(((await forbidden.json()) as { detail: string }).detail).toMatch(/another job/);
-    const otherRun = tokens.issue({ job: run.jobObjectName, run: `${run.jobObjectName}-mzzzzzzzz` }, 60);
+    const otherJob = tokens.issue({ ...subject, job: jobObjectName(OWNER, 'someone-else') }, 60);
+    const unreachable = await runnerFetch(spec, { headers: { Authorization: `Bearer ${otherJob}` } });
+    expect(unreachable.status).toBe(404);
+    const noSuchRun = await runnerFetch(`api/v1/runner/runs/${run.jobObjectName}-mzzzzzzzz/spec`, {
+      headers: { Authorization: `Bearer ${tokens.issue(subject, 60)}` },
+    });
+    // Not 403: the answer must not tell another job's run from a missing one.
+    expect(((await unreachable.json()) as { detail: string }).detail).toBe(
+      ((await noSuchRun.json()) as { detail: string }).detail.replace(
+        `${run.jobObjectName}-mzzzzzzzz`,
+        run.id,
+      ),
+    );
+    const otherRun = tokens.issue({ ...subject, run: `${run.jobObjectName}-mzzzzzzzz` }, 60);
     const wrongRun = await runnerFetch(`api/v1/runner/runs/${run.id}/artifacts/log.txt`, {
       method: 'PUT',
       headers: { Authorization: `Bearer ${otherRun}`, 'Content-Type': 'application/octet-stream' },
       body: 'x',
     });
-    expect(wrongRun.status).toBe(403);
-    const own = tokens.issue({ job: run.jobObjectName, run: run.id }, 60);
+    expect(wrongRun.status).toBe(404);
+    const own = tokens.issue({ ...subject, run: run.id }, 60);
     const ended = await runnerFetch(`api/v1/runner/runs/${run.id}/progress`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${own}`, 'Content-Type': 'application/json' },

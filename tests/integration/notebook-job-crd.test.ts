@@ -111,13 +111,13 @@ describe('the generated NotebookJob CRD (real kube-apiserver)', () => {
     expect(result.stderr).toMatch(message);
   });
 
-  it('rejects an object name of 48 characters with the CEL rule’s message', async () => {
+  it('rejects an object name of 53 characters with the CEL rule’s message', async () => {
     const job = notebookJobFixture(OWNER, 'long');
-    job.metadata.name = 'x'.repeat(48);
+    job.metadata.name = 'x'.repeat(53);
     const result = await dryRunCreate(job);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/metadata\.name must be at most 47 characters/);
-    job.metadata.name = 'x'.repeat(47);
+    expect(result.stderr).toMatch(/metadata\.name must be at most 52 characters/);
+    job.metadata.name = 'x'.repeat(52);
     expect((await dryRunCreate(job)).code).toBe(0);
   });
 });

@@ -1,5 +1,7 @@
 import type { V1CronJob, V1Job, V1Pod } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { JobRuntime, NotebookJob, RunRecord, RunState } from '../../hub-proxy/src/jobs/model.js';
 import { JOB_LABELS } from '../../hub-proxy/src/jobs/naming.js';
@@ -11,7 +13,14 @@ import {
   createKubeClients,
   isKubeError,
 } from '../../hub-proxy/src/k8s/index.js';
-import { KubernetesJobRuntime, runnerSecretName } from '../../hub-proxy/src/jobs/kubernetes/index.js';
+import {
+  KubernetesJobRuntime,
+  RUNNER_TOKEN_KEY,
+  runnerSecretName,
+} from '../../hub-proxy/src/jobs/kubernetes/index.js';
+import { RunnerApiService } from '../../hub-proxy/src/jobs/runner-api.js';
+import { errorKind } from '../../hub-proxy/src/jobs/testing/error-kind.js';
+import { FilesystemArtifactStore } from '../../hub-proxy/src/artifacts/filesystem-store.js';
 import { installCrds } from '../support/crds.js';
 import { eventually } from '../support/eventually.js';
 import { createNamespace } from '../support/namespaces.js';
@@ -99,6 +108,31 @@ async function create(job: NotebookJob): Promise<NotebookJob> {
   return runtime.definitions.create(job);
 }
 
+/** The runner API as hub-proxy serves it; the token tests only report progress, so no artifacts are read. */
+const runnerApi = new RunnerApiService({
+  runtime,
+  artifacts: new FilesystemArtifactStore({
+    directory: join(tmpdir(), `nbjobs-artifacts-${randomBytes(3).toString('hex')}`),
+    maxObjectBytes: 1 << 20,
+    maxOwnerBytes: 1 << 24,
+  }),
+  tokens,
+});
+
+/** The job token run pods read from the runner Secret of `objectName`. */
+async function runnerToken(objectName: string): Promise<string> {
+  const secret = await clients.core.readNamespacedSecret({ namespace, name: runnerSecretName(objectName) });
+  return Buffer.from(secret.data?.[RUNNER_TOKEN_KEY] ?? '', 'base64').toString('utf8');
+}
+
+/** What the runner API answers a progress report with `token` for `runId`: `ok` or the error's kind. */
+function progress(token: string, runId: string): Promise<string> {
+  return runnerApi.progress(`Bearer ${token}`, runId, { cell: 1, cells: 2 }).then(
+    () => 'ok',
+    (err: unknown) => errorKind(err),
+  );
+}
+
 /** Resolves at the next wall-clock minute boundary plus `slackMs`. */
 function afterNextMinute(slackMs: number): Promise<void> {
   const now = Date.now();
@@ -144,8 +178,8 @@ describe('NotebookJobs on the kubernetes runtime (real kube-apiserver, controlle
       const stored = await runtime.definitions.get(badName.metadata.name ?? '').catch((e: unknown) => e);
       expect(isKubeError(stored, 'not-found')).toBe(true);
       const longName = notebookJobFixture(OWNER, 'ok');
-      longName.metadata.name = 'x'.repeat(48); // derived names would pass 63 characters
-      await expect(create(longName)).rejects.toThrow(/at most 47 characters/);
+      longName.metadata.name = 'x'.repeat(53); // the CronJob name would pass 52 characters
+      await expect(create(longName)).rejects.toThrow(/at most 52 characters/);
     });
 
     it('reports Ready=False with the API server’s reason when the CronJob cannot be applied', async ({
@@ -344,6 +378,63 @@ describe('NotebookJobs on the kubernetes runtime (real kube-apiserver, controlle
       expect(await other.claimMarker(run.id, 'dependents')).toBe(false);
       expect(await runtime.claimMarker(run.id, 'alerts')).toBe(true);
       expect((await other.getRun(run.id))?.markers).toEqual(['alerts', 'dependents']);
+    });
+
+    // The runs end on their own (kwok completes them): a token that reaches a run then gets 409
+    // (ended), one that does not gets 404, because the token is checked first.
+    it('refuses (404) a runner token kept from a deleted NotebookJob once the same name and owner is recreated', async ({
+      expect,
+    }) => {
+      const first = await create(notebookJobFixture(OWNER, 'recreated'));
+      const name = first.metadata.name ?? '';
+      const run1 = await runtime.startRun(first, { trigger: 'manual' });
+      const kept = await runnerToken(name);
+      expect(tokens.verify(kept)).toMatchObject({ job: name, uid: first.metadata.uid, owner: OWNER });
+      await waitForState(run1.id, ['succeeded'], 30_000);
+      expect(await progress(kept, run1.id)).toBe('conflict');
+
+      await runtime.definitions.delete(name);
+      await eventually('the NotebookJob gone', 15_000, async () =>
+        (await runtime.definitions.get(name).catch((err: unknown) => isKubeError(err, 'not-found')))
+          ? true
+          : undefined,
+      );
+      const again = await create(notebookJobFixture(OWNER, 'recreated'));
+      expect(again.metadata).toMatchObject({ name });
+      expect(again.metadata.uid).not.toBe(first.metadata.uid);
+      const run2 = await runtime.startRun(again, { trigger: 'manual' });
+      await waitForState(run2.id, ['succeeded'], 30_000);
+      expect(await progress(kept, run2.id)).toBe('not-found');
+      // The garbage collector may still remove the old Secret once; the controller applies it again.
+      const fresh = await eventually('a token of the new object', 45_000, async () => {
+        const token = await runnerToken(name).catch(() => '');
+        return tokens.verify(token)?.uid === again.metadata.uid ? token : undefined;
+      });
+      expect(await progress(fresh, run2.id)).toBe('conflict');
+    });
+
+    it('keeps owners whose old 24-bit name suffix collided apart: own objects, tokens that reach only their own runs', async ({
+      expect,
+    }) => {
+      // sha256 of both names starts with bc7d03: both used to own "daily-bc7d03".
+      const [a, b] = ['user9955', 'user11153'];
+      const jobA = await create(notebookJobFixture(a, 'daily'));
+      const jobB = await create(notebookJobFixture(b, 'daily'));
+      expect(jobA.metadata.name).not.toBe(jobB.metadata.name);
+      const runA = await runtime.startRun(jobA, { trigger: 'manual' });
+      const runB = await runtime.startRun(jobB, { trigger: 'manual' });
+      const tokenA = await runnerToken(jobA.metadata.name ?? '');
+      const tokenB = await runnerToken(jobB.metadata.name ?? '');
+      await waitForState(runA.id, ['succeeded'], 30_000);
+      await waitForState(runB.id, ['succeeded'], 30_000);
+      expect([await progress(tokenA, runB.id), await progress(tokenB, runA.id)]).toEqual([
+        'not-found',
+        'not-found',
+      ]);
+      expect([await progress(tokenA, runA.id), await progress(tokenB, runB.id)]).toEqual([
+        'conflict',
+        'conflict',
+      ]);
     });
 
     it('cascades the deletion of a NotebookJob to its CronJob, Jobs, pods and Secret', async ({ expect }) => {

@@ -4,11 +4,11 @@
  * cannot import hub-proxy) and a default derived from a notebook's file name.
  */
 
-/** A user-facing job name: a lowercase DNS label of at most 40 characters starting with a letter. */
-export const JOB_NAME_PATTERN = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
+/** A user-facing job name: a lowercase DNS label of at most 38 characters starting with a letter. */
+export const JOB_NAME_PATTERN = /^[a-z]([-a-z0-9]{0,36}[a-z0-9])?$/;
 
 /** The longest job name. */
-export const JOB_NAME_MAX = 40;
+export const JOB_NAME_MAX = 38;
 
 /** Why a job name is refused. */
 export type JobNameProblem = 'empty' | 'too-long' | 'invalid';

@@ -40,8 +40,8 @@ describe('job names', () => {
     expect(jobNameFromPath('2024_sales.ipynb')).toBe('job-2024-sales');
     expect(jobNameFromPath('Ünïcödé__.ipynb')).toBe('unicode');
     expect(jobNameFromPath('数据.ipynb')).toBe('job');
-    const long = jobNameFromPath(`${'a'.repeat(39)}-b.ipynb`);
-    expect(long).toBe('a'.repeat(39));
+    const long = jobNameFromPath(`${'a'.repeat(37)}-b.ipynb`);
+    expect(long).toBe('a'.repeat(37));
     for (const path of [
       'x/Daily CTR Report.ipynb',
       '2024_sales.ipynb',
@@ -54,7 +54,8 @@ describe('job names', () => {
 
   it('refuses names hub-proxy would refuse', () => {
     expect(validateJobName('')).toBe('empty');
-    expect(validateJobName('a'.repeat(41))).toBe('too-long');
+    expect(validateJobName('a'.repeat(38))).toBeNull();
+    expect(validateJobName('a'.repeat(39))).toBe('too-long');
     expect(validateJobName('Daily')).toBe('invalid');
     expect(validateJobName('1job')).toBe('invalid');
     expect(validateJobName('job-')).toBe('invalid');

@@ -12,7 +12,7 @@ import type { FieldErrors, FieldKey } from '@turing/ui';
 
 import type { CronPreset } from './cron-presets';
 import { presetExpression, presetOf } from './cron-presets';
-import { jobNameFromPath, validateJobName } from './job-name';
+import { JOB_NAME_MAX, jobNameFromPath, validateJobName } from './job-name';
 import type { ParameterRow, Translate } from './parameters';
 import { describeRowProblem, rowsFromParameters, rowsToParameters, validateRows } from './parameters';
 import type { ScheduleSettings } from './settings';
@@ -159,7 +159,7 @@ export function validateForm(form: ScheduleForm, trans: Translate): FieldErrors 
   if (nameProblem === 'empty') {
     addError(errors, 'name', trans.__('Enter a job name.'));
   } else if (nameProblem === 'too-long') {
-    addError(errors, 'name', trans.__('The name is longer than 40 characters.'));
+    addError(errors, 'name', trans.__('The name is longer than %1 characters.', JOB_NAME_MAX));
   } else if (nameProblem) {
     addError(
       errors,

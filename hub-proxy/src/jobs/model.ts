@@ -183,10 +183,19 @@ export interface JobRuntime {
   stop(): Promise<void>;
 }
 
-/** What a run token lets its bearer do: act as one run of one job. */
+/**
+ * What a run token lets its bearer do: act as one run of one NotebookJob
+ * object. The object is named by name, uid and owner, so a token dies with
+ * its object: a later object of the same name (recreated, or another user's
+ * whose name hashes alike) has another uid and refuses it.
+ */
 export interface RunTokenClaims {
   /** NotebookJob object name. */
   job: string;
+  /** `metadata.uid` of that NotebookJob. */
+  uid: string;
+  /** Raw hub user name of the job's owner (its `turing.dev/owner-name`). */
+  owner: string;
   /** Run id; absent for job-scoped tokens (CronJob pods learn their run id from their Job name). */
   run?: string;
   /** Expiry, seconds since the epoch. */

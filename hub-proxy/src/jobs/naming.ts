@@ -3,14 +3,21 @@ import { ownerLabelValue } from '../ownership/ownership.js';
 
 /**
  * Names of jobs, runs and artifacts. Two users may both own "daily-ctr", so
- * the NotebookJob object name carries a short hash of the owner. Lengths are
- * budgeted so every derived name fits Kubernetes' 63-character label values:
- * job name <= 40, object name <= 47, CronJob-made Jobs <= 58, run ids <= 57.
+ * the NotebookJob object name carries a hash of the owner: 65 bits, because
+ * a shorter one lets a user pick a name that collides with someone else's
+ * (24 bits fall in minutes) and so reach their object. Lengths are budgeted
+ * so every derived name fits Kubernetes: job name <= 38, object name
+ * (= CronJob name, whose limit is 52) <= 52, CronJob-made Jobs
+ * (`-<minutes>`, at most 11 more) <= 63, run ids <= 63 (Job names are pod
+ * label values).
  */
 
-/** A user-facing job name: lowercase DNS label, at most 40 characters. */
-export const JOB_NAME_PATTERN = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
-export const JOB_NAME_MAX = 40;
+/** A user-facing job name: lowercase DNS label, at most 38 characters. */
+export const JOB_NAME_PATTERN = /^[a-z]([-a-z0-9]{0,36}[a-z0-9])?$/;
+export const JOB_NAME_MAX = 38;
+
+/** Characters of the owner hash in object names: 13 base32 characters are 65 bits. */
+const OWNER_HASH_LENGTH = 13;
 
 /** Label keys of the jobs feature. */
 export const JOB_LABELS = {
@@ -42,9 +49,19 @@ function shortHash(text: string, length: number): string {
   return createHash('sha256').update(text).digest('hex').slice(0, length);
 }
 
-/** NotebookJob object name for `owner`'s job `jobName`: `<jobName>-<6 hex of owner>`. */
+/** The first 65 bits of sha256(`owner`) in base32hex (`0-9a-v`), a valid name and label suffix. */
+function ownerHash(owner: string): string {
+  const first9Bytes = createHash('sha256').update(owner, 'utf8').digest().subarray(0, 9);
+  const bits65 = BigInt(`0x${first9Bytes.toString('hex')}`) >> 7n;
+  return bits65.toString(32).padStart(OWNER_HASH_LENGTH, '0');
+}
+
+/**
+ * NotebookJob object name for `owner`'s job `jobName`:
+ * `<jobName>-<13 base32hex characters of sha256(owner)>`.
+ */
 export function jobObjectName(owner: string, jobName: string): string {
-  return `${jobName}-${shortHash(owner, 6)}`;
+  return `${jobName}-${ownerHash(owner)}`;
 }
 
 /** A fresh run id for a manual run: `<object>-m<8 base36>`. */

@@ -54,7 +54,7 @@ describe('the NotebookJob CRD', () => {
       NOTEBOOK_JOB_NAME_MAX,
     );
     expect(root['x-kubernetes-validations']).toEqual([
-      { rule: 'size(self.metadata.name) <= 47', message: 'metadata.name must be at most 47 characters' },
+      { rule: 'size(self.metadata.name) <= 52', message: 'metadata.name must be at most 52 characters' },
     ]);
   });
 

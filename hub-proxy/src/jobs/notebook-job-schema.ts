@@ -38,7 +38,7 @@ export const outputFormatSchema = z.enum(OUTPUT_FORMATS);
 /** RFC 3339 time (what `Date.toISOString` and the apiserver write). */
 const timestamp = () => z.iso.datetime({ offset: true });
 
-/** A user-facing job name: lowercase DNS label, at most 40 characters. */
+/** A user-facing job name: lowercase DNS label, at most 38 characters. */
 const jobName = () => z.string().max(JOB_NAME_MAX).regex(JOB_NAME_PATTERN);
 
 /** The input snapshot a job runs: stored in the artifact store, referenced here. */
@@ -178,8 +178,11 @@ export const notebookJobStatusSchema = z.object({
     .meta(kubernetes({ listType: 'map', listMapKeys: ['type'] })),
 });
 
-/** Longest object name: CronJob-made Jobs add 11 characters and run ids 10, and both must fit 63. */
-export const NOTEBOOK_JOB_NAME_MAX = 47;
+/**
+ * Longest object name: it names the CronJob (at most 52 characters, as its
+ * Jobs add up to 11 and must fit 63), and run ids add 10.
+ */
+export const NOTEBOOK_JOB_NAME_MAX = 52;
 
 /** The NotebookJob custom resource (also the local runtime's stored record). */
 export const notebookJobSchema = z

@@ -1,8 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { RunTokenClaims, RunTokens } from './model.js';
+import { ANNOTATIONS, LABELS } from '../ownership/labels.js';
+import type { NotebookJob, RunTokenClaims, RunTokens } from './model.js';
 
-/** Version tag every token starts with, so the format can change later. */
-const TOKEN_VERSION = 'trt1';
+/**
+ * Version tag every token starts with, so the format can change later.
+ * `trt1` tokens named only the object, so they are refused outright.
+ */
+const TOKEN_VERSION = 'trt2';
 /** Shortest accepted signing secret. */
 export const MIN_RUN_TOKEN_SECRET_LENGTH = 16;
 /** Longer input is garbage; refusing it early bounds the work `verify` does. */
@@ -10,9 +14,11 @@ const MAX_TOKEN_LENGTH = 4096;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /**
- * Run tokens as `trt1.<base64url(JSON claims)>.<base64url(HMAC-SHA256)>`.
- * The MAC covers `trt1.<claims>`; every replica holding the same secret
- * accepts the others' tokens, and nothing is stored.
+ * Run tokens as `trt2.<base64url(JSON claims)>.<base64url(HMAC-SHA256)>`.
+ * The MAC covers `trt2.<claims>`; every replica holding the same secret
+ * accepts the others' tokens, and nothing is stored. Verifying proves only
+ * that hub-proxy issued the claims; the runner API still checks them against
+ * the run and its NotebookJob as they are now.
  */
 export class HmacRunTokens implements RunTokens {
   readonly #secret: Buffer;
@@ -37,9 +43,12 @@ export class HmacRunTokens implements RunTokens {
     if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
       throw new RangeError('A run token needs a positive lifetime.');
     }
+    if (!claims.uid) throw new RangeError('A run token must name the uid of its NotebookJob.');
     const exp = Math.floor(this.#now() / 1000 + ttlSeconds);
     const body: RunTokenClaims = {
       job: claims.job,
+      uid: claims.uid,
+      owner: claims.owner,
       ...(claims.run === undefined ? {} : { run: claims.run }),
       exp,
     };
@@ -78,9 +87,27 @@ export class HmacRunTokens implements RunTokens {
 function parseClaims(json: string): RunTokenClaims | undefined {
   const value: unknown = JSON.parse(json);
   if (typeof value !== 'object' || value === null) return undefined;
-  const { job, run, exp } = value as Record<string, unknown>;
+  const { job, uid, owner, run, exp } = value as Record<string, unknown>;
   if (typeof job !== 'string' || job === '') return undefined;
+  if (typeof uid !== 'string' || uid === '') return undefined;
+  if (typeof owner !== 'string') return undefined;
   if (run !== undefined && (typeof run !== 'string' || run === '')) return undefined;
   if (typeof exp !== 'number' || !Number.isInteger(exp)) return undefined;
-  return { job, ...(run === undefined ? {} : { run }), exp };
+  return { job, uid, owner, ...(run === undefined ? {} : { run }), exp };
+}
+
+/**
+ * The claims naming `job` in its run tokens: object name, uid and owner
+ * (the raw name annotation, else the owner label, as run records read it).
+ * The job must have been read from its store: without a uid a token could
+ * outlive the object.
+ */
+export function runTokenSubject(
+  job: Pick<NotebookJob, 'metadata'>,
+): Pick<RunTokenClaims, 'job' | 'uid' | 'owner'> {
+  const { name, uid, annotations, labels } = job.metadata;
+  if (!name || !uid) {
+    throw new Error(`NotebookJob ${name ?? '?'} has no name or uid (read it from its store first)`);
+  }
+  return { job: name, uid, owner: annotations?.[ANNOTATIONS.ownerName] ?? labels?.[LABELS.owner] ?? '' };
 }

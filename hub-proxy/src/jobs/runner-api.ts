@@ -1,4 +1,4 @@
-import { Conflict, Forbidden, NotFound, Unauthenticated } from '../errors/index.js';
+import { Conflict, NotFound, Unauthenticated } from '../errors/index.js';
 import {
   isTerminal,
   type JobRuntime,
@@ -8,8 +8,10 @@ import {
   type RunRecord,
   type RunTokens,
 } from './model.js';
-import type { ArtifactInfo, ArtifactStore } from '../artifacts/index.js';
+import { DEFAULT_MAX_OBJECT_BYTES, type ArtifactInfo, type ArtifactStore } from '../artifacts/index.js';
 import { artifactKeys, type RunArtifactName } from './naming.js';
+import { untrustedNotebook } from './output-sanitizer.js';
+import { runTokenSubject } from './run-token.js';
 import { KubeNotFoundError } from '../k8s/errors.js';
 
 /** Dependencies of {@link RunnerApiService}. */
@@ -17,6 +19,8 @@ export interface RunnerApiServiceOptions {
   runtime: JobRuntime;
   artifacts: ArtifactStore;
   tokens: RunTokens;
+  /** Largest `output.ipynb` read into memory to strip its trust marks; default the store's default object limit. */
+  maxOutputNotebookBytes?: number;
 }
 
 /** What the runner needs to execute a run (`GET .../spec`). */
@@ -57,18 +61,18 @@ async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
 
 /**
  * The API runners call, in a pod or as a local subprocess. Each call
- * carries a run token (`Authorization: Bearer`) that names one job and
- * usually one run; it may act only on a run of that job that is still
- * going: 401 without a valid token, 403 for another job's (or run's) run,
- * 404 for no such run, 409 once the run has ended.
+ * carries a run token (`Authorization: Bearer`) that names one NotebookJob
+ * object (name, uid and owner) and sometimes one run; it may act only on a
+ * run of that object that is still going: 401 without a valid token, 404
+ * for a run it does not reach (none, another job's or run's, or a run of a
+ * later object of the same name), 409 once the run has ended.
  */
 export class RunnerApiService {
   constructor(private readonly options: RunnerApiServiceOptions) {}
 
   /** The run's notebook, kernel, effective parameters and output formats. */
   async spec(authorization: string | undefined, runId: string): Promise<RunnerSpec> {
-    const run = await this.authorize(authorization, runId);
-    const job = await this.job(run);
+    const { run, job } = await this.authorizeRun(authorization, runId);
     const notebook = await this.snapshot(job);
     return {
       run: run.id,
@@ -96,32 +100,45 @@ export class RunnerApiService {
   ): Promise<ArtifactInfo> {
     const run = await this.authorize(authorization, runId);
     const key = artifactKeys.runArtifact(run.owner, run.jobObjectName, run.id, file);
-    return this.options.artifacts.put(key, body, { contentType: ARTIFACT_CONTENT_TYPES[file] });
+    // The run's own code holds this token too: a notebook is stored only once it can't be trusted.
+    const content =
+      file === 'output.ipynb'
+        ? await untrustedNotebook(body, this.options.maxOutputNotebookBytes ?? DEFAULT_MAX_OBJECT_BYTES)
+        : body;
+    return this.options.artifacts.put(key, content, { contentType: ARTIFACT_CONTENT_TYPES[file] });
   }
 
-  /** The run the token may act on, or the 401/403/404/409 that says why not. */
+  /** The run the token may act on, or the 401/404/409 that says why not. */
   private async authorize(authorization: string | undefined, runId: string): Promise<RunRecord> {
+    return (await this.authorizeRun(authorization, runId)).run;
+  }
+
+  /**
+   * The run and its NotebookJob, if the token reaches them. Every mismatch is
+   * the same 404 as a missing run, so a token (which a user can read in their
+   * own run pod) cannot learn whether another user's run exists. The uid
+   * check is what ties the token to one object: a job deleted and created
+   * again under the same name has a new uid, and the old token stops working.
+   */
+  private async authorizeRun(
+    authorization: string | undefined,
+    runId: string,
+  ): Promise<{ run: RunRecord; job: NotebookJob }> {
     const token = bearerToken(authorization);
     if (!token) throw new Unauthenticated('A run token is required (Authorization: Bearer <token>).');
     const claims = this.options.tokens.verify(token);
     if (!claims) throw new Unauthenticated('The run token is invalid or has expired.');
-    if (claims.run !== undefined && claims.run !== runId) {
-      throw new Forbidden('The run token belongs to another run.');
-    }
+    const unreachable = new NotFound(`Run "${runId}" not found.`);
+    if (claims.run !== undefined && claims.run !== runId) throw unreachable;
     const run = await this.options.runtime.getRun(runId);
-    if (!run) throw new NotFound(`Run "${runId}" not found.`);
-    if (claims.job !== run.jobObjectName) throw new Forbidden('The run token belongs to another job.');
+    if (!run || run.jobObjectName !== claims.job || run.owner !== claims.owner) throw unreachable;
+    const job = await this.options.runtime.definitions.get(run.jobObjectName).catch((err: unknown) => {
+      throw err instanceof KubeNotFoundError ? unreachable : err;
+    });
+    const subject = runTokenSubject(job);
+    if (subject.uid !== claims.uid || subject.owner !== claims.owner) throw unreachable;
     if (isTerminal(run.state)) throw new Conflict(`Run "${runId}" has already ended (${run.state}).`);
-    return run;
-  }
-
-  private async job(run: RunRecord): Promise<NotebookJob> {
-    try {
-      return await this.options.runtime.definitions.get(run.jobObjectName);
-    } catch (err) {
-      if (err instanceof KubeNotFoundError) throw new NotFound(`The job of run "${run.id}" was deleted.`);
-      throw err;
-    }
+    return { run, job };
   }
 
   private async snapshot(job: NotebookJob): Promise<Record<string, unknown>> {

@@ -4,16 +4,12 @@ import { UnsupportedMediaTypeError } from '../http/errors.js';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { parseInputs } from '../http/validation.js';
 import { RUN_ARTIFACT_NAMES } from './naming.js';
+import { runIdParams } from './route-params.js';
 import type { RunnerApiService } from './runner-api.js';
 
 const tags = ['runner'];
 
-const runParams = z.object({
-  id: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a run id')
-    .meta({ description: 'Run id.' }),
-});
+const runParams = runIdParams;
 
 const artifactParams = runParams.extend({
   file: z.enum(RUN_ARTIFACT_NAMES).meta({ description: 'Which output of the run.' }),
@@ -29,7 +25,9 @@ export const runnerProgressBodySchema = z
       .meta({ description: 'Cells started so far (1-based index of the current one).' }),
     cells: z.number().int().min(0).meta({ description: 'Cells in the notebook, injected ones included.' }),
   })
-  .refine((p) => p.cell <= p.cells, { error: 'cell must not exceed cells', path: ['cell'] });
+  .refine((p) => p.cell <= p.cells, { error: 'cell must not exceed cells', path: ['cell'] })
+  // JSON Schema cannot compare two properties, so the document states the rule in words.
+  .meta({ description: 'Per-cell progress; `cell` must be at most `cells` (else 400 on `body.cell`).' });
 
 /** Body of `GET .../spec`. */
 export const runnerSpecSchema = z.object({
@@ -51,7 +49,8 @@ const artifactResponseSchema = z.object({
 
 const TOKEN_NOTE =
   'Authenticated with the run token hub-proxy gives the runner (`Authorization: Bearer`): 401 without ' +
-  "a valid one, 403 for another job's or run's token, 404 for no such run, 409 once the run has ended.";
+  'a valid one, 404 for a run the token does not reach (none, another job’s or run’s, or a run of a ' +
+  'later job of the same name), 409 once the run has ended.';
 
 /** `PUT .../artifacts/:file`: the raw request body streams into the artifact store. */
 function putArtifactRoute(service: RunnerApiService): RouteDefinition {

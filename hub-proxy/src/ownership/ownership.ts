@@ -36,13 +36,17 @@ export function ownerSelector(name: string): string {
 
 /**
  * True if `actor` owns the object: the owner label must be the actor's slug,
- * and the raw-name annotation, when present, must match too (the slug is
- * collision-free; the annotation guards against hand-edited labels).
+ * and the raw-name annotation must match too. The annotation may be missing
+ * only when the slug is the name itself: such a slug names one user, while
+ * a hashed slug (`---<8 hex>`, KubeSpawner's 32 bits) can be shared by two
+ * names, so the label alone (the server-side filter) never decides.
  */
 export function isOwner(actor: Pick<Actor, 'name'>, meta: OwnedMeta): boolean {
-  if (meta.labels?.[LABELS.owner] !== ownerLabelValue(actor.name)) return false;
+  const slug = ownerLabelValue(actor.name);
+  if (meta.labels?.[LABELS.owner] !== slug) return false;
   const ownerName = meta.annotations?.[ANNOTATIONS.ownerName];
-  return ownerName === undefined || ownerName === actor.name;
+  if (ownerName === undefined) return slug === actor.name;
+  return ownerName === actor.name;
 }
 
 /** Whether `actor` may read or modify the object: its owner, or an admin. */

@@ -60,17 +60,22 @@ const notebookJob = {
   apiVersion: 'turing.dev/v1alpha1',
   kind: 'NotebookJob',
   metadata: { name: OBJECT, uid: 'uid-1', generation: 1 },
-  spec: { suspend: false },
+  spec: { suspend: false, timeoutSeconds: 600 },
 } as unknown as KubernetesObject;
 
 const goodSecret: V1Secret = {
   metadata: { name: runnerSecretName(OBJECT), ownerReferences: [{ uid: 'uid-1' } as never] },
   data: { [RUNNER_TOKEN_KEY]: Buffer.from('good').toString('base64') },
 };
-const tokens: RunTokens = {
-  issue: () => 'fresh',
-  verify: (token) => (token === 'good' ? { job: OBJECT, exp: 2e9 } : undefined),
-};
+
+/** Tokens whose stored one ("good") expires `goodForSeconds` after setup. */
+function fakeTokens(goodForSeconds: number): RunTokens {
+  const exp = Math.floor(Date.now() / 1000) + goodForSeconds;
+  return {
+    issue: () => 'fresh',
+    verify: (token) => (token === 'good' ? { job: OBJECT, uid: 'uid-1', owner: '', exp } : undefined),
+  };
+}
 
 function setup(overrides: Partial<NotebookJobControllerOptions> = {}) {
   const caches = {
@@ -79,7 +84,7 @@ function setup(overrides: Partial<NotebookJobControllerOptions> = {}) {
     cronJobs: new FakeCache<V1CronJob>(),
   };
   const api = {
-    clients: {},
+    clients: { objects: { patch: vi.fn(async (body: unknown) => body) }, fieldManager: 'test' },
     secrets: { get: vi.fn(async () => goodSecret) },
     notebookJobs: { mergePatch: vi.fn(async () => ({})) },
     jobs: { mergePatch: vi.fn(async () => ({})) },
@@ -93,7 +98,8 @@ function setup(overrides: Partial<NotebookJobControllerOptions> = {}) {
       jobs: caches.jobs.asCache(),
       cronJobs: caches.cronJobs.asCache(),
     },
-    tokens,
+    // Neither due for renewal nor too long-lived for a 600 s timeout.
+    tokens: fakeTokens(2 * 3600),
     pod: { runnerApiUrl: 'http://hub-proxy/', gpuProductFor: () => undefined },
     listeners: () => [
       async (run: RunRecord, _job: NotebookJob | undefined) => {
@@ -182,6 +188,32 @@ describe('NotebookJobController', () => {
     controller.start(); // resync 1: first apply
     await vi.advanceTimersByTimeAsync(3500); // resyncs 2 (re-apply), 3, 4 (re-apply)
     expect(api.secrets.get).toHaveBeenCalledTimes(3);
+    await controller.stop();
+  });
+
+  it('renews the runner token once it gets too short for a run starting then, without waiting for the re-apply', async () => {
+    // The stored token has 3 s left beyond a run window (600 s + 600 s grace) and one renewal period.
+    const { controller, caches, api } = setup({
+      reapplyEveryResyncs: 1000,
+      tokens: fakeTokens(600 + 600 + 3600 + 3),
+    });
+    caches.notebookJobs.put(notebookJob);
+    controller.start();
+    await vi.advanceTimersByTimeAsync(2500);
+    expect(api.secrets.get).toHaveBeenCalledTimes(1);
+    expect(api.clients.objects.patch).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1500); // the first resync after the renewal time
+    expect(api.clients.objects.patch).toHaveBeenCalledWith(
+      expect.objectContaining({
+        kind: 'Secret',
+        data: { [RUNNER_TOKEN_KEY]: Buffer.from('fresh').toString('base64') },
+      }),
+      undefined,
+      undefined,
+      'test',
+      true,
+      expect.anything(),
+    );
     await controller.stop();
   });
 

@@ -66,7 +66,8 @@ export interface NotebookJobControllerOptions {
  * NotebookJob at a time, a failure retried with that job's backoff): the
  * Secret and (when scheduled) the CronJob are applied with server-side apply
  * whenever the object's generation, labels or uid change, the CronJob is
- * missing, or every `reapplyEveryResyncs` resyncs; a removed schedule
+ * missing, the runner token is due for renewal (runner-secret.ts), or every
+ * `reapplyEveryResyncs` resyncs; a removed schedule
  * deletes the CronJob, orphaning its Jobs, which are then adopted by the
  * NotebookJob so history and cascading deletion survive.
  * Status (observedGeneration, cronJob, lastScheduleTime, lastRun, Ready) is
@@ -198,8 +199,8 @@ export class NotebookJobController implements ManagedController {
 
 /** Reconciles one NotebookJob, remembering what it applied so unchanged objects are not re-applied. */
 class NotebookJobReconciler implements Reconciler {
-  /** Per NotebookJob: the fingerprint last applied successfully. */
-  private readonly applied = new Map<string, string>();
+  /** Per NotebookJob: the fingerprint last applied successfully, and when its runner token is due. */
+  private readonly applied = new Map<string, { fingerprint: string; tokenRenewAt: number }>();
 
   constructor(private readonly options: NotebookJobControllerOptions) {}
 
@@ -233,8 +234,10 @@ class NotebookJobReconciler implements Reconciler {
     const { api, caches, tokens, pod } = this.options;
     const fingerprint = JSON.stringify([job.metadata.uid, job.metadata.generation, job.metadata.labels]);
     const cronJob = caches.cronJobs.get(cronJobName(name));
-    const upToDate = this.applied.get(name) === fingerprint;
-    if (!upToDate) await ensureRunnerSecret(api, job, tokens);
+    const last = this.applied.get(name);
+    // A short-lived runner token is renewed when due, whatever else changed.
+    const upToDate = last?.fingerprint === fingerprint && Date.now() < last.tokenRenewAt;
+    const tokenRenewAt = upToDate ? last.tokenRenewAt : (await ensureRunnerSecret(api, job, tokens)).renewAt;
     if (job.spec.schedule) {
       if (!upToDate || !cronJob)
         await serverSideApply(api.clients, cronJobManifest(job, pod), { force: true });
@@ -243,7 +246,7 @@ class NotebookJobReconciler implements Reconciler {
       await api.cronJobs.delete(cronJobName(name), { propagationPolicy: 'Orphan' });
     }
     await this.adoptOrphanedRuns(job);
-    this.applied.set(name, fingerprint);
+    this.applied.set(name, { fingerprint, tokenRenewAt });
   }
 
   /** Runs of this job nobody owns (their CronJob was deleted with Orphan) become the NotebookJob's. */

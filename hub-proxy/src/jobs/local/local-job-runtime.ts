@@ -7,6 +7,7 @@ import { isTerminal } from '../model.js';
 import type * as model from '../model.js';
 import type { ArtifactStore } from '../../artifacts/index.js';
 import { artifactKeys, manualRunId } from '../naming.js';
+import { runTokenSubject } from '../run-token.js';
 import { withAlertDelivery } from '../lifecycle/alert-history.js';
 import { KubeConflictError, KubeNotFoundError } from '../../k8s/errors.js';
 import { ANNOTATIONS } from '../../ownership/labels.js';
@@ -135,6 +136,8 @@ export class LocalJobRuntime implements model.JobRuntime {
       const existing = this.runs.get(request.runId);
       if (existing) return existing;
     }
+    // The token is bound to the stored definition's uid, so it dies with that definition.
+    const tokenSubject = runTokenSubject(job.metadata.uid ? job : await this.store.get(objectName));
     const record: model.RunRecord = {
       id: request.runId ?? manualRunId(objectName),
       jobObjectName: objectName,
@@ -154,7 +157,7 @@ export class LocalJobRuntime implements model.JobRuntime {
     const running = new Promise<void>((resolve) => (firstAttempt = resolve));
     const process = this.processes.start({
       runId: record.id,
-      jobObjectName: objectName,
+      tokenSubject,
       retries: job.spec.retries,
       timeoutSeconds: job.spec.timeoutSeconds,
       onAttempt: async (attempt) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NotebookJob, NotebookJobSpec } from '../model.js';
 import { createLogger } from '../../observability/logger.js';
+import { NOTEBOOK_JOB_NAME_MAX } from '../notebook-job-schema.js';
 import { LocalScheduler, scheduledRunId, tickDecision } from './local-scheduler.js';
 
 function job(name: string, spec: Partial<NotebookJobSpec>): NotebookJob {
@@ -40,8 +41,9 @@ describe('scheduledRunId', () => {
     expect(scheduledRunId('daily-abc123', new Date('2030-01-01T02:01:00.000Z'))).not.toBe(a);
   });
 
-  it('stays within the 57 characters run ids may use for the longest object name', () => {
-    expect(scheduledRunId('a'.repeat(47), new Date('2200-01-01T00:00:00Z')).length).toBeLessThanOrEqual(57);
+  it('stays within the 63 characters run ids may use for the longest object name', () => {
+    const longest = 'a'.repeat(NOTEBOOK_JOB_NAME_MAX);
+    expect(scheduledRunId(longest, new Date('2200-01-01T00:00:00Z')).length).toBeLessThanOrEqual(63);
   });
 });
 
