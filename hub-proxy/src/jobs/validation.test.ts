@@ -46,20 +46,27 @@ describe('job validation', () => {
     expect(dependencyErrors('a', ['c'], graph)[0]?.message).toMatch(/cycle/);
   });
 
-  it('reports each unreachable webhook by index with its origin only', async () => {
+  it('reports each refused or unreachable webhook by index with one generic message, whatever the reason', async () => {
+    const reasons: Record<string, string> = {
+      'https://down.example/T0/B0/secret': 'connection refused',
+      'http://10.0.0.1:6443/': 'resolves to 10.0.0.1 (private)',
+      'http://slow.example/': 'no response within 3000 ms',
+    };
     const errors = await webhookErrors(
       [
         { on: ['failure'], webhook: 'https://ok.example/hook' },
-        { on: ['failure'], webhook: 'https://down.example/T0/B0/secret' },
+        ...Object.keys(reasons).map((webhook) => ({ on: ['failure' as const], webhook })),
       ],
-      async (url) =>
-        url.includes('down') ? { reachable: false, reason: 'connection refused' } : { reachable: true },
-    );
-    expect(errors).toEqual([
-      {
-        field: 'body.alerts[1].webhook',
-        message: 'The webhook https://down.example is unreachable (connection refused).',
+      async (url) => {
+        const reason = reasons[url];
+        return reason === undefined ? { reachable: true } : { reachable: false, reason };
       },
+    );
+    const generic = 'The webhook URL is not allowed or not reachable.';
+    expect(errors).toEqual([
+      { field: 'body.alerts[1].webhook', message: generic },
+      { field: 'body.alerts[2].webhook', message: generic },
+      { field: 'body.alerts[3].webhook', message: generic },
     ]);
   });
 });

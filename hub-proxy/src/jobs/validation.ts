@@ -3,8 +3,12 @@ import type { FieldError } from '../errors/index.js';
 import { scheduleErrors } from './cron.js';
 import type { AlertSpec, NotebookJobSpec } from './model.js';
 import { parseQuantity } from '../k8s/quantity.js';
+import { WEBHOOK_NOT_ALLOWED } from './lifecycle/webhook-policy.js';
 
-/** Checks a webhook before a job is saved; see `jobs/alerts.ts`. */
+/**
+ * Checks a webhook before a job is saved; see `lifecycle/alert-webhooks.ts`.
+ * `reason` is for the server log: users are never told it.
+ */
 export type WebhookCheck = (
   url: string,
 ) => Promise<{ reachable: true } | { reachable: false; reason: string }>;
@@ -135,7 +139,11 @@ function reaches(graph: ReadonlyMap<string, readonly string[]>, from: string, ta
   return false;
 }
 
-/** Checks every webhook in parallel; unreachable ones become `body.alerts[i].webhook` errors. */
+/**
+ * Checks every webhook in parallel; refused or unreachable ones become
+ * `body.alerts[i].webhook` errors, all with the same message so that job
+ * creation cannot tell a private address from a closed port or a timeout.
+ */
 export async function webhookErrors(alerts: AlertSpec[], check: WebhookCheck): Promise<FieldError[]> {
   const results = await Promise.all(alerts.map((alert) => check(alert.webhook)));
   return results.flatMap((result, index) =>
@@ -144,7 +152,7 @@ export async function webhookErrors(alerts: AlertSpec[], check: WebhookCheck): P
       : [
           {
             field: `body.alerts[${index}].webhook`,
-            message: `The webhook ${new URL(alerts[index]?.webhook ?? '').origin} is unreachable (${result.reason}).`,
+            message: WEBHOOK_NOT_ALLOWED,
           },
         ],
   );

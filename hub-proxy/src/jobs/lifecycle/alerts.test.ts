@@ -10,6 +10,10 @@ import {
   type AlertPayload,
 } from './alerts.js';
 import type { RunRecord } from '../model.js';
+import { WEBHOOK_NOT_ALLOWED, WebhookPolicy, type HostResolver } from './webhook-policy.js';
+
+/** The receivers here listen on loopback, which webhooks may reach only when configured to. */
+const loopbackAllowed = new WebhookPolicy({ allowedCidrs: ['127.0.0.1/32'] });
 
 const failedRun: RunRecord = {
   id: 'daily-ctr-1a2b3c-m0000abcd',
@@ -33,7 +37,7 @@ interface Received {
 }
 
 /** A real webhook receiver on loopback answering with the scripted statuses, then 200. */
-async function startReceiver(script: (number | 'hang')[] = []) {
+async function startReceiver(script: (number | 'hang')[] = [], at = { host: '127.0.0.1', port: 0 }) {
   const received: Received[] = [];
   const hanging: ServerResponse[] = [];
   const server: Server = createServer((req, res) => {
@@ -53,10 +57,12 @@ async function startReceiver(script: (number | 'hang')[] = []) {
       res.writeHead(next, next === 429 ? { 'retry-after': '0' } : {}).end(next >= 400 ? 'nope' : 'ok');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T000/B000/secretpath`;
+  await new Promise<void>((resolve) => server.listen(at.port, at.host, resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${at.host}:${port}/services/T000/B000/secretpath`;
   return {
     url,
+    port,
     received,
     close: () =>
       new Promise<void>((resolve) => {
@@ -155,8 +161,8 @@ describe('alertTarget', () => {
 
 describe('deliverAlert to a real HTTP receiver', () => {
   const receivers: { close(): Promise<void> }[] = [];
-  const receiver = async (script?: (number | 'hang')[]) => {
-    const r = await startReceiver(script);
+  const receiver = async (script?: (number | 'hang')[], at?: { host: string; port: number }) => {
+    const r = await startReceiver(script, at);
     receivers.push(r);
     return r;
   };
@@ -164,7 +170,7 @@ describe('deliverAlert to a real HTTP receiver', () => {
     await Promise.all(receivers.splice(0).map((r) => r.close()));
   });
   const payload: AlertPayload = buildAlertPayload(failedRun, 'failure', {});
-  const fast = { backoffMs: 10, timeoutMs: 2000 };
+  const fast = { backoffMs: 10, timeoutMs: 2000, policy: loopbackAllowed };
 
   it('POSTs the JSON payload once, with the idempotency key', async () => {
     const hook = await receiver();
@@ -204,6 +210,7 @@ describe('deliverAlert to a real HTTP receiver', () => {
     const result = await deliverAlert(hook.url, payload, {
       backoffMs: 10,
       timeoutMs: 1000,
+      policy: loopbackAllowed,
       idempotencyKey: 'k',
     });
     expect(result).toEqual({ delivered: true, attempts: 2, status: 200 });
@@ -218,8 +225,50 @@ describe('deliverAlert to a real HTTP receiver', () => {
   });
 
   it('refuses a URL that is not http(s) without sending anything', async () => {
-    const result = await deliverAlert('file:///etc/passwd', payload, { idempotencyKey: 'k' });
-    expect(result).toEqual({ delivered: false, attempts: 0, error: 'not a valid http(s) URL' });
+    const result = await deliverAlert('file:///etc/passwd', payload, { ...fast, idempotencyKey: 'k' });
+    expect(result).toMatchObject({ delivered: false, attempts: 0, error: WEBHOOK_NOT_ALLOWED });
+  });
+
+  it('refuses a loopback receiver by default without sending anything, and says why only in `refused`', async () => {
+    const hook = await receiver();
+    const result = await deliverAlert(hook.url, payload, {
+      ...fast,
+      policy: new WebhookPolicy({}),
+      idempotencyKey: 'k',
+    });
+    expect(result).toEqual({
+      delivered: false,
+      attempts: 0,
+      error: WEBHOOK_NOT_ALLOWED,
+      refused: expect.stringMatching(/127\.0\.0\.1/),
+    });
+    expect(hook.received).toEqual([]);
+  });
+
+  it("connects to the checked address and sends the URL's host name as Host", async () => {
+    const hook = await receiver();
+    const dns: HostResolver = async (host) => (host === 'hooks.example.test' ? ['127.0.0.1'] : []);
+    const policy = new WebhookPolicy({ allowedCidrs: ['127.0.0.1/32'], resolve: dns });
+    const url = `http://hooks.example.test:${hook.port}/services/T000/B000/secretpath`;
+    const result = await deliverAlert(url, payload, { ...fast, policy, idempotencyKey: 'k' });
+    expect(result).toEqual({ delivered: true, attempts: 1, status: 200 });
+    expect(hook.received.map((r) => r.headers.host)).toEqual([`hooks.example.test:${hook.port}`]);
+  });
+
+  it('keeps every attempt on the checked address when DNS rebinds to a refused one between attempts', async () => {
+    const checked = await receiver([500, 500]);
+    // Same port, another loopback address: what a rebinding answer would point at.
+    const rebound = await receiver([], { host: '127.0.0.2', port: checked.port });
+    const answers: string[][] = [['127.0.0.1'], ['127.0.0.2']];
+    let lookups = 0;
+    const rebinding: HostResolver = async () => answers[Math.min(lookups++, 1)] ?? [];
+    const policy = new WebhookPolicy({ allowedCidrs: ['127.0.0.1/32'], resolve: rebinding });
+    const url = `http://hooks.example.test:${checked.port}/hook`;
+    const result = await deliverAlert(url, payload, { ...fast, attempts: 3, policy, idempotencyKey: 'k' });
+    expect(result).toEqual({ delivered: true, attempts: 3, status: 200 });
+    expect(checked.received).toHaveLength(3);
+    expect(rebound.received).toEqual([]);
+    expect(lookups).toBe(1);
   });
 });
 
@@ -227,7 +276,7 @@ describe('checkWebhookReachable', () => {
   it('counts any HTTP answer as reachable and sends a HEAD, not an alert', async () => {
     const hook = await startReceiver([405]);
     try {
-      expect(await checkWebhookReachable(hook.url)).toEqual({ reachable: true });
+      expect(await checkWebhookReachable(hook.url, { policy: loopbackAllowed })).toEqual({ reachable: true });
       expect(hook.received.map((r) => r.method)).toEqual(['HEAD']);
     } finally {
       await hook.close();
@@ -236,14 +285,17 @@ describe('checkWebhookReachable', () => {
 
   it('reports a port nothing listens on as unreachable', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/hook`;
-    expect(await checkWebhookReachable(url)).toEqual({ reachable: false, reason: 'connection refused' });
+    expect(await checkWebhookReachable(url, { policy: loopbackAllowed })).toEqual({
+      reachable: false,
+      reason: 'connection refused',
+    });
   });
 
   it('reports a server that never answers as unreachable after the timeout', async () => {
     const hook = await startReceiver(['hang']);
     try {
       const started = Date.now();
-      expect(await checkWebhookReachable(hook.url, { timeoutMs: 200 })).toEqual({
+      expect(await checkWebhookReachable(hook.url, { timeoutMs: 200, policy: loopbackAllowed })).toEqual({
         reachable: false,
         reason: 'no response within 200 ms',
       });
@@ -253,15 +305,29 @@ describe('checkWebhookReachable', () => {
     }
   });
 
-  it('reports an unknown host and a malformed URL with readable reasons', async () => {
-    const unknown = await checkWebhookReachable('http://no-such-host.invalid/hook', { timeoutMs: 2000 });
-    expect(unknown.reachable).toBe(false);
-    expect(['host not found', 'host name lookup failed', 'no response within 2000 ms']).toContain(
-      (unknown as { reason: string }).reason,
-    );
-    expect(await checkWebhookReachable('hooks.slack.com/services/x')).toEqual({
+  it('reports an unknown host and a malformed URL with readable reasons (for the log)', async () => {
+    const failing: HostResolver = async () => {
+      throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
+    };
+    const policy = new WebhookPolicy({ resolve: failing });
+    expect(await checkWebhookReachable('http://no-such-host.invalid/hook', { policy })).toEqual({
       reachable: false,
-      reason: 'not a valid http(s) URL',
+      reason: expect.stringMatching(/lookup failed/),
     });
+    expect(await checkWebhookReachable('hooks.slack.com/services/x', { policy })).toEqual({
+      reachable: false,
+      reason: expect.stringMatching(/not an http\(s\) URL/),
+    });
+  });
+
+  it('refuses what the policy refuses without connecting', async () => {
+    const hook = await startReceiver();
+    try {
+      const result = await checkWebhookReachable(hook.url, { policy: new WebhookPolicy({}) });
+      expect(result).toEqual({ reachable: false, reason: expect.stringMatching(/loopback/) });
+      expect(hook.received).toEqual([]);
+    } finally {
+      await hook.close();
+    }
   });
 });

@@ -1,4 +1,6 @@
 import type { AlertEvent, RunRecord, RunState } from '../model.js';
+import { sendPinned } from './pinned-request.js';
+import { WEBHOOK_NOT_ALLOWED, type WebhookPolicy } from './webhook-policy.js';
 
 /**
  * Run alerts: the Slack-compatible payload, its delivery with retries, and
@@ -178,7 +180,8 @@ export interface DeliverAlertOptions {
   timeoutMs?: number;
   /** Wait before the second attempt; doubles after each retry (a 429's Retry-After may lengthen it). */
   backoffMs?: number;
-  fetch?: typeof globalThis.fetch;
+  /** Decides whether and where the webhook may be called. */
+  policy: WebhookPolicy;
 }
 
 /** The outcome of {@link deliverAlert}; `status` and `error` describe the last attempt. */
@@ -186,7 +189,10 @@ export interface AlertDeliveryResult {
   delivered: boolean;
   attempts: number;
   status?: number;
+  /** May be shown to the job's owner; a refusal is only ever {@link WEBHOOK_NOT_ALLOWED}. */
   error?: string;
+  /** Why the policy refused the webhook: for the server log only, never for users. */
+  refused?: string;
 }
 
 /** Longest wait between attempts, whatever a Retry-After header asks for. */
@@ -199,8 +205,10 @@ function retryAfterMs(header: string | null): number {
 
 /**
  * POSTs `payload` as JSON to `webhook` until a 2xx answer or `attempts` run
- * out. Network errors, timeouts, 5xx and 429 are retried; other answers
- * (4xx, and redirects, which are not followed) are final. Never throws.
+ * out. The policy resolves and checks the host once, and every attempt goes
+ * to the address it checked. Network errors, timeouts, 5xx and 429 are
+ * retried; other answers (4xx, and redirects, which are not followed) are
+ * final. Never throws.
  */
 export async function deliverAlert(
   webhook: string,
@@ -208,8 +216,10 @@ export async function deliverAlert(
   options: DeliverAlertOptions,
 ): Promise<AlertDeliveryResult> {
   const { idempotencyKey, attempts = 3, timeoutMs = 5000, backoffMs = 500 } = options;
-  const fetchFn = options.fetch ?? globalThis.fetch;
-  if (!parseWebhookUrl(webhook)) return { delivered: false, attempts: 0, error: 'not a valid http(s) URL' };
+  const verdict = await options.policy.check(webhook);
+  if (!verdict.allowed) {
+    return { delivered: false, attempts: 0, error: WEBHOOK_NOT_ALLOWED, refused: verdict.reason };
+  }
   const body = JSON.stringify(payload);
   let result: AlertDeliveryResult = { delivered: false, attempts: 0 };
   let wait = backoffMs;
@@ -217,7 +227,7 @@ export async function deliverAlert(
     let retryable: boolean;
     let retryAfter = 0;
     try {
-      const response = await fetchFn(webhook, {
+      const response = await sendPinned(verdict.target, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -225,11 +235,10 @@ export async function deliverAlert(
           'user-agent': 'turing-hub-proxy',
         },
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
+        timeoutMs,
       });
-      await response.body?.cancel().catch(() => undefined);
-      if (response.ok) return { delivered: true, attempts: attempt, status: response.status };
+      const ok = response.status >= 200 && response.status < 300;
+      if (ok) return { delivered: true, attempts: attempt, status: response.status };
       result = {
         delivered: false,
         attempts: attempt,
@@ -237,7 +246,7 @@ export async function deliverAlert(
         error: `HTTP ${response.status}`,
       };
       retryable = response.status >= 500 || response.status === 429;
-      if (response.status === 429) retryAfter = retryAfterMs(response.headers.get('retry-after'));
+      if (response.status === 429) retryAfter = retryAfterMs(response.retryAfter ?? null);
     } catch (err) {
       result = { delivered: false, attempts: attempt, error: describeFetchError(err, timeoutMs) };
       retryable = true;
@@ -253,25 +262,25 @@ export async function deliverAlert(
 export type WebhookReachability = { reachable: true } | { reachable: false; reason: string };
 
 /**
- * Sends one HEAD request to `url`. Any HTTP answer, even 404 or 405, counts
- * as reachable: the point is to catch typos in host names and ports before
- * a job is saved, without posting a fake alert.
+ * Asks the policy, then sends one HEAD request to the checked address. Any
+ * HTTP answer, even 404 or 405, counts as reachable: the point is to catch
+ * typos in host names and ports before a job is saved, without posting a
+ * fake alert. `reason` is for the server log; users get
+ * {@link WEBHOOK_NOT_ALLOWED} whatever it says.
  */
 export async function checkWebhookReachable(
   url: string,
-  options: { timeoutMs?: number; fetch?: typeof globalThis.fetch } = {},
+  options: { timeoutMs?: number; policy: WebhookPolicy },
 ): Promise<WebhookReachability> {
   const { timeoutMs = 3000 } = options;
-  const fetchFn = options.fetch ?? globalThis.fetch;
-  if (!parseWebhookUrl(url)) return { reachable: false, reason: 'not a valid http(s) URL' };
+  const verdict = await options.policy.check(url);
+  if (!verdict.allowed) return { reachable: false, reason: `refused: ${verdict.reason}` };
   try {
-    const response = await fetchFn(url, {
+    await sendPinned(verdict.target, {
       method: 'HEAD',
       headers: { 'user-agent': 'turing-hub-proxy' },
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
     });
-    await response.body?.cancel().catch(() => undefined);
     return { reachable: true };
   } catch (err) {
     return { reachable: false, reason: describeFetchError(err, timeoutMs) };

@@ -11,6 +11,7 @@ import { artifactKeys, dependencyRunId } from '../naming.js';
 import { InMemoryJobRuntime } from '../testing/in-memory-job-runtime.js';
 import { notebookJobFixture } from '../testing/notebook-job-fixture.js';
 import { RunLifecycle } from './run-lifecycle.js';
+import { WEBHOOK_NOT_ALLOWED, WebhookPolicy } from './webhook-policy.js';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -60,6 +61,8 @@ describe('RunLifecycle over the in-memory runtime', () => {
       artifacts,
       logger: createLogger({ level: 'silent' }),
       delivery: { attempts: 2, timeoutMs: 2000, backoffMs: 10 },
+      // The test receiver listens on loopback, which only an allowlist opens.
+      webhookPolicy: new WebhookPolicy({ allowedCidrs: ['127.0.0.1/32'] }),
     });
     lifecycle.attach();
   });
@@ -109,6 +112,18 @@ describe('RunLifecycle over the in-memory runtime', () => {
       expect((await runsOf(load)).map((r) => r.triggeredBy).sort()).toEqual([run.id, second.id].sort());
     });
 
+    it("never start another user's job, even one whose owner has the same KubeSpawner slug", async () => {
+      // Both names slug to alice---2fce32fc (found by brute force), so the owner label matches both.
+      const [a, b] = ['Alice_@_.._', 'Alice_.@+._!'];
+      const extract = await create(a, 'extract');
+      const mine = await create(a, 'load', { dependsOn: ['extract'] });
+      const theirs = await create(b, 'load', { dependsOn: ['extract'] });
+      await runToEnd(extract, 'succeeded');
+      await runtime.idle();
+      expect(await runsOf(mine)).toHaveLength(1);
+      expect(await runsOf(theirs)).toEqual([]);
+    });
+
     it('do not start after an upstream failure, timeout or cancellation', async () => {
       const extract = await create('alice', 'extract');
       const load = await create('alice', 'load', { dependsOn: ['extract'] });
@@ -150,6 +165,18 @@ describe('RunLifecycle over the in-memory runtime', () => {
       expect(receiver.received).toEqual([]);
       await runToEnd(job, 'timed_out');
       expect(receiver.received.map((r) => r.body.turing?.event)).toEqual(['timeout']);
+    });
+
+    it('are not sent to a refused address, and the job records only the generic error', async () => {
+      const job = await create('alice', 'sneaky', {
+        alerts: [{ on: ['failure'], webhook: 'http://10.0.0.1:6443/api/v1/secrets' }],
+      });
+      await runToEnd(job, 'failed');
+      const { status } = await runtime.definitions.get(job.metadata.name ?? '');
+      expect(status?.alerts).toEqual([
+        expect.objectContaining({ delivered: false, attempts: 0, error: WEBHOOK_NOT_ALLOWED }),
+      ]);
+      expect(JSON.stringify(status?.alerts)).not.toMatch(/secrets|private/);
     });
   });
 

@@ -1,11 +1,11 @@
-import { ownerSelector } from '../../ownership/ownership.js';
+import { isOwner, ownerSelector } from '../../ownership/ownership.js';
 import { ANNOTATIONS } from '../../ownership/labels.js';
 import type { Logger } from '../../observability/logger.js';
 import { alertEventFor, alertTarget, buildAlertPayload, deliverAlert } from './alerts.js';
 import { isTerminal, type JobRuntime, type NotebookJob, type RunRecord } from '../model.js';
 import type { ArtifactStore } from '../../artifacts/index.js';
 import { artifactKeys, dependencyRunId } from '../naming.js';
-import { webhookPolicyProblem } from './webhook-policy.js';
+import type { WebhookPolicy } from './webhook-policy.js';
 
 /** Options of {@link RunLifecycle}. */
 export interface RunLifecycleOptions {
@@ -16,6 +16,8 @@ export interface RunLifecycleOptions {
   runUrl?: (run: RunRecord) => string | undefined;
   /** Delivery settings (tests shorten them). */
   delivery?: { attempts?: number; timeoutMs?: number; backoffMs?: number };
+  /** Where alert webhooks may go; checked again at every delivery. */
+  webhookPolicy: WebhookPolicy;
 }
 
 /**
@@ -88,7 +90,12 @@ export class RunLifecycle {
         ...(cursor ? { continue: cursor } : {}),
       });
       for (const candidate of page.items) {
-        if (!candidate.spec.suspend && candidate.spec.dependsOn.includes(job.spec.jobName)) {
+        // The selector matches a shared (hashed) slug too; only the owner's own jobs follow.
+        if (
+          isOwner({ name: owner }, candidate.metadata) &&
+          !candidate.spec.suspend &&
+          candidate.spec.dependsOn.includes(job.spec.jobName)
+        ) {
           found.push(candidate);
         }
       }
@@ -107,17 +114,18 @@ export class RunLifecycle {
     const url = this.options.runUrl?.(run);
     const payload = buildAlertPayload(run, event, url ? { runUrl: url } : {});
     for (const [index, alert] of alerts.entries()) {
-      // Re-checked at delivery: the name may resolve elsewhere now than at create.
-      const refused = await webhookPolicyProblem(alert.webhook);
-      const result = refused
-        ? { delivered: false, attempts: 0, error: `refused: ${refused}` }
-        : await deliverAlert(alert.webhook, payload, {
-            ...this.options.delivery,
-            idempotencyKey: `${run.id}/${event}/${index}`,
-          });
+      // Checked again at delivery (the name may resolve elsewhere now than at create) and pinned.
+      const result = await deliverAlert(alert.webhook, payload, {
+        ...this.options.delivery,
+        policy: this.options.webhookPolicy,
+        idempotencyKey: `${run.id}/${event}/${index}`,
+      });
       const target = alertTarget(alert.webhook);
       if (result.delivered) logger.info({ run: run.id, event, target }, 'alert delivered');
       else logger.warn({ run: run.id, event, target, error: result.error }, 'alert not delivered');
+      // Why it was refused stays in the server log; the job's status gets the generic error only.
+      if (result.refused)
+        logger.debug({ run: run.id, target, refused: result.refused }, 'alert webhook refused');
       await runtime.recordAlertDelivery?.(run.jobObjectName, {
         run: run.id,
         event,
