@@ -1,9 +1,16 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { randomBytes } from 'node:crypto';
+import {
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { createHash, randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeArtifactStoreContract } from '../../hub-proxy/src/artifacts/artifact-store-contract.js';
 import { S3ArtifactStore } from '../../hub-proxy/src/artifacts/s3-store.js';
-import { Unavailable, UpstreamFailed } from '../../hub-proxy/src/errors/index.js';
+import { TooLarge, Unavailable, UpstreamFailed } from '../../hub-proxy/src/errors/index.js';
 import { toHttpError } from '../../hub-proxy/src/http/error-mapping.js';
 import { freePort } from '../support/ports.js';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type MotoServer } from '../support/moto.js';
@@ -97,6 +104,121 @@ describe('S3ArtifactStore against moto', () => {
       expect(toHttpError(err).status).toBe(503);
     } finally {
       store.destroy();
+    }
+  });
+});
+
+/** V8's full collection, reached without starting node with --expose-gc. */
+function garbageCollector(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+const collectGarbage = garbageCollector();
+
+describe('S3ArtifactStore streams large puts as multipart uploads (moto)', () => {
+  const MiB = 1024 * 1024;
+  const PART = 5 * MiB;
+  let bucket: string;
+  let store: S3ArtifactStore;
+  let s3: S3Client;
+
+  beforeAll(async () => {
+    bucket = `turing-${randomBytes(6).toString('hex')}`;
+    await moto.createBucket(bucket);
+    s3 = new S3Client({ ...storeOptions(moto.endpoint, bucket), credentials: MOTO_CREDENTIALS });
+    store = new S3ArtifactStore({
+      ...storeOptions(moto.endpoint, bucket),
+      maxObjectBytes: 48 * MiB,
+      maxOwnerBytes: 256 * MiB,
+      partSizeBytes: PART,
+    });
+  });
+  afterAll(async () => {
+    await store?.deletePrefix('users/');
+    store?.destroy();
+    s3?.destroy();
+  });
+
+  /** `count` fresh chunks of `size` bytes; throws after `failAfter` chunks when given. */
+  async function* chunks(count: number, size: number, failAfter?: number): AsyncGenerator<Uint8Array> {
+    for (let i = 0; i < count; i++) {
+      if (failAfter !== undefined && i === failAfter) throw new Error('client went away');
+      yield Buffer.alloc(size, i % 251);
+    }
+  }
+
+  const etagOf = async (key: string) =>
+    (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ETag ?? '';
+  const openUploads = async () =>
+    (await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads ?? [];
+
+  it('stores a small body with one PutObject (no multipart ETag)', async () => {
+    await store.put('users/alice/small', Buffer.alloc(64 * 1024, 7));
+    expect(await etagOf('users/alice/small')).not.toMatch(/-\d+"?$/);
+  });
+
+  it('uploads a 40 MiB stream in 5 MiB parts with memory bounded by a couple of parts', async () => {
+    const key = 'users/alice/big';
+    // A full GC before each sample measures what the put holds, not garbage not yet collected.
+    const before = (collectGarbage(), process.memoryUsage());
+    let peakRss = 0;
+    let peakBuffers = 0;
+    const sampler = setInterval(() => {
+      collectGarbage();
+      const now = process.memoryUsage();
+      peakRss = Math.max(peakRss, now.rss - before.rss);
+      peakBuffers = Math.max(peakBuffers, now.arrayBuffers - before.arrayBuffers);
+    }, 10);
+    try {
+      const info = await store.put(key, chunks(40 * 16, 64 * 1024));
+      expect(info.sizeBytes).toBe(40 * MiB);
+    } finally {
+      clearInterval(sampler);
+    }
+    console.log(
+      `[s3 multipart] 40 MiB put: peak RSS +${(peakRss / MiB).toFixed(1)} MiB, ` +
+        `peak live array buffers +${(peakBuffers / MiB).toFixed(1)} MiB`,
+    );
+    // The multipart ETag of S3 (and moto) ends in "-<number of parts>".
+    expect(await etagOf(key)).toMatch(/-8"?$/);
+    expect((await store.head(key))?.sizeBytes).toBe(40 * MiB);
+    // Buffering the whole body (and concatenating it) held 80 MiB. Two parts are 10 MiB; samples
+    // may still count buffers the GC freed but has not swept yet, hence the margin.
+    expect(peakBuffers).toBeLessThan(32 * MiB);
+    expect(peakRss).toBeLessThan(48 * MiB);
+    const expected = createHash('sha256');
+    for await (const piece of chunks(40 * 16, 64 * 1024)) expected.update(piece);
+    const actual = createHash('sha256');
+    for await (const piece of (await store.get(key))?.body ?? []) actual.update(piece);
+    expect(actual.digest('hex')).toBe(expected.digest('hex'));
+    expect(await openUploads()).toEqual([]);
+  });
+
+  it('aborts the multipart upload when the body fails midway: no object, no upload left', async () => {
+    const key = 'users/alice/broken';
+    const err = await store.put(key, chunks(20 * 16, 64 * 1024, 12 * 16)).catch((e: unknown) => e);
+    expect((err as Error).message).toContain('client went away');
+    expect(await store.head(key)).toBeUndefined();
+    expect(await openUploads()).toEqual([]);
+  });
+
+  it('aborts an upload that goes over the object limit: 413, previous version kept, no upload left', async () => {
+    const limited = new S3ArtifactStore({
+      ...storeOptions(moto.endpoint, bucket),
+      maxObjectBytes: 12 * MiB,
+      maxOwnerBytes: 256 * MiB,
+      partSizeBytes: PART,
+    });
+    try {
+      const key = 'users/bob/limited';
+      await limited.put(key, Buffer.alloc(1024, 1));
+      const err = await limited.put(key, chunks(20 * 16, 64 * 1024)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TooLarge);
+      expect(toHttpError(err).status).toBe(413);
+      expect((await limited.head(key))?.sizeBytes).toBe(1024);
+      expect(await openUploads()).toEqual([]);
+    } finally {
+      limited.destroy();
     }
   });
 });

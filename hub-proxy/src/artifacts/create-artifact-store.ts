@@ -43,6 +43,11 @@ const s3Schema = z
     accessKeyId: z.string().min(1).optional(),
     secretAccessKey: z.string().min(1).optional(),
     forcePathStyle: flag.default(false),
+    /** Multipart part size: bodies larger than one part stream up part by part (5 MiB to 5 GiB). */
+    partSizeBytes: byteCount
+      .min(5 * MiB)
+      .max(5 * 1024 * MiB)
+      .optional(),
     ...limits,
   })
   .refine((config) => (config.accessKeyId === undefined) === (config.secretAccessKey === undefined), {
@@ -75,5 +80,6 @@ export function createArtifactStore(config: ArtifactStoreConfig): ArtifactStore 
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
     ...(config.accessKeyId === undefined ? {} : { accessKeyId: config.accessKeyId }),
     ...(config.secretAccessKey === undefined ? {} : { secretAccessKey: config.secretAccessKey }),
+    ...(config.partSizeBytes === undefined ? {} : { partSizeBytes: config.partSizeBytes }),
   });
 }

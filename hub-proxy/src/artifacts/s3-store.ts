@@ -4,7 +4,6 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
-  PutObjectCommand,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
@@ -20,6 +19,7 @@ import { ArtifactQuota, type ArtifactLimits } from './artifact-limits.js';
 import { chunksOf } from './body-chunks.js';
 import { mapWithConcurrency } from './bounded-concurrency.js';
 import { DEFAULT_CONTENT_TYPE, normalizeContentType } from './content-type.js';
+import { MAX_PART_BYTES, MIN_PART_BYTES, putStreamed } from './s3-streamed-put.js';
 
 /** Options of {@link S3ArtifactStore}. */
 export interface S3ArtifactStoreOptions extends ArtifactLimits {
@@ -32,7 +32,15 @@ export interface S3ArtifactStoreOptions extends ArtifactLimits {
   secretAccessKey?: string;
   /** `http://host/bucket/key` instead of `http://bucket.host/key`; most self-hosted servers need it. */
   forcePathStyle?: boolean;
+  /**
+   * Bodies larger than this go up as a multipart upload in parts of this
+   * size; a put holds at most two parts in memory. Default 8 MiB, at least 5 MiB.
+   */
+  partSizeBytes?: number;
 }
+
+/** Default part size of multipart uploads. */
+export const DEFAULT_PART_BYTES = 8 * 1024 * 1024;
 
 /** HEAD requests in flight while listing (ListObjectsV2 does not return content types). */
 const HEAD_CONCURRENCY = 8;
@@ -64,19 +72,25 @@ function storeFailure(err: unknown, operation: string): Error {
 
 /**
  * The S3-compatible backend of the artifact store. Keys map one to one onto
- * object keys in `bucket`. A put collects its body (up to the limits) and
- * then writes it with one PutObject, which S3 applies atomically: readers
- * see the old or the new object, and a failed or over-limit put stores
- * nothing. Memory per put is therefore bounded by `maxObjectBytes`.
+ * object keys in `bucket`. A put streams its body: one PutObject when it
+ * fits in one part, else a multipart upload (see `s3-streamed-put.ts`), so
+ * memory per put is bounded by two parts whatever the object's size. Both
+ * are applied atomically: readers see the old or the new object, and a
+ * failed or over-limit put stores nothing (its multipart upload is aborted).
  */
 export class S3ArtifactStore implements ArtifactStore {
   readonly backend = 's3';
   readonly bucket: string;
   private readonly client: S3Client;
   private readonly quota: ArtifactQuota;
+  private readonly partSizeBytes: number;
 
   constructor(options: S3ArtifactStoreOptions) {
     this.bucket = options.bucket;
+    this.partSizeBytes = options.partSizeBytes ?? DEFAULT_PART_BYTES;
+    if (this.partSizeBytes < MIN_PART_BYTES || this.partSizeBytes > MAX_PART_BYTES) {
+      throw new Error(`S3ArtifactStore: partSizeBytes must be between 5 MiB and 5 GiB`);
+    }
     this.quota = new ArtifactQuota({
       maxObjectBytes: options.maxObjectBytes,
       maxOwnerBytes: options.maxOwnerBytes,
@@ -103,25 +117,20 @@ export class S3ArtifactStore implements ArtifactStore {
     const contentType = normalizeContentType(options.contentType);
     const { meter } = await this.quota.openPut(key, this);
     try {
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of chunksOf(body)) {
-        meter.add(chunk.byteLength);
-        chunks.push(chunk);
-      }
-      const bytes = Buffer.concat(chunks);
-      await this.send('store an object', () =>
-        this.client.send(
-          new PutObjectCommand({
-            Bucket: this.bucket,
-            Key: key,
-            Body: bytes,
-            ContentLength: bytes.byteLength,
-            ContentType: contentType,
-          }),
-        ),
+      const sizeBytes = await putStreamed(
+        {
+          client: this.client,
+          bucket: this.bucket,
+          key,
+          contentType,
+          partSizeBytes: this.partSizeBytes,
+          send: (operation, call) => this.send(operation, call),
+        },
+        chunksOf(body),
+        (bytes) => meter.add(bytes),
       );
-      // PutObject returns no time; the server's will differ from ours by the request latency.
-      return { key, sizeBytes: bytes.byteLength, contentType, modifiedAt: new Date().toISOString() };
+      // S3 returns no time; the server's will differ from ours by the request latency.
+      return { key, sizeBytes, contentType, modifiedAt: new Date().toISOString() };
     } finally {
       meter.close();
     }

@@ -5,8 +5,14 @@
  */
 export * from './catalog/index.js';
 export { environmentSchema as environmentViewSchema, environmentsSchema } from './schemas.js';
-export { switchServerBodySchema, switchServerResponseSchema } from './schemas.js';
-export { CATALOG, environmentsFeature } from './feature.js';
+export { environmentIdSchema, switchServerBodySchema, switchServerResponseSchema } from './schemas.js';
+export { CATALOG, environmentsFeature, GPU_QUOTA } from './feature.js';
+export {
+  GpuQuotaService,
+  type GpuHolder,
+  type GpuQuota,
+  type GpuQuotaBreakdown,
+} from './gpu-quota-service.js';
 export { watchGpuCapacity, type GpuCaches } from './gpu-caches.js';
 export type { GpuAvailability } from './gpu-availability.js';
 export {

@@ -8,6 +8,8 @@ import { EnvironmentsService, type GpuAvailabilitySource } from './service.js';
 import { environmentsSchema, profileSchema } from './schemas.js';
 import { ServerSwitchService } from './server-switch.js';
 import { serverProgressRoute, switchServerRoute } from './server-switch-routes.js';
+import { GpuQuotaService, type GpuQuota } from './gpu-quota-service.js';
+import { quotaCheckRoute } from './quota-check-route.js';
 
 /** `GET {prefix}api/v1/environments`: the catalog, live GPUs, the caller's quota and current selection. */
 export function environmentsRoute(service: EnvironmentsService): RouteDefinition {
@@ -46,11 +48,15 @@ export function environmentProfilesRoute(catalog: Catalog): RouteDefinition {
 /** What {@link environmentRoutes} needs; the catalog is loaded once, at startup. */
 export interface EnvironmentRoutesDeps {
   catalog: Catalog;
-  config: Pick<Config, 'servicePrefix' | 'hubApiUrl' | 'apiToken'> & { quotas: QuotaSettings };
+  config: Pick<Config, 'servicePrefix' | 'hubApiUrl' | 'apiToken' | 'serviceName'> & {
+    quotas: QuotaSettings;
+  };
   /** Default: a client of `config.hubApiUrl` with the service's own token. */
   hub?: Pick<HubClient, 'userServers' | 'startServer' | 'stopServer' | 'openProgress'>;
   /** Live GPU counts; absent in the local runtime (no cluster). */
   gpus?: GpuAvailabilitySource | undefined;
+  /** The GPU quota with every holder registered (job runs); default: servers only. */
+  gpuQuota?: GpuQuota;
   /** Override the stop wait of a switch (tests). */
   stopTimeoutMs?: number;
 }
@@ -59,18 +65,27 @@ export interface EnvironmentRoutesDeps {
 export function environmentRoutes(deps: EnvironmentRoutesDeps): RouteDefinition[] {
   const { catalog, config } = deps;
   const hub = deps.hub ?? new HubClient({ apiUrl: config.hubApiUrl, apiToken: config.apiToken });
-  const environments = new EnvironmentsService({ catalog, quotas: config.quotas, hub, gpus: deps.gpus });
+  const gpuQuota = deps.gpuQuota ?? new GpuQuotaService({ catalog, quotas: config.quotas, hub });
+  const environments = new EnvironmentsService({
+    catalog,
+    quotas: config.quotas,
+    hub,
+    gpus: deps.gpus,
+    gpuQuota,
+  });
   const switcher = new ServerSwitchService({
     catalog,
     quotas: config.quotas,
     hub,
+    gpuQuota,
     servicePrefix: config.servicePrefix,
     ...(deps.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: deps.stopTimeoutMs }),
   });
   return [
     environmentsRoute(environments),
     environmentProfilesRoute(catalog),
-    switchServerRoute(switcher),
+    switchServerRoute(switcher, catalog),
     serverProgressRoute(switcher),
+    quotaCheckRoute({ gpuQuota, catalog, serviceName: config.serviceName }),
   ];
 }

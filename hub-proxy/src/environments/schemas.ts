@@ -103,6 +103,34 @@ export const serverNameSchema = z
     error: 'must be empty (the default server) or letters, digits, ".", "_", "~" and "-"',
   });
 
+/**
+ * The `environment` field of a request, documented with the catalog's ids
+ * as its `enum`. The services check it against the catalog themselves and
+ * answer 400 naming the field, with the ids in the message.
+ */
+export function environmentIdSchema(catalogIds: readonly string[]) {
+  return z
+    .string()
+    .min(1)
+    .meta({ description: 'A catalog environment id.', ...enumOf(catalogIds) });
+}
+
+/** A catalog GPU type id, documented like {@link environmentIdSchema}. */
+export function gpuTypeIdSchema(catalogIds: readonly string[]) {
+  return z
+    .string()
+    .min(1)
+    .meta({
+      description: "A catalog GPU type id; absent: the environment's default.",
+      ...enumOf(catalogIds),
+    });
+}
+
+// An empty enum would forbid every value; a catalog without GPU types documents none.
+function enumOf(ids: readonly string[]): { enum?: string[] } {
+  return ids.length > 0 ? { enum: [...ids] } : {};
+}
+
 /** Body of `POST /api/v1/me/server`. */
 export const switchServerBodySchema = z.strictObject({
   environment: z.string().min(1).meta({ description: 'A catalog environment id.' }),

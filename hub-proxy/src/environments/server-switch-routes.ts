@@ -6,7 +6,14 @@ import { Forbidden } from '../errors/index.js';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { defineStreamRoute } from '../http/streaming-route.js';
 import type { ServerSwitchService } from './server-switch.js';
-import { serverNameSchema, switchServerBodySchema, switchServerResponseSchema } from './schemas.js';
+import type { Catalog } from './catalog/index.js';
+import {
+  environmentIdSchema,
+  gpuTypeIdSchema,
+  serverNameSchema,
+  switchServerBodySchema,
+  switchServerResponseSchema,
+} from './schemas.js';
 
 const progressQuerySchema = z.object({ serverName: serverNameSchema.default('') });
 
@@ -18,7 +25,15 @@ function requireUser(identity: Identity): void {
  * `POST {prefix}api/v1/me/server`: (re)start one of the caller's servers into
  * an environment. Answers 202 once the hub has been asked to start it.
  */
-export function switchServerRoute(service: ServerSwitchService): RouteDefinition {
+export function switchServerRoute(
+  service: ServerSwitchService,
+  catalog: Pick<Catalog, 'environments' | 'gpuTypes'>,
+): RouteDefinition {
+  // The catalog's ids document the fields; the service checks them and names the bad one.
+  const body = switchServerBodySchema.extend({
+    environment: environmentIdSchema(catalog.environments.map((e) => e.id)),
+    gpuType: gpuTypeIdSchema(Object.keys(catalog.gpuTypes)).optional(),
+  });
   return defineRoute({
     method: 'post',
     path: '/api/v1/me/server',
@@ -30,7 +45,7 @@ export function switchServerRoute(service: ServerSwitchService): RouteDefinition
       'waits for it, and starts it with the matching user_options.',
     tags: ['environments'],
     auth: 'user',
-    body: switchServerBodySchema,
+    body,
     response: switchServerResponseSchema,
     status: 202,
     handler: async ({ identity, body, log }) => {

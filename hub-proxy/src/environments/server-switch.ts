@@ -9,7 +9,8 @@ import {
   type FieldError,
 } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
-import { assertWithinGpuQuota, type QuotaSettings } from './quota.js';
+import { GpuQuotaService, type GpuQuota } from './gpu-quota-service.js';
+import type { QuotaSettings } from './quota.js';
 import type { SwitchRequest, SwitchResult } from './schemas.js';
 
 export type { SwitchRequest, SwitchResult };
@@ -19,6 +20,8 @@ export interface ServerSwitchDeps {
   catalog: Catalog;
   quotas: QuotaSettings;
   hub: Pick<HubClient, 'userServers' | 'startServer' | 'stopServer' | 'openProgress'>;
+  /** The quota with every GPU holder (job runs); default: servers only, from `catalog`, `quotas` and `hub`. */
+  gpuQuota?: GpuQuota;
   /** The service prefix, e.g. `/services/turing/`. */
   servicePrefix: string;
   /** How long to wait for a running server to stop; default 60 s. */
@@ -50,8 +53,10 @@ export class ServerSwitchService {
   private readonly stopTimeoutMs: number;
   private readonly pollIntervalMs: number;
   private readonly startAckMs: number;
+  private readonly gpuQuota: GpuQuota;
 
   constructor(private readonly deps: ServerSwitchDeps) {
+    this.gpuQuota = deps.gpuQuota ?? new GpuQuotaService(deps);
     this.stopTimeoutMs = deps.stopTimeoutMs ?? 60_000;
     this.pollIntervalMs = deps.pollIntervalMs ?? 250;
     this.startAckMs = deps.startAckMs ?? 3_000;
@@ -68,7 +73,7 @@ export class ServerSwitchService {
    * runs and waits for it, then asks the hub to start it.
    */
   async switch(user: string, request: SwitchRequest, log?: Logger): Promise<SwitchResult> {
-    const { catalog, quotas, hub } = this.deps;
+    const { catalog, hub } = this.deps;
     const resolved = resolveServerOptions(catalog, {
       profile: request.environment,
       gpus: request.gpus,
@@ -86,7 +91,12 @@ export class ServerSwitchService {
     const serverName = request.serverName;
 
     const servers = await this.servers(user);
-    assertWithinGpuQuota(catalog, quotas, user, servers.values(), serverName, gpus);
+    await this.gpuQuota.assertWithin(user, {
+      gpus,
+      exceptServer: serverName,
+      servers: servers.values(),
+      for: 'this server',
+    });
 
     const current = servers.get(serverName);
     if (current?.pending === 'spawn') {

@@ -11,7 +11,8 @@ import {
   type GpuAvailability,
   type GpuTypeAvailability,
 } from './gpu-availability.js';
-import { gpuQuotaUsage, serverGpus, type QuotaSettings } from './quota.js';
+import { GpuQuotaService, type GpuQuota } from './gpu-quota-service.js';
+import { serverGpus, type QuotaSettings } from './quota.js';
 import type { EnvironmentView, EnvironmentsView, ServerSelection } from './schemas.js';
 
 // The view types are the response schemas' (environments/schemas.ts).
@@ -93,27 +94,34 @@ export function serverSelection(catalog: Catalog, userOptions: Record<string, un
 
 /** Everything the environments panel needs: the catalog, live GPUs, the quota and what runs now. */
 export class EnvironmentsService {
+  private readonly gpuQuota: GpuQuota;
+
   constructor(
     private readonly deps: {
       catalog: Catalog;
       quotas: QuotaSettings;
       hub: Pick<HubClient, 'userServers'>;
       gpus?: GpuAvailabilitySource | undefined;
+      /** The quota with every GPU holder (job runs); default: servers only. */
+      gpuQuota?: GpuQuota | undefined;
     },
-  ) {}
+  ) {
+    this.gpuQuota = deps.gpuQuota ?? new GpuQuotaService(deps);
+  }
 
   /** The view for `identity`; services have no servers, so they see an unused quota. */
   async view(identity: Pick<Identity, 'name' | 'kind'>): Promise<EnvironmentsView> {
-    const { catalog, quotas } = this.deps;
+    const { catalog } = this.deps;
     const servers: HubServer[] =
       identity.kind === 'user'
         ? [...((await this.deps.hub.userServers(identity.name)) ?? new Map()).values()]
         : [];
     const current = servers.find((s) => s.name === '');
+    const { maxGpus, usedGpus, remainingGpus } = await this.gpuQuota.usage(identity.name, { servers });
     return {
       environments: environmentViews(catalog),
       gpus: gpuTypeViews(catalog, this.deps.gpus),
-      quota: gpuQuotaUsage(catalog, quotas, identity.name, servers),
+      quota: { maxGpus, usedGpus, remainingGpus },
       ...(current ? { current: serverSelection(catalog, current.userOptions) } : {}),
       servers: servers.map((s) => ({
         serverName: s.name,

@@ -99,6 +99,8 @@ export class QuotaExceeded extends DomainError {
     readonly limit: number,
     readonly used: number,
     message = `Quota ${quota} exceeded: ${used} in use of ${limit}.`,
+    /** For rate limits: seconds until a retry can succeed (sent as `Retry-After`). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

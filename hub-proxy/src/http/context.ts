@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { Identity } from '../auth/identity.js';
 import type { Logger } from '../observability/logger.js';
+import type { SsePolicy } from './sse-policy.js';
 
 /** Per-request state shared by middleware and handlers. */
 export interface RequestContext {
@@ -11,6 +12,8 @@ export interface RequestContext {
   route?: string;
   /** Set by the authentication middleware. */
   identity?: Identity;
+  /** Heartbeats and per-user caps of event streams; set by `attachSsePolicy`. */
+  sse?: SsePolicy;
 }
 
 // A WeakMap instead of augmenting Express's global types.

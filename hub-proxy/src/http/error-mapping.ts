@@ -12,7 +12,7 @@
  * | NotFound                                 | 404    | not-found             |
  * | Conflict                                 | 409    | conflict              |
  * | TooLarge                                 | 413    | payload-too-large     |
- * | QuotaExceeded                            | 429    | quota-exceeded        |
+ * | QuotaExceeded (+Retry-After for rates)  | 429    | quota-exceeded        |
  * | UpstreamFailed                           | 502    | bad-gateway           |
  * | Unavailable                              | 503    | unavailable           |
  * | KubeInvalidError                         | 400    | validation (+errors)  |
@@ -131,6 +131,9 @@ function domainHttpError(err: DomainError): HttpError {
         detail: err.message,
         ...(err instanceof QuotaExceeded
           ? { extensions: { quota: err.quota, limit: err.limit, used: err.used } }
+          : {}),
+        ...(err instanceof QuotaExceeded && err.retryAfterSeconds !== undefined
+          ? { headers: { 'Retry-After': retryAfter(err.retryAfterSeconds) } }
           : {}),
       });
     case 'upstream-failed':

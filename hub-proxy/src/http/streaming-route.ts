@@ -1,6 +1,8 @@
 import type { RequestHandler, Response } from 'express';
 import type { z } from 'zod';
+import type { Identity } from '../auth/identity.js';
 import type { Logger } from '../observability/logger.js';
+import { requestContext } from './context.js';
 import { InternalServerError } from './errors.js';
 import {
   readHandlerInput,
@@ -10,6 +12,7 @@ import {
   type RouteDefinition,
   type RouteSpec,
 } from './route.js';
+import type { SsePolicy } from './sse-policy.js';
 
 /** The media type of Server-Sent Events. */
 export const EVENT_STREAM = 'text/event-stream';
@@ -69,7 +72,10 @@ export interface StreamRouteSpec<
 > extends Omit<RouteSpec<P, Q, B, z.ZodType, A>, 'response' | 'handler' | 'alternateStatuses'> {
   /** Success bodies by media type (`text/event-stream`, `text/plain`, ...), for OpenAPI and a check of each reply. */
   produces: Record<string, MediaDoc>;
-  /** Event streams: a `:` comment line this often keeps proxies from closing an idle stream; 0 for none. */
+  /**
+   * Event streams: a `:` comment line this often keeps proxies from closing
+   * an idle stream; 0 for none. Default: the app's {@link SsePolicy}, else 15 s.
+   */
   heartbeatMs?: number;
   handler: (
     input: StreamHandlerInput<z.output<P>, z.output<Q>, z.output<B>, A>,
@@ -87,6 +93,10 @@ export interface StreamRouteSpec<
  * events. Errors after the first byte are logged and the connection is cut,
  * so a truncated body never looks complete. When the client goes away the
  * handler's `signal` aborts and the iterator's `return()` is called.
+ *
+ * Every event-stream reply (our events or a relayed stream) takes one of the
+ * caller's slots of the app's {@link SsePolicy} until it ends; a caller with
+ * none left gets 429 problem+json and the reply is closed unsent.
  */
 export function defineStreamRoute<
   P extends z.ZodType = z.ZodType<Record<string, string>>,
@@ -95,7 +105,7 @@ export function defineStreamRoute<
   A extends AuthLevel = AuthLevel,
 >(spec: StreamRouteSpec<P, Q, B, A>): RouteDefinition {
   if (!spec.path.startsWith('/')) throw new Error(`route ${spec.operationId}: path must start with "/"`);
-  const { handler: _handler, heartbeatMs = DEFAULT_HEARTBEAT_MS, ...doc } = spec;
+  const { handler: _handler, heartbeatMs: routeHeartbeatMs, ...doc } = spec;
   const declared = new Set(Object.keys(spec.produces).map(mediaType));
 
   const handler: RequestHandler = async (req, res) => {
@@ -104,6 +114,9 @@ export function defineStreamRoute<
     // 'close' comes when the client disconnects, or after the response has ended.
     const onClose = () => abort.abort();
     res.on('close', onClose);
+    const policy = requestContext(req).sse;
+    const heartbeatMs = routeHeartbeatMs ?? policy?.settings.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    let releaseSlot: (() => void) | undefined;
     try {
       const reply = await spec.handler({ ...input, signal: abort.signal });
       const type = reply.kind === 'sse' ? EVENT_STREAM : mediaType(reply.contentType);
@@ -112,6 +125,7 @@ export function defineStreamRoute<
         input.log.error({ route: spec.operationId, mediaType: type }, 'reply of an undeclared media type');
         throw new InternalServerError();
       }
+      if (type === EVENT_STREAM) releaseSlot = claimStreamSlot(policy, input.identity, reply);
       const status = reply.status ?? spec.status ?? 200;
       const target = { res, signal: abort.signal, log: input.log };
       if (reply.kind === 'sse') {
@@ -149,11 +163,31 @@ export function defineStreamRoute<
       if (abort.signal.aborted && !res.headersSent) return;
       throw err;
     } finally {
+      releaseSlot?.();
       res.off('close', onClose);
       abort.abort();
     }
   };
   return { spec: doc, handlers: [handler] };
+}
+
+/**
+ * One of the caller's event-stream slots, released by the returned function.
+ * Unauthenticated routes and apps without a policy are not counted. A
+ * refused reply is closed, so its producer stops, and the 429 is thrown.
+ */
+function claimStreamSlot(
+  policy: SsePolicy | undefined,
+  identity: Identity | undefined,
+  reply: StreamReply,
+): (() => void) | undefined {
+  if (!policy || !identity) return undefined;
+  try {
+    return policy.acquire(`${identity.kind}:${identity.name}`);
+  } catch (err) {
+    closeReply(reply);
+    throw err;
+  }
 }
 
 /** Frames one event: optional `event:` and `id:` lines, one JSON `data:` line, a blank line. */

@@ -165,6 +165,26 @@ describe('JobsService over the in-memory runtime', () => {
       expect(await definitionsOf('alice')).toEqual([]);
     });
 
+    it('keeps the snapshot when the definition may have been written but the answer was lost', async () => {
+      // The API server stored the object and the connection broke before the answer; it is still down.
+      const definitions = runtime.definitions;
+      const create = definitions.create.bind(definitions);
+      const get = definitions.get.bind(definitions);
+      vi.spyOn(definitions, 'create').mockImplementationOnce(async (job) => {
+        await create(job);
+        throw new KubeUnavailableError('unavailable', 0, 'Kubernetes API unreachable: socket hang up');
+      });
+      vi.spyOn(definitions, 'get')
+        .mockImplementationOnce(get)
+        .mockRejectedValue(new KubeUnavailableError('unavailable', 0, 'Kubernetes API unreachable'));
+      const err = await rejectionOf(service.create(alice, body('daily')));
+      expect(errorKind(err)).toBe('unavailable');
+      vi.mocked(definitions.get).mockRestore();
+      const [job] = await definitionsOf('alice');
+      expect(job?.spec.jobName).toBe('daily');
+      expect(await artifacts.head(job?.spec.notebook.inputKey ?? '')).toBeDefined();
+    });
+
     // Snapshots are content-addressed: both requests store the same key, and the loser must not delete it.
     it('keeps the snapshot of the winner when the same create is submitted twice at once', async () => {
       const results = await Promise.allSettled([
@@ -176,6 +196,16 @@ describe('JobsService over the in-memory runtime', () => {
       expect(errorKind(loser?.reason)).toBe('conflict');
       const job = await runtime.definitions.get(jobObjectName('alice', 'daily'));
       expect(await artifacts.head(job.spec.notebook.inputKey)).toBeDefined();
+    });
+
+    it("checks dependsOn against the caller's own jobs only, even those of a user with the same owner label", async () => {
+      // Both names slug to alice---2fce32fc (found by brute force), so the owner label matches both.
+      const mine: Actor = { name: 'Alice_@_.._', isAdmin: false };
+      const theirs: Actor = { name: 'Alice_.@+._!', isAdmin: false };
+      await service.create(theirs, body('secret-project'));
+      const err = await rejectionOf(service.create(mine, body('probe', { dependsOn: ['secret-project'] })));
+      expect(errorKind(err)).toBe('invalid-input');
+      expect(fieldsOf(err)).toEqual(['body.dependsOn[0]']);
     });
   });
 

@@ -1,5 +1,5 @@
 import type { Actor } from '../ownership/ownership.js';
-import { ownerSelector } from '../ownership/ownership.js';
+import { isOwner, ownerSelector } from '../ownership/ownership.js';
 import type { Catalog } from '../environments/index.js';
 import { Conflict, InvalidInput, NotFound, TooLarge, type FieldError } from '../errors/index.js';
 import type { Page } from '../http/pagination.js';
@@ -25,6 +25,8 @@ import {
   type WebhookCheck,
 } from './validation.js';
 import { OwnedObjects } from '../ownership/owned-objects.js';
+import { jobLimitsSchema } from './limits-config.js';
+import { JobUsageLimits } from './usage-limits.js';
 
 /** Settings of {@link JobsService}. */
 export interface JobsServiceOptions {
@@ -35,6 +37,8 @@ export interface JobsServiceOptions {
   /** Largest stripped notebook accepted as an input snapshot. */
   maxNotebookBytes: number;
   defaultHistoryLimit: number;
+  /** Per-user limits (jobs, parameters, runs, GPUs); default: the default limits, GPUs unchecked. */
+  limits?: JobUsageLimits;
   logger: Logger;
 }
 
@@ -54,9 +58,13 @@ function throwIfAny(errors: FieldError[]): void {
  */
 export class JobsService {
   readonly objects: OwnedObjects<NotebookJob>;
+  /** What one user may consume; run-now (runs.ts) checks it too. */
+  readonly limits: JobUsageLimits;
 
   constructor(private readonly options: JobsServiceOptions) {
     this.objects = new OwnedObjects<NotebookJob>(options.runtime.definitions, 'Job');
+    this.limits =
+      options.limits ?? new JobUsageLimits({ limits: jobLimitsSchema.parse({}), runtime: options.runtime });
   }
 
   /** The object name of `name` for its owner (the caller, or `user` for admins). */
@@ -92,13 +100,20 @@ export class JobsService {
     const objectName = jobObjectName(actor.name, body.name);
     const env = resolveEnvironment(this.options.catalog, body.environment, body.resources);
     const content = body.notebook.content as NotebookJson;
+    const graph = await this.dependencyGraph(actor);
     const errors = [
       ...(env.ok ? [] : env.errors),
       ...scheduleFieldErrors(body.schedule),
       ...notebookErrors(content, 'body.notebook.content'),
-      ...dependencyErrors(body.name, body.dependsOn, await this.dependencyGraph(actor)),
+      ...dependencyErrors(body.name, body.dependsOn, graph),
     ];
     throwIfAny(errors);
+    // A retried create that already landed must read 409, not "too many jobs".
+    if (graph.has(body.name)) throw duplicate(body.name);
+    // The owner's jobs were just listed for the dependencies: count those.
+    this.limits.checkJobCount(graph.size);
+    this.limits.checkParameters(body.parameters);
+    if (env.ok) this.limits.checkJobGpus(actor.name, env.resources.gpus);
     throwIfAny(await webhookErrors(body.alerts, this.options.checkWebhook));
     if (!env.ok) return unreachable();
     if (await this.exists(objectName)) throw duplicate(body.name);
@@ -153,6 +168,8 @@ export class JobsService {
       ...(patch.dependsOn ? dependencyErrors(spec.jobName, patch.dependsOn, graph) : []),
     ];
     throwIfAny(errors);
+    this.limits.checkParameters(patch.parameters);
+    if (env?.ok) this.limits.checkJobGpus(ownerName(current, actor), env.resources.gpus);
     if (patch.alerts) throwIfAny(await webhookErrors(patch.alerts, this.options.checkWebhook));
 
     const owner = ownerName(current, actor);
@@ -217,10 +234,18 @@ export class JobsService {
   /**
    * Deletes a snapshot this request stored, unless the job's definition
    * points at it: snapshots are content-addressed, so a concurrent identical
-   * create or edit that won stored the same key and still needs it.
+   * create or edit that won stored the same key and still needs it. When the
+   * definition cannot be read (the API server went away, perhaps after
+   * storing the write whose answer was lost), the snapshot stays: an unused
+   * one costs bytes, a missing one breaks the job.
    */
   private async dropSnapshotUnlessUsed(objectName: string, inputKey: string): Promise<void> {
-    const stored = await this.options.runtime.definitions.get(objectName).catch(() => undefined);
+    let stored: NotebookJob | undefined;
+    try {
+      stored = await this.options.runtime.definitions.get(objectName);
+    } catch (err) {
+      if (!(err instanceof KubeNotFoundError)) return;
+    }
     if (stored?.spec.notebook.inputKey === inputKey) return;
     await this.options.artifacts.delete(inputKey).catch(() => undefined);
   }
@@ -244,7 +269,10 @@ export class JobsService {
         labelSelector: ownerSelector(actor.name),
         ...(cursor ? { continue: cursor } : {}),
       });
-      for (const job of page.items) graph.set(job.spec.jobName, job.spec.dependsOn);
+      // The label is a hashed slug for some names, which two users can share: re-check the owner.
+      for (const job of page.items) {
+        if (isOwner(actor, job.metadata)) graph.set(job.spec.jobName, job.spec.dependsOn);
+      }
       cursor = page.continue;
     } while (cursor);
     return graph;

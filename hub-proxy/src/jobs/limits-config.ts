@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+const KiB = 1024;
+
+/**
+ * What one user may consume through the jobs API (`jobs.limits` in the
+ * config). Each is checked against the job's owner, also when an admin
+ * acts for them. Counts come from the runtime's own listings when a
+ * request is made, so nothing can drift; two requests racing at the edge
+ * of a limit may both pass.
+ */
+export const jobLimitsSchema = z.strictObject({
+  /** Jobs (NotebookJobs) one user may own. */
+  jobsPerUser: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** Queued plus running runs of one user's jobs before a run-now is refused. */
+  activeRunsPerUser: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Run-now calls per user in any 60 s window, counted by each replica on its own. */
+  runNowPerMinute: z.coerce.number().int().min(1).max(10_000).default(10),
+  /**
+   * Largest parameters object (serialized JSON) of a job or of a run-now.
+   * Job parameters live in the NotebookJob (etcd takes at most 1.5 MiB per
+   * object) and run overrides in an annotation of the run's Job (256 KiB
+   * for all annotations), so at most 128 KiB.
+   */
+  maxParametersBytes: z.coerce
+    .number()
+    .int()
+    .min(1 * KiB)
+    .max(128 * KiB)
+    .default(64 * KiB),
+});
+
+/** The validated `jobs.limits` settings. */
+export type JobLimitsSettings = z.output<typeof jobLimitsSchema>;
+
+/** A JSON object in a variable (`TURING_JOBS_LIMITS='{"jobsPerUser":50}'`) or an object from the file. */
+function jsonObjectText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value; // not JSON: let the schema say what it expected
+  }
+}
+
+/** The `limits` field of the `jobs` section: an object, or JSON text from `TURING_JOBS_LIMITS`. */
+export const jobLimitsField = z.preprocess(
+  jsonObjectText,
+  jobLimitsSchema.default(jobLimitsSchema.parse({})),
+);

@@ -1,0 +1,192 @@
+import { formatBytes } from '../artifacts/index.js';
+import type { GpuHolder, GpuQuota } from '../environments/index.js';
+import { Forbidden, QuotaExceeded, TooLarge } from '../errors/index.js';
+import { isOwner, ownerSelector } from '../ownership/ownership.js';
+import type { JobLimitsSettings } from './limits-config.js';
+import { isTerminal, type JobRuntime, type NotebookJob, type RunRecord } from './model.js';
+
+const WINDOW_MS = 60_000;
+
+/**
+ * Run-now calls per owner in a sliding 60 s window. The window lives in
+ * this process, so with N replicas an owner may make up to N times the
+ * limit (the other limits are counted from the cluster and hold across
+ * replicas).
+ */
+export class RunNowRate {
+  private readonly calls = new Map<string, number[]>();
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Counts a call by `owner`, or throws QuotaExceeded (429 `runNowPerMinute`,
+   * with Retry-After) when the last 60 s hold `perMinute` calls already.
+   */
+  take(owner: string): void {
+    const now = this.now();
+    const recent = (this.calls.get(owner) ?? []).filter((at) => at > now - WINDOW_MS);
+    if (recent.length >= this.perMinute) {
+      this.calls.set(owner, recent);
+      const oldest = recent[0] ?? now;
+      throw new QuotaExceeded(
+        'runNowPerMinute',
+        this.perMinute,
+        recent.length,
+        `You started ${recent.length} runs in the last minute, the most one user may (runNowPerMinute); ` +
+          'try again shortly.',
+        Math.max(1, Math.ceil((oldest + WINDOW_MS - now) / 1000)),
+      );
+    }
+    recent.push(now);
+    this.calls.set(owner, recent);
+    if (this.calls.size > 10_000) this.forgetIdle(now);
+  }
+
+  /** Drops owners with no call in the window, so the map stays as small as the active users. */
+  private forgetIdle(now: number): void {
+    for (const [owner, calls] of this.calls) {
+      if (calls.every((at) => at <= now - WINDOW_MS)) this.calls.delete(owner);
+    }
+  }
+}
+
+/** What one owner holds now, from the runtime's own listings. */
+export interface OwnerActivity {
+  jobs: NotebookJob[];
+  /** Queued and running runs of those jobs. */
+  activeRuns: RunRecord[];
+  /** GPUs those runs hold (each run holds its job's `resources.gpus`). */
+  activeRunGpus: number;
+}
+
+/**
+ * The owner's jobs and their unfinished runs, read from the runtime (on
+ * Kubernetes: the NotebookJob listing and the Jobs informer cache; locally:
+ * the state files), never from a counter of our own that could drift.
+ */
+export async function activityOf(runtime: JobRuntime, owner: string): Promise<OwnerActivity> {
+  const jobs: NotebookJob[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await runtime.definitions.list({
+      labelSelector: ownerSelector(owner),
+      ...(cursor ? { continue: cursor } : {}),
+    });
+    // The label is a hashed slug for some names, which two users can share: re-check the owner.
+    jobs.push(...page.items.filter((job) => isOwner({ name: owner }, job.metadata)));
+    cursor = page.continue;
+  } while (cursor);
+  const activeRuns: RunRecord[] = [];
+  let activeRunGpus = 0;
+  for (const job of jobs) {
+    const active = (await runtime.listRuns(job.metadata.name ?? '')).filter((run) => !isTerminal(run.state));
+    activeRuns.push(...active);
+    activeRunGpus += active.length * job.spec.resources.gpus;
+  }
+  return { jobs, activeRuns, activeRunGpus };
+}
+
+/** Settings and collaborators of {@link JobUsageLimits}. */
+export interface JobUsageLimitsOptions {
+  limits: JobLimitsSettings;
+  runtime: JobRuntime;
+  /** The per-user GPU quota (environments); absent: GPUs are not checked. */
+  gpuQuota?: GpuQuota;
+  /** The clock of the run-now window (tests). */
+  now?: () => number;
+}
+
+/**
+ * What one user may consume through the jobs API (see `limits-config.ts`),
+ * checked against the job's owner whoever calls. Over a count or a rate:
+ * 429 `quota-exceeded` naming the limit (`quota`), its value and the use;
+ * parameters too large: 413 `parameters-too-large`; GPUs over the quota:
+ * 403 `gpu-quota-exceeded`, as for servers.
+ */
+export class JobUsageLimits {
+  readonly limits: JobLimitsSettings;
+  private readonly rate: RunNowRate;
+
+  constructor(private readonly options: JobUsageLimitsOptions) {
+    this.limits = options.limits;
+    this.rate = new RunNowRate(options.limits.runNowPerMinute, options.now);
+  }
+
+  /** Refuses parameters whose JSON is over `maxParametersBytes` (413). */
+  checkParameters(parameters: Record<string, unknown> | undefined): void {
+    if (!parameters) return;
+    const bytes = Buffer.byteLength(JSON.stringify(parameters));
+    const max = this.limits.maxParametersBytes;
+    if (bytes > max) {
+      throw new TooLarge(
+        `The parameters are ${formatBytes(bytes)} as JSON; the limit (maxParametersBytes) is ${formatBytes(max)}. ` +
+          'Pass large inputs as files or URLs instead.',
+        { code: 'parameters-too-large', title: 'Parameters Too Large' },
+      );
+    }
+  }
+
+  /** Refuses a new job when the owner has `jobsPerUser` already (429). */
+  checkJobCount(owned: number): void {
+    const max = this.limits.jobsPerUser;
+    if (owned >= max) {
+      throw new QuotaExceeded(
+        'jobsPerUser',
+        max,
+        owned,
+        `You have ${owned} jobs, the most one user may have (jobsPerUser); delete one first.`,
+      );
+    }
+  }
+
+  /** Refuses a job that asks for more GPUs than the owner's whole quota: it could never run (403). */
+  checkJobGpus(owner: string, gpus: number): void {
+    const quota = this.options.gpuQuota;
+    if (!quota || gpus <= 0) return;
+    const max = quota.maxGpus(owner);
+    if (gpus > max) {
+      throw new Forbidden(
+        `This job asks for ${gpus} GPUs, more than your GPU quota of ${max}; it could never run. Ask for fewer GPUs.`,
+        { code: 'gpu-quota-exceeded', title: 'GPU Quota Exceeded' },
+      );
+    }
+  }
+
+  /**
+   * Admits a run-now of `job` for its owner: the parameters' size, the
+   * run-now rate, the active runs, and the GPU quota (the owner's servers,
+   * active runs and this run together).
+   */
+  async admitRunNow(
+    owner: string,
+    job: NotebookJob,
+    parameters: Record<string, unknown> | undefined,
+  ): Promise<void> {
+    this.checkParameters(parameters);
+    this.rate.take(owner);
+    const activity = await activityOf(this.options.runtime, owner);
+    const max = this.limits.activeRunsPerUser;
+    if (activity.activeRuns.length >= max) {
+      throw new QuotaExceeded(
+        'activeRunsPerUser',
+        max,
+        activity.activeRuns.length,
+        `You have ${activity.activeRuns.length} runs queued or running, the most one user may (activeRunsPerUser); ` +
+          'wait for one to finish or cancel one.',
+      );
+    }
+    await this.options.gpuQuota?.assertWithin(owner, { gpus: job.spec.resources.gpus, for: 'this run' });
+  }
+
+  /** Active runs as a holder of the GPU quota, so server starts count them too. */
+  gpuHolder(): GpuHolder {
+    return {
+      label: 'job runs',
+      remedy: 'cancel a run',
+      gpusHeldBy: async (user) => (await activityOf(this.options.runtime, user)).activeRunGpus,
+    };
+  }
+}
