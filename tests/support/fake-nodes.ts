@@ -8,7 +8,13 @@ export const FAKE_NODES: Array<{ name: string; gpus: number; gpuProduct?: string
 ];
 
 function fakeNode(spec: (typeof FAKE_NODES)[number]): V1Node {
-  const resources: Record<string, string> = { cpu: '32', memory: '128Gi', pods: '110' };
+  // Real kubelets report ephemeral-storage, and run pods request some.
+  const resources: Record<string, string> = {
+    cpu: '32',
+    memory: '128Gi',
+    pods: '110',
+    'ephemeral-storage': '500Gi',
+  };
   if (spec.gpus > 0) resources['nvidia.com/gpu'] = String(spec.gpus);
   const labels: Record<string, string> = {
     'kubernetes.io/hostname': spec.name,

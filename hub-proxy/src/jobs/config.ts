@@ -1,6 +1,21 @@
 import { z } from 'zod';
 import type { ConfigSection } from '../config/config-section.js';
 import { httpUrl } from '../config/schema.js';
+import { parseQuantity } from '../k8s/quantity.js';
+import { ALERTS_ENV, alertsSettingsField } from './lifecycle/alerts-settings.js';
+import { jobLimitsField } from './limits-config.js';
+
+/** A yes/no setting from a file (`true`) or a variable (`1`, `true`, `0`, `false`). */
+const envFlag = z.union([
+  z.boolean(),
+  z
+    .enum(['1', 'true', '0', 'false'], { error: 'must be 1, true, 0 or false' })
+    .transform((v) => v === '1' || v === 'true'),
+]);
+
+const positiveQuantity = z.string().refine((text) => (parseQuantity(text) ?? 0) > 0, {
+  error: 'must be a positive Kubernetes quantity such as "10Gi"',
+});
 
 /** Notebook jobs: limits, where runners reach hub-proxy, and the local runtime's files. */
 export const jobsSchema = z.strictObject({
@@ -27,10 +42,24 @@ export const jobsSchema = z.strictObject({
   stateDir: z.string().min(1).default('.turing/jobs'),
   /** Local runtime: the Python that runs the runner (needs papermill). */
   pythonPath: z.string().min(1).optional(),
+  /**
+   * Local runtime: the one hub user who may use jobs. Unset: the first user
+   * to use them is bound (kept in `stateDir`). Runs are subprocesses under
+   * hub-proxy's own OS user, so the runtime is for one person.
+   */
+  localRuntimeUser: z.string().min(1).optional(),
+  /** Local runtime: let every hub user use it, each able to read the others' state and hub-proxy's secrets. */
+  localRuntimeUnsafeMultiUser: envFlag.default(false),
+  /** Kubernetes runtime: ephemeral storage each run pod requests (also the scratch volume's share). */
+  runEphemeralStorageRequest: positiveQuantity.default('1Gi'),
+  /** Kubernetes runtime: ephemeral storage limit of a run pod; also the size limit of its scratch emptyDir. */
+  runEphemeralStorageLimit: positiveQuantity.default('10Gi'),
   /** Webhook reachability check at create time. */
   webhookCheckTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(3000),
   /** Lifecycle resync period of the Kubernetes controller. */
   resyncSeconds: z.coerce.number().int().min(1).max(3600).default(30),
+  /** What one user may consume: jobs, active runs, run-now rate, parameter size (limits-config.ts). */
+  limits: jobLimitsField,
 });
 
 /** The jobs feature's settings: the `jobs` key of the config. */
@@ -38,8 +67,22 @@ export type JobsSettings = z.output<typeof jobsSchema>;
 
 /** The config keys the jobs feature owns, and their environment variables. */
 export const jobsConfig = {
-  fields: { jobs: jobsSchema.default(jobsSchema.parse({})) },
+  fields: {
+    jobs: jobsSchema
+      .refine(
+        (jobs) => {
+          const request = parseQuantity(jobs.runEphemeralStorageRequest);
+          const limit = parseQuantity(jobs.runEphemeralStorageLimit);
+          // A value that is no quantity has its own error already.
+          return request === undefined || limit === undefined || request <= limit;
+        },
+        { error: 'must not exceed runEphemeralStorageLimit', path: ['runEphemeralStorageRequest'] },
+      )
+      .default(jobsSchema.parse({})),
+    alerts: alertsSettingsField,
+  },
   nestedEnv: {
+    alerts: ALERTS_ENV,
     jobs: {
       stateDir: 'TURING_JOBS_STATE_DIR',
       runnerApiUrl: 'TURING_RUNNER_API_URL',
@@ -47,6 +90,11 @@ export const jobsConfig = {
       maxNotebookBytes: 'TURING_MAX_NOTEBOOK_BYTES',
       pythonPath: 'TURING_JOBS_PYTHON',
       resyncSeconds: 'TURING_JOBS_RESYNC_SECONDS',
+      limits: 'TURING_JOBS_LIMITS',
+      localRuntimeUser: 'TURING_LOCAL_RUNTIME_USER',
+      localRuntimeUnsafeMultiUser: 'TURING_LOCAL_RUNTIME_UNSAFE_MULTIUSER',
+      runEphemeralStorageRequest: 'TURING_RUN_EPHEMERAL_STORAGE_REQUEST',
+      runEphemeralStorageLimit: 'TURING_RUN_EPHEMERAL_STORAGE_LIMIT',
     },
   },
 } satisfies ConfigSection;

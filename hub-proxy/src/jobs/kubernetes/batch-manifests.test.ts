@@ -105,7 +105,12 @@ describe('runJobManifest', () => {
   });
 
   it('requests GPUs on the matching product and wires the runner script, run id and token', () => {
-    expect(container?.resources?.limits).toEqual({ cpu: '2', memory: '4Gi', 'nvidia.com/gpu': '1' });
+    expect(container?.resources?.limits).toEqual({
+      cpu: '2',
+      memory: '4Gi',
+      'nvidia.com/gpu': '1',
+      'ephemeral-storage': '10Gi',
+    });
     expect(pod?.nodeSelector).toEqual({ 'nvidia.com/gpu.product': 'Tesla-T4' });
     expect(container?.command).toEqual(['python', '/opt/turing/runner/turing_runner.py']);
     expect(pod?.volumes?.[0]?.configMap?.name).toBe('turing-runner');
@@ -120,13 +125,51 @@ describe('runJobManifest', () => {
     });
   });
 
+  it('requests 1Gi of ephemeral storage with a 10Gi limit by default, or what it is given', () => {
+    expect(container?.resources?.requests?.['ephemeral-storage']).toBe('1Gi');
+    expect(container?.resources?.limits?.['ephemeral-storage']).toBe('10Gi');
+    const sized = runJobManifest(
+      job,
+      { id: 'r', trigger: 'manual' },
+      {
+        ...options,
+        ephemeralStorage: { request: '2Gi', limit: '20Gi' },
+      },
+    ).spec?.template.spec;
+    expect(sized?.containers[0]?.resources).toMatchObject({
+      requests: { 'ephemeral-storage': '2Gi' },
+      limits: { 'ephemeral-storage': '20Gi' },
+    });
+    expect(sized?.volumes?.find((v) => v.name === 'scratch')?.emptyDir?.sizeLimit).toBe('20Gi');
+  });
+
+  it('keeps the root filesystem read-only and gives HOME, TMPDIR and papermill a size-limited scratch emptyDir', () => {
+    expect(container?.securityContext?.readOnlyRootFilesystem).toBe(true);
+    expect(pod?.volumes?.find((v) => v.name === 'scratch')).toEqual({
+      name: 'scratch',
+      emptyDir: { sizeLimit: '10Gi' },
+    });
+    expect(container?.volumeMounts).toContainEqual({ name: 'scratch', mountPath: '/tmp' });
+    const env = Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value]));
+    // The runner makes papermill's working directory with tempfile, i.e. under TMPDIR.
+    expect(env).toMatchObject({ HOME: '/tmp', TMPDIR: '/tmp' });
+    // Every other mount is read-only.
+    for (const mount of container?.volumeMounts ?? []) {
+      if (mount.name !== 'scratch') expect(mount.readOnly, mount.name).toBe(true);
+    }
+  });
+
   it('has no GPU request or node selector for a CPU job', () => {
     const cpu = runJobManifest(
       { ...job, spec: { ...job.spec, resources: { cpu: '1', memory: '1Gi', gpus: 0 } } },
       { id: 'r', trigger: 'manual' },
       options,
     );
-    expect(cpu.spec?.template.spec?.containers[0]?.resources?.limits).toEqual({ cpu: '1', memory: '1Gi' });
+    expect(cpu.spec?.template.spec?.containers[0]?.resources?.limits).toEqual({
+      cpu: '1',
+      memory: '1Gi',
+      'ephemeral-storage': '10Gi',
+    });
     expect(cpu.spec?.template.spec?.nodeSelector).toBeUndefined();
     expect(cpu.metadata.annotations?.[JOB_ANNOTATIONS.parameters]).toBeUndefined();
   });

@@ -28,6 +28,21 @@ export const RUNNER_CONTAINER = 'runner';
 export const RUNNER_TOKEN_KEY = 'token';
 /** Label the Job controller puts on a Job's pods; its value is the Job (= run) name. */
 export const JOB_NAME_POD_LABEL = 'batch.kubernetes.io/job-name';
+/**
+ * The run pod's only writable place: an emptyDir that is HOME and TMPDIR,
+ * so papermill's working directory (a tempfile dir), Jupyter's runtime files
+ * and pip or matplotlib caches land there; the root filesystem is read-only.
+ */
+export const SCRATCH_MOUNT_PATH = '/tmp';
+/** Ephemeral storage of a run pod unless configured (`jobs.runEphemeralStorage*`). */
+export const DEFAULT_RUN_EPHEMERAL_STORAGE: RunEphemeralStorage = { request: '1Gi', limit: '10Gi' };
+
+/** Ephemeral storage a run pod requests and may use at most (Kubernetes quantities). */
+export interface RunEphemeralStorage {
+  request: string;
+  /** Also the scratch emptyDir's `sizeLimit`: the kubelet evicts a pod that writes more. */
+  limit: string;
+}
 
 /** What the manifests need besides the NotebookJob itself. */
 export interface RunnerPodOptions {
@@ -37,6 +52,8 @@ export interface RunnerPodOptions {
   runnerConfigMap?: string;
   /** The `nvidia.com/gpu.product` node label value for a job's `gpuType`, if known. */
   gpuProductFor(gpuType: string): string | undefined;
+  /** Default {@link DEFAULT_RUN_EPHEMERAL_STORAGE}. */
+  ephemeralStorage?: RunEphemeralStorage;
 }
 
 /** One run to start, as {@link runJobManifest} needs it. */
@@ -56,7 +73,7 @@ export function runnerSecretName(objectName: string): string {
   return `${objectName}-runner`;
 }
 
-/** Name of a scheduled job's CronJob: the NotebookJob object name (at most 47 characters). */
+/** Name of a scheduled job's CronJob: the NotebookJob object name (at most 52, the CronJob name limit). */
 export function cronJobName(objectName: string): string {
   return objectName;
 }
@@ -103,7 +120,7 @@ function ownerAnnotations(job: NotebookJob): Record<string, string> {
   return ownerName ? { [ANNOTATIONS.ownerName]: ownerName } : {};
 }
 
-/** The runner Secret: a job-scoped token (CronJob pods cannot know a per-run token in advance). */
+/** The runner Secret: a job-scoped, rotated token (CronJob pods cannot know a per-run token in advance; see runner-secret.ts). */
 export function runnerSecretManifest(
   job: NotebookJob,
   token: string,
@@ -129,6 +146,8 @@ export function runnerSecretManifest(
 function runnerEnv(job: NotebookJob, options: RunnerPodOptions): V1EnvVar[] {
   return [
     { name: 'TURING_RUNNER_API', value: options.runnerApiUrl },
+    { name: 'HOME', value: SCRATCH_MOUNT_PATH },
+    { name: 'TMPDIR', value: SCRATCH_MOUNT_PATH },
     {
       name: 'TURING_RUN_ID',
       valueFrom: { fieldRef: { fieldPath: `metadata.labels['${JOB_NAME_POD_LABEL}']` } },
@@ -140,12 +159,17 @@ function runnerEnv(job: NotebookJob, options: RunnerPodOptions): V1EnvVar[] {
   ];
 }
 
-/** The runner pod: restricted Pod Security profile, no API token, the runner script from a ConfigMap. */
+/**
+ * The runner pod: restricted Pod Security profile, no API token, the runner
+ * script from a ConfigMap, a read-only root filesystem with a size-limited
+ * scratch emptyDir, and bounded ephemeral storage.
+ */
 function runnerPodSpec(job: NotebookJob, options: RunnerPodOptions): V1PodSpec {
   const { cpu, memory, gpus, gpuType } = job.spec.resources;
   const quantities: Record<string, string> = { cpu, memory };
   if (gpus > 0) quantities['nvidia.com/gpu'] = String(gpus);
   const gpuProduct = gpus > 0 && gpuType ? options.gpuProductFor(gpuType) : undefined;
+  const storage = options.ephemeralStorage ?? DEFAULT_RUN_EPHEMERAL_STORAGE;
   return {
     restartPolicy: 'Never',
     automountServiceAccountToken: false,
@@ -164,19 +188,29 @@ function runnerPodSpec(job: NotebookJob, options: RunnerPodOptions): V1PodSpec {
         image: job.spec.image,
         command: ['python', `${RUNNER_MOUNT_PATH}/turing_runner.py`],
         env: runnerEnv(job, options),
-        resources: { requests: quantities, limits: { ...quantities } },
-        volumeMounts: [{ name: 'runner', mountPath: RUNNER_MOUNT_PATH, readOnly: true }],
+        resources: {
+          requests: { ...quantities, 'ephemeral-storage': storage.request },
+          limits: { ...quantities, 'ephemeral-storage': storage.limit },
+        },
+        volumeMounts: [
+          { name: 'runner', mountPath: RUNNER_MOUNT_PATH, readOnly: true },
+          { name: 'scratch', mountPath: SCRATCH_MOUNT_PATH },
+        ],
         securityContext: {
           runAsNonRoot: true,
           runAsUser: 1000,
           runAsGroup: 100,
           allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
           capabilities: { drop: ['ALL'] },
           seccompProfile: { type: 'RuntimeDefault' },
         },
       },
     ],
-    volumes: [{ name: 'runner', configMap: { name: options.runnerConfigMap ?? DEFAULT_RUNNER_CONFIG_MAP } }],
+    volumes: [
+      { name: 'runner', configMap: { name: options.runnerConfigMap ?? DEFAULT_RUNNER_CONFIG_MAP } },
+      { name: 'scratch', emptyDir: { sizeLimit: storage.limit } },
+    ],
   };
 }
 

@@ -1,6 +1,8 @@
 export {
   DEFAULT_RUNNER_CONFIG_MAP,
+  DEFAULT_RUN_EPHEMERAL_STORAGE,
   JOB_NAME_POD_LABEL,
+  SCRATCH_MOUNT_PATH,
   RUNNER_CONTAINER,
   RUNNER_MOUNT_PATH,
   RUNNER_TOKEN_KEY,
@@ -12,6 +14,7 @@ export {
   runJobSpec,
   runnerSecretManifest,
   runnerSecretName,
+  type RunEphemeralStorage,
   type RunJobFields,
   type RunnerPodOptions,
 } from './batch-manifests.js';
@@ -42,4 +45,10 @@ export {
   statusMergePatch,
   type ObservedState,
 } from './notebook-job-status.js';
-export { RUNNER_TOKEN_TTL_SECONDS, ensureRunnerSecret } from './runner-secret.js';
+export {
+  RUNNER_TOKEN_GRACE_SECONDS,
+  RUNNER_TOKEN_RENEW_SECONDS,
+  ensureRunnerSecret,
+  runnerTokenTtlSeconds,
+  type RunnerSecretState,
+} from './runner-secret.js';

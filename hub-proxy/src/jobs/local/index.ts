@@ -3,3 +3,9 @@ export { LocalJobRuntime, type LocalJobRuntimeOptions } from './local-job-runtim
 export { LocalRunStore, isValidRunId } from './local-run-store.js';
 export { LocalScheduler, scheduledRunId, tickDecision, type TickDecision } from './local-scheduler.js';
 export { ProcessRunner, type ProcessRunnerOptions, type RunOutcome } from './process-runner.js';
+export {
+  LocalRuntimeSingleUserGate,
+  UNSAFE_MULTIUSER_ENV,
+  singleUserRoutes,
+  type SingleUserGateOptions,
+} from './single-user-gate.js';

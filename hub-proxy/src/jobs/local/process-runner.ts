@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFile, mkdir, open, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunTokens } from '../model.js';
+import type { RunTokenClaims, RunTokens } from '../model.js';
 import type { Logger } from '../../observability/logger.js';
 import { lastFailureReason } from './failure-reason.js';
 
@@ -33,7 +33,8 @@ export interface ProcessRunnerOptions {
 /** One run to execute: attempts, limits and a callback as each attempt starts. */
 export interface ProcessRunRequest {
   runId: string;
-  jobObjectName: string;
+  /** The NotebookJob the run's token is bound to: object name, uid and owner. */
+  tokenSubject: Pick<RunTokenClaims, 'job' | 'uid' | 'owner'>;
   /** Extra attempts after a failed one. */
   retries: number;
   /** Wall-clock limit of all attempts together. */
@@ -155,7 +156,7 @@ export class ProcessRunner {
       TURING_RUNNER_API: this.options.runnerApiUrl(),
       TURING_RUN_ID: request.runId,
       TURING_RUN_TOKEN: this.options.tokens.issue(
-        { job: request.jobObjectName, run: request.runId },
+        { ...request.tokenSubject, run: request.runId },
         request.timeoutSeconds + TOKEN_GRACE_SECONDS,
       ),
     };
