@@ -8,11 +8,14 @@ import { requestContext } from './http/context.js';
 import { buildOpenApi } from './http/openapi.js';
 import { notFound, problemHandler } from './http/problem.js';
 import { requestId } from './http/request-id.js';
+import { declaredPaths, methodNotAllowed } from './http/method-not-allowed.js';
+import { limitUrlLength } from './http/request-limits.js';
+import { attachSsePolicy, SsePolicy } from './http/sse-policy.js';
 import type { RouteDefinition } from './http/route.js';
 import type { Logger } from './observability/logger.js';
 import { requestLog } from './observability/request-log.js';
 import { adminStatusRoute } from './observability/admin-status-route.js';
-import { healthzRoute, metricsRouter, readyzRoute } from './observability/health-routes.js';
+import { publicReadyzRoute } from './observability/health-routes.js';
 import { meRoute } from './auth/me-route.js';
 import { openApiRoute } from './http/openapi-route.js';
 import type { ReadinessCheck } from './observability/readiness.js';
@@ -42,10 +45,13 @@ export interface HubProxyApp {
 }
 
 /**
- * Builds the express app: request ids, logging and metrics, the JSON body
- * parser (limit -> 413), OAuth login, the routes (each authenticated at its
- * declared level), a 404 for unknown API paths *after* authentication, and
- * the one problem+json error middleware.
+ * Builds the public express app: request ids, a URL length limit (414),
+ * logging and metrics, the JSON body parser (limit -> 413), OAuth login, the
+ * routes (each authenticated at its declared level), 405 with `Allow` for
+ * an undeclared method on a known path and 404 for unknown API paths (both
+ * *after* authentication under `api/`), and the one problem+json error
+ * middleware. `/healthz`, the detailed `/readyz` and `/metrics` are on the
+ * operations listener instead (`observability/ops-app.ts`).
  */
 export function createApp(deps: AppDeps): HubProxyApp {
   const { config } = deps;
@@ -71,8 +77,7 @@ export function createApp(deps: AppDeps): HubProxyApp {
       cookieName: config.cookieName,
     }));
   const routes: RouteDefinition[] = [
-    healthzRoute(),
-    readyzRoute(deps.readinessChecks),
+    publicReadyzRoute(deps.readinessChecks),
     openApiRoute(openApi),
     meRoute(),
     adminStatusRoute(deps.readinessChecks, deps.statusProviders),
@@ -81,10 +86,20 @@ export function createApp(deps: AppDeps): HubProxyApp {
 
   const app = express();
   app.disable('x-powered-by');
+  // req.secure (and so the cookies' Secure flag) believes X-Forwarded-Proto only from these peers.
+  app.set('trust proxy', config.trustProxy);
   app.use(requestId(deps.logger));
+  app.use(limitUrlLength());
+  app.use(
+    attachSsePolicy(
+      new SsePolicy({
+        heartbeatMs: config.sseHeartbeatSeconds * 1000,
+        maxConnectionsPerUser: config.sseMaxConnectionsPerUser,
+      }),
+    ),
+  );
   app.use(requestLog());
   app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
-  app.use(metricsRouter(prefix));
   app.use(oauthRouter(config, deps.hub));
 
   for (const route of routes) {
@@ -97,7 +112,15 @@ export function createApp(deps: AppDeps): HubProxyApp {
     const guard = spec.auth === 'none' ? [] : [guards[spec.auth]];
     app[spec.method](`${prefix}${pattern.slice(1)}`, label, ...guard, ...route.handlers);
   }
-  // Unknown API paths are only revealed to authenticated callers (and writes still need CSRF).
+  // Unknown API paths and methods are only revealed to authenticated callers (and writes still need CSRF).
+  for (const declared of declaredPaths(routes)) {
+    const label: RequestHandler = (req, _res, next) => {
+      requestContext(req).route = declared.path;
+      next();
+    };
+    const guard = declared.public || !declared.path.startsWith('/api/') ? [] : [guards.user];
+    app.all(`${prefix}${declared.path.slice(1)}`, label, ...guard, methodNotAllowed(declared.methods));
+  }
   app.use(`${prefix}api`, guards.user, notFound());
   app.use(notFound());
   app.use(problemHandler());

@@ -1,11 +1,19 @@
 export { createApp, type AppDeps, type HubProxyApp } from './app.js';
+export { createOpsApp, type OpsAppDeps } from './observability/ops-app.js';
 export { startHubProxy, type HubProxyExtras, type HubProxyHandle, type ShutdownHook } from './server.js';
 export { loadConfig, ConfigError, type ConfigSources } from './config/load.js';
 export { configSchema, type Config, type ConfigInput } from './config/schema.js';
 export * from './http/errors.js';
 export * from './errors/index.js';
 export { mapError, toHttpError, type ErrorSeverity, type MappedError } from './http/error-mapping.js';
-export { problemHandler, problemSchema, sendProblem, notFound, type Problem } from './http/problem.js';
+export {
+  problemBody,
+  problemHandler,
+  problemSchema,
+  sendProblem,
+  notFound,
+  type Problem,
+} from './http/problem.js';
 export {
   defineRoute,
   toOpenApiPath,

@@ -7,7 +7,9 @@ import { IdentityResolver } from './auth/identity-resolver.js';
 import type { Config } from './config/schema.js';
 import type { ShutdownHook } from './feature.js';
 import type { RouteDefinition } from './http/route.js';
+import { answerClientErrors, MAX_HEADER_BYTES } from './http/request-limits.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { createOpsApp } from './observability/ops-app.js';
 import { hubReachableCheck, notShuttingDownCheck, type ReadinessCheck } from './observability/readiness.js';
 import type { StatusProvider } from './observability/status.js';
 
@@ -37,6 +39,9 @@ export interface HubProxyHandle {
   /** `http://host:port` actually bound (useful with `listenPort: 0`). */
   readonly url: string;
   readonly server: Server;
+  /** The operations listener (`/healthz`, `/readyz`, `/metrics`), `http://host:port` actually bound. */
+  readonly opsUrl: string;
+  readonly opsServer: Server;
   readonly app: HubProxyApp;
   readonly logger: Logger;
   readonly resolver: IdentityResolver;
@@ -45,9 +50,10 @@ export interface HubProxyHandle {
   addStatusProvider(name: string, provider: StatusProvider): void;
   addShutdownHook(hook: ShutdownHook): void;
   /**
-   * Graceful stop: readiness fails, the listener closes, idle keep-alive
-   * connections close, in-flight requests finish (bounded by
-   * `shutdownTimeoutMs`), then the hooks run. Idempotent.
+   * Graceful stop: readiness fails, the public listener closes, idle
+   * keep-alive connections close, in-flight requests finish (bounded by
+   * `shutdownTimeoutMs`), the operations listener closes, then the hooks
+   * run. Idempotent.
    */
   shutdown(reason?: string): Promise<void>;
 }
@@ -83,18 +89,25 @@ export async function startHubProxy(config: Config, extras: HubProxyExtras = {})
     statusProviders: () => providers,
     ...(extras.routes ? { routes: extras.routes } : {}),
   });
-  const server = createServer(app.app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.listenPort, config.listenHost, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
-  logger.info({ url, prefix: config.servicePrefix, hubApiUrl: config.hubApiUrl }, 'hub-proxy listening');
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app.app);
+  answerClientErrors(server, logger);
+  const opsServer = createServer(
+    { maxHeaderSize: MAX_HEADER_BYTES },
+    createOpsApp({ logger, readinessChecks: () => checks }),
+  );
+  answerClientErrors(opsServer, logger);
+  const url = await listen(server, config.listenPort, config.listenHost);
+  let opsUrl: string;
+  try {
+    opsUrl = await listen(opsServer, config.opsListenPort, config.opsListenHost);
+  } catch (err) {
+    server.close();
+    throw err;
+  }
+  logger.info(
+    { url, opsUrl, prefix: config.servicePrefix, hubApiUrl: config.hubApiUrl },
+    'hub-proxy listening',
+  );
 
   let stopping: Promise<void> | undefined;
   const shutdown = (reason = 'shutdown'): Promise<void> =>
@@ -102,6 +115,8 @@ export async function startHubProxy(config: Config, extras: HubProxyExtras = {})
       shuttingDown = true;
       logger.info({ reason }, 'shutting down: draining requests');
       await drain(server, config.shutdownTimeoutMs, logger);
+      // Probes keep seeing "not ready" until the public side has drained.
+      await drain(opsServer, OPS_DRAIN_MS, logger);
       for (const hook of hooks) {
         try {
           await hook.run();
@@ -116,6 +131,8 @@ export async function startHubProxy(config: Config, extras: HubProxyExtras = {})
   return {
     url,
     server,
+    opsUrl,
+    opsServer,
     app,
     logger,
     resolver,
@@ -124,6 +141,23 @@ export async function startHubProxy(config: Config, extras: HubProxyExtras = {})
     addShutdownHook: (hook) => void hooks.push(hook),
     shutdown,
   };
+}
+
+/** Probes and scrapes are quick; the operations listener gets this long to finish them. */
+const OPS_DRAIN_MS = 1_000;
+
+/** Listens on `port` and `host`; resolves with the `http://host:port` actually bound. */
+async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const bound = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${bound}:${address.port}`;
 }
 
 /** Stops accepting, lets in-flight requests finish, and force-closes what is left at the deadline. */

@@ -9,11 +9,12 @@ export function readCookies(req: Request): Record<string, string | undefined> {
 
 /**
  * Whether cookies must be `Secure`: the request came over TLS, directly or
- * as reported by the hub's proxy. Trusting the header only makes cookies
- * stricter, never looser.
+ * as a trusted proxy reports it. `req.secure` reads `X-Forwarded-Proto` only
+ * from the peers the `trustProxy` setting names (express `trust proxy`), so
+ * a client cannot choose the flag.
  */
 export function isSecureRequest(req: Request): boolean {
-  return req.secure || req.get('X-Forwarded-Proto')?.split(',')[0]?.trim() === 'https';
+  return req.secure;
 }
 
 /** Appends a Set-Cookie header (several may be set on one response). */

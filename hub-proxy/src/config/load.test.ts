@@ -1,3 +1,6 @@
+import { fstatSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './load.js';
 import { configErrorOf, managedEnv, noFiles } from './testing/config-fixtures.js';
@@ -96,6 +99,40 @@ describe('loadConfig', () => {
         p === '/c.json' ? 'key: value' : noFiles(p),
       ).fields,
     ).toEqual(['TURING_CONFIG']);
+  });
+
+  it('reads the token from the descriptor TURING_API_TOKEN_FD names, before any variable, and closes it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'token-fd-'));
+    try {
+      writeFileSync(join(dir, 'token'), 'fd-token-0123456789\n');
+      const fd = openSync(join(dir, 'token'), 'r');
+      const config = loadConfig({
+        env: { ...managedEnv, TURING_API_TOKEN_FD: String(fd) },
+        readFile: noFiles,
+      });
+      expect(config.apiToken).toBe('fd-token-0123456789');
+      // Closed, so the runs hub-proxy starts cannot inherit it.
+      expect(() => fstatSync(fd)).toThrow(/EBADF/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the token from the file TURING_API_TOKEN_FILE names', () => {
+    const config = loadConfig({
+      env: { ...managedEnv, TURING_API_TOKEN_FILE: '/run/secrets/turing-token' },
+      readFile: (path) => (path === '/run/secrets/turing-token' ? 'file-token-0123456789\n' : noFiles(path)),
+    });
+    expect(config.apiToken).toBe('file-token-0123456789');
+  });
+
+  it('names TURING_API_TOKEN_FD or TURING_API_TOKEN_FILE when the token cannot be read there', () => {
+    const badFd = loadError({ ...managedEnv, TURING_API_TOKEN_FD: 'three' });
+    expect(badFd.fields).toEqual(['apiToken']);
+    expect(badFd.message).toContain('TURING_API_TOKEN_FD');
+    const missing = loadError({ ...managedEnv, TURING_API_TOKEN_FILE: '/nope' });
+    expect(missing.fields).toEqual(['apiToken']);
+    expect(missing.message).toContain('TURING_API_TOKEN_FILE');
   });
 
   it('never puts the token value in the error message', () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ConfigSection } from './config-section.js';
 import { buildConfigSchema, type Config, type ConfigInput } from './schema.js';
@@ -32,6 +32,9 @@ const ENV: Partial<Record<Field, string[]>> = {
   publicHubUrl: ['TURING_PUBLIC_HUB_URL', 'JUPYTERHUB_PUBLIC_HUB_URL'],
   listenHost: ['TURING_LISTEN_HOST'],
   listenPort: ['TURING_LISTEN_PORT'],
+  opsListenHost: ['TURING_OPS_LISTEN_HOST'],
+  opsListenPort: ['TURING_OPS_LISTEN_PORT'],
+  trustProxy: ['TURING_TRUST_PROXY'],
   namespace: ['TURING_NAMESPACE'],
   kubeconfigPath: ['TURING_KUBECONFIG'],
   runtime: ['TURING_RUNTIME'],
@@ -45,7 +48,17 @@ const ENV: Partial<Record<Field, string[]>> = {
   cookieName: ['TURING_COOKIE_NAME'],
   logLevel: ['TURING_LOG_LEVEL'],
   shutdownTimeoutMs: ['TURING_SHUTDOWN_TIMEOUT_MS'],
+  sseHeartbeatSeconds: ['TURING_SSE_HEARTBEAT_SECONDS'],
+  sseMaxConnectionsPerUser: ['TURING_SSE_MAX_CONNECTIONS_PER_USER'],
 };
+
+/**
+ * The token from an inherited descriptor (`hub-proxy/bin/run-with-token-fd`
+ * puts it there, so it is in no process's environment) or from a file (a
+ * mounted Secret). Either beats the variables.
+ */
+const API_TOKEN_FD_ENV = 'TURING_API_TOKEN_FD';
+const API_TOKEN_FILE_ENV = 'TURING_API_TOKEN_FILE';
 
 /** `TURING_ARTIFACTS_DIR` selects the filesystem store in that directory. */
 const ARTIFACTS_DIR_ENV = 'TURING_ARTIFACTS_DIR';
@@ -56,13 +69,17 @@ const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount
 export interface ConfigSources {
   env?: NodeJS.ProcessEnv;
   readFile?: (path: string) => string;
+  /** Reads an inherited descriptor to the end and closes it. */
+  readFd?: (fd: number) => string;
 }
 
 /**
  * Loads and validates the configuration once. Precedence, strongest first:
  * `TURING_*` env, `JUPYTERHUB_*` env, the JSON file named by `TURING_CONFIG`,
  * then defaults. `JUPYTERHUB_SERVICE_URL` (managed services) sets the listen
- * address unless `TURING_LISTEN_*` does. Throws {@link ConfigError}.
+ * address unless `TURING_LISTEN_*` does. The token read from
+ * `TURING_API_TOKEN_FD` or `TURING_API_TOKEN_FILE` beats every other
+ * source. Throws {@link ConfigError}.
  */
 export function loadConfig(sources?: ConfigSources): Config;
 /** The same, with the keys a section (the features' config) adds. */
@@ -105,6 +122,11 @@ export function loadConfig(sources: ConfigSources = {}, section: ConfigSection =
       origin[nested] = name;
     }
   }
+  const token = readApiToken(env, readFile, sources.readFd ?? readAndCloseFd);
+  if (token) {
+    raw.apiToken = token.value;
+    origin.apiToken = token.origin;
+  }
   const artifactsDir = nonEmpty(env[ARTIFACTS_DIR_ENV]);
   if (artifactsDir !== undefined) {
     raw.artifacts = { backend: 'filesystem', directory: artifactsDir };
@@ -143,6 +165,41 @@ function readConfigFile(
     throw new ConfigError(`TURING_CONFIG: ${path} must hold a JSON object`, ['TURING_CONFIG']);
   }
   return parsed as Record<string, unknown>;
+}
+
+/** The token from `TURING_API_TOKEN_FD` or `TURING_API_TOKEN_FILE`, if either is set. */
+function readApiToken(
+  env: NodeJS.ProcessEnv,
+  readFile: (path: string) => string,
+  readFd: (fd: number) => string,
+): { value: string; origin: string } | undefined {
+  const fdText = nonEmpty(env[API_TOKEN_FD_ENV]);
+  const path = nonEmpty(env[API_TOKEN_FILE_ENV]);
+  const origin = fdText !== undefined ? API_TOKEN_FD_ENV : API_TOKEN_FILE_ENV;
+  let text: string;
+  try {
+    if (fdText !== undefined) {
+      if (!/^\d+$/.test(fdText)) throw new Error(`not a file descriptor number: ${fdText}`);
+      text = readFd(Number(fdText));
+    } else if (path !== undefined) {
+      text = readFile(path);
+    } else {
+      return undefined;
+    }
+  } catch (err) {
+    throw new ConfigError(`apiToken (from ${origin}): cannot read the token: ${(err as Error).message}`, [
+      'apiToken',
+    ]);
+  }
+  return { value: text.trim(), origin };
+}
+
+function readAndCloseFd(fd: number): string {
+  try {
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function parseListenUrl(value: string): { host: string; port: number | string } {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { artifactStoreConfigSchema } from '../artifacts/create-artifact-store.js';
+import { trustProxySchema } from './trust-proxy.js';
 
 /** A URL path that starts and ends with `/`, as JupyterHub prefixes do. */
 const urlPrefix = z
@@ -38,6 +39,15 @@ export const coreConfigFields = {
   publicHubUrl: httpUrl.optional(),
   listenHost: z.string().min(1).default('127.0.0.1'),
   listenPort: z.coerce.number().int().min(0).max(65535).default(8000),
+  /**
+   * The operations listener (`/healthz`, `/readyz` with detail, `/metrics`):
+   * a separate address the hub's proxy does not route to.
+   */
+  opsListenHost: z.string().min(1).default('127.0.0.1'),
+  /** Default 9090, or 0 (ephemeral) when `listenPort` is 0. */
+  opsListenPort: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Whose `X-Forwarded-*` headers to believe (express `trust proxy`); default none. */
+  trustProxy: trustProxySchema.default(false),
   namespace: z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name')
@@ -79,16 +89,28 @@ export const coreConfigFields = {
     maxObjectBytes: 50 * 1024 * 1024,
     maxOwnerBytes: 1024 * 1024 * 1024,
   }),
+  /** Event streams (SSE): a `:` comment line this often keeps idle streams open through proxies. */
+  sseHeartbeatSeconds: z.coerce.number().min(1).max(300).default(15),
+  /** Event streams one user may hold open at once (per replica); more get 429. */
+  sseMaxConnectionsPerUser: z.coerce.number().int().min(1).max(1000).default(5),
   /** Upper bound for draining requests and running shutdown hooks. */
   shutdownTimeoutMs: z.coerce.number().int().min(0).max(600_000).default(25_000),
 };
 
 type CoreFields = z.output<z.ZodObject<typeof coreConfigFields>>;
 
+/** The operations port: configured, else 9090, or ephemeral beside an ephemeral public port. */
+function opsPortOf(c: Pick<CoreFields, 'listenPort' | 'opsListenPort'>): number {
+  return c.opsListenPort ?? (c.listenPort === 0 ? 0 : DEFAULT_OPS_PORT);
+}
+
+const DEFAULT_OPS_PORT = 9090;
+
 /** Values derived from the shared fields (prefix, OAuth client, scopes, authorize URL). */
 function deriveCore(c: CoreFields) {
   const servicePrefix = c.servicePrefix ?? `${c.baseUrl}services/${c.serviceName}/`;
   return {
+    opsListenPort: opsPortOf(c),
     hubApiUrl: c.hubApiUrl.replace(/\/+$/, ''),
     servicePrefix,
     oauthClientId: c.oauthClientId ?? `service-${c.serviceName}`,
@@ -110,6 +132,16 @@ export function buildConfigSchema<Extra extends z.ZodRawShape>(extra: Extra) {
   return z
     .object({ ...coreConfigFields, ...extra })
     .strict()
+    .superRefine((c, ctx) => {
+      const core = c as CoreFields;
+      if (core.listenPort !== 0 && opsPortOf(core) === core.listenPort) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['opsListenPort'],
+          message: 'must differ from listenPort: the operations endpoints stay off the public listener',
+        });
+      }
+    })
     .transform((c) => ({ ...c, ...deriveCore(c as CoreFields) }));
 }
 

@@ -85,6 +85,23 @@ export class NotFoundError extends HttpError {
   }
 }
 
+/** 405: the path exists but not with this method; `Allow` lists the methods it has. */
+export class MethodNotAllowedError extends HttpError {
+  constructor(allowed: readonly string[]) {
+    super(405, 'Method Not Allowed', 'method-not-allowed', {
+      detail: `This endpoint takes ${allowed.join(', ')}.`,
+      headers: { Allow: allowed.join(', ') },
+    });
+  }
+}
+
+/** 408: the client did not send a whole request in time. */
+export class RequestTimeoutError extends HttpError {
+  constructor(detail = 'The request was not received in time.') {
+    super(408, 'Request Timeout', 'request-timeout', { detail });
+  }
+}
+
 /** 409: the request conflicts with the current state (name taken, stale version). */
 export class ConflictError extends HttpError {
   constructor(detail = 'The request conflicts with the current state.') {
@@ -96,6 +113,22 @@ export class ConflictError extends HttpError {
 export class PayloadTooLargeError extends HttpError {
   constructor(detail = 'The request body is too large.') {
     super(413, 'Payload Too Large', 'payload-too-large', { detail });
+  }
+}
+
+/** 414: the URL (path and query) is over the limit. */
+export class UriTooLongError extends HttpError {
+  constructor(limitBytes: number) {
+    super(414, 'URI Too Long', 'uri-too-long', { detail: `URLs are limited to ${limitBytes} bytes.` });
+  }
+}
+
+/** 431: the request's header fields are over the limit (often a pile of cookies). */
+export class RequestHeaderFieldsTooLargeError extends HttpError {
+  constructor(limitBytes: number) {
+    super(431, 'Request Header Fields Too Large', 'header-fields-too-large', {
+      detail: `The request line and headers are limited to ${limitBytes} bytes.`,
+    });
   }
 }
 

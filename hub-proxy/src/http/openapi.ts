@@ -31,11 +31,19 @@ export function buildOpenApi(routes: readonly RouteDefinition[], info: OpenApiIn
   for (const { spec } of routes) {
     const name = spec.operationId.charAt(0).toUpperCase() + spec.operationId.slice(1);
     const problem = { description: 'Error', content: { 'application/problem+json': { schema: problemRef } } };
-    const ok = {
-      content: spec.produces
-        ? streamedContent(spec.produces, (schema, suffix) => responses.ref(schema, `${name}${suffix}`))
-        : { 'application/json': { schema: responses.ref(spec.response ?? z.unknown(), `${name}Response`) } },
-    };
+    // A 204 has no body, so it documents no content type.
+    const ok =
+      spec.status === 204
+        ? {}
+        : {
+            content: spec.produces
+              ? streamedContent(spec.produces, (schema, suffix) => responses.ref(schema, `${name}${suffix}`))
+              : {
+                  'application/json': {
+                    schema: responses.ref(spec.response ?? z.unknown(), `${name}Response`),
+                  },
+                },
+          };
     const operation: JsonObject = {
       operationId: spec.operationId,
       summary: spec.summary,
@@ -45,7 +53,7 @@ export function buildOpenApi(routes: readonly RouteDefinition[], info: OpenApiIn
       ...(spec.body
         ? {
             requestBody: {
-              required: true,
+              required: spec.bodyOptional !== true,
               content: { 'application/json': { schema: requests.ref(spec.body, `${name}Body`) } },
             },
           }
@@ -84,7 +92,7 @@ export function buildOpenApi(routes: readonly RouteDefinition[], info: OpenApiIn
     servers: [{ url: info.serverUrl }],
     paths,
     components: {
-      schemas: { ...requests.build(), ...responses.build() },
+      schemas: mergeComponentSets([requests.build(), responses.build()]),
       securitySchemes: {
         hubToken: {
           type: 'apiKey',
@@ -136,6 +144,96 @@ class ComponentSet {
   }
 }
 
+/** Where zod puts schemas a registry shares but names no id for (cycles, e.g. `z.json()`). */
+const SHARED = '__shared';
+const SHARED_REF_PREFIX = `${COMPONENT_REF(SHARED)}#/$defs/`;
+
+/**
+ * The component schemas of several sets as one map. Zod refers to a
+ * shared schema as `#/components/schemas/__shared#/$defs/<id>`, which is no
+ * JSON pointer a consumer can resolve; each one becomes a component of its
+ * own (its zod `id` or `Shared<n>`), identical ones across the sets are
+ * kept once, and every reference is rewritten to it.
+ */
+export function mergeComponentSets(
+  sets: ReadonlyArray<Record<string, JsonObject>>,
+): Record<string, JsonObject> {
+  const merged: Record<string, JsonObject> = {};
+  const nameOfShape = new Map<string, string>();
+  for (const set of sets) {
+    const { [SHARED]: shared, ...named } = set;
+    const defs = (shared?.$defs ?? {}) as Record<string, JsonObject>;
+    const names = new Map<string, string>();
+    for (const [id, def] of Object.entries(defs)) {
+      // Self-references differ only by id between two sets' copies of one schema.
+      const shape = JSON.stringify(def).replaceAll(JSON.stringify(`${SHARED_REF_PREFIX}${id}`), '"#self"');
+      let name = nameOfShape.get(shape);
+      if (!name) {
+        name = freshComponentName(id, merged, set);
+        nameOfShape.set(shape, name);
+        merged[name] = def;
+      }
+      names.set(id, name);
+    }
+    const rewrite = (node: unknown): unknown => rewriteSharedRefs(node, names);
+    for (const [id, def] of Object.entries(defs)) {
+      const name = names.get(id) as string;
+      if (merged[name] === def) merged[name] = rewrite(def) as JsonObject;
+    }
+    for (const [name, schema] of Object.entries(named)) {
+      if (name in merged) throw new Error(`OpenAPI: two component schemas are named "${name}"`);
+      merged[name] = rewrite(schema) as JsonObject;
+    }
+  }
+  return merged;
+}
+
+function freshComponentName(
+  id: string,
+  taken: Record<string, unknown>,
+  set: Record<string, unknown>,
+): string {
+  const base = /^schema\d+$/.test(id) ? 'Shared' : id.replace(/[^A-Za-z0-9]/g, '');
+  for (let n = base === 'Shared' ? 1 : 0; ; n++) {
+    const name = n === 0 ? base : `${base}${n}`;
+    if (!(name in taken) && !(name in set)) return name;
+  }
+}
+
+function rewriteSharedRefs(node: unknown, names: ReadonlyMap<string, string>): unknown {
+  if (Array.isArray(node)) return node.map((item) => rewriteSharedRefs(item, names));
+  if (typeof node !== 'object' || node === null) return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => {
+      if (key === '$ref' && typeof value === 'string' && value.startsWith(SHARED_REF_PREFIX)) {
+        const name = names.get(decodeURIComponent(value.slice(SHARED_REF_PREFIX.length)));
+        if (!name) throw new Error(`OpenAPI: unknown shared schema ${value}`);
+        return [key, COMPONENT_REF(name)];
+      }
+      return [key, rewriteSharedRefs(value, names)];
+    }),
+  );
+}
+
+const EVENT_STREAM = 'text/event-stream';
+
+/**
+ * One Server-Sent Event as tools read a `text/event-stream` schema (per
+ * event, the OpenAPI 3.2 reading): its fields are strings, `retry` a number.
+ */
+function sseEventSchema(description: string): JsonObject {
+  return {
+    type: 'object',
+    description,
+    properties: {
+      data: { type: 'string' },
+      event: { type: 'string' },
+      id: { type: 'string' },
+      retry: { type: 'integer', minimum: 0 },
+    },
+  };
+}
+
 /**
  * Success content of a streamed route: each body is a string of its media
  * type; an event stream also names the JSON its events carry. (OpenAPI 3.1
@@ -150,7 +248,10 @@ function streamedContent(
     Object.entries(produces).map(([mediaType, doc]) => [
       mediaType,
       {
-        schema: { type: 'string', description: doc.description },
+        schema:
+          mediaType === EVENT_STREAM
+            ? sseEventSchema(doc.description)
+            : { type: 'string', description: doc.description },
         ...(doc.eventData ? { 'x-event-data': ref(doc.eventData, 'Event') } : {}),
       },
     ]),

@@ -54,9 +54,9 @@ export function problemHandler(): ErrorRequestHandler {
   };
 }
 
-/** Writes `error` as an `application/problem+json` response. */
-export function sendProblem(res: Response, error: HttpError, requestId?: string): void {
-  const body: Problem = {
+/** The problem document of `error`. */
+export function problemBody(error: HttpError, requestId?: string): Problem {
+  return {
     // Extensions first: they may not override the standard members.
     ...error.extensions,
     type: error.type,
@@ -66,5 +66,10 @@ export function sendProblem(res: Response, error: HttpError, requestId?: string)
     ...(error.errors === undefined ? {} : { errors: error.errors }),
     ...(requestId ? { requestId } : {}),
   };
+}
+
+/** Writes `error` as an `application/problem+json` response. */
+export function sendProblem(res: Response, error: HttpError, requestId?: string): void {
+  const body = problemBody(error, requestId);
   res.status(error.status).set(error.headers).type('application/problem+json').send(JSON.stringify(body));
 }

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,6 +52,21 @@ const broken = defineRoute({
   handler: () => ({ ok: 'yes' }) as unknown as { ok: boolean },
 });
 
+const runThing = defineRoute({
+  method: 'post',
+  path: '/api/v1/things/:group/runs',
+  operationId: 'runThing',
+  summary: 'Run a thing now',
+  tags: ['things'],
+  auth: 'none',
+  params: z.object({ group: z.string().regex(/^[a-z]+$/) }),
+  body: z.strictObject({ speed: z.number().optional() }),
+  bodyOptional: true,
+  response: z.object({ group: z.string(), speed: z.number().nullable() }),
+  status: 201,
+  handler: ({ params, body }) => ({ group: params.group, speed: body.speed ?? null }),
+});
+
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
@@ -64,6 +79,19 @@ async function serve(routes: RouteDefinition[]): Promise<string> {
   server = createServer(app);
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Sends `head` (request line and headers) as-is and returns the raw response text. */
+function rawRequest(url: string, head: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(`${head}\r\n`));
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
 }
 
 const json = (body: unknown): RequestInit => ({
@@ -105,6 +133,43 @@ describe('defineRoute', () => {
       body: 'name=a',
     });
     expect(res.status).toBe(415);
+  });
+
+  it('accepts an optional body sent empty without a Content-Type, as `curl -X POST` sends it', async () => {
+    const url = await serve([runThing]);
+    const text = await rawRequest(
+      url,
+      'POST /api/v1/things/blue/runs HTTP/1.1\r\nHost: test\r\nConnection: close\r\n',
+    );
+    expect(text).toMatch(/^HTTP\/1\.1 201 /);
+    expect(text.slice(text.indexOf('\r\n\r\n') + 4)).toBe('{"group":"blue","speed":null}');
+    const fetched = await fetch(`${url}/api/v1/things/blue/runs`, { method: 'POST' });
+    expect(fetched.status).toBe(201);
+    expect(await fetched.json()).toEqual({ group: 'blue', speed: null });
+  });
+
+  it('still validates an optional body when one is sent, and refuses a non-JSON one with 415', async () => {
+    const url = await serve([runThing]);
+    const ok = await fetch(`${url}/api/v1/things/blue/runs`, json({ speed: 2 }));
+    expect(await ok.json()).toEqual({ group: 'blue', speed: 2 });
+    const bad = await fetch(`${url}/api/v1/things/blue/runs`, json({ speed: 'fast' }));
+    expect(bad.status).toBe(400);
+    const text = await fetch(`${url}/api/v1/things/blue/runs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'speed=2',
+    });
+    expect(text.status).toBe(415);
+    const untyped = await rawRequest(
+      url,
+      'POST /api/v1/things/blue/runs HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Length: 7\r\n\r\nspeed=2',
+    );
+    expect(untyped).toMatch(/^HTTP\/1\.1 415 /);
+  });
+
+  it('keeps refusing an empty body where the body is required', async () => {
+    const url = await serve([createThing]);
+    expect((await fetch(`${url}/api/v1/things/blue`, { method: 'POST' })).status).toBe(415);
   });
 
   it('answers 500 when a handler breaks its own response schema', async () => {
@@ -182,6 +247,69 @@ describe('buildOpenApi', () => {
       additionalProperties: false,
     });
     expect(doc.components.schemas.Problem).toBeDefined();
+  });
+
+  it('documents a 204 answer without content, since it has no body', () => {
+    const deleteThing = defineRoute({
+      method: 'delete',
+      path: '/api/v1/things/:group',
+      operationId: 'deleteThing',
+      summary: 'Delete',
+      tags: ['things'],
+      auth: 'user',
+      params: z.object({ group: z.string() }),
+      response: z.undefined(),
+      status: 204,
+      handler: () => undefined,
+    });
+    const built = buildOpenApi([deleteThing], {
+      title: 'T',
+      version: '1',
+      serverUrl: '/',
+      cookieName: 'c',
+    }) as {
+      paths: Record<string, Record<string, { responses: Record<string, Record<string, unknown>> }>>;
+    };
+    const noContent = built.paths['/api/v1/things/{group}']?.delete?.responses['204'];
+    expect(noContent).toEqual({ description: 'Success' });
+  });
+
+  it('documents an optional body as not required', () => {
+    const optional = buildOpenApi([runThing], {
+      title: 'T',
+      version: '1',
+      serverUrl: '/',
+      cookieName: 'c',
+    }) as { paths: Record<string, Record<string, { requestBody: { required: boolean } }>> };
+    expect(optional.paths['/api/v1/things/{group}/runs']?.post?.requestBody.required).toBe(false);
+    expect(
+      (doc.paths['/api/v1/things/{group}']?.post as { requestBody: { required: boolean } }).requestBody
+        .required,
+    ).toBe(true);
+  });
+
+  it('makes a recursive schema shared by a request and a response one component every $ref resolves to', () => {
+    const tree = defineRoute({
+      method: 'put',
+      path: '/api/v1/trees/:id',
+      operationId: 'putTree',
+      summary: 'Store any JSON',
+      tags: [],
+      auth: 'none',
+      params: z.object({ id: z.string().regex(/^[a-z]+$/) }),
+      body: z.object({ a: z.json(), b: z.array(z.json()) }),
+      response: z.object({ stored: z.json() }),
+      handler: ({ body }) => ({ stored: body.a }),
+    });
+    const shared = buildOpenApi([tree], { title: 'T', version: '1', serverUrl: '/', cookieName: 'c' });
+    const refs = JSON.stringify(shared).match(/"\$ref":"[^"]*"/g) ?? [];
+    expect(refs.length).toBeGreaterThan(2);
+    const schemas = (shared.components as { schemas: Record<string, unknown> }).schemas;
+    for (const ref of refs) {
+      const target = /"#\/components\/schemas\/([A-Za-z0-9]+)"$/.exec(ref)?.[1];
+      expect(target && schemas[target], ref).toBeTruthy();
+    }
+    expect(Object.keys(schemas).filter((name) => name.startsWith('Shared'))).toEqual(['Shared1']);
   });
 
   it('marks authenticated operations with security and 401/403 responses', () => {

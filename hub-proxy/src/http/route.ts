@@ -47,6 +47,12 @@ export interface RouteSpec<
   query?: Q;
   /** Declaring a body makes the route accept `application/json` only. */
   body?: B;
+  /**
+   * The body may be left out: a request without one (no Content-Type, as
+   * `curl -X POST` sends it) is validated as `{}`. A body that is sent must
+   * still be JSON (else 415).
+   */
+  bodyOptional?: boolean;
   response: R;
   /** Success status; default 200. */
   status?: number;
@@ -83,11 +89,18 @@ export interface RouteDefinition {
 }
 
 /** The parts of a spec {@link readHandlerInput} validates. */
-type InputSpec = Pick<RouteDoc, 'params' | 'query' | 'body'>;
+type InputSpec = Pick<RouteDoc, 'params' | 'query' | 'body' | 'bodyOptional'>;
+
+/** No body at all: neither a chunked one nor a non-zero Content-Length. */
+function hasNoBody(req: Request): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return false;
+  const length = req.headers['content-length'];
+  return length === undefined || Number(length) === 0;
+}
 
 /**
  * The handler input of a request: refuses a non-JSON body where one is
- * declared (415), validates params/query/body (400 naming every bad field)
+ * declared (415; an optional body may be absent instead), validates params/query/body (400 naming every bad field)
  * and adds the caller and the request's logger. Shared by JSON and streamed routes.
  */
 export function readHandlerInput(
@@ -96,13 +109,14 @@ export function readHandlerInput(
   res: Response,
 ): HandlerInput<unknown, unknown, unknown, AuthLevel> {
   const ctx = requestContext(req);
-  if (spec.body && !req.is(['application/json', 'application/*+json'])) {
+  const omitted = spec.body !== undefined && spec.bodyOptional === true && hasNoBody(req);
+  if (spec.body && !omitted && !req.is(['application/json', 'application/*+json'])) {
     throw new UnsupportedMediaTypeError();
   }
   const parsed = parseInputs({
     params: { schema: spec.params, value: req.params },
     query: { schema: spec.query, value: req.query },
-    body: { schema: spec.body, value: spec.body ? req.body : undefined },
+    body: { schema: spec.body, value: omitted ? {} : spec.body ? req.body : undefined },
   });
   return { ...parsed, identity: ctx.identity, log: ctx.log, requestId: ctx.requestId, req, res };
 }

@@ -323,7 +323,17 @@ describe('defineStreamRoute: OpenAPI', () => {
     expect(op?.responses['200']?.content).toEqual({
       'text/plain': { schema: { type: 'string', description: 'The whole log.' } },
       'text/event-stream': {
-        schema: { type: 'string', description: 'The log as it grows.' },
+        // Per event, as schemathesis and OpenAPI 3.2 read an event-stream schema.
+        schema: {
+          type: 'object',
+          description: 'The log as it grows.',
+          properties: {
+            data: { type: 'string' },
+            event: { type: 'string' },
+            id: { type: 'string' },
+            retry: { type: 'integer', minimum: 0 },
+          },
+        },
         'x-event-data': { $ref: '#/components/schemas/GetRunLogEvent' },
       },
     });

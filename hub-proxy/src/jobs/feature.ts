@@ -2,14 +2,13 @@ import { createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
 import { createArtifactStore } from '../artifacts/index.js';
 import type { Config } from '../config/schema.js';
-import { CATALOG } from '../environments/index.js';
+import { CATALOG, GPU_QUOTA } from '../environments/index.js';
 import { defineFeature } from '../feature.js';
 import { jobsConfig, type JobsSettings } from './config.js';
 import { KubernetesJobRuntime } from './kubernetes/index.js';
-import { checkWebhookReachable } from './lifecycle/alerts.js';
+import { alertWebhookPolicy, createTimeWebhookCheck } from './lifecycle/alert-webhooks.js';
 import { RunLifecycle } from './lifecycle/run-lifecycle.js';
-import { webhookPolicyProblem } from './lifecycle/webhook-policy.js';
-import { LocalJobRuntime } from './local/index.js';
+import { LocalJobRuntime, LocalRuntimeSingleUserGate, singleUserRoutes } from './local/index.js';
 import type { JobRuntime } from './model.js';
 import { HmacRunTokens } from './run-token.js';
 import { runRoutes } from './run-routes.js';
@@ -18,6 +17,7 @@ import { runnerRoutes } from './runner-routes.js';
 import { jobRoutes } from './routes.js';
 import { JobRunsService } from './runs.js';
 import { JobsService } from './service.js';
+import { JobUsageLimits } from './usage-limits.js';
 
 /** Where runners reach hub-proxy: configured, or hub-proxy's own loopback listener. */
 export function runnerApiUrl(
@@ -50,13 +50,16 @@ const CACHE_LABELS = { notebookJobs: 'notebookjobs', jobs: 'jobs', cronJobs: 'cr
 export const jobsFeature = defineFeature({
   name: 'jobs',
   config: jobsConfig,
-  create(context, { jobs: settings }) {
+  create(context, { jobs: settings, alerts }) {
     const { config, cluster } = context;
     const catalog = context.require(CATALOG);
+    const catalogIds = catalog.environments.map((e) => e.id);
     const log = context.logger.child({ component: 'jobs' });
     const artifacts = createArtifactStore(config.artifacts);
     const tokens = new HmacRunTokens(runTokenSecret(config, settings));
     let runtime: JobRuntime;
+    // The local runtime runs notebooks as hub-proxy's own OS user: one person only, unless told otherwise.
+    let singleUser: LocalRuntimeSingleUserGate | undefined;
     if (cluster) {
       const kubernetes = new KubernetesJobRuntime({
         clients: cluster.clients,
@@ -64,6 +67,10 @@ export const jobsFeature = defineFeature({
         tokens,
         runnerApiUrl: runnerApiUrl(config, settings),
         runnerConfigMap: settings.runnerConfigMap,
+        ephemeralStorage: {
+          request: settings.runEphemeralStorageRequest,
+          limit: settings.runEphemeralStorageLimit,
+        },
         gpuProductFor: (type) => catalog.gpuTypes[type]?.nodeSelector['nvidia.com/gpu.product'],
         resyncMs: settings.resyncSeconds * 1000,
         informerHooks: (label) => cluster.hooks(label),
@@ -82,11 +89,26 @@ export const jobsFeature = defineFeature({
         ...(settings.pythonPath ? { pythonPath: settings.pythonPath } : {}),
         logger: log,
       });
+      if (settings.localRuntimeUnsafeMultiUser) {
+        log.warn('local runtime shared by every hub user: their notebooks can read each other and hub-proxy');
+      } else {
+        singleUser = new LocalRuntimeSingleUserGate({
+          stateDir: resolve(settings.stateDir),
+          ...(settings.localRuntimeUser ? { configuredUser: settings.localRuntimeUser } : {}),
+        });
+      }
     }
+    const webhookPolicy = alertWebhookPolicy({
+      config,
+      alerts,
+      runnerApiUrl: settings.runnerApiUrl,
+      kubeApiServer: cluster?.clients.kubeConfig.getCurrentCluster()?.server,
+    });
     new RunLifecycle({
       runtime,
       artifacts,
       logger: log,
+      webhookPolicy,
       runUrl: (run) =>
         config.publicHubUrl
           ? new URL(`../services/${config.serviceName}/api/v1/runs/${run.id}`, config.publicHubUrl).href
@@ -105,24 +127,25 @@ export const jobsFeature = defineFeature({
       },
     );
 
+    // Job runs hold GPUs from the same per-user quota as servers: check against it, and count in it.
+    const gpuQuota = context.require(GPU_QUOTA);
+    const limits = new JobUsageLimits({ limits: settings.limits, runtime, gpuQuota });
+    gpuQuota.addHolder(limits.gpuHolder());
     const jobs = new JobsService({
       runtime,
       artifacts,
       catalog,
-      checkWebhook: async (url) => {
-        const refused = await webhookPolicyProblem(url);
-        if (refused) return { reachable: false, reason: refused };
-        return checkWebhookReachable(url, { timeoutMs: settings.webhookCheckTimeoutMs });
-      },
+      checkWebhook: createTimeWebhookCheck(webhookPolicy, settings.webhookCheckTimeoutMs, log),
       maxNotebookBytes: settings.maxNotebookBytes,
       defaultHistoryLimit: settings.defaultHistoryLimit,
+      limits,
       logger: log,
     });
     const runs = new JobRunsService(jobs, runtime, artifacts);
+    const userRoutes = [...jobRoutes(jobs, runs, catalogIds), ...runRoutes(runs)];
     return {
       routes: [
-        ...jobRoutes(jobs, runs),
-        ...runRoutes(runs),
+        ...(singleUser ? singleUserRoutes(userRoutes, singleUser) : userRoutes),
         ...runnerRoutes(new RunnerApiService({ runtime, artifacts, tokens })),
       ],
       readinessChecks: [

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { environmentIdSchema } from '../environments/index.js';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { pageSchema, paginationQuerySchema } from '../http/pagination.js';
 import {
@@ -16,8 +17,19 @@ import type { JobsService } from './service.js';
 const nameParams = z.object({ name: jobNameSchema });
 const tags = ['jobs'];
 
-/** `/api/v1/jobs...`: job definitions and starting runs. */
-export function jobRoutes(jobs: JobsService, runs: JobRunsService): RouteDefinition[] {
+/**
+ * `/api/v1/jobs...`: job definitions and starting runs. `environmentIds`
+ * (the catalog's) document the `environment` field as its enum; the service
+ * checks it.
+ */
+export function jobRoutes(
+  jobs: JobsService,
+  runs: JobRunsService,
+  environmentIds: readonly string[] = [],
+): RouteDefinition[] {
+  const environment = environmentIdSchema(environmentIds);
+  const createBody = createJobBodySchema.extend({ environment });
+  const patchBody = patchJobBodySchema.extend({ environment: environment.optional() });
   return [
     defineRoute({
       method: 'get',
@@ -41,7 +53,7 @@ export function jobRoutes(jobs: JobsService, runs: JobRunsService): RouteDefinit
         '409 if you already have a job of that name; 413 if the notebook is over the size limit.',
       tags,
       auth: 'user',
-      body: createJobBodySchema,
+      body: createBody,
       response: jobSchema,
       status: 201,
       handler: ({ identity, body }) => jobs.create(identity, body),
@@ -67,7 +79,7 @@ export function jobRoutes(jobs: JobsService, runs: JobRunsService): RouteDefinit
       auth: 'user',
       params: nameParams,
       query: ownerQuerySchema,
-      body: patchJobBodySchema,
+      body: patchBody,
       response: jobSchema,
       handler: ({ identity, params, query, body }) => jobs.update(identity, params.name, body, query.user),
     }),
@@ -92,12 +104,14 @@ export function jobRoutes(jobs: JobsService, runs: JobRunsService): RouteDefinit
       path: '/api/v1/jobs/:name/runs',
       operationId: 'runJob',
       summary: 'Run a job now',
-      description: '409 when a run is active and the job forbids concurrent runs.',
+      description:
+        'The body is optional (`curl -X POST` works). 409 when a run is active and the job forbids concurrent runs.',
       tags,
       auth: 'user',
       params: nameParams,
       query: ownerQuerySchema,
       body: runJobBodySchema,
+      bodyOptional: true,
       response: runSchema,
       status: 201,
       handler: ({ identity, params, query, body }) =>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseQuantity } from '../k8s/quantity.js';
-import { JOB_NAME_PATTERN, RUN_ARTIFACT_NAMES } from './naming.js';
+import { JOB_NAME_MAX, JOB_NAME_PATTERN, RUN_ARTIFACT_NAMES } from './naming.js';
 import { RUN_TRIGGERS } from './model.js';
 import {
   alertEventSchema,
@@ -20,18 +20,22 @@ import {
 export const jobNameSchema = z
   .string()
   .regex(JOB_NAME_PATTERN, {
-    error:
-      'must be 1-40 lowercase letters, digits or "-", start with a letter and not end with "-" (e.g. "daily-ctr")',
+    error: `must be 1-${JOB_NAME_MAX} lowercase letters, digits or "-", start with a letter and not end with "-" (e.g. "daily-ctr")`,
   })
   .meta({ description: 'Unique among your jobs.', example: 'daily-ctr' });
 
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Any JSON value. One registered instance, so the OpenAPI document names it `JsonValue` once. */
+const jsonValueSchema = z
+  .json()
+  .register(z.globalRegistry, { id: 'JsonValue', description: 'Any JSON value.' });
+
 /** papermill parameters: Python identifiers to JSON values. */
 export const parametersSchema = z
   .record(
     z.string().regex(identifier, { error: 'parameter names must be Python identifiers (e.g. "start_date")' }),
-    z.json(),
+    jsonValueSchema,
   )
   .refine((p) => Object.keys(p).length <= 100, { error: 'at most 100 parameters' })
   .meta({ description: 'Values injected after the cell tagged `parameters`.' });
@@ -146,7 +150,7 @@ export const runSchema = z.object({
   state: runStateSchema,
   trigger: z.enum(RUN_TRIGGERS),
   triggeredBy: z.string().optional(),
-  parameters: z.record(z.string(), z.json()),
+  parameters: z.record(z.string(), jsonValueSchema),
   attempt: z.number().int(),
   progress: z.object({ cell: z.number().int(), cells: z.number().int() }).optional(),
   createdAt: z.string(),
@@ -176,7 +180,7 @@ export const jobSchema = z.object({
     gpus: z.number().int(),
     gpuType: z.string().optional(),
   }),
-  parameters: z.record(z.string(), z.json()),
+  parameters: z.record(z.string(), jsonValueSchema),
   schedule: z
     .object({
       cron: z.string(),

@@ -7,10 +7,10 @@ import { runReadinessChecks, type ReadinessCheck } from './readiness.js';
 
 const readinessResultSchema = z.object({ name: z.string(), ok: z.boolean(), detail: z.string().optional() });
 
-/** Body of `GET /readyz` (and part of the admin status). */
+/** Body of the operations listener's `GET /readyz` (and part of the admin status). */
 export const readinessSchema = z.object({ ready: z.boolean(), checks: z.array(readinessResultSchema) });
 
-/** `GET {prefix}healthz`: the process is alive. No auth, no dependencies. */
+/** `GET /healthz` on the operations listener: the process is alive. No dependencies. */
 export function healthzRoute(): RouteDefinition {
   return defineRoute({
     method: 'get',
@@ -24,7 +24,11 @@ export function healthzRoute(): RouteDefinition {
   });
 }
 
-/** `GET {prefix}readyz`: 200 only when every readiness check passes, else 503 with the same body. */
+/**
+ * `GET /readyz` on the operations listener: 200 only when every readiness
+ * check passes, else 503 with the same body. The details name internal
+ * addresses and upstream errors, so this is never on the public listener.
+ */
 export function readyzRoute(checks: () => readonly ReadinessCheck[]): RouteDefinition {
   return defineRoute({
     method: 'get',
@@ -44,12 +48,37 @@ export function readyzRoute(checks: () => readonly ReadinessCheck[]): RouteDefin
 }
 
 /**
- * `GET {prefix}metrics`: Prometheus text format. Unauthenticated; reachable
- * wherever the listen address is (keep that address cluster-internal).
+ * `GET {prefix}readyz` on the public listener: the verdict alone (200 or
+ * 503), for whoever checks the service through the hub. Which check failed
+ * and why is on the operations listener and in the admin status.
  */
-export function metricsRouter(servicePrefix: string): Router {
+export function publicReadyzRoute(checks: () => readonly ReadinessCheck[]): RouteDefinition {
+  return defineRoute({
+    method: 'get',
+    path: '/readyz',
+    operationId: 'getReadiness',
+    summary: 'Readiness: 200 when ready, else 503',
+    description:
+      'No detail: admins find the checks in GET /api/v1/admin/status, operators on the operations listener.',
+    tags: ['operations'],
+    auth: 'none',
+    response: z.object({ ready: z.boolean() }),
+    alternateStatuses: [503],
+    handler: async ({ res }) => {
+      const { ready } = await runReadinessChecks(checks());
+      res.status(ready ? 200 : 503);
+      return { ready };
+    },
+  });
+}
+
+/**
+ * `GET /metrics` on the operations listener: Prometheus text format,
+ * unauthenticated, so it must only be reachable by the scraper.
+ */
+export function metricsRouter(): Router {
   const router = Router();
-  router.get(`${servicePrefix}metrics`, async (req, res) => {
+  router.get('/metrics', async (req, res) => {
     requestContext(req).route = '/metrics';
     res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
