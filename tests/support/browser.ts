@@ -1,3 +1,5 @@
+import { isSecretCookie, registerSecret } from './secrets-scan.js';
+
 /** One stored cookie. */
 export interface StoredCookie {
   name: string;
@@ -43,6 +45,7 @@ export class Browser {
       const response = await fetch(current, { ...request, headers, redirect: 'manual' });
       this.store(response);
       const location = response.headers.get('location');
+      if (location) registerRedirectSecrets(location, current);
       if (!follow || response.status < 300 || response.status >= 400 || !location) return { response, chain };
       await response.body?.cancel();
       current = new URL(location, current);
@@ -86,6 +89,7 @@ export class Browser {
         path: '/',
         httpOnly: false,
       };
+      if (isSecretCookie(cookie.name)) registerSecret('cookie', cookie.value);
       let expired = false;
       for (const attribute of attributes) {
         const [key = '', value = ''] = attribute.split('=', 2);
@@ -112,6 +116,13 @@ export class Browser {
       else this.jar.set(key, cookie);
     }
   }
+}
+
+/** An OAuth redirect carries the authorization code (and state): both are secrets for the scan. */
+function registerRedirectSecrets(location: string, base: URL): void {
+  const params = new URL(location, base).searchParams;
+  registerSecret('oauth-code', params.get('code'));
+  registerSecret('oauth-state', params.get('state'));
 }
 
 /** RFC 6265 path-match. */

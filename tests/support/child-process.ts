@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { captureLogStream } from './secrets-scan.js';
 
 /** A long-running process started by a fixture, with its output kept in a log file. */
 export interface ManagedProcess {
@@ -20,12 +21,16 @@ process.once('exit', () => {
   for (const p of running) p.child.kill('SIGKILL');
 });
 
-/** Starts `command` with its stdout and stderr appended to `<logDir>/<name>.log`. */
+/**
+ * Starts `command` with its stdout and stderr appended to `<logDir>/<name>.log`,
+ * and copied for the run's secrets scan (tests/support/secrets-scan.ts)
+ * unless `secretsScan` is false.
+ */
 export function startProcess(
   name: string,
   command: string,
   args: string[],
-  options: { logDir: string; env?: NodeJS.ProcessEnv; cwd?: string },
+  options: { logDir: string; env?: NodeJS.ProcessEnv; cwd?: string; secretsScan?: boolean },
 ): ManagedProcess {
   const logFile = join(options.logDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
@@ -36,6 +41,17 @@ export function startProcess(
   });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
+  const scanCopy = options.secretsScan === false ? undefined : captureLogStream(name);
+  if (scanCopy) {
+    child.stdout?.pipe(scanCopy, { end: false });
+    child.stderr?.pipe(scanCopy, { end: false });
+    // 'close': both pipes are drained, so nothing is written after the end.
+    const end = () => {
+      if (!scanCopy.writableEnded) scanCopy.end();
+    };
+    child.once('close', end);
+    child.once('error', end);
+  }
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => resolve(code));
     child.once('error', (err) => {

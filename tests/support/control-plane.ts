@@ -28,6 +28,8 @@ export type StartTimings = Record<'etcd' | 'kubeApiserver' | 'controllers' | 'no
  * A real Kubernetes control plane on loopback: etcd, kube-apiserver (RBAC,
  * generated certs), kube-controller-manager, kube-scheduler and kwok running
  * fake nodes. Everything it starts is stopped by {@link ControlPlane.stop}.
+ * Its logs are large and carry none of the tokens tests mint, so they stay
+ * out of the secrets scan (tests/support/secrets-scan.ts).
  */
 export class ControlPlane {
   readonly dir: string;
@@ -95,7 +97,7 @@ export class ControlPlane {
         '--unsafe-no-fsync=true',
         '--log-level=warn',
       ],
-      { logDir: this.logDir },
+      { logDir: this.logDir, secretsScan: false },
     );
     await waitUntil(
       'etcd',
@@ -130,7 +132,7 @@ export class ControlPlane {
         `--service-account-signing-key-file=${c.serviceAccountKey}`,
         '--v=1',
       ],
-      { logDir: this.logDir },
+      { logDir: this.logDir, secretsScan: false },
     );
     await waitUntil('kube-apiserver', () => this.isReady(), {
       timeoutMs: 90_000,
@@ -176,13 +178,13 @@ export class ControlPlane {
           '--use-service-account-credentials=false',
           '--v=1',
         ],
-        { logDir: this.logDir },
+        { logDir: this.logDir, secretsScan: false },
       ),
       startProcess(
         'kube-scheduler',
         join(this.bin, 'kube-scheduler'),
         [kubeconfig, '--leader-elect=false', '--bind-address=127.0.0.1', '--secure-port=0', '--v=1'],
-        { logDir: this.logDir },
+        { logDir: this.logDir, secretsScan: false },
       ),
       startProcess(
         'kwok',
@@ -198,13 +200,21 @@ export class ControlPlane {
           // Opt-in outcomes for labelled pods (turing.dev/kwok-outcome: fail | hang).
           `--config=${join(repoRoot, 'tests/support/kwok-outcome-stages.yaml')}`,
         ],
-        { logDir: this.logDir },
+        { logDir: this.logDir, secretsScan: false },
       ),
     );
   }
 
-  /** Stops kube-apiserver and starts it again on the same port (etcd keeps the data). */
-  async restartApiServer(downForMs = 0): Promise<void> {
+  /**
+   * Stops kube-apiserver and starts it again on the same port (etcd keeps
+   * the data). `SIGTERM` (default) is a graceful restart; `SIGKILL` a crash,
+   * which drops the requests in flight.
+   */
+  async restartApiServer(downForMs = 0, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+    if (signal === 'SIGKILL') {
+      this.apiserver?.child.kill('SIGKILL');
+      await this.apiserver?.exited;
+    }
     await this.apiserver?.stop();
     if (downForMs > 0) await new Promise((r) => setTimeout(r, downForMs));
     await this.startApiServer();

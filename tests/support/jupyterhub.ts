@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Browser } from './browser.js';
 import { startProcess, waitUntil, type ManagedProcess } from './child-process.js';
 import { freePort } from './ports.js';
+import { registerSecret } from './secrets-scan.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -50,8 +51,13 @@ export class JupyterHub {
   readonly adminToken = randomBytes(24).toString('hex');
   url = '';
   private process?: ManagedProcess;
+  /** Chosen on the first start and kept, so a restarted hub answers where it did. */
+  private ports?: { port: number; hubPort: number; proxyApiPort: number };
 
-  constructor(private readonly options: JupyterHubOptions = {}) {}
+  constructor(private readonly options: JupyterHubOptions = {}) {
+    registerSecret('service-token', this.adminToken);
+    for (const service of options.services ?? []) registerSecret('service-token', service.apiToken);
+  }
 
   /** Base URL of the hub's REST API. */
   get apiUrl(): string {
@@ -62,8 +68,17 @@ export class JupyterHub {
     return join(this.dir, 'jupyterhub.log');
   }
 
+  /**
+   * Starts the hub. A second start after {@link stop} with `keepFiles`
+   * brings the same hub back (database, cookie secret, users and tokens) on
+   * the same ports.
+   */
   async start(): Promise<this> {
-    const [port, hubPort, proxyApiPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    this.ports ??= await (async () => {
+      const [port, hubPort, proxyApiPort] = await Promise.all([freePort(), freePort(), freePort()]);
+      return { port, hubPort, proxyApiPort };
+    })();
+    const { port, hubPort, proxyApiPort } = this.ports;
     this.url = `http://127.0.0.1:${port}`;
     const services = [
       { name: 'turing-test-admin', apiToken: this.adminToken, scopes: FIXTURE_SCOPES },
@@ -121,9 +136,9 @@ export class JupyterHub {
     return this;
   }
 
-  /** Calls the hub REST API as the fixture's admin service. */
+  /** Calls the hub REST API as the fixture's admin service. Tokens it mints are registered as secrets. */
   async api(path: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(`${this.apiUrl}${path}`, {
+    const res = await fetch(`${this.apiUrl}${path}`, {
       ...init,
       headers: {
         Authorization: `token ${this.adminToken}`,
@@ -131,6 +146,10 @@ export class JupyterHub {
         ...init.headers,
       },
     });
+    if (init.method === 'POST' && res.status === 201 && /\/tokens$/.test(path)) {
+      await registerMintedToken(res.clone());
+    }
+    return res;
   }
 
   /** Creates a user (idempotent). */
@@ -155,7 +174,9 @@ export class JupyterHub {
       }),
     });
     if (res.status !== 201) throw new Error(`token for ${name}: ${res.status} ${await res.text()}`);
-    return ((await res.json()) as { token: string }).token;
+    const { token } = (await res.json()) as { token: string };
+    registerSecret('hub-api-token', token);
+    return token;
   }
 
   /** Mints a token for `name` as the admin service, optionally limited to `scopes`. */
@@ -195,10 +216,44 @@ export class JupyterHub {
     }
   }
 
+  /**
+   * SIGKILLs the hub process alone, as when a hub pod crashes: its proxy
+   * (configurable-http-proxy) keeps running and answers for it. {@link start}
+   * brings the hub back; it stops the orphaned proxy first, as does {@link stop}.
+   */
+  async crash(): Promise<void> {
+    this.process?.child.kill('SIGKILL');
+    await this.process?.exited;
+  }
+
   async stop(options: { keepFiles?: boolean } = {}): Promise<void> {
     await this.process?.stop();
+    this.stopOrphanedProxy();
     if (!options.keepFiles) rmSync(this.dir, { recursive: true, force: true });
   }
+
+  /** A hub that exits cleanly removes its proxy's pid file; one left behind names a proxy still running. */
+  private stopOrphanedProxy(): void {
+    let pid = NaN;
+    try {
+      pid = Number(readFileSync(join(this.dir, 'jupyterhub-proxy.pid'), 'utf8').trim());
+    } catch {
+      return;
+    }
+    if (Number.isInteger(pid) && pid > 0) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+}
+
+/** Registers the token in a `POST .../tokens` answer as a secret. */
+async function registerMintedToken(res: Response): Promise<void> {
+  const body = (await res.json().catch(() => undefined)) as { token?: unknown } | undefined;
+  if (typeof body?.token === 'string') registerSecret('hub-api-token', body.token);
 }
 
 // Settings come from JSON so nothing user-supplied is spliced into Python.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_RETRY_AFTER_SECONDS } from '../http/error-mapping.js';
 import { BadGatewayError, ConflictError, NotFoundError, ServiceUnavailableError } from '../http/errors.js';
 import { recordHubRequest } from '../observability/metrics.js';
 import type { HubIdentity } from './identity.js';
@@ -204,7 +205,7 @@ export class HubClient {
       return res;
     } catch (err) {
       recordHubRequest('users/server/progress', 'error');
-      throw new ServiceUnavailableError('JupyterHub is unreachable.', { cause: (err as Error).message });
+      throw hubUnavailable('JupyterHub is unreachable.', (err as Error).message);
     }
   }
 
@@ -238,11 +239,34 @@ export class HubClient {
     } catch (err) {
       recordHubRequest(endpoint, 'error');
       // Never include the request (it carries a token) in the message.
-      throw new ServiceUnavailableError('JupyterHub is unreachable.', { cause: (err as Error).message });
+      throw hubUnavailable('JupyterHub is unreachable.', (err as Error).message);
     }
     recordHubRequest(endpoint, res.status);
+    // The proxy in front of a hub that is down or restarting (502/503), or a gateway timeout.
+    if (HUB_UNAVAILABLE_STATUSES.has(res.status)) {
+      await res.body?.cancel();
+      throw hubUnavailable(
+        `JupyterHub is unavailable (it answered ${res.status}).`,
+        `HTTP ${res.status}`,
+        Number(res.headers.get('retry-after') ?? NaN),
+      );
+    }
     return res;
   }
+}
+
+const HUB_UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
+
+/**
+ * The hub cannot answer right now: a 503 the client may retry after
+ * `retryAfterSeconds` (the hub's own Retry-After when it gave one).
+ */
+function hubUnavailable(detail: string, cause: string, retryAfterSeconds = NaN): ServiceUnavailableError {
+  const seconds =
+    Number.isInteger(retryAfterSeconds) && retryAfterSeconds > 0
+      ? retryAfterSeconds
+      : DEFAULT_RETRY_AFTER_SECONDS;
+  return new ServiceUnavailableError(detail, { cause, headers: { 'Retry-After': String(seconds) } });
 }
 
 /** `/users/{name}/server` for the default server, `/users/{name}/servers/{serverName}` for a named one. */

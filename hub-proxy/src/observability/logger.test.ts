@@ -77,4 +77,20 @@ describe('logging', () => {
     );
     expect(redactUrl('/plain')).toBe('/plain');
   });
+
+  it('redacts credentials inside a URL carried in a parameter, e.g. the next of a silent login', () => {
+    const token = 'e1f0c6a1b7d94a0c9c5b1d2e3f405162';
+    const next = `/services/turing/api/v1/me?token=${token}&keep=1`;
+    const once = redactUrl(`/services/turing/oauth_login?next=${encodeURIComponent(next)}`);
+    expect(once).not.toContain(token);
+    expect(decodeURIComponent(once)).toBe(
+      '/services/turing/oauth_login?next=/services/turing/api/v1/me?token=[REDACTED]&keep=1',
+    );
+    // Encoded twice (a next inside a next), and a referer with a fragment.
+    const twice = `/a?next=${encodeURIComponent(`/b?next=${encodeURIComponent(next)}`)}`;
+    expect(redactUrl(twice)).not.toContain(token);
+    expect(redactUrl(`http://hub/x?code=${token}#frag`)).toBe('http://hub/x?code=[REDACTED]#frag');
+    // Nothing to redact: left byte for byte as it was.
+    expect(redactUrl('/a?next=%2Fb%3Fpage%3D2&q=a+b')).toBe('/a?next=%2Fb%3Fpage%3D2&q=a+b');
+  });
 });

@@ -23,28 +23,46 @@ export const REDACT_PATHS = [
   '*.client_secret',
 ];
 
+/** How deep URLs inside parameters (a `next` holding a `next`) are followed. */
+const MAX_NESTED_URLS = 4;
+
 /**
  * Replaces the values of credential-bearing query parameters (`code`,
- * `token`, ...) in a URL or path with `[REDACTED]`.
+ * `token`, ...) in a URL or path with `[REDACTED]`, also inside a URL that
+ * is itself a parameter value (the `next` of a silent login carries the
+ * original request, `?token=` included). A URL with nothing to redact is
+ * returned unchanged.
  */
-export function redactUrl(url: string): string {
+export function redactUrl(url: string, depth = 0): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
-  const params = url
-    .slice(q + 1)
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      const key = eq < 0 ? pair : pair.slice(0, eq);
-      let name = key;
-      try {
-        name = decodeURIComponent(key.replace(/\+/g, ' '));
-      } catch {
-        // Undecodable keys are compared raw.
-      }
-      return SECRET_QUERY_PARAMS.has(name.toLowerCase()) && eq >= 0 ? `${key}=[REDACTED]` : pair;
-    });
-  return `${url.slice(0, q)}?${params.join('&')}`;
+  const hash = url.indexOf('#', q);
+  const query = hash < 0 ? url.slice(q + 1) : url.slice(q + 1, hash);
+  const params = query.split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq < 0) return pair;
+    const key = pair.slice(0, eq);
+    if (SECRET_QUERY_PARAMS.has(decodeParam(key).toLowerCase())) return `${key}=[REDACTED]`;
+    return depth < MAX_NESTED_URLS ? `${key}=${redactNestedUrl(pair.slice(eq + 1), depth + 1)}` : pair;
+  });
+  return `${url.slice(0, q)}?${params.join('&')}${hash < 0 ? '' : url.slice(hash)}`;
+}
+
+/** A parameter value that decodes to a URL with a query has that query redacted, and is encoded again. */
+function redactNestedUrl(value: string, depth: number): string {
+  const decoded = decodeParam(value);
+  if (!decoded.includes('?')) return value;
+  const redacted = redactUrl(decoded, depth);
+  return redacted === decoded ? value : encodeURIComponent(redacted);
+}
+
+/** Form-decoded (`+` is a space); an undecodable value is used raw. */
+function decodeParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return raw;
+  }
 }
 
 /** Options for {@link createLogger}. */
