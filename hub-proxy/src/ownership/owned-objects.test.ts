@@ -262,11 +262,26 @@ describe('OwnedObjects', () => {
       await expect(service.delete(alice, 'a1')).rejects.toBeInstanceOf(NotFound);
     });
 
-    it('maps a failed precondition to Conflict', async () => {
+    it('reads and checks again when another write lands between the check and the delete', async () => {
+      const realGet = store.get.bind(store);
+      let raced = false;
+      vi.spyOn(store, 'get').mockImplementation(async (name) => {
+        const read = await realGet(name);
+        if (!raced) {
+          raced = true;
+          await store.replace({ ...store.snapshot(name), data: { v: 'status' } }); // lands after the read
+        }
+        return read;
+      });
+      await service.delete(alice, 'a1');
+      expect(store.objects.has('a1')).toBe(false);
+    });
+
+    it('maps a precondition that keeps failing to Conflict and deletes nothing', async () => {
       const realGet = store.get.bind(store);
       vi.spyOn(store, 'get').mockImplementation(async (name) => {
         const read = await realGet(name);
-        await store.replace({ ...store.snapshot(name), data: { v: 'changed' } }); // lands after the read
+        await store.replace({ ...store.snapshot(name), data: { v: 'changed' } }); // lands after every read
         return read;
       });
       await expect(service.delete(alice, 'a1')).rejects.toBeInstanceOf(Conflict);

@@ -4,6 +4,8 @@ import type { Page } from '../http/pagination.js';
 import { KubeConflictError, KubeError, KubeNotFoundError } from '../k8s/index.js';
 import { ANNOTATIONS, LABELS } from './labels.js';
 
+/** Reads-and-deletes tried before a delete that keeps racing other writers answers 409. */
+const DELETE_ATTEMPTS = 3;
 /** The parts of a Kubernetes object this service reads or sets. */
 export interface OwnedObject {
   apiVersion?: string;
@@ -157,9 +159,18 @@ export class OwnedObjects<T extends OwnedObject> {
 
   /** Deletes an object `actor` may access; preconditions make sure it is the one checked. */
   async delete(actor: Actor, name: string): Promise<void> {
-    const current = await this.get(actor, name);
-    const { uid, resourceVersion } = meta(current);
-    await this.call(name, () => this.store.delete(name, { uid, resourceVersion }));
+    // Deletes exactly the version whose owner was checked; a controller's status
+    // write in between is no reason to fail the user, so read and check again.
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.get(actor, name);
+      const { uid, resourceVersion } = meta(current);
+      try {
+        await this.call(name, () => this.store.delete(name, { uid, resourceVersion }));
+        return;
+      } catch (err) {
+        if (!(err instanceof Conflict) || attempt >= DELETE_ATTEMPTS) throw err;
+      }
+    }
   }
 
   private notFound(name: string): NotFound {
