@@ -17,6 +17,8 @@ import { turingHub } from '../tests/support/turing-hub.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const hubProxyMain = join(repoRoot, 'hub-proxy/src/main.ts');
+/** Moves the hub's token from hub-proxy's environment to a pipe (see the script). */
+const tokenLauncher = join(repoRoot, 'hub-proxy/bin/run-with-token-fd');
 
 /** Where the demo keeps jobs, artifacts and homes unless told otherwise. */
 export const DEFAULT_DEMO_STATE_DIR = join(repoRoot, '.turing/demo');
@@ -33,6 +35,8 @@ export interface DemoStackOptions {
   stateDir?: string;
   /** Progress lines while starting (default: none). */
   log?: (line: string) => void;
+  /** More variables for hub-proxy, e.g. `TURING_LOCAL_RUNTIME_UNSAFE_MULTIUSER`. */
+  serviceEnvironment?: Record<string, string>;
 }
 
 // Appended to the hub config: homes beside the jobs (so a job's source
@@ -58,6 +62,10 @@ export interface RunningDemoStack {
   /** The hub's public URL, e.g. `http://127.0.0.1:41234`. */
   url: string;
   stateDir: string;
+  /** The `turing` service's hub API token (hub-proxy's own secret). */
+  serviceToken: string;
+  /** hub-proxy's operations listener: `/healthz`, `/readyz` (with detail), `/metrics`. */
+  opsUrl: string;
   /** With `kubernetes: true`: the control plane's kubeconfig. */
   kubeconfigPath?: string;
   stop(): Promise<void>;
@@ -80,10 +88,14 @@ export class DemoStack {
   async start(): Promise<RunningDemoStack> {
     const log = this.options.log ?? (() => undefined);
     mkdirSync(join(this.stateDir, 'home'), { recursive: true });
+    const opsPort = await freePort();
     const service: Record<string, string> = {
+      // healthz, readyz with detail and metrics; the hub's proxy does not route there.
+      TURING_OPS_LISTEN_PORT: String(opsPort),
       TURING_RUNTIME: 'local',
       TURING_JOBS_STATE_DIR: join(this.stateDir, 'jobs'),
       TURING_ARTIFACTS_DIR: join(this.stateDir, 'artifacts'),
+      ...this.options.serviceEnvironment,
     };
     let kubeconfigPath: string | undefined;
     if (this.options.kubernetes) {
@@ -100,12 +112,14 @@ export class DemoStack {
       });
       log(`control plane up; KUBECONFIG=${controlPlane.kubeconfigPath}`);
     }
+    const serviceToken = randomBytes(24).toString('hex');
     const hub = turingHub(
       {
-        apiToken: randomBytes(24).toString('hex'),
+        apiToken: serviceToken,
         url: `http://127.0.0.1:${await freePort()}`,
-        // Managed: the hub starts hub-proxy and hands it the JUPYTERHUB_* settings.
-        command: [process.execPath, '--import', import.meta.resolve('tsx'), hubProxyMain],
+        // Managed: the hub starts hub-proxy and hands it the JUPYTERHUB_* settings; the
+        // launcher keeps the token out of hub-proxy's environ, which notebook runs could read.
+        command: [tokenLauncher, process.execPath, '--import', import.meta.resolve('tsx'), hubProxyMain],
         environment: service,
       },
       {
@@ -122,6 +136,8 @@ export class DemoStack {
       hub,
       url: hub.url,
       stateDir: this.stateDir,
+      serviceToken,
+      opsUrl: `http://127.0.0.1:${opsPort}`,
       ...(kubeconfigPath ? { kubeconfigPath } : {}),
       stop: () => this.stop(),
     };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -10,6 +11,7 @@ import type { JupyterHub } from '../support/jupyterhub.js';
 import { ACCESS_SCOPE as ACCESS, turingHub, type TuringServiceSpec } from '../support/turing-hub.js';
 import { createNamespace } from '../support/namespaces.js';
 import { freePort } from '../support/ports.js';
+import { logCaptureFile } from '../support/secrets-scan.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const TTL_MS = 3_000;
@@ -61,6 +63,7 @@ describe('hub-proxy as an external JupyterHub service (in-process)', () => {
         TURING_HUB_API_URL: hub.apiUrl,
         TURING_API_TOKEN: serviceToken,
         TURING_LISTEN_PORT: String(port),
+        TURING_OPS_LISTEN_PORT: '0',
         TURING_SCOPE_CACHE_TTL_MS: String(TTL_MS),
         TURING_BODY_LIMIT_BYTES: String(BODY_LIMIT),
         TURING_LOG_LEVEL: 'debug',
@@ -69,10 +72,13 @@ describe('hub-proxy as an external JupyterHub service (in-process)', () => {
         throw new Error('no files in this test');
       },
     });
+    // Kept for the run-wide secrets scan too (tests/support/secrets-scan.ts).
+    const scanFile = logCaptureFile('hub-proxy-auth');
     proxy = await startHubProxy(config, {
       logDestination: new Writable({
         write(chunk: Buffer, _enc, done) {
           logLines.push(chunk.toString('utf8'));
+          if (scanFile) appendFileSync(scanFile, chunk);
           done();
         },
       }),
@@ -90,11 +96,15 @@ describe('hub-proxy as an external JupyterHub service (in-process)', () => {
     await hub?.stop();
   });
 
-  it('is reachable through the hub proxy: healthz 200 and readyz 200 with the hub check passing', async () => {
-    expect(await (await api('/healthz')).json()).toEqual({ status: 'ok' });
+  it('is reachable through the hub proxy: readyz 200 with no detail; the checks are on the operations listener', async () => {
     const ready = await api('/readyz');
     expect(ready.status).toBe(200);
-    const body = (await ready.json()) as { ready: boolean; checks: Array<{ name: string; ok: boolean }> };
+    expect(await ready.json()).toEqual({ ready: true });
+    expect((await api('/healthz')).status).toBe(404);
+    expect(await (await fetch(`${proxy.opsUrl}/healthz`)).json()).toEqual({ status: 'ok' });
+    const detailed = await fetch(`${proxy.opsUrl}/readyz`);
+    expect(detailed.status).toBe(200);
+    const body = (await detailed.json()) as { ready: boolean; checks: Array<{ name: string; ok: boolean }> };
     expect(body.ready).toBe(true);
     expect(body.checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'hub', ok: true })]));
   });
@@ -269,15 +279,16 @@ describe('hub-proxy as an external JupyterHub service (in-process)', () => {
     };
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
     expect(doc.servers).toEqual([{ url: '/services/turing' }]);
-    for (const path of ['/healthz', '/readyz', '/api/openapi.json', '/api/v1/me', '/api/v1/admin/status']) {
+    for (const path of ['/readyz', '/api/openapi.json', '/api/v1/me', '/api/v1/admin/status']) {
       expect(doc.paths[path]?.get?.operationId, path).toBeTruthy();
     }
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Problem', 'GetMeResponse']));
     expect(Object.keys(doc.components.securitySchemes)).toEqual(['hubToken', 'serviceCookie']);
   });
 
-  it('records request metrics by route pattern', async () => {
-    const text = await (await api('/metrics')).text();
+  it('records request metrics by route pattern, served on the operations listener only', async () => {
+    expect((await api('/metrics')).status).toBe(404);
+    const text = await (await fetch(`${proxy.opsUrl}/metrics`)).text();
     expect(text).toMatch(/turing_http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/me"[^}]*\}/);
     expect(text).not.toMatch(/route="\/services\/turing\/api\/v1\/me/);
   });
@@ -306,11 +317,12 @@ describe('hub-proxy as a JupyterHub managed service', () => {
         // tsx runs under `env node`; the hub keeps only a few variables by default.
         PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
         TURING_KUBECONFIG: inject('kubeconfigPath'),
+        TURING_OPS_LISTEN_PORT: '0',
         TURING_NAMESPACE: namespace,
       },
     });
     await hub.start();
-    await waitUntil('managed hub-proxy', async () => (await fetch(`${hub.url}/services/turing/healthz`)).ok, {
+    await waitUntil('managed hub-proxy', async () => (await fetch(`${hub.url}/services/turing/readyz`)).ok, {
       timeoutMs: 60_000,
     });
   });

@@ -16,6 +16,8 @@ const LEASE_NAME = 'turing-hub-proxy-controllers';
 
 interface Replica {
   url: string;
+  /** The operations listener: /healthz, /readyz with detail, /metrics. */
+  opsUrl: string;
   process: ManagedProcess;
 }
 
@@ -37,6 +39,7 @@ describe('hub-proxy replicas on a real cluster', () => {
 
   async function startReplica(name: string): Promise<Replica> {
     const port = await freePort();
+    const opsPort = await freePort();
     const process_ = startProcess(
       name,
       process.execPath,
@@ -49,13 +52,18 @@ describe('hub-proxy replicas on a real cluster', () => {
           TURING_HUB_API_URL: hub.apiUrl,
           TURING_API_TOKEN: serviceToken,
           TURING_LISTEN_PORT: String(port),
+          TURING_OPS_LISTEN_PORT: String(opsPort),
           TURING_KUBECONFIG: controlPlane.kubeconfigPath,
           TURING_NAMESPACE: namespace,
           TURING_LEASE_DURATION_SECONDS: String(LEASE_SECONDS),
         },
       },
     );
-    const replica = { url: `http://127.0.0.1:${port}/services/turing`, process: process_ };
+    const replica = {
+      url: `http://127.0.0.1:${port}/services/turing`,
+      opsUrl: `http://127.0.0.1:${opsPort}`,
+      process: process_,
+    };
     await waitUntil(`${name} ready`, async () => (await fetch(`${replica.url}/readyz`)).ok, {
       timeoutMs: 60_000,
       process: process_,
@@ -131,7 +139,7 @@ describe('hub-proxy replicas on a real cluster', () => {
       { timeoutMs: 30_000 },
     );
     expect(Object.keys((await kubeStatus(replica)).caches).sort()).toEqual(labels);
-    const metrics = await (await fetch(`${replica.url}/metrics`)).text();
+    const metrics = await (await fetch(`${replica.opsUrl}/metrics`)).text();
     for (const label of labels) {
       expect(metrics).toContain(`turing_cache_entries{cache="${label}"}`);
       expect(metrics).toContain(`turing_informer_synced{resource="${label}"} 1`);

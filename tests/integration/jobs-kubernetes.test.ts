@@ -1,5 +1,6 @@
 import { BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,11 +71,14 @@ describe('job dependencies and alerts on Kubernetes, across hub-proxy restarts',
           TURING_HUB_API_URL: hub.apiUrl,
           TURING_API_TOKEN: serviceToken,
           TURING_LISTEN_PORT: String(port),
+          TURING_OPS_LISTEN_PORT: '0',
           TURING_KUBECONFIG: kubeconfigPath,
           TURING_NAMESPACE: namespace,
           TURING_LEASE_DURATION_SECONDS: '3',
           TURING_JOBS_RESYNC_SECONDS: String(RESYNC_SECONDS),
           TURING_ARTIFACTS_DIR: join(dir, 'artifacts'),
+          // The test receiver listens on loopback, which webhooks reach only when allowed.
+          TURING_ALERTS_ALLOWED_CIDRS: '127.0.0.1/32',
         },
       },
     );
@@ -240,4 +244,56 @@ describe('job dependencies and alerts on Kubernetes, across hub-proxy restarts',
       expect.objectContaining({ run: run.id, event: 'failure', delivered: true, attempts: 1 }),
     ]);
   });
+
+  it('answers a run id or job name that is no DNS label with 400, not with what Kubernetes finds there', async () => {
+    expect((await createJob({ name: 'probe' })).status).toBe(201);
+    const probe = (await (
+      await api('/api/v1/jobs/probe/runs', { method: 'POST', body: '{}' })
+    ).json()) as Run;
+    expect(await jobsLabelled(`turing.dev/notebookjob=${jobObjectName('alice', 'probe')}`)).toEqual([
+      probe.id,
+    ]);
+    const paths = [
+      '/api/v1/runs/%2E',
+      '/api/v1/runs/%2e%2e',
+      '/api/v1/runs/..',
+      '/api/v1/runs/a%2Fb',
+      '/api/v1/runs/UPPER',
+      `/api/v1/runs/${'a'.repeat(64)}`,
+      '/api/v1/runs/%2E/log',
+      '/api/v1/jobs/%2E',
+      '/api/v1/jobs/%2E/runs',
+    ];
+    for (const path of paths) {
+      // Straight to hub-proxy and unnormalised, as `curl --path-as-is` sends it (fetch drops dot segments).
+      const res = await rawGet(port, `/services/turing${path}`, token);
+      expect(res.status, path).toBe(400);
+      expect(res.contentType, path).toMatch(/^application\/problem\+json/);
+      expect(res.body, path).not.toContain(probe.id);
+    }
+    expect((await api(`/api/v1/runs/${probe.id}`)).status).toBe(200);
+  });
 });
+
+/** GET `path` from hub-proxy on loopback `port`, sent exactly as given (no dot-segment removal). */
+function rawGet(
+  port: number,
+  path: string,
+  hubToken: string,
+): Promise<{ status: number; contentType: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path, headers: { Authorization: `token ${hubToken}` } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type']), body }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}

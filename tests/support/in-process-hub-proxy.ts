@@ -1,10 +1,12 @@
-import type { DestinationStream } from 'pino';
+import { join } from 'node:path';
+import { pino, type DestinationStream, type Level, type StreamEntry } from 'pino';
 import { createArtifactStore, type ArtifactStore } from '../../hub-proxy/src/artifacts/index.js';
 import { assembleHubProxy, type AssembledHubProxy } from '../../hub-proxy/src/assemble.js';
 import { FEATURES, loadHubProxyConfig, type HubProxyConfig } from '../../hub-proxy/src/features.js';
 import { createLogger } from '../../hub-proxy/src/observability/logger.js';
 import { startHubProxy, type HubProxyExtras, type HubProxyHandle } from '../../hub-proxy/src/server.js';
 import type { JupyterHub } from './jupyterhub.js';
+import { collectLogFiles, logCaptureFile } from './secrets-scan.js';
 
 /** hub-proxy started in the test process with the same assembly as main.ts. */
 export interface InProcessHubProxy {
@@ -22,7 +24,11 @@ export interface InProcessHubProxy {
 /**
  * Starts hub-proxy in-process as the hub's external `turing` service on
  * `port` (the port the hub routes /services/turing/ to). The local runtime
- * unless `env` says otherwise; no config file is read.
+ * unless `env` says otherwise; no config file is read. One logger serves the
+ * features and the HTTP layer; it writes at the configured level to
+ * `logDestination` (stdout by default) and, during an integration run, at
+ * debug level to a file for the secrets scan (tests/support/secrets-scan.ts),
+ * which also gets the local runtime's run logs on {@link InProcessHubProxy.stop}.
  */
 export async function startInProcessHubProxy(
   hub: JupyterHub,
@@ -39,6 +45,8 @@ export async function startInProcessHubProxy(
       TURING_HUB_API_URL: hub.apiUrl,
       TURING_API_TOKEN: options.serviceToken,
       TURING_LISTEN_PORT: String(options.port),
+      // The operations listener (healthz, readyz, metrics) on a free port: tests run side by side.
+      TURING_OPS_LISTEN_PORT: '0',
       TURING_RUNTIME: 'local',
       TURING_LOG_LEVEL: 'warn',
       ...options.env,
@@ -47,12 +55,10 @@ export async function startInProcessHubProxy(
       throw new Error('no config files in tests');
     },
   });
-  const logger = createLogger({
-    level: config.logLevel,
-    ...(options.logDestination ? { destination: options.logDestination } : {}),
-  });
+  const startedAt = Date.now();
+  const logger = createLogger(loggerSettings(config.logLevel, options.logDestination));
   const assembled = assembleHubProxy(config, FEATURES, logger);
-  const proxy = await startHubProxy(config, { ...assembled.extras, ...options.extras });
+  const proxy = await startHubProxy(config, { ...assembled.extras, ...options.extras, logger });
   return {
     proxy,
     config,
@@ -62,6 +68,24 @@ export async function startInProcessHubProxy(
     async stop() {
       await assembled.releaseLeadership();
       await proxy.shutdown('test done');
+      if (config.runtime === 'local') {
+        collectLogFiles(join(config.jobs.stateDir, 'logs'), 'run', { modifiedSince: startedAt });
+      }
     },
   };
+}
+
+/** The configured level to `destination`, plus everything from debug up to the scan file if there is one. */
+function loggerSettings(level: HubProxyConfig['logLevel'], destination: DestinationStream | undefined) {
+  const scanFile = logCaptureFile('hub-proxy-in-process');
+  if (!scanFile) return { level, ...(destination ? { destination } : {}) };
+  // Synchronous: lines logged while the worker exits are not lost, and there is no stream to end.
+  const streams: StreamEntry<Level>[] = [
+    {
+      level: level === 'trace' ? 'trace' : 'debug',
+      stream: pino.destination({ dest: scanFile, sync: true }),
+    },
+  ];
+  if (level !== 'silent') streams.push({ level, stream: destination ?? pino.destination(1) });
+  return { level: level === 'trace' ? 'trace' : 'debug', destination: pino.multistream(streams) };
 }

@@ -1,4 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { JupyterHub, type HubServiceSpec } from './jupyterhub.js';
+import { registerSecret } from './secrets-scan.js';
 
 /** The scope every Turing user needs. */
 export const ACCESS_SCOPE = 'access:services!service=turing';
@@ -35,6 +37,11 @@ export function turingHub(
     env?: Record<string, string>;
   } = {},
 ): JupyterHub {
+  // hub-proxy's default run-token signing key, derived from its service token (jobs/feature.ts).
+  registerSecret(
+    'run-token-secret',
+    createHmac('sha256', service.apiToken).update('turing run tokens').digest('hex'),
+  );
   const admins = options.admins ?? ['admin'];
   const userRole = options.accessGroups
     ? { name: 'turing-users', scopes: [ACCESS_SCOPE], groups: Object.keys(options.accessGroups) }
