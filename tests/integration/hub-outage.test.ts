@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInProcessHubProxy, type InProcessHubProxy } from '../support/in-process-hub-proxy.js';
+import type { InProcessHubProxy } from '../support/in-process-hub-proxy.js';
 import type { JupyterHub } from '../support/jupyterhub.js';
-import { freePort } from '../support/ports.js';
-import { turingHub } from '../support/turing-hub.js';
+import { startLocalJobsHub, type LocalJobsHub } from '../support/local-jobs-hub.js';
 
 const TTL_MS = 10_000;
 
@@ -29,7 +28,8 @@ describe('hub-proxy while JupyterHub is down', () => {
   let hub: JupyterHub;
   let proxy: InProcessHubProxy;
   let direct = '';
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
+  let stack: LocalJobsHub | undefined;
 
   const me = (token: string) =>
     fetch(`${direct}/api/v1/me`, {
@@ -52,29 +52,18 @@ describe('hub-proxy while JupyterHub is down', () => {
   }
 
   beforeAll(async () => {
-    const port = await freePort();
-    hub = turingHub({ apiToken: serviceToken, url: `http://127.0.0.1:${port}` });
-    await hub.start();
-    proxy = await startInProcessHubProxy(hub, {
+    stack = await startLocalJobsHub({
       serviceToken,
-      port,
-      env: {
-        TURING_SCOPE_CACHE_TTL_MS: String(TTL_MS),
-        TURING_JOBS_STATE_DIR: join(dir, 'state'),
-        TURING_ARTIFACTS_DIR: join(dir, 'artifacts'),
-      },
+      dir,
+      users: ['alice', 'bob'],
+      env: { TURING_SCOPE_CACHE_TTL_MS: String(TTL_MS) },
     });
+    ({ hub, proxy, tokens } = stack);
     direct = `${proxy.proxy.url}/services/turing`;
-    for (const user of ['alice', 'bob']) {
-      await hub.createUser(user);
-      tokens[user] = await hub.tokenFor(user);
-    }
   });
 
   afterAll(async () => {
-    await proxy?.stop();
-    await hub?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it('answers 503 problem+json with Retry-After for a token it has not cached, serves cached identities until their TTL ends, and recovers when the hub is back on the same port', async () => {

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../support/child-process.js';
-import { startInProcessHubProxy, type InProcessHubProxy } from '../support/in-process-hub-proxy.js';
+import type { InProcessHubProxy } from '../support/in-process-hub-proxy.js';
 import type { JupyterHub } from '../support/jupyterhub.js';
 import { pythonNotebook } from '../support/notebooks.js';
+import { startLocalJobsHub, type LocalJobsHub } from '../support/local-jobs-hub.js';
 import { freePort } from '../support/ports.js';
-import { turingHub } from '../support/turing-hub.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
 interface Problem {
@@ -57,6 +57,7 @@ describe('jobs API (real JupyterHub, local runtime, real papermill)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'turing-jobs-api-'));
   let hub: JupyterHub;
   let proxy: InProcessHubProxy;
+  let stack: LocalJobsHub | undefined;
   let base = '';
   const tokens: Record<string, string> = {};
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
@@ -101,33 +102,25 @@ describe('jobs API (real JupyterHub, local runtime, real papermill)', () => {
 
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
-    const port = await freePort();
-    hub = turingHub({ apiToken: serviceToken, url: `http://127.0.0.1:${port}` });
-    await hub.start();
-    proxy = await startInProcessHubProxy(hub, {
+    stack = await startLocalJobsHub({
       serviceToken,
-      port,
+      dir,
+      users: ['alice', 'bob'],
       env: {
-        TURING_JOBS_STATE_DIR: join(dir, 'state'),
-        TURING_ARTIFACTS_DIR: join(dir, 'artifacts'),
         // The test receiver listens on loopback, which webhooks reach only when allowed.
         TURING_ALERTS_ALLOWED_CIDRS: '127.0.0.1/32',
         // Alice and bob test ownership between users; the local runtime is one person's otherwise.
         TURING_LOCAL_RUNTIME_UNSAFE_MULTIUSER: '1',
       },
     });
+    ({ hub, proxy } = stack);
+    Object.assign(tokens, stack.tokens);
     base = proxy.base;
-    for (const user of ['alice', 'bob']) {
-      await hub.createUser(user);
-      tokens[user] = await hub.tokenFor(user);
-    }
   });
 
   afterAll(async () => {
-    await proxy?.stop();
-    await hub?.stop();
+    await stack?.stop();
     await receiver?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   describe('bad input gets a 4xx naming the problem, and nothing is left behind', () => {

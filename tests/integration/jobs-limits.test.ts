@@ -9,6 +9,7 @@ import { startInProcessHubProxy, type InProcessHubProxy } from '../support/in-pr
 import type { JupyterHub } from '../support/jupyterhub.js';
 import { pythonNotebook } from '../support/notebooks.js';
 import { createNamespace } from '../support/namespaces.js';
+import { startLocalJobsHub, type LocalJobsHub } from '../support/local-jobs-hub.js';
 import { freePort } from '../support/ports.js';
 import { turingHub } from '../support/turing-hub.js';
 
@@ -33,8 +34,8 @@ const sleeper = pythonNotebook({ cells: ['import time\ntime.sleep(300)'] });
 describe('per-user limits through the API (real JupyterHub, local runtime)', () => {
   const serviceToken = randomBytes(24).toString('hex');
   const dir = mkdtempSync(join(tmpdir(), 'turing-jobs-limits-'));
-  let hub: JupyterHub;
   let proxy: InProcessHubProxy;
+  let stack: LocalJobsHub | undefined;
   const tokens: Record<string, string> = {};
   const started: Array<{ user: string; id: string }> = [];
 
@@ -68,15 +69,11 @@ describe('per-user limits through the API (real JupyterHub, local runtime)', () 
   }
 
   beforeAll(async () => {
-    const port = await freePort();
-    hub = turingHub({ apiToken: serviceToken, url: `http://127.0.0.1:${port}` });
-    await hub.start();
-    proxy = await startInProcessHubProxy(hub, {
+    stack = await startLocalJobsHub({
       serviceToken,
-      port,
+      dir,
+      users: ['alice', 'bob', 'carol', 'dave'],
       env: {
-        TURING_JOBS_STATE_DIR: join(dir, 'state'),
-        TURING_ARTIFACTS_DIR: join(dir, 'artifacts'),
         TURING_JOBS_LIMITS: JSON.stringify(LIMITS),
         TURING_DEFAULT_MAX_GPUS: '1',
         TURING_SSE_MAX_CONNECTIONS_PER_USER: '2',
@@ -85,10 +82,8 @@ describe('per-user limits through the API (real JupyterHub, local runtime)', () 
         TURING_LOCAL_RUNTIME_UNSAFE_MULTIUSER: '1',
       },
     });
-    for (const user of ['alice', 'bob', 'carol', 'dave']) {
-      await hub.createUser(user);
-      tokens[user] = await hub.tokenFor(user);
-    }
+    ({ proxy } = stack);
+    Object.assign(tokens, stack.tokens);
   });
 
   afterAll(async () => {
@@ -97,9 +92,7 @@ describe('per-user limits through the API (real JupyterHub, local runtime)', () 
         call(user, `/api/v1/runs/${id}`, { method: 'DELETE' }).catch(() => undefined),
       ),
     );
-    await proxy?.stop();
-    await hub?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it('refuses a job past jobsPerUser with 429 naming the limit', async () => {

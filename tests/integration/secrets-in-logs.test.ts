@@ -1,15 +1,15 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser } from '../support/browser.js';
 import { waitUntil } from '../support/child-process.js';
-import { startInProcessHubProxy, type InProcessHubProxy } from '../support/in-process-hub-proxy.js';
+import type { InProcessHubProxy } from '../support/in-process-hub-proxy.js';
 import type { JupyterHub } from '../support/jupyterhub.js';
 import { pythonNotebook } from '../support/notebooks.js';
-import { freePort } from '../support/ports.js';
+import { startLocalJobsHub, type LocalJobsHub } from '../support/local-jobs-hub.js';
 import {
   describeLeaks,
   findSecrets,
@@ -17,7 +17,6 @@ import {
   registerSecret,
   type Secret,
 } from '../support/secrets-scan.js';
-import { turingHub } from '../support/turing-hub.js';
 
 /**
  * One normal flow with every log kept: a browser logs in through the hub's
@@ -34,21 +33,15 @@ describe('secrets in logs: an OAuth login, a job created and run, its log read',
   const secrets: Secret[] = [{ kind: 'service-token', value: serviceToken }];
   let hub: JupyterHub;
   let proxy: InProcessHubProxy;
+  let stack: LocalJobsHub | undefined;
   let base = '';
 
   beforeAll(async () => {
-    const port = await freePort();
-    hub = turingHub({ apiToken: serviceToken, url: `http://127.0.0.1:${port}` });
-    await hub.start();
-    proxy = await startInProcessHubProxy(hub, {
+    stack = await startLocalJobsHub({
       serviceToken,
-      port,
-      env: {
-        TURING_JOBS_STATE_DIR: join(dir, 'state'),
-        TURING_ARTIFACTS_DIR: join(dir, 'artifacts'),
-        // Every request line and every debug line, where a careless field would show.
-        TURING_LOG_LEVEL: 'debug',
-      },
+      dir,
+      // Every request line and every debug line, where a careless field would show.
+      env: { TURING_LOG_LEVEL: 'debug' },
       logDestination: new Writable({
         write(chunk: Buffer, _encoding, done) {
           hubProxyLines.push(chunk.toString('utf8'));
@@ -56,6 +49,7 @@ describe('secrets in logs: an OAuth login, a job created and run, its log read',
         },
       }),
     });
+    ({ hub, proxy } = stack);
     base = proxy.base;
     secrets.push(
       { kind: 'service-token', value: hub.adminToken },
@@ -67,9 +61,7 @@ describe('secrets in logs: an OAuth login, a job created and run, its log read',
   });
 
   afterAll(async () => {
-    await proxy?.stop();
-    await hub?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it('writes no token, cookie value, OAuth code or run token to hub-proxy’s, the hub’s or the run’s log', async () => {
