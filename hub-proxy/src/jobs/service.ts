@@ -1,5 +1,5 @@
 import type { Actor } from '../ownership/ownership.js';
-import { isOwner, ownerSelector } from '../ownership/ownership.js';
+import { listOwnedJobs } from './owned-jobs.js';
 import type { Catalog } from '../environments/index.js';
 import { Conflict, InvalidInput, NotFound, TooLarge, type FieldError } from '../errors/index.js';
 import type { Page } from '../http/pagination.js';
@@ -262,20 +262,8 @@ export class JobsService {
 
   /** job name -> its dependsOn, for every job of `actor` (as owner). */
   private async dependencyGraph(actor: Actor): Promise<Map<string, string[]>> {
-    const graph = new Map<string, string[]>();
-    let cursor: string | undefined;
-    do {
-      const page = await this.options.runtime.definitions.list({
-        labelSelector: ownerSelector(actor.name),
-        ...(cursor ? { continue: cursor } : {}),
-      });
-      // The label is a hashed slug for some names, which two users can share: re-check the owner.
-      for (const job of page.items) {
-        if (isOwner(actor, job.metadata)) graph.set(job.spec.jobName, job.spec.dependsOn);
-      }
-      cursor = page.continue;
-    } while (cursor);
-    return graph;
+    const jobs = await listOwnedJobs(this.options.runtime.definitions, actor.name);
+    return new Map(jobs.map((job) => [job.spec.jobName, job.spec.dependsOn]));
   }
 
   private async storeInput(

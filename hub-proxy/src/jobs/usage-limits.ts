@@ -1,9 +1,9 @@
 import { formatBytes } from '../artifacts/index.js';
 import type { GpuHolder, GpuQuota } from '../environments/index.js';
 import { Forbidden, QuotaExceeded, TooLarge } from '../errors/index.js';
-import { isOwner, ownerSelector } from '../ownership/ownership.js';
 import type { JobLimitsSettings } from './limits-config.js';
 import { isTerminal, type JobRuntime, type NotebookJob, type RunRecord } from './model.js';
+import { listOwnedJobs } from './owned-jobs.js';
 
 const WINDOW_MS = 60_000;
 
@@ -68,17 +68,7 @@ export interface OwnerActivity {
  * the state files), never from a counter of our own that could drift.
  */
 export async function activityOf(runtime: JobRuntime, owner: string): Promise<OwnerActivity> {
-  const jobs: NotebookJob[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await runtime.definitions.list({
-      labelSelector: ownerSelector(owner),
-      ...(cursor ? { continue: cursor } : {}),
-    });
-    // The label is a hashed slug for some names, which two users can share: re-check the owner.
-    jobs.push(...page.items.filter((job) => isOwner({ name: owner }, job.metadata)));
-    cursor = page.continue;
-  } while (cursor);
+  const jobs = await listOwnedJobs(runtime.definitions, owner);
   const activeRuns: RunRecord[] = [];
   let activeRunGpus = 0;
   for (const job of jobs) {

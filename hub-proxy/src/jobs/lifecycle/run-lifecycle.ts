@@ -1,4 +1,4 @@
-import { isOwner, ownerSelector } from '../../ownership/ownership.js';
+import { listOwnedJobs } from '../owned-jobs.js';
 import { ANNOTATIONS } from '../../ownership/labels.js';
 import type { Logger } from '../../observability/logger.js';
 import { alertEventFor, alertTarget, buildAlertPayload, deliverAlert } from './alerts.js';
@@ -82,26 +82,10 @@ export class RunLifecycle {
   private async dependentsOf(job: NotebookJob): Promise<NotebookJob[]> {
     const owner = job.metadata.annotations?.[ANNOTATIONS.ownerName];
     if (!owner) return [];
-    const found: NotebookJob[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.options.runtime.definitions.list({
-        labelSelector: ownerSelector(owner),
-        ...(cursor ? { continue: cursor } : {}),
-      });
-      for (const candidate of page.items) {
-        // The selector matches a shared (hashed) slug too; only the owner's own jobs follow.
-        if (
-          isOwner({ name: owner }, candidate.metadata) &&
-          !candidate.spec.suspend &&
-          candidate.spec.dependsOn.includes(job.spec.jobName)
-        ) {
-          found.push(candidate);
-        }
-      }
-      cursor = page.continue;
-    } while (cursor);
-    return found;
+    const jobs = await listOwnedJobs(this.options.runtime.definitions, owner);
+    return jobs.filter(
+      (candidate) => !candidate.spec.suspend && candidate.spec.dependsOn.includes(job.spec.jobName),
+    );
   }
 
   private async sendAlerts(run: RunRecord, job: NotebookJob): Promise<void> {
