@@ -9,7 +9,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO, Callable
 
 ARTIFACT_CONTENT_TYPE = "application/octet-stream"
 # Waits between attempts on connection errors, 5xx and 429.
@@ -55,22 +56,38 @@ class RunnerApi:
         path = f"{self._run_path}/artifacts/{name}"
         self._request("PUT", path, data, ARTIFACT_CONTENT_TYPE, attempts=attempts)
 
+    def clear_model_output(self) -> None:
+        """Removes what an earlier attempt of this run uploaded as its model output."""
+        self._request("DELETE", f"{self._run_path}/model-output")
+
+    def upload_model_file(self, relative: str, source: Path) -> None:
+        """Streams one model output file (`relative` to the output root) from disk, reopened per attempt."""
+        path = f"{self._run_path}/model-output/files/{urllib.parse.quote(relative, safe='')}"
+        self._request("PUT", path, lambda: source.open("rb"), ARTIFACT_CONTENT_TYPE, length=source.stat().st_size)
+
     def _request(
         self,
         method: str,
         path: str,
-        body: bytes | None = None,
+        body: bytes | Callable[[], BinaryIO] | None = None,
         content_type: str | None = None,
         attempts: int = len(RETRY_DELAYS_SECONDS) + 1,
         timeout: float = 60.0,
+        length: int | None = None,
     ) -> bytes:
+        """One call with retries; `body` may be a function opening a stream (sent with `length`)."""
         what = f"{method} {path}"
         for attempt in range(1, attempts + 1):
-            request = urllib.request.Request(self._base + path, data=body, method=method)
+            stream = body() if callable(body) else None
+            data = stream if stream is not None else body
+            request = urllib.request.Request(self._base + path, data=data, method=method)  # type: ignore[arg-type]
             request.add_header("Authorization", f"Bearer {self._token}")
             request.add_header("Accept", "application/json")
             if content_type:
                 request.add_header("Content-Type", content_type)
+            if stream is not None:
+                # A known length: urllib would otherwise send a file chunked.
+                request.add_header("Content-Length", str(length or 0))
             try:
                 with urllib.request.urlopen(request, timeout=timeout) as response:
                     return response.read()
@@ -82,6 +99,9 @@ class RunnerApi:
                 problem = str(getattr(err, "reason", None) or err)
                 if attempt == attempts:
                     raise ApiError(f"{what} failed: {problem}") from err
+            finally:
+                if stream is not None:
+                    stream.close()
             delay = RETRY_DELAYS_SECONDS[min(attempt, len(RETRY_DELAYS_SECONDS)) - 1]
             log.warning("%s: %s; retrying in %.1fs", what, problem, delay)
             time.sleep(delay)

@@ -8,6 +8,12 @@ runner API, with a token scoped to its run:
     GET  api/v1/runner/runs/{id}/spec              -> {run, job, kernel, parameters, outputs, notebook}
     POST api/v1/runner/runs/{id}/progress          {cell, cells}, once per cell (best effort)
     PUT  api/v1/runner/runs/{id}/artifacts/{file}  output.ipynb, output.html, log.txt
+    DELETE api/v1/runner/runs/{id}/model-output     before a model output upload (clears an earlier attempt's)
+    PUT  api/v1/runner/runs/{id}/model-output/files/{path}   each file under the job's model output path
+
+A job with a model output (`modelOutput: {path}` in the spec) uploads every
+file under that path, relative to the notebook's working directory, once the
+notebook has run; a path the notebook did not write fails the run.
 
 Environment: TURING_RUNNER_API (base URL ending in "/"), TURING_RUN_TOKEN, TURING_RUN_ID.
 
@@ -44,6 +50,9 @@ EXIT_TERMINATED = 143
 
 #: Prefix of the one-line reason logged when a run fails (read by the local runtime).
 FAILURE_MARKER = "turing-runner: run failed: "
+
+#: Most files a model output may have (hub-proxy refuses more, too).
+MAX_MODEL_OUTPUT_FILES = 1000
 
 ENGINE_NAME = "turing-progress"
 
@@ -144,6 +153,7 @@ class Run:
         self.cwd = self.workdir / "work"
         self.cwd.mkdir()
         self.outputs: list[str] = []
+        self.model_output: dict[str, Any] | None = None
         self.finishing = False
 
     def execute(self, spec: dict[str, Any]) -> None:
@@ -152,6 +162,8 @@ class Run:
         from papermill.engines import papermill_engines
 
         self.outputs = [str(o) for o in spec["outputs"]]
+        model_output = spec.get("modelOutput")
+        self.model_output = model_output if isinstance(model_output, dict) else None
         self.input_path.write_text(json.dumps(spec["notebook"]), encoding="utf-8")
         reporter = ProgressReporter(self.api)
         papermill_engines.register(ENGINE_NAME, progress_engine(reporter))
@@ -181,6 +193,25 @@ class Run:
             if html is not None:
                 ok = self._upload("output.html", html, attempts) and ok
         return ok
+
+    def upload_model_output(self) -> tuple[int, str | None]:
+        """Uploads the files under the model output path: (exit code, failure reason or None)."""
+        if self.model_output is None:
+            return EXIT_SUCCEEDED, None
+        declared = str(self.model_output.get("path", ""))
+        try:
+            files = model_output_files(self.cwd, declared)
+        except ModelOutputError as err:
+            return EXIT_NOTEBOOK_FAILED, str(err)
+        try:
+            self.api.clear_model_output()
+            for relative, source in files:
+                self.api.upload_model_file(relative, source)
+        except ApiError as err:
+            return EXIT_RUNNER_ERROR, f"could not upload the model output: {err}"
+        total = sum(source.stat().st_size for _, source in files)
+        log.info("turing-runner: uploaded model output %r: %d file(s), %d bytes", declared, len(files), total)
+        return EXIT_SUCCEEDED, None
 
     def upload_log(self, attempts: int = len(RETRY_DELAYS_SECONDS) + 1) -> bool:
         return self._upload("log.txt", self.buffer.text().encode("utf-8", "replace"), attempts)
@@ -220,6 +251,45 @@ class Run:
         except ApiError as err:
             log.error("turing-runner: could not upload %s: %s", name, err)
             return False
+
+
+class ModelOutputError(RunnerError):
+    """The notebook did not leave a usable model output; the message says why."""
+
+
+def model_output_files(cwd: Path, declared: str) -> list[tuple[str, Path]]:
+    """The files to upload for `declared` (relative to `cwd`), each with its path relative to the output root.
+
+    A file is uploaded under its base name; a folder with its layout. The path
+    must stay inside the working directory, symbolic links included.
+    """
+    root = (cwd / declared).resolve()
+    base = cwd.resolve()
+    if root != base and base not in root.parents:
+        raise ModelOutputError(f"model output path '{declared}' leaves the notebook's working directory")
+    if not root.exists():
+        raise ModelOutputError(f"model output path '{declared}' was not written")
+    if root.is_file():
+        return [(root.name, root)]
+    if not root.is_dir():
+        raise ModelOutputError(f"model output path '{declared}' is neither a file nor a folder")
+    files: list[tuple[str, Path]] = []
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            path = Path(folder) / name
+            if not path.is_file():
+                continue
+            resolved = path.resolve()
+            if base not in resolved.parents:
+                raise ModelOutputError(f"model output file '{path.relative_to(base)}' links outside the working directory")
+            files.append((path.relative_to(root).as_posix(), path))
+            if len(files) > MAX_MODEL_OUTPUT_FILES:
+                raise ModelOutputError(
+                    f"model output path '{declared}' has more than {MAX_MODEL_OUTPUT_FILES} files; write fewer (e.g. one archive)"
+                )
+    if not files:
+        raise ModelOutputError(f"model output path '{declared}' is an empty folder")
+    return sorted(files)
 
 
 def describe_cell_error(err: Any) -> str:
@@ -291,6 +361,8 @@ def main() -> int:
     run = Run(RunnerApi(base_url, token, run_id), buffer)
     on_sigterm(run)
     code, failure = execute_run(run)
+    if code == EXIT_SUCCEEDED:
+        code, failure = run.upload_model_output()
     run.finishing = True
     if failure:
         log.error("%s%s", FAILURE_MARKER, failure)

@@ -33,6 +33,21 @@ if [ "$(cat .venv/.turing-req-hash 2>/dev/null)" != "$req_hash" ]; then
 fi
 step "python venv ready ($(took "$t"))"
 
+# Serving venv .venv-serving/: MLServer and tensorflow-cpu (for the TF Serving
+# stand-in), whose pins conflict with the hub's. Rebuilt from scratch (--clear,
+# so no package of an old pin lingers) only when its requirements changed;
+# pip's cache (~/.cache/pip) makes a rebuild or a fresh clone faster.
+t=$(now)
+serving_hash=$(hash_of requirements-serving.txt requirements-serving-nodeps.txt)
+if [ "$(cat .venv-serving/.turing-req-hash 2>/dev/null)" != "$serving_hash" ]; then
+  step "creating .venv-serving from requirements-serving.txt (about 2 GB, mostly tensorflow-cpu)"
+  python3 -m venv --clear .venv-serving
+  .venv-serving/bin/pip install --disable-pip-version-check -q -r requirements-serving.txt >&2
+  .venv-serving/bin/pip install --disable-pip-version-check -q --no-deps -r requirements-serving-nodeps.txt >&2
+  echo "$serving_hash" > .venv-serving/.turing-req-hash
+fi
+step "serving venv ready ($(took "$t"))"
+
 # Turing's JupyterLab extensions, built as prebuilt labextensions, packaged as
 # the turing-jupyterlab wheel and pip-installed into the venv; rebuilt only
 # when their sources, the packaging or the venv change (or the wheel is gone).
@@ -43,7 +58,8 @@ ext_hash=$( (find extensions python/turing-jupyterlab -path '*/node_modules' -pr
   sha256sum scripts/build-wheel.sh scripts/install-extensions.sh; \
   cat .venv/.turing-req-hash package-lock.json) | sha256sum | cut -c1-16)
 if [ "$(cat .venv/.turing-ext-hash 2>/dev/null)" != "$ext_hash" ] \
-  || [ ! -f .venv/share/jupyter/labextensions/@turing/jobs/install.json ]; then
+  || [ ! -f .venv/share/jupyter/labextensions/@turing/jobs/install.json ] \
+  || [ ! -f .venv/share/jupyter/labextensions/@turing/models/install.json ]; then
   step "building the JupyterLab extensions"
   t_build=$(now)
   npm run -s build:extensions >&2

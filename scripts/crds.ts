@@ -12,6 +12,11 @@ import {
   NOTEBOOK_JOB_CRD_HEADER,
   notebookJobCrd,
 } from '../hub-proxy/src/jobs/notebook-job-crd.js';
+import {
+  MODEL_SERVER_CRD_FILE,
+  MODEL_SERVER_CRD_HEADER,
+  modelServerCrd,
+} from '../hub-proxy/src/models/model-server-crd.js';
 import { renderCrdYaml } from '../hub-proxy/src/k8s/crd.js';
 
 /** The repository root; CRD file names are relative to it. */
@@ -27,6 +32,7 @@ export interface GeneratedCrd {
 /** Every generated CRD; a new custom resource adds its entry here. */
 const CRDS: { file: string; header: readonly string[]; build: () => Record<string, unknown> }[] = [
   { file: NOTEBOOK_JOB_CRD_FILE, header: NOTEBOOK_JOB_CRD_HEADER, build: notebookJobCrd },
+  { file: MODEL_SERVER_CRD_FILE, header: MODEL_SERVER_CRD_HEADER, build: modelServerCrd },
 ];
 
 /** Builds every CRD and returns the text its file must have. */

@@ -52,6 +52,10 @@ def _seed_examples(spawner):
         target = os.path.join(home, os.path.basename(source))
         if not os.path.exists(target):
             shutil.copyfile(source, target)
+    # A trained model to publish, and a folder that is not one.
+    models = os.path.join(os.environ["TURING_DEMO_EXAMPLES"], "models")
+    if os.path.isdir(models) and not os.path.exists(os.path.join(home, "models")):
+        shutil.copytree(models, os.path.join(home, "models"))
 
 c.Spawner.pre_spawn_hook = _seed_examples
 `;
@@ -89,12 +93,19 @@ export class DemoStack {
     const log = this.options.log ?? (() => undefined);
     mkdirSync(join(this.stateDir, 'home'), { recursive: true });
     const opsPort = await freePort();
+    const apiKeyPort = await freePort();
     const service: Record<string, string> = {
       // healthz, readyz with detail and metrics; the hub's proxy does not route there.
       TURING_OPS_LISTEN_PORT: String(opsPort),
       TURING_RUNTIME: 'local',
       TURING_JOBS_STATE_DIR: join(this.stateDir, 'jobs'),
       TURING_ARTIFACTS_DIR: join(this.stateDir, 'artifacts'),
+      TURING_MODELS_STATE_DIR: join(this.stateDir, 'models'),
+      TURING_MLSERVER_PYTHON: join(repoRoot, '.venv-serving', 'bin', 'python'),
+      TURING_TENSORFLOW_PYTHON: join(repoRoot, '.venv-serving', 'bin', 'python'),
+      // In-cluster callers with a model API key; on the demo machine, a loopback port.
+      TURING_MODELS_API_KEY_LISTEN_PORT: String(apiKeyPort),
+      TURING_MODELS_API_KEY_BASE_URL: `http://127.0.0.1:${apiKeyPort}`,
       ...this.options.serviceEnvironment,
     };
     let kubeconfigPath: string | undefined;

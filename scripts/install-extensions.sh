@@ -52,7 +52,7 @@ if "$venv/bin/pip" show -q turing-jupyterlab 2>/dev/null; then
 fi
 rm -rf "$dest_root/@turing"
 "$venv/bin/pip" install --disable-pip-version-check -q --force-reinstall --no-deps "$wheel" >&2
-for name in client environments jobs; do
+for name in client environments jobs models; do
   if [ ! -f "$dest_root/@turing/$name/install.json" ]; then
     say "@turing/$name missing from $dest_root after installing $wheel"
     exit 1

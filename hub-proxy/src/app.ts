@@ -19,6 +19,7 @@ import { publicReadyzRoute } from './observability/health-routes.js';
 import { meRoute } from './auth/me-route.js';
 import { openApiRoute } from './http/openapi-route.js';
 import type { ReadinessCheck } from './observability/readiness.js';
+import type { RawRoute } from './feature.js';
 import type { StatusProvider } from './observability/status.js';
 
 /** Everything {@link createApp} needs; built by `startHubProxy` (or a test). */
@@ -32,6 +33,8 @@ export interface AppDeps {
   statusProviders: () => Record<string, StatusProvider>;
   /** More API routes (e.g. the k8s-backed ones); they get auth, validation and OpenAPI like the built-ins. */
   routes?: readonly RouteDefinition[];
+  /** Streamed handlers mounted before the JSON body parser, behind their authentication. */
+  rawRoutes?: readonly RawRoute[];
   /** Version reported in the OpenAPI document. */
   version?: string;
 }
@@ -99,6 +102,13 @@ export function createApp(deps: AppDeps): HubProxyApp {
     ),
   );
   app.use(requestLog());
+  for (const raw of deps.rawRoutes ?? []) {
+    const label: RequestHandler = (req, _res, next) => {
+      requestContext(req).route = raw.path;
+      next();
+    };
+    app.all(`${prefix}${raw.path.slice(1)}`, label, guards[raw.auth], raw.handler);
+  }
   app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   app.use(oauthRouter(config, deps.hub));
 

@@ -8,7 +8,12 @@ import type { HubProxyExtras } from './server.js';
 
 /** Everything `startHubProxy` needs beyond the config, plus the cluster for shutdown. */
 export interface AssembledHubProxy {
-  extras: Required<Pick<HubProxyExtras, 'routes' | 'readinessChecks' | 'statusProviders' | 'shutdownHooks'>>;
+  extras: Required<
+    Pick<
+      HubProxyExtras,
+      'routes' | 'rawRoutes' | 'listeners' | 'readinessChecks' | 'statusProviders' | 'shutdownHooks'
+    >
+  >;
   /** Present with `runtime: kubernetes`. */
   cluster?: Cluster;
   /** Hands the controllers' Lease over at once (a no-op without a cluster); call first on SIGTERM. */
@@ -71,6 +76,8 @@ export function assembleHubProxy(
   return {
     extras: {
       routes: parts.flatMap((p) => p.routes ?? []),
+      rawRoutes: parts.flatMap((p) => p.rawRoutes ?? []),
+      listeners: parts.flatMap((p) => p.listeners ?? []),
       readinessChecks: [
         ...(cluster?.readinessChecks ?? []),
         ...parts.flatMap((p) => p.readinessChecks ?? []),

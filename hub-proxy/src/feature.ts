@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import type { HubClient } from './auth/hub-client.js';
 import type { ConfigSection } from './config/config-section.js';
 import type { Config } from './config/schema.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
 import type { RouteDefinition } from './http/route.js';
 import type { Cluster } from './k8s/cluster.js';
 import type { Logger } from './observability/logger.js';
@@ -23,6 +25,27 @@ export class ServiceKey<T> {
   /** Phantom field: keeps `T` in the type so keys of different services don't mix. */
   declare readonly type: T;
   constructor(readonly name: string) {}
+}
+
+/**
+ * A handler that takes the raw request stream (the model gateway): mounted
+ * under the service prefix before the JSON body parser, behind the declared
+ * authentication, and outside the OpenAPI document.
+ */
+export interface RawRoute {
+  /** Express pattern under the service prefix, starting with `/`: `/models/:model/*rest`. */
+  path: string;
+  auth: 'user';
+  handler: RequestHandler;
+}
+
+/** Another listener the feature serves (the model gateway for API-key callers). */
+export interface ExtraListener {
+  name: string;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 /** What a feature receives when it is created. */
@@ -54,6 +77,10 @@ export interface FeatureParts {
   statusProviders?: Record<string, StatusProvider>;
   /** Run at shutdown in reverse feature order, before the cluster's caches stop. */
   shutdownHooks?: ShutdownHook[];
+  /** Streamed handlers outside the JSON API (see {@link RawRoute}). */
+  rawRoutes?: RawRoute[];
+  /** More listeners, started and drained with the public one. */
+  listeners?: ExtraListener[];
 }
 
 /**

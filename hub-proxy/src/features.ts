@@ -3,17 +3,22 @@ import { loadConfig, type ConfigSources } from './config/load.js';
 import { environmentsFeature } from './environments/index.js';
 import type { Feature } from './feature.js';
 import { jobsFeature } from './jobs/index.js';
+import { modelsFeature } from './models/index.js';
 
 /**
  * Turing's features, in dependency order (jobs needs the catalog that
- * environments provides). Models and admin join this list.
+ * environments provides; models publish jobs' model outputs). Admin joins this list.
  */
-export const FEATURES: readonly Feature[] = [environmentsFeature, jobsFeature];
+export const FEATURES: readonly Feature[] = [environmentsFeature, jobsFeature, modelsFeature];
 
 // Merged once (it also refuses a key two features claim); the explicit spread keeps the fields' types.
 const merged = configSectionOf(FEATURES);
 const section = {
-  fields: { ...environmentsFeature.config.fields, ...jobsFeature.config.fields },
+  fields: {
+    ...environmentsFeature.config.fields,
+    ...jobsFeature.config.fields,
+    ...modelsFeature.config.fields,
+  },
   env: merged.env,
   nestedEnv: merged.nestedEnv,
 };

@@ -5,7 +5,7 @@ import { createApp, type HubProxyApp } from './app.js';
 import { HubClient } from './auth/hub-client.js';
 import { IdentityResolver } from './auth/identity-resolver.js';
 import type { Config } from './config/schema.js';
-import type { ShutdownHook } from './feature.js';
+import type { ExtraListener, RawRoute, ShutdownHook } from './feature.js';
 import type { RouteDefinition } from './http/route.js';
 import { answerClientErrors, MAX_HEADER_BYTES } from './http/request-limits.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -28,6 +28,10 @@ export interface HubProxyExtras {
   shutdownHooks?: ShutdownHook[];
   /** More API routes built with `defineRoute`. */
   routes?: RouteDefinition[];
+  /** Streamed handlers mounted before the JSON body parser (the model gateway). */
+  rawRoutes?: RawRoute[];
+  /** More listeners (the API-key model gateway), drained with the public one. */
+  listeners?: ExtraListener[];
   /** Use this logger instead of one built from the config. */
   logger?: Logger;
   /** Where the built logger writes (tests capture it); ignored with `logger`. */
@@ -42,6 +46,8 @@ export interface HubProxyHandle {
   /** The operations listener (`/healthz`, `/readyz`, `/metrics`), `http://host:port` actually bound. */
   readonly opsUrl: string;
   readonly opsServer: Server;
+  /** The extra listeners' `http://host:port`, by name. */
+  readonly listenerUrls: Readonly<Record<string, string>>;
   readonly app: HubProxyApp;
   readonly logger: Logger;
   readonly resolver: IdentityResolver;
@@ -88,6 +94,7 @@ export async function startHubProxy(config: Config, extras: HubProxyExtras = {})
     readinessChecks: () => checks,
     statusProviders: () => providers,
     ...(extras.routes ? { routes: extras.routes } : {}),
+    ...(extras.rawRoutes ? { rawRoutes: extras.rawRoutes } : {}),
   });
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app.app);
   answerClientErrors(server, logger);
@@ -104,8 +111,21 @@ export async function startHubProxy(config: Config, extras: HubProxyExtras = {})
     server.close();
     throw err;
   }
+  const extraServers: Server[] = [];
+  const listenerUrls: Record<string, string> = {};
+  try {
+    for (const extra of extras.listeners ?? []) {
+      const extraServer = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, extra.handler);
+      answerClientErrors(extraServer, logger);
+      listenerUrls[extra.name] = await listen(extraServer, extra.port, extra.host);
+      extraServers.push(extraServer);
+    }
+  } catch (err) {
+    for (const open of [server, opsServer, ...extraServers]) open.close();
+    throw err;
+  }
   logger.info(
-    { url, opsUrl, prefix: config.servicePrefix, hubApiUrl: config.hubApiUrl },
+    { url, opsUrl, listeners: listenerUrls, prefix: config.servicePrefix, hubApiUrl: config.hubApiUrl },
     'hub-proxy listening',
   );
 
@@ -114,7 +134,9 @@ export async function startHubProxy(config: Config, extras: HubProxyExtras = {})
     (stopping ??= (async () => {
       shuttingDown = true;
       logger.info({ reason }, 'shutting down: draining requests');
-      await drain(server, config.shutdownTimeoutMs, logger);
+      await Promise.all(
+        [server, ...extraServers].map((open) => drain(open, config.shutdownTimeoutMs, logger)),
+      );
       // Probes keep seeing "not ready" until the public side has drained.
       await drain(opsServer, OPS_DRAIN_MS, logger);
       for (const hook of hooks) {
@@ -133,6 +155,7 @@ export async function startHubProxy(config: Config, extras: HubProxyExtras = {})
     server,
     opsUrl,
     opsServer,
+    listenerUrls,
     app,
     logger,
     resolver,

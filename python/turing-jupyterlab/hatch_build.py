@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-EXTENSIONS = ("client", "environments", "jobs")
+EXTENSIONS = ("client", "environments", "jobs", "models")
 REQUIRED_FILES = ("package.json", "install.json")
 
 

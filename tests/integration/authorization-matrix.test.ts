@@ -190,10 +190,66 @@ describe('authorization matrix: every route × anonymous, owner, other user, adm
     tokens.foreignRunner = await stack.runnerToken('bob', 'bobs-job');
     tokens.ownRunner = await stack.runnerToken('alice', 'fixture');
 
+    const modelFile = JSON.stringify({ learner: { objective: 'binary:logistic' }, version: [3, 0, 0] });
+    const upload = async (model: string, filled: boolean): Promise<string> => {
+      const { uploadId } = await stack.json<{ uploadId: string }>(
+        'alice',
+        `/api/v1/models/${model}/uploads`,
+        {
+          method: 'POST',
+          body: JSON.stringify({ files: [{ path: 'model.json', sizeBytes: modelFile.length }] }),
+        },
+        201,
+      );
+      if (filled) {
+        const put = await stack.call(
+          stack.tokens.alice,
+          `/api/v1/models/${model}/uploads/${uploadId}/files/model.json`,
+          {
+            method: 'PUT',
+            headers: { 'content-type': 'application/octet-stream' },
+            body: modelFile,
+          },
+        );
+        if (put.status !== 201) throw new Error(`model file upload answered ${put.status}`);
+      }
+      return uploadId;
+    };
+    let freshModels = 0;
+    const createModel = async (name: string): Promise<string> => {
+      await stack.json(
+        'alice',
+        '/api/v1/models',
+        { method: 'POST', body: JSON.stringify({ name, runtime: { kind: 'mlserver', version: '1.7.1' } }) },
+        201,
+      );
+      await stack.json(
+        'alice',
+        `/api/v1/models/${name}/uploads/${await upload(name, true)}/commit`,
+        { method: 'POST', body: JSON.stringify({ rollout: { kind: 'replace' } }) },
+        201,
+      );
+      return name;
+    };
+    await createModel('fixture-model');
+
     fixtures = {
       owner: 'alice',
       job: 'fixture',
       run: run.id,
+      model: 'fixture-model',
+      modelFile,
+      freshModel: (prefix) => createModel(`${prefix}-model-${++freshModels}`),
+      modelUpload: (filled) => upload('fixture-model', filled),
+      modelApiKey: async () =>
+        (
+          await stack.json<{ id: string }>(
+            'alice',
+            '/api/v1/models/fixture-model/api-keys',
+            { method: 'POST', body: JSON.stringify({ label: 'matrix' }) },
+            201,
+          )
+        ).id,
       freshJob: async (prefix) => {
         const name = `${prefix}-${++freshJobs}`;
         await stack.createJob('alice', name);

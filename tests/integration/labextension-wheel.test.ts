@@ -13,7 +13,7 @@ const repoRoot = resolve(import.meta.dirname, '../..');
 const venv = join(repoRoot, '.venv');
 const wheel = join(repoRoot, 'dist/turing_jupyterlab-0.1.0-py3-none-any.whl');
 const installedRoot = join(venv, 'share/jupyter/labextensions/@turing');
-const extensions = ['client', 'environments', 'jobs'] as const;
+const extensions = ['client', 'environments', 'jobs', 'models'] as const;
 
 /** A broken bundle that pulls in JupyterLab itself instead of sharing it is megabytes. */
 const maxGzippedJsBytes = 300 * 1024;
@@ -44,7 +44,7 @@ async function remoteEntryOf(labextensionDir: string): Promise<string> {
 }
 
 describe('turing-jupyterlab wheel', () => {
-  it('carries the three prebuilt labextensions as shared data, once', async () => {
+  it('carries the four prebuilt labextensions as shared data, once', async () => {
     const { names, record } = await readWheel();
     const dataRoot = 'turing_jupyterlab-0.1.0.data/data/share/jupyter/labextensions/@turing';
     for (const name of extensions) {
@@ -103,7 +103,7 @@ describe('turing-jupyterlab wheel', () => {
     }
   });
 
-  it('installs an importable turing_jupyterlab naming the three extensions', async () => {
+  it('installs an importable turing_jupyterlab naming the four extensions', async () => {
     const { stdout } = await run(
       join(venv, 'bin/python'),
       [

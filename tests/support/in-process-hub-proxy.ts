@@ -1,3 +1,5 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type DestinationStream, type Level, type StreamEntry } from 'pino';
 import { createArtifactStore, type ArtifactStore } from '../../hub-proxy/src/artifacts/index.js';
@@ -47,6 +49,9 @@ export async function startInProcessHubProxy(
       TURING_LISTEN_PORT: String(options.port),
       // The operations listener (healthz, readyz, metrics) on a free port: tests run side by side.
       TURING_OPS_LISTEN_PORT: '0',
+      // The models' API-key listener too, and their local state in a directory of this run's own.
+      TURING_MODELS_API_KEY_LISTEN_PORT: '0',
+      TURING_MODELS_STATE_DIR: mkdtempSync(join(tmpdir(), 'turing-models-')),
       TURING_RUNTIME: 'local',
       TURING_LOG_LEVEL: 'warn',
       ...options.env,

@@ -47,6 +47,16 @@ export interface MatrixFixtures {
   run: string;
   /** Creates another on-demand job of the owner and returns its name (for destructive calls). */
   freshJob(prefix: string): Promise<string>;
+  /** The owner's model, with one version (an xgboost model). */
+  model: string;
+  /** Creates another model of the owner with one version and returns its name. */
+  freshModel(prefix: string): Promise<string>;
+  /** Starts an upload of `model.json` to the owner's model; `filled` also uploads the file. */
+  modelUpload(filled: boolean): Promise<string>;
+  /** Creates an API key of the owner's model and returns its id. */
+  modelApiKey(): Promise<string>;
+  /** The xgboost model file the fixtures upload. */
+  modelFile: string;
 }
 
 /** One request; path parameters not given are filled from {@link defaultParams}. */
@@ -76,6 +86,10 @@ export function defaultParams(fixtures: MatrixFixtures): Record<string, string> 
 
 /** Callers that must succeed on destructive routes get their own object. */
 const succeeds = (caller: Caller) => caller === 'owner' || caller === 'admin';
+
+/** The owner's fixture model in the path. */
+const ofModel = (f: MatrixFixtures): RequestPlan => ({ params: { name: f.model } });
+const MODEL_ONE_VERSION = 'the fixture model has one version and no canary: 409 after authorization passed';
 
 /**
  * Every operation hub-proxy serves, by operationId. A route missing here
@@ -124,6 +138,87 @@ export const ROUTE_AUTHORIZATION: Record<string, RouteAuthorization> = {
   getRunOutput: { scope: 'owner', request: () => ({ query: { format: 'html' } }) },
   previewSchedule: { scope: 'caller', request: () => ({ query: { cron: '30 2 * * 1-5', timezone: 'UTC' } }) },
 
+  listModels: { scope: 'caller' },
+  createModel: {
+    scope: 'caller',
+    request: (_f, caller) => ({
+      json: { name: `matrix-${caller.toLowerCase()}`, runtime: { kind: 'mlserver', version: '1.7.1' } },
+    }),
+  },
+  listServingRuntimes: { scope: 'caller' },
+  getModel: { scope: 'owner', request: ofModel },
+  updateModel: {
+    scope: 'owner',
+    request: (f) => ({ ...ofModel(f), json: { access: { users: ['carol'] } } }),
+  },
+  deleteModel: {
+    scope: 'owner',
+    request: async (f, caller) => ({
+      params: { name: succeeds(caller) ? await f.freshModel('del') : f.model },
+    }),
+  },
+  listModelVersions: { scope: 'owner', request: ofModel },
+  setModelTraffic: { scope: 'owner', request: (f) => ({ ...ofModel(f), json: { stable: 1 } }) },
+  promoteModelCanary: {
+    scope: 'owner',
+    expect: { owner: 409, admin: 409 },
+    because: MODEL_ONE_VERSION,
+    request: async (f, caller) => ({
+      params: { name: succeeds(caller) ? await f.freshModel('promote') : f.model },
+    }),
+  },
+  rollBackModelTraffic: {
+    scope: 'owner',
+    expect: { owner: 409, admin: 409 },
+    because: MODEL_ONE_VERSION,
+    request: async (f, caller) => ({
+      params: { name: succeeds(caller) ? await f.freshModel('rollback') : f.model },
+    }),
+  },
+  startModelUpload: {
+    scope: 'owner',
+    request: (f) => ({
+      ...ofModel(f),
+      json: { files: [{ path: 'model.json', sizeBytes: f.modelFile.length }] },
+    }),
+  },
+  putModelUploadFile: {
+    scope: 'owner',
+    request: async (f) => ({
+      params: { name: f.model, uploadId: await f.modelUpload(false), file: 'model.json' },
+      raw: { body: f.modelFile, contentType: 'application/octet-stream' },
+    }),
+  },
+  commitModelUpload: {
+    scope: 'owner',
+    request: async (f) => ({
+      params: { name: f.model, uploadId: await f.modelUpload(true) },
+      json: { rollout: { kind: 'none' } },
+    }),
+  },
+  listModelApiKeys: { scope: 'owner', request: ofModel },
+  createModelApiKey: { scope: 'owner', request: (f) => ({ ...ofModel(f), json: { label: 'matrix' } }) },
+  revokeModelApiKey: {
+    scope: 'owner',
+    request: async (f) => ({ params: { name: f.model, id: await f.modelApiKey() } }),
+  },
+  getModelLogs: { scope: 'owner', request: ofModel },
+  getModelStats: { scope: 'owner', request: ofModel },
+  getModelArtifactManifest: {
+    scope: 'runner',
+    expect: { ownRunner: 401, foreignRunner: 401 },
+    because:
+      'run tokens are not model-artifact tokens; the init-container path is tested in models-kubernetes',
+    request: (f) => ({ params: { name: f.model, version: '1' } }),
+  },
+  getModelArtifactFile: {
+    scope: 'runner',
+    expect: { ownRunner: 401, foreignRunner: 401 },
+    because:
+      'run tokens are not model-artifact tokens; the init-container path is tested in models-kubernetes',
+    request: (f) => ({ params: { name: f.model, version: '1', file: 'model.json' } }),
+  },
+
   getRunnerSpec: {
     scope: 'runner',
     expect: { ownRunner: 409 },
@@ -140,6 +235,20 @@ export const ROUTE_AUTHORIZATION: Record<string, RouteAuthorization> = {
     expect: { ownRunner: 409 },
     because: 'the fixture run has ended',
     request: () => ({ raw: { body: 'overwritten\n', contentType: 'application/octet-stream' } }),
+  },
+  putRunnerModelOutputFile: {
+    scope: 'runner',
+    expect: { ownRunner: 409 },
+    because: 'the fixture run has ended',
+    request: () => ({
+      params: { path: 'model.json' },
+      raw: { body: '{}', contentType: 'application/octet-stream' },
+    }),
+  },
+  deleteRunnerModelOutput: {
+    scope: 'runner',
+    expect: { ownRunner: 409 },
+    because: 'the fixture run has ended',
   },
 };
 

@@ -4,6 +4,8 @@ import type { IEnvironmentsClient } from './environments-client';
 import { EnvironmentsClient } from './environments-client';
 import type { IJobsClient } from './jobs-client';
 import { JobsClient } from './jobs-client';
+import type { IModelsClient } from './models-client';
+import { ModelsClient } from './models-client';
 import type { ITuringClient } from './tokens';
 import type { Me } from './types';
 
@@ -19,11 +21,13 @@ export class TuringClient implements ITuringClient {
   readonly connection: ITuringConnection;
   readonly environments: IEnvironmentsClient;
   readonly jobs: IJobsClient;
+  readonly models: IModelsClient;
 
   constructor(options: TuringClientOptions) {
     this.connection = new TuringConnection(options);
     this.environments = new EnvironmentsClient(this.connection);
     this.jobs = new JobsClient(this.connection);
+    this.models = new ModelsClient(this.connection);
   }
 
   me(): Promise<Me> {

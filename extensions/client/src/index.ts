@@ -20,3 +20,10 @@ export { hubBaseUrl, hubLoginUrl, serviceUrl, userServerUrl } from './urls';
 export type { HubContext } from './urls';
 
 export default [clientPlugin];
+export { ModelsClient, encodeFilePath, modelPredictUrl } from './models-client';
+export type { IModelsClient, ModelsClientOptions, PredictOptions, UploadFileOptions } from './models-client';
+export type * from './model-types';
+export { fetchUploadTransport, xhrUploadTransport } from './upload-transport';
+export type { UploadAnswer, UploadRequest, UploadTransport } from './upload-transport';
+export { formatByteSize, tooLargeError, uploadVersion } from './version-upload';
+export type { UploadVersionOptions, VersionFileSource, VersionUploadProgress } from './version-upload';

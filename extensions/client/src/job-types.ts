@@ -85,6 +85,21 @@ export interface AlertDelivery {
   error?: string;
 }
 
+/** How a version a run published takes traffic: a new canary at `percent` %, or all of it. */
+export type ModelRollout = { kind: 'canary'; percent: number } | { kind: 'replace' };
+
+/** What a job's successful runs publish: the files at `path` become the next version of `model`. */
+export interface ModelOutputSpec {
+  /** The model (a DNS label of at most 40 characters). */
+  model: string;
+  /** A file or folder the notebook writes, relative to its working directory (`model/`). */
+  path: string;
+  rollout: ModelRollout;
+}
+
+/** What a succeeded run of a job with a model output published, or why it published nothing. */
+export type RunModelOutput = { model: string; version: number } | { model: string; error: string };
+
 /** A notebook job, as `GET /api/v1/jobs/{name}` answers. */
 export interface Job {
   name: string;
@@ -104,6 +119,8 @@ export interface Job {
   alerts: AlertSpec[];
   outputs: OutputFormat[];
   historyLimit: number;
+  /** Absent: runs publish nothing. */
+  modelOutput?: ModelOutputSpec;
   state: JobState;
   lastRun?: { id: string; state: RunState; finishedAt?: string };
   alertDeliveries: AlertDelivery[];
@@ -136,6 +153,8 @@ export interface EditableJobFields {
   alerts?: AlertSpec[];
   outputs?: OutputFormat[];
   historyLimit?: number;
+  /** What successful runs publish; `null` (update only) stops publishing. */
+  modelOutput?: ModelOutputSpec | null;
 }
 
 /** Body of `POST /api/v1/jobs`; only `name`, `notebook` and `environment` are required. */
@@ -181,6 +200,8 @@ export interface Run {
   /** Why it ended that way. */
   reason?: string;
   artifacts: RunArtifact[];
+  /** For a succeeded run of a job with a model output: the version it published, or the error. */
+  modelOutput?: RunModelOutput;
 }
 
 /** `GET /api/v1/jobs/{name}/runs`, newest first. */

@@ -3,6 +3,7 @@ import { Token } from '@lumino/coreutils';
 import type { ITuringConnection } from './connection';
 import type { IEnvironmentsClient } from './environments-client';
 import type { IJobsClient } from './jobs-client';
+import type { IModelsClient } from './models-client';
 import type { Me } from './types';
 
 /**
@@ -19,6 +20,8 @@ export interface ITuringClient {
   readonly environments: IEnvironmentsClient;
   /** Notebook jobs, their runs and schedule previews. */
   readonly jobs: IJobsClient;
+  /** Served models: versions, uploads, traffic, API keys and predictions through the gateway. */
+  readonly models: IModelsClient;
 }
 
 /** The token of the page's single {@link ITuringClient}. */

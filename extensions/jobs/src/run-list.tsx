@@ -5,6 +5,7 @@ import React from 'react';
 
 import { elapsedSeconds, formatDateTime, formatDuration, isActive } from './format';
 import { runStateLabel, runStateTone, triggerLabel } from './labels';
+import { modelOutputLabel } from './model-output-form';
 
 /** The actions of a run row. */
 export type RunAction = 'log' | 'open-output' | 'cancel';
@@ -46,6 +47,7 @@ export function RunList({ runs, selectedRun, busy, onAction, trans }: RunListPro
         const seconds = elapsedSeconds(run);
         const active = isActive(run);
         const hasOutput = run.artifacts.includes('output.ipynb');
+        const published = modelOutputLabel(run, trans);
         return (
           <li
             key={run.id}
@@ -70,6 +72,19 @@ export function RunList({ runs, selectedRun, busy, onAction, trans }: RunListPro
             {run.reason && !active && run.state !== 'succeeded' && (
               <div className="jp-Turing-Jobs-reason" title={run.reason}>
                 {run.reason}
+              </div>
+            )}
+            {published && (
+              <div
+                className={
+                  run.modelOutput && 'version' in run.modelOutput
+                    ? 'jp-Turing-Jobs-published'
+                    : 'jp-Turing-Jobs-reason'
+                }
+                title={published}
+                data-testid={`run-model-output-${run.id}`}
+              >
+                {published}
               </div>
             )}
             <div className="jp-Turing-Jobs-actions">

@@ -13,6 +13,7 @@ import type { ScheduleForm } from './schedule-form';
 import { editJobForm, newJobForm, validateForm, withEnvironment } from './schedule-form';
 import { AlertsSection } from './schedule-form-alerts';
 import { BasicsSection } from './schedule-form-basics';
+import { ModelOutputSection } from './schedule-form-model-output';
 import { ParametersSection } from './schedule-form-parameters';
 import { PolicySection } from './schedule-form-policy';
 import { WhenSection } from './schedule-form-when';
@@ -200,6 +201,7 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
         <WhenSection {...section} client={client} editing={editing} />
         <PolicySection {...section} jobNames={jobNames} />
         <AlertsSection {...section} />
+        <ModelOutputSection {...section} />
         {/* A hidden submit button lets Enter in a text field submit the form. */}
         <button type="submit" hidden tabIndex={-1} aria-hidden="true" />
       </form>

@@ -16,8 +16,9 @@ import {
   serverFieldErrors,
   unplacedErrorLines,
 } from './server-field-errors';
+import { modelOutputLabel } from './model-output-form';
 import { DEFAULT_SCHEDULE_SETTINGS } from './settings';
-import { environments, scheduledJob } from './testing/job-fixture';
+import { environments, failedRun, publishedRun, runningRun, scheduledJob } from './testing/job-fixture';
 import { englishTranslate } from './testing/translate';
 
 const notebook = { path: 'work/Daily CTR.ipynb', content: { nbformat: 4, cells: [] } };
@@ -122,6 +123,82 @@ describe('schedule form', () => {
     );
     expect(errors['parameter:0']).toEqual(["n: 'abc' is not an integer"]);
     expect(errors['alert:0']).toHaveLength(2);
+  });
+});
+
+describe('model output on the schedule form', () => {
+  it('is off by default and then sent as nothing on create and as null on update', () => {
+    const form = freshForm();
+    expect(form.modelOutput.enabled).toBe(false);
+    expect(createRequest(form, notebook)).not.toHaveProperty('modelOutput');
+    expect(updateRequest(form).modelOutput).toBeNull();
+  });
+
+  it('sends a canary at the typed percent, or a replace without one', () => {
+    const on = {
+      ...freshForm(),
+      modelOutput: {
+        enabled: true,
+        model: ' ctr ',
+        path: ' model/ ',
+        rollout: 'canary' as const,
+        percent: '25',
+      },
+    };
+    expect(validateForm(on, englishTranslate)).toEqual({});
+    expect(createRequest(on, notebook).modelOutput).toEqual({
+      model: 'ctr',
+      path: 'model/',
+      rollout: { kind: 'canary', percent: 25 },
+    });
+    const replace = { ...on, modelOutput: { ...on.modelOutput, rollout: 'replace' as const, percent: '' } };
+    expect(validateForm(replace, englishTranslate)).toEqual({});
+    expect(updateRequest(replace).modelOutput).toEqual({
+      model: 'ctr',
+      path: 'model/',
+      rollout: { kind: 'replace' },
+    });
+  });
+
+  it('is prefilled from a job that has one', () => {
+    expect(editJobForm(scheduledJob(), 'UTC').modelOutput).toEqual({
+      enabled: true,
+      model: 'ctr',
+      path: 'model/',
+      rollout: 'canary',
+      percent: '10',
+    });
+  });
+
+  it('puts each problem next to its field, and only when the section is on', () => {
+    const bad = { enabled: true, model: 'CTR', path: '../model', rollout: 'canary' as const, percent: '100' };
+    const errors = validateForm({ ...freshForm(), modelOutput: bad }, englishTranslate);
+    expect(Object.keys(errors).sort()).toEqual(['modelOutputModel', 'modelOutputPath', 'modelOutputPercent']);
+    expect(errors.modelOutputPath).toEqual(['The path must stay inside the working directory (no ..).']);
+    expect(
+      validateForm({ ...freshForm(), modelOutput: { ...bad, enabled: false } }, englishTranslate),
+    ).toEqual({});
+    for (const path of ['/abs/model', '~/model', 'a//b', '']) {
+      const found = validateForm(
+        { ...freshForm(), modelOutput: { ...bad, model: 'ctr', percent: '5', path } },
+        englishTranslate,
+      );
+      expect(Object.keys(found), path).toEqual(['modelOutputPath']);
+    }
+  });
+
+  it('places server errors about the model output at its fields', () => {
+    expect(fieldOfServerError('body.modelOutput.model', [])).toBe('modelOutputModel');
+    expect(fieldOfServerError('body.modelOutput.path', [])).toBe('modelOutputPath');
+    expect(fieldOfServerError('body.modelOutput.rollout.percent', [])).toBe('modelOutputPercent');
+  });
+
+  it('labels a run that published, one that could not, and one without a model output', () => {
+    expect(modelOutputLabel(publishedRun, englishTranslate)).toBe('Published ctr v4');
+    expect(modelOutputLabel(failedRun, englishTranslate)).toBe(
+      'Not published to ctr: Models are not enabled on this Turing installation.',
+    );
+    expect(modelOutputLabel(runningRun, englishTranslate)).toBeUndefined();
   });
 });
 

@@ -13,6 +13,13 @@ import type { FieldErrors, FieldKey } from '@turing/ui';
 import type { CronPreset } from './cron-presets';
 import { presetExpression, presetOf } from './cron-presets';
 import { JOB_NAME_MAX, jobNameFromPath, validateJobName } from './job-name';
+import type { ModelOutputForm } from './model-output-form';
+import {
+  modelOutputErrors,
+  modelOutputFormOf,
+  modelOutputRequest,
+  newModelOutputForm,
+} from './model-output-form';
 import type { ParameterRow, Translate } from './parameters';
 import { describeRowProblem, rowsFromParameters, rowsToParameters, validateRows } from './parameters';
 import type { ScheduleSettings } from './settings';
@@ -49,6 +56,8 @@ export interface ScheduleForm {
   alerts: AlertRow[];
   /** Also keep an HTML rendering (the executed notebook is always kept). */
   html: boolean;
+  /** Publish each successful run's files as a model version (off by default). */
+  modelOutput: ModelOutputForm;
 }
 
 /**
@@ -89,6 +98,7 @@ export function newJobForm(options: {
     dependsOn: [],
     alerts: [],
     html: false,
+    modelOutput: newModelOutputForm(),
   };
 }
 
@@ -117,6 +127,7 @@ export function editJobForm(job: Job, timezone: string): ScheduleForm {
       timeout: a.on.includes('timeout'),
     })),
     html: job.outputs.includes('html'),
+    modelOutput: modelOutputFormOf(job.modelOutput),
   };
 }
 
@@ -207,6 +218,9 @@ export function validateForm(form: ScheduleForm, trans: Translate): FieldErrors 
       addError(errors, `alert:${index}`, trans.__('Choose at least one outcome to alert on.'));
     }
   });
+  for (const [field, message] of modelOutputErrors(form.modelOutput, trans)) {
+    addError(errors, field, message);
+  }
   return errors;
 }
 
@@ -247,6 +261,7 @@ function settingsOf(
     dependsOn: [...form.dependsOn],
     alerts: form.alerts.map((a) => ({ on: alertEvents(a), webhook: a.webhook.trim() })),
     outputs: form.html ? ['ipynb', 'html'] : ['ipynb'],
+    modelOutput: modelOutputRequest(form.modelOutput),
   };
 }
 
@@ -256,10 +271,16 @@ export function createRequest(form: ScheduleForm, notebook: NotebookSource): Cre
   if (body.schedule === null) {
     delete body.schedule;
   }
+  if (body.modelOutput === null) {
+    delete body.modelOutput;
+  }
   return body;
 }
 
-/** The `PATCH /api/v1/jobs/{name}` body for a valid edit form (`schedule: null` makes it on demand). */
+/**
+ * The `PATCH /api/v1/jobs/{name}` body for a valid edit form (`schedule: null`
+ * makes it on demand, `modelOutput: null` stops publishing).
+ */
 export function updateRequest(form: ScheduleForm): UpdateJobRequest {
   return settingsOf(form);
 }

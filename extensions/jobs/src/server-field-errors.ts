@@ -1,5 +1,6 @@
 import type { FieldErrors, FieldKey } from '@turing/ui';
 
+import { MODEL_OUTPUT_FIELDS } from './model-output-form';
 import { addError } from './schedule-form';
 
 /**
@@ -33,6 +34,9 @@ export function fieldOfServerError(field: string, parameterNames: readonly strin
     [/^outputs\b/, 'outputs'],
     [/^notebook\b/, 'notebook'],
     [/^parameters\b/, 'parameters'],
+    [/^modelOutput\.path\b/, MODEL_OUTPUT_FIELDS.path],
+    [/^modelOutput\.rollout\b/, MODEL_OUTPUT_FIELDS.percent],
+    [/^modelOutput\b/, MODEL_OUTPUT_FIELDS.model],
   ];
   const alert = /^alerts(?:\[(\d+)\]|\.(\d+))/.exec(path);
   if (alert) {

@@ -9,6 +9,8 @@ const hubUserSchema = z.object({
   kind: z.enum(['user', 'service']).default('user'),
   admin: z.boolean().default(false),
   scopes: z.array(z.string()).default([]),
+  // Present when the token may read the user's groups (`read:users:groups`).
+  groups: z.array(z.string()).optional(),
 });
 
 const tokenResponseSchema = z.object({
@@ -84,8 +86,8 @@ export class HubClient {
     if (!res.ok) throw new BadGatewayError(`The hub answered ${res.status} to an identity lookup.`);
     const user = hubUserSchema.safeParse(await res.json().catch(() => undefined));
     if (!user.success) throw new BadGatewayError('The hub returned an unexpected identity document.');
-    const { name, kind, admin, scopes } = user.data;
-    return { name, kind, hubAdmin: admin, scopes };
+    const { name, kind, admin, scopes, groups } = user.data;
+    return { name, kind, hubAdmin: admin, scopes, ...(groups ? { groups } : {}) };
   }
 
   /** Exchanges an OAuth authorization code for an access token (`POST /hub/api/oauth2/token`). */

@@ -7,6 +7,8 @@ export interface HubIdentity {
   hubAdmin: boolean;
   /** The token's expanded scopes, already intersected with the owner's current roles. */
   scopes: string[];
+  /** The user's hub groups, when the token may read them. */
+  groups?: string[];
 }
 
 /** A {@link HubIdentity} checked against Turing's scopes. */

@@ -10,6 +10,7 @@ export type DomainErrorKind =
   | 'not-found'
   | 'conflict'
   | 'forbidden'
+  | 'unprocessable'
   | 'too-large'
   | 'quota-exceeded'
   | 'unavailable'
@@ -79,6 +80,21 @@ export class Conflict extends DomainError {
 export class Forbidden extends DomainError {
   readonly kind = 'forbidden';
   constructor(message = 'You are not allowed to do this.', options?: DomainErrorOptions) {
+    super(message, options);
+  }
+}
+
+/**
+ * The request is well-formed but its content cannot be used (files that are
+ * not a model); `errors` names what was expected.
+ */
+export class Unprocessable extends DomainError {
+  readonly kind = 'unprocessable';
+  constructor(
+    readonly errors: FieldError[],
+    message = 'The content cannot be processed.',
+    options?: DomainErrorOptions,
+  ) {
     super(message, options);
   }
 }

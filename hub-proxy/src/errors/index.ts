@@ -8,6 +8,7 @@ export {
   TooLarge,
   Unauthenticated,
   Unavailable,
+  Unprocessable,
   UpstreamFailed,
   isDomainError,
   type DomainErrorKind,

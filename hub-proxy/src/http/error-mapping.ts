@@ -11,6 +11,7 @@
  * | Forbidden                                | 403    | forbidden (or code)   |
  * | NotFound                                 | 404    | not-found             |
  * | Conflict                                 | 409    | conflict              |
+ * | Unprocessable                            | 422    | unprocessable (+errors) |
  * | TooLarge                                 | 413    | payload-too-large     |
  * | QuotaExceeded (+Retry-After for rates)  | 429    | quota-exceeded        |
  * | UpstreamFailed                           | 502    | bad-gateway           |
@@ -28,6 +29,7 @@ import {
   isDomainError,
   QuotaExceeded,
   Unavailable,
+  Unprocessable,
   type DomainError,
 } from '../errors/domain-errors.js';
 import {
@@ -49,6 +51,7 @@ import {
   PayloadTooLargeError,
   ServiceUnavailableError,
   UnauthorizedError,
+  UnprocessableContentError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from './errors.js';
@@ -123,6 +126,8 @@ function domainHttpError(err: DomainError): HttpError {
       return new NotFoundError(err.message);
     case 'conflict':
       return new ConflictError(err.message);
+    case 'unprocessable':
+      return new UnprocessableContentError(err instanceof Unprocessable ? err.errors : [], err.message);
     case 'too-large':
       return new PayloadTooLargeError(err.message);
     case 'quota-exceeded':

@@ -63,6 +63,14 @@ export class ValidationError extends HttpError {
   }
 }
 
+/** 422: a well-formed request whose content cannot be used (files that are not a model). */
+export class UnprocessableContentError extends HttpError {
+  declare readonly errors: FieldError[];
+  constructor(errors: FieldError[], detail: string) {
+    super(422, 'Unprocessable Content', 'unprocessable', { detail, errors });
+  }
+}
+
 /** 401: no credentials, or credentials the hub does not accept. */
 export class UnauthorizedError extends HttpError {
   constructor(detail = 'Authentication is required.') {

@@ -10,6 +10,7 @@ import { alertWebhookPolicy, createTimeWebhookCheck } from './lifecycle/alert-we
 import { RunLifecycle } from './lifecycle/run-lifecycle.js';
 import { LocalJobRuntime, LocalRuntimeSingleUserGate, singleUserRoutes } from './local/index.js';
 import type { JobRuntime } from './model.js';
+import { MODEL_OUTPUTS, ModelOutputRegistry } from './model-output.js';
 import { HmacRunTokens } from './run-token.js';
 import { runRoutes } from './run-routes.js';
 import { RunnerApiService } from './runner-api.js';
@@ -44,7 +45,8 @@ const CACHE_LABELS = { notebookJobs: 'notebookjobs', jobs: 'jobs', cronJobs: 'cr
  * Notebook jobs: artifact store, run tokens, the runtime of `config.runtime`
  * (Kubernetes caches on every replica and the NotebookJob controller under
  * the Lease, or local papermill subprocesses), the shared run lifecycle, and
- * the public and runner APIs. The runtime starts in the background;
+ * the public and runner APIs. Provides {@link MODEL_OUTPUTS}, where the
+ * models feature registers the publisher of runs' model outputs. The runtime starts in the background;
  * `/readyz` waits for it.
  */
 export const jobsFeature = defineFeature({
@@ -104,8 +106,12 @@ export const jobsFeature = defineFeature({
       runnerApiUrl: settings.runnerApiUrl,
       kubeApiServer: cluster?.clients.kubeConfig.getCurrentCluster()?.server,
     });
+    // The models feature, created later, sets the publisher; until then runs record that models are off.
+    const modelOutputs = new ModelOutputRegistry();
+    context.provide(MODEL_OUTPUTS, modelOutputs);
     new RunLifecycle({
       runtime,
+      modelOutputPublisher: () => modelOutputs.publisher,
       artifacts,
       logger: log,
       webhookPolicy,

@@ -6,3 +6,10 @@
 export * from './schemas.js';
 export { jobsFeature } from './feature.js';
 export { jobsConfig, type JobsSettings } from './config.js';
+export {
+  MODEL_OUTPUTS,
+  type ModelOutputPublisher,
+  type ModelOutputRequest,
+  type ModelOutputs,
+  type ModelRollout,
+} from './model-output.js';

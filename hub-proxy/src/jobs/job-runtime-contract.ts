@@ -353,6 +353,21 @@ export function describeJobRuntimeContract(name: string, setup: () => Promise<Jo
         expect(progress).toEqual({ cell: 2, cells: 5 });
       });
 
+      it('records a model output outcome that getRun then shows, a later one replacing it', async () => {
+        const run = await start(await create(newOwner(), 'published'));
+        await runtime.recordModelOutput(run.id, { model: 'ctr', error: 'publishing failed; it is retried' });
+        await eventually('the error', lag(), async () => {
+          const found = await runtime.getRun(run.id);
+          return found?.modelOutput !== undefined && 'error' in found.modelOutput;
+        });
+        await runtime.recordModelOutput(run.id, { model: 'ctr', version: 4 });
+        const outcome = await eventually('the version', lag(), async () => {
+          const found = (await runtime.getRun(run.id))?.modelOutput;
+          return found && 'version' in found ? found : undefined;
+        });
+        expect(outcome).toEqual({ model: 'ctr', version: 4 });
+      });
+
       it('ends a run of a succeeding job `succeeded` with finishedAt, and hands it to the listeners', async () => {
         const job = await create(newOwner(), 'succeeds', 'succeed');
         const done = await runToEnd(job, 'succeeded');

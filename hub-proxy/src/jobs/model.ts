@@ -12,6 +12,7 @@ import {
   type alertEventSchema,
   type alertSpecSchema,
   type concurrencyPolicySchema,
+  type modelOutputSpecSchema,
   type notebookInputSchema,
   type notebookJobSchema,
   type notebookJobSpecSchema,
@@ -58,6 +59,9 @@ export type AlertSpec = z.output<typeof alertSpecSchema>;
 
 /** Output formats a job keeps besides its log. */
 export type OutputFormat = z.output<typeof outputFormatSchema>;
+
+/** What a job's successful runs publish as the next version of a model. */
+export type ModelOutputSpec = z.output<typeof modelOutputSpecSchema>;
 
 /** The input snapshot a job runs: stored in the artifact store, referenced here. */
 export type NotebookInput = z.output<typeof notebookInputSchema>;
@@ -107,10 +111,15 @@ export interface RunRecord {
   reason?: string;
   /** Lifecycle steps already done for this run (see {@link RunMarker}). */
   markers: RunMarker[];
+  /** What the run published, for a job with a model output (set once it succeeded). */
+  modelOutput?: ModelOutputOutcome;
 }
 
+/** The version a run published to its job's model, or why it published none. */
+export type ModelOutputOutcome = { model: string; version: number } | { model: string; error: string };
+
 /** Once-only lifecycle steps, claimed on the run so restarts never repeat them. */
-export type RunMarker = 'alerts' | 'dependents' | 'recorded';
+export type RunMarker = 'alerts' | 'dependents' | 'model-output' | 'recorded';
 
 /** What {@link JobRuntime.startRun} is asked to start. */
 export interface StartRunRequest {
@@ -162,6 +171,12 @@ export interface JobRuntime {
    * set it (the caller now owns that step), false if it was set before.
    */
   claimMarker(runId: string, marker: RunMarker): Promise<boolean>;
+  /**
+   * Stores on the run what it published to its model (or why it did not),
+   * replacing an earlier outcome: a transient failure is shown, then
+   * overwritten by the retry's version.
+   */
+  recordModelOutput(runId: string, outcome: ModelOutputOutcome): Promise<void>;
   /** Deletes a finished run's record (retention). Its artifacts are the caller's. */
   deleteRun(runId: string): Promise<void>;
   /**

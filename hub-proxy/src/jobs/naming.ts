@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { validateArtifactKey } from '../artifacts/index.js';
 import { ownerLabelValue } from '../ownership/ownership.js';
 
 /**
@@ -43,6 +44,8 @@ export const JOB_ANNOTATIONS = {
   cancelled: 'turing.dev/cancelled',
   /** ISO creation time in milliseconds: creationTimestamp has whole seconds, too coarse to order runs. */
   createdAt: 'turing.dev/created-at',
+  /** JSON {model, version} or {model, error}: what the run published. */
+  modelOutput: 'turing.dev/model-output',
 } as const;
 
 function shortHash(text: string, length: number): string {
@@ -78,6 +81,13 @@ export function dependencyRunId(objectName: string, upstreamRunId: string): stri
   return `${objectName}-d${shortHash(upstreamRunId, 8)}`;
 }
 
+/** The folder of a run's artifacts that holds its model output files. */
+export const MODEL_OUTPUT_FOLDER = 'model-output';
+
+function modelOutputPrefix(owner: string, objectName: string, runId: string): string {
+  return `users/${ownerLabelValue(owner)}/jobs/${objectName}/runs/${runId}/${MODEL_OUTPUT_FOLDER}/`;
+}
+
 /** Artifact keys; every key of a user sits under their owner prefix. */
 export const artifactKeys = {
   /** `users/<slug>/` */
@@ -93,6 +103,14 @@ export const artifactKeys = {
   /** One run artifact: `output.ipynb`, `output.html` or `log.txt`. */
   runArtifact: (owner: string, objectName: string, runId: string, file: RunArtifactName) =>
     `users/${ownerLabelValue(owner)}/jobs/${objectName}/runs/${runId}/${file}`,
+  /** The files a run uploaded as its model output. */
+  modelOutputPrefix: modelOutputPrefix,
+  /**
+   * One model output file, `path` relative to the output root. Checked as a
+   * whole key, so a path with `..`, empty segments or over-long names is refused.
+   */
+  modelOutputFile: (owner: string, objectName: string, runId: string, path: string) =>
+    validateArtifactKey(`${modelOutputPrefix(owner, objectName, runId)}${path}`),
 };
 
 /** Files a run may upload. */

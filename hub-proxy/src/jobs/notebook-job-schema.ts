@@ -27,6 +27,8 @@ export const CONCURRENCY_POLICIES = ['allow', 'forbid', 'replace'] as const;
 export const ALERT_EVENTS = ['failure', 'success', 'timeout'] as const;
 /** Output formats a job keeps besides its log. */
 export const OUTPUT_FORMATS = ['ipynb', 'html'] as const;
+/** How a version a run published takes traffic: a canary beside the stable one, or all of it. */
+export const ROLLOUT_KINDS = ['canary', 'replace'] as const;
 /** `status` of a condition, as in every Kubernetes API. */
 export const CONDITION_STATUSES = ['True', 'False', 'Unknown'] as const;
 
@@ -67,6 +69,50 @@ export const notebookInputSchema = z
   .meta({ description: 'The input snapshot in the artifact store.' });
 
 const quantity = () => z.string().regex(KUBERNETES_QUANTITY_PATTERN);
+
+/** A model name: a DNS label that starts with a letter (it names Services), at most 40 characters. */
+export const MODEL_NAME_PATTERN = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
+/** Longest model output path, in characters. */
+export const MODEL_OUTPUT_PATH_MAX = 1024;
+
+/**
+ * What a job's successful runs publish: the files at `path` (relative to the
+ * notebook's working directory) become the next version of `model`. The API
+ * checks the path's shape; the runner checks again that it stays inside the
+ * working directory, as a hand-edited object could say anything.
+ */
+export const modelOutputSpecSchema = z
+  .object({
+    model: z.string().regex(MODEL_NAME_PATTERN).meta({ description: 'The model the runs publish to.' }),
+    path: z.string().min(1).max(MODEL_OUTPUT_PATH_MAX).meta({
+      description: "A file or folder the notebook writes, relative to its working directory (e.g. 'model/').",
+    }),
+    rollout: z
+      .object({
+        kind: z.enum(ROLLOUT_KINDS),
+        percent: z
+          .number()
+          .int()
+          .min(1)
+          .max(99)
+          .optional()
+          .meta({ description: 'Canary traffic share; only with kind canary.' }),
+      })
+      .meta({
+        description: 'How the new version takes traffic: a canary at `percent`, or all of it (replace).',
+        ...kubernetes({
+          validations: [
+            {
+              rule: "self.kind == 'canary' ? has(self.percent) : !has(self.percent)",
+              message: 'a canary rollout needs percent, and only a canary has one',
+            },
+          ],
+        }),
+      }),
+  })
+  .meta({
+    description: 'Publish the files at `path` as the next version of `model` after each successful run.',
+  });
 
 /** One webhook alert: a Slack-compatible JSON POST on the listed outcomes. */
 export const alertSpecSchema = z.object({
@@ -125,6 +171,7 @@ export const notebookJobSpecSchema = z.object({
   }),
   alerts: z.array(alertSpecSchema).max(10).default([]),
   outputs: z.array(outputFormatSchema).max(2).default(['ipynb']),
+  modelOutput: modelOutputSpecSchema.optional(),
   historyLimit: z
     .number()
     .int()

@@ -1,4 +1,4 @@
-import { Conflict, NotFound, Unauthenticated } from '../errors/index.js';
+import { Conflict, InvalidInput, NotFound, TooLarge, Unauthenticated } from '../errors/index.js';
 import {
   isTerminal,
   type JobRuntime,
@@ -21,7 +21,12 @@ export interface RunnerApiServiceOptions {
   tokens: RunTokens;
   /** Largest `output.ipynb` read into memory to strip its trust marks; default the store's default object limit. */
   maxOutputNotebookBytes?: number;
+  /** Most files one run's model output may have; default {@link MAX_MODEL_OUTPUT_FILES}. */
+  maxModelOutputFiles?: number;
 }
+
+/** Most files in one run's model output (a SavedModel has a handful; a checkpoint folder more). */
+export const MAX_MODEL_OUTPUT_FILES = 1000;
 
 /** What the runner needs to execute a run (`GET .../spec`). */
 export interface RunnerSpec {
@@ -38,6 +43,8 @@ export interface RunnerSpec {
   outputs: OutputFormat[];
   /** The job's input snapshot (nbformat 4 JSON). */
   notebook: Record<string, unknown>;
+  /** For jobs with a model output: what to upload after a successful run. */
+  modelOutput?: { model: string; path: string };
 }
 
 /** Content types the artifacts are stored with, whatever the runner sends. */
@@ -82,6 +89,9 @@ export class RunnerApiService {
       parameters: { ...job.spec.parameters, ...run.parameters },
       outputs: [...job.spec.outputs],
       notebook,
+      ...(job.spec.modelOutput
+        ? { modelOutput: { model: job.spec.modelOutput.model, path: job.spec.modelOutput.path } }
+        : {}),
     };
   }
 
@@ -106,6 +116,61 @@ export class RunnerApiService {
         ? await untrustedNotebook(body, this.options.maxOutputNotebookBytes ?? DEFAULT_MAX_OBJECT_BYTES)
         : body;
     return this.options.artifacts.put(key, content, { contentType: ARTIFACT_CONTENT_TYPES[file] });
+  }
+
+  /**
+   * Streams one file of the run's model output into the artifact store,
+   * under the run's `model-output/` prefix (`path` is relative to the output
+   * root). The store's object and owner limits apply (413), and so does a
+   * limit on the number of files. 409 for a job without a model output.
+   */
+  async putModelOutputFile(
+    authorization: string | undefined,
+    runId: string,
+    path: string,
+    body: AsyncIterable<Uint8Array>,
+  ): Promise<ArtifactInfo> {
+    const { run, job } = await this.authorizeModelOutput(authorization, runId);
+    let key: string;
+    try {
+      key = artifactKeys.modelOutputFile(run.owner, run.jobObjectName, run.id, path);
+    } catch (err) {
+      if (!(err instanceof InvalidInput)) throw err;
+      const problem = err.errors[0]?.message ?? 'is not a usable file path';
+      throw new InvalidInput(
+        [{ field: 'params.path', message: problem }],
+        `Model output file "${path.slice(0, 80)}" ${problem}.`,
+      );
+    }
+    const limit = this.options.maxModelOutputFiles ?? MAX_MODEL_OUTPUT_FILES;
+    const prefix = artifactKeys.modelOutputPrefix(run.owner, run.jobObjectName, run.id);
+    const present = await this.options.artifacts.keys(prefix);
+    if (present.length >= limit && !present.includes(key)) {
+      throw new TooLarge(
+        `The model output of job "${job.spec.jobName}" has more than ${limit} files; write fewer (e.g. one archive).`,
+      );
+    }
+    return this.options.artifacts.put(key, body, { contentType: 'application/octet-stream' });
+  }
+
+  /** Deletes what an earlier attempt of the run uploaded as its model output (before a new upload). */
+  async clearModelOutput(authorization: string | undefined, runId: string): Promise<void> {
+    const { run } = await this.authorizeModelOutput(authorization, runId);
+    await this.options.artifacts.deletePrefix(
+      artifactKeys.modelOutputPrefix(run.owner, run.jobObjectName, run.id),
+    );
+  }
+
+  /** {@link authorizeRun}, and a 409 for a job that declares no model output. */
+  private async authorizeModelOutput(
+    authorization: string | undefined,
+    runId: string,
+  ): Promise<{ run: RunRecord; job: NotebookJob }> {
+    const found = await this.authorizeRun(authorization, runId);
+    if (!found.job.spec.modelOutput) {
+      throw new Conflict(`Job "${found.job.spec.jobName}" declares no model output.`);
+    }
+    return found;
   }
 
   /** The run the token may act on, or the 401/404/409 that says why not. */

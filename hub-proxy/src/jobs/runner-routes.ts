@@ -29,6 +29,27 @@ export const runnerProgressBodySchema = z
   // JSON Schema cannot compare two properties, so the document states the rule in words.
   .meta({ description: 'Per-cell progress; `cell` must be at most `cells` (else 400 on `body.cell`).' });
 
+/** One segment of a model output file path: not empty, `.` or `..`; no backslashes or control characters. */
+const FILE_SEGMENT = String.raw`(?:[^/.\\\u0000-\u001f\u007f][^/\\\u0000-\u001f\u007f]*|\.[^/.\\\u0000-\u001f\u007f][^/\\\u0000-\u001f\u007f]*|\.\.[^/\\\u0000-\u001f\u007f]+)`;
+/** A relative file path of `/`-separated {@link FILE_SEGMENT}s. */
+const MODEL_OUTPUT_FILE_PATTERN = new RegExp(`^${FILE_SEGMENT}(?:/${FILE_SEGMENT})*$`);
+
+/** `{id}` and `{path}` of a model output file. */
+const modelOutputFileParams = runParams.extend({
+  path: z
+    .string()
+    .min(1)
+    .max(400)
+    .regex(MODEL_OUTPUT_FILE_PATTERN, {
+      error: 'must be a relative file path without empty, "." or ".." segments',
+    })
+    .meta({
+      description:
+        'The file, relative to the model output root, as one percent-encoded segment (`/` as `%2F`): ' +
+        '`variables%2Fvariables.index`. No `.` or `..` segments.',
+    }),
+});
+
 /** Body of `GET .../spec`. */
 export const runnerSpecSchema = z.object({
   run: z.string(),
@@ -40,6 +61,10 @@ export const runnerSpecSchema = z.object({
     .meta({ description: "The job's parameters, run overrides on top." }),
   outputs: z.array(z.enum(['ipynb', 'html'])),
   notebook: z.record(z.string(), z.unknown()).meta({ description: 'The input snapshot (nbformat 4).' }),
+  modelOutput: z.object({ model: z.string(), path: z.string() }).optional().meta({
+    description:
+      "For jobs with a model output: after a successful notebook run, upload every file under `path` (relative to the notebook's working directory).",
+  }),
 });
 
 const artifactResponseSchema = z.object({
@@ -85,7 +110,40 @@ function putArtifactRoute(service: RunnerApiService): RouteDefinition {
   return { spec: route.spec, handlers: [stream] };
 }
 
-/** The runner-facing routes: spec, progress and artifact upload. */
+/** `PUT .../model-output/files/:path`: one file of the run's model output, streamed into the store. */
+function putModelOutputFileRoute(service: RunnerApiService): RouteDefinition {
+  const route = defineRoute({
+    method: 'put',
+    path: '/api/v1/runner/runs/:id/model-output/files/:path',
+    operationId: 'putRunnerModelOutputFile',
+    summary: "Upload a file of a run's model output (runners only)",
+    description:
+      'The body is the file itself (`application/octet-stream`), streamed into the artifact store ' +
+      "under the run's model output; 413 past the size limits or the file count limit, 409 for a job " +
+      `without a model output. ${TOKEN_NOTE}`,
+    tags,
+    auth: 'none',
+    params: modelOutputFileParams,
+    response: artifactResponseSchema,
+    status: 201,
+    handler: () => {
+      throw new Error('streamed by the route handler');
+    },
+  });
+  const stream: RequestHandler = async (req, res) => {
+    if (req.is(['application/json', 'application/*+json'])) {
+      throw new UnsupportedMediaTypeError('Send the file as application/octet-stream.');
+    }
+    const { params } = parseInputs({ params: { schema: modelOutputFileParams, value: req.params } }) as {
+      params: z.output<typeof modelOutputFileParams>;
+    };
+    const info = await service.putModelOutputFile(req.headers.authorization, params.id, params.path, req);
+    res.status(201).json({ key: info.key, sizeBytes: info.sizeBytes });
+  };
+  return { spec: route.spec, handlers: [stream] };
+}
+
+/** The runner-facing routes: spec, progress, artifact and model output uploads. */
 export function runnerRoutes(service: RunnerApiService): RouteDefinition[] {
   return [
     defineRoute({
@@ -118,5 +176,24 @@ export function runnerRoutes(service: RunnerApiService): RouteDefinition[] {
       },
     }),
     putArtifactRoute(service),
+    defineRoute({
+      method: 'delete',
+      path: '/api/v1/runner/runs/:id/model-output',
+      operationId: 'deleteRunnerModelOutput',
+      summary: "Clear a run's model output before uploading it (runners only)",
+      description:
+        'Removes what an earlier attempt of the run uploaded, so the output is exactly what the ' +
+        `attempt that succeeds uploads. 409 for a job without a model output. ${TOKEN_NOTE}`,
+      tags,
+      auth: 'none',
+      params: runParams,
+      response: z.undefined(),
+      status: 204,
+      handler: async ({ req, params }) => {
+        await service.clearModelOutput(req.headers.authorization, params.id);
+        return undefined;
+      },
+    }),
+    putModelOutputFileRoute(service),
   ];
 }

@@ -2,10 +2,14 @@ import { z } from 'zod';
 import { parseQuantity } from '../k8s/quantity.js';
 import { JOB_NAME_MAX, JOB_NAME_PATTERN, RUN_ARTIFACT_NAMES } from './naming.js';
 import { RUN_TRIGGERS } from './model.js';
+import { modelOutputPathProblem } from './model-output-path.js';
 import {
   alertEventSchema,
   concurrencyPolicySchema,
+  MODEL_NAME_PATTERN,
+  MODEL_OUTPUT_PATH_MAX,
   outputFormatSchema,
+  ROLLOUT_KINDS,
   runStateSchema,
 } from './notebook-job-schema.js';
 
@@ -82,6 +86,49 @@ const notebookSchema = z.strictObject({
     .meta({ description: 'The nbformat 4 notebook; outputs are stripped before it is stored.' }),
 });
 
+/** How a published version takes traffic: a canary at `percent`, or all of it. */
+export const modelRolloutSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('canary'),
+      percent: z
+        .number()
+        .int()
+        .min(1, { error: 'a canary gets 1 to 99 percent of the traffic' })
+        .max(99, { error: 'a canary gets 1 to 99 percent of the traffic' }),
+    }),
+    z.strictObject({ kind: z.literal('replace') }),
+  ])
+  .meta({ description: 'A new canary at `percent` % of the traffic, or replace the serving version.' });
+
+/** A job's model output: what its successful runs publish. */
+export const modelOutputSchema = z
+  .strictObject({
+    model: z
+      .string()
+      .regex(MODEL_NAME_PATTERN, {
+        error:
+          'must be 1-40 lowercase letters, digits or "-", start with a letter and not end with "-" (e.g. "ctr-model")',
+      })
+      .meta({ description: 'The model each successful run publishes a version of.', example: 'ctr-model' }),
+    path: z
+      .string()
+      .max(MODEL_OUTPUT_PATH_MAX)
+      .superRefine((path, ctx) => {
+        const problem = modelOutputPathProblem(path);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .meta({
+        description: 'A file or folder the notebook writes, relative to its working directory.',
+        example: 'model/',
+      }),
+    rollout: modelRolloutSchema,
+  })
+  .meta({
+    description:
+      'After each successful run the files at `path` become the next version of `model`, rolled out as `rollout`.',
+  });
+
 /** Fields a job shares between create and patch. */
 const editableFields = {
   resources: resourcesSchema,
@@ -101,6 +148,7 @@ const editableFields = {
     .min(1)
     .refine((o) => o.includes('ipynb'), { error: 'must include "ipynb"' }),
   historyLimit: z.number().int().min(1).max(1000),
+  modelOutput: modelOutputSchema,
 };
 
 /** Body of `POST /api/v1/jobs`. */
@@ -119,6 +167,7 @@ export const createJobBodySchema = z.strictObject({
   alerts: editableFields.alerts.default([]),
   outputs: editableFields.outputs.default(['ipynb', 'html']),
   historyLimit: editableFields.historyLimit.optional(),
+  modelOutput: editableFields.modelOutput.optional().meta({ description: 'Absent: runs publish nothing.' }),
 });
 export type CreateJobBody = z.output<typeof createJobBodySchema>;
 
@@ -137,6 +186,10 @@ export const patchJobBodySchema = z.strictObject({
   alerts: editableFields.alerts.optional(),
   outputs: editableFields.outputs.optional(),
   historyLimit: editableFields.historyLimit.optional(),
+  modelOutput: editableFields.modelOutput
+    .nullable()
+    .optional()
+    .meta({ description: 'null: publish nothing.' }),
 });
 export type PatchJobBody = z.output<typeof patchJobBodySchema>;
 
@@ -159,6 +212,16 @@ export const runSchema = z.object({
   durationSeconds: z.number().optional(),
   reason: z.string().optional(),
   artifacts: z.array(z.enum(RUN_ARTIFACT_NAMES)),
+  modelOutput: z
+    .union([
+      z.object({ model: z.string(), version: z.number().int() }),
+      z.object({ model: z.string(), error: z.string() }),
+    ])
+    .optional()
+    .meta({
+      description:
+        'For a succeeded run of a job with a model output: the version it published, or why it published none.',
+    }),
 });
 export type RunView = z.input<typeof runSchema>;
 
@@ -197,6 +260,13 @@ export const jobSchema = z.object({
   alerts: z.array(z.object({ on: z.array(alertEventSchema), webhook: z.string() })),
   outputs: z.array(outputFormatSchema),
   historyLimit: z.number().int(),
+  modelOutput: z
+    .object({
+      model: z.string(),
+      path: z.string(),
+      rollout: z.object({ kind: z.enum(ROLLOUT_KINDS), percent: z.number().int().optional() }),
+    })
+    .optional(),
   state: z.enum(['scheduled', 'paused', 'on-demand']),
   lastRun: z.object({ id: z.string(), state: runStateSchema, finishedAt: z.string().optional() }).optional(),
   alertDeliveries: z.array(

@@ -235,6 +235,28 @@ describe('JobsService over the in-memory runtime', () => {
       expect(after.spec.notebook.inputKey).not.toBe(before.spec.notebook.inputKey);
       expect(await storedKeys('alice')).toEqual([after.spec.notebook.inputKey]);
     });
+
+    it('stores a model output, shows it, changes it, and removes it with null', async () => {
+      const modelOutput = { model: 'ctr', path: 'model/', rollout: { kind: 'canary', percent: 10 } };
+      const created = await service.create(alice, body('train', { modelOutput }));
+      expect(created.modelOutput).toEqual(modelOutput);
+      expect((await runtime.definitions.get(jobObjectName('alice', 'train'))).spec.modelOutput).toEqual(
+        modelOutput,
+      );
+
+      const replaced = await service.update(alice, 'train', {
+        modelOutput: { model: 'ctr', path: 'out.json', rollout: { kind: 'replace' } },
+      });
+      expect(replaced.modelOutput).toEqual({ model: 'ctr', path: 'out.json', rollout: { kind: 'replace' } });
+      // A patch without the field keeps it.
+      expect((await service.update(alice, 'train', { retries: 1 })).modelOutput?.path).toBe('out.json');
+
+      const cleared = await service.update(alice, 'train', { modelOutput: null });
+      expect(cleared).not.toHaveProperty('modelOutput');
+      expect((await runtime.definitions.get(jobObjectName('alice', 'train'))).spec).not.toHaveProperty(
+        'modelOutput',
+      );
+    });
   });
 
   describe('delete', () => {

@@ -138,6 +138,7 @@ export class JobsService {
         dependsOn: body.dependsOn,
         alerts: body.alerts,
         outputs: body.outputs,
+        ...(body.modelOutput ? { modelOutput: body.modelOutput } : {}),
         historyLimit: body.historyLimit ?? this.options.defaultHistoryLimit,
       },
     };
@@ -197,6 +198,8 @@ export class JobsService {
         if (patch.alerts) s.alerts = patch.alerts;
         if (patch.outputs) s.outputs = patch.outputs;
         if (patch.historyLimit !== undefined) s.historyLimit = patch.historyLimit;
+        if (patch.modelOutput === null) delete s.modelOutput;
+        else if (patch.modelOutput) s.modelOutput = patch.modelOutput;
       });
       if (input && input.inputKey !== spec.notebook.inputKey) {
         await this.options.artifacts.delete(spec.notebook.inputKey).catch(() => undefined);

@@ -1,7 +1,7 @@
 import type { JobView, RunView } from './schemas.js';
 import { describeSchedule } from './cron.js';
 import type { NotebookJob, RunRecord } from './model.js';
-import { RUN_ARTIFACT_NAMES, type RunArtifactName } from './naming.js';
+import { MODEL_OUTPUT_FOLDER, RUN_ARTIFACT_NAMES, type RunArtifactName } from './naming.js';
 import { ANNOTATIONS } from '../ownership/labels.js';
 
 /** The owner's raw hub name, as stamped on the object ('' if it lacks the annotation). */
@@ -40,6 +40,7 @@ export function toJobView(job: NotebookJob, latest: RunRecord | undefined, now =
     alerts: spec.alerts,
     outputs: spec.outputs,
     historyLimit: spec.historyLimit,
+    ...(spec.modelOutput ? { modelOutput: spec.modelOutput } : {}),
     state: spec.suspend ? 'paused' : spec.schedule ? 'scheduled' : 'on-demand',
     ...(latest
       ? {
@@ -55,9 +56,17 @@ export function toJobView(job: NotebookJob, latest: RunRecord | undefined, now =
   };
 }
 
-/** A run as the API shows it: effective parameters and the artifacts present. */
+/**
+ * A run as the API shows it: effective parameters, the artifacts present
+ * (keys directly under the run's prefix: a model output file named
+ * `log.txt` is not the run's log) and what it published.
+ */
 export function toRunView(run: RunRecord, job: NotebookJob | undefined, artifactKeys: string[]): RunView {
-  const present = new Set(artifactKeys.map((key) => key.slice(key.lastIndexOf('/') + 1)));
+  const present = new Set(
+    artifactKeys
+      .filter((key) => !key.includes(`/runs/${run.id}/${MODEL_OUTPUT_FOLDER}/`))
+      .map((key) => key.slice(key.lastIndexOf('/') + 1)),
+  );
   const artifacts = RUN_ARTIFACT_NAMES.filter((name: RunArtifactName) => present.has(name));
   const started = run.startedAt ? Date.parse(run.startedAt) : undefined;
   const finished = run.finishedAt ? Date.parse(run.finishedAt) : undefined;
@@ -82,5 +91,6 @@ export function toRunView(run: RunRecord, job: NotebookJob | undefined, artifact
       : {}),
     ...(run.reason ? { reason: run.reason } : {}),
     artifacts,
+    ...(run.modelOutput ? { modelOutput: run.modelOutput } : {}),
   };
 }

@@ -7,11 +7,11 @@ where they are and where they go.
 
 __version__ = "0.1.0"
 
-_EXTENSIONS = ("client", "environments", "jobs")
+_EXTENSIONS = ("client", "environments", "jobs", "models")
 
 
 def _jupyter_labextension_paths():
-    """The three Turing labextensions: source relative to this package, destination name."""
+    """The Turing labextensions: source relative to this package, destination name."""
     return [
         {"src": f"labextensions/@turing/{name}", "dest": f"@turing/{name}"}
         for name in _EXTENSIONS

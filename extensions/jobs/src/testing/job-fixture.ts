@@ -38,6 +38,7 @@ export const dailyCtrSettings = {
   alerts: [{ on: ['failure', 'timeout'], webhook: 'https://hooks.example/x' }],
   outputs: ['ipynb', 'html'],
   historyLimit: 20,
+  modelOutput: { model: 'ctr', path: 'model/', rollout: { kind: 'canary', percent: 10 } },
 } satisfies Omit<CreateJobRequest, 'name' | 'notebook' | 'schedule' | 'suspend'>;
 
 /** A scheduled job as hub-proxy answers it, with every field (a failed last run, an undelivered alert). */
@@ -79,7 +80,11 @@ export function scheduledJob() {
   } satisfies Job;
 }
 
-/** A finished run with every field: started by a dependency, failed in cell 7 of 9 after a retry. */
+/**
+ * A finished run with every field: started by a dependency, failed in cell 7
+ * of 9 after a retry. (Only succeeded runs publish; `modelOutput` is here so
+ * that the fixture has every field the wire type has.)
+ */
 export const failedRun = {
   id: 'daily-ctr-1767315600',
   job: 'daily-ctr',
@@ -96,6 +101,25 @@ export const failedRun = {
   durationSeconds: 445,
   reason: 'ValueError: empty frame (cell 7)',
   artifacts: ['output.ipynb', 'output.html', 'log.txt'],
+  modelOutput: { model: 'ctr', error: 'Models are not enabled on this Turing installation.' },
+} satisfies Run;
+
+/** A scheduled run that succeeded and published version 4 of its job's model. */
+export const publishedRun = {
+  id: 'daily-ctr-1767229200',
+  job: 'daily-ctr',
+  owner: 'alice',
+  state: 'succeeded',
+  trigger: 'schedule',
+  parameters: { date: '2026-11-27', n: 3 },
+  attempt: 1,
+  progress: { cell: 9, cells: 9 },
+  createdAt: '2026-01-01T01:00:00Z',
+  startedAt: '2026-01-01T01:00:05Z',
+  finishedAt: '2026-01-01T01:06:00Z',
+  durationSeconds: 355,
+  artifacts: ['output.ipynb', 'log.txt'],
+  modelOutput: { model: 'ctr', version: 4 },
 } satisfies Run;
 
 /** A run started by hand that is running now. */
@@ -114,7 +138,7 @@ export const runningRun = {
 } satisfies Run;
 
 /** `GET /api/v1/jobs/daily-ctr/runs`, newest first. */
-export const runList: RunList = { items: [runningRun, failedRun] };
+export const runList: RunList = { items: [runningRun, failedRun, publishedRun] };
 
 /** `GET /api/v1/schedule/preview?cron=0 9 * * 1-5&timezone=Asia/Shanghai&count=5`. */
 export const schedulePreview = {

@@ -31,6 +31,7 @@ export const patchJobRequest = {
   alerts: [{ on: ['success'], webhook: 'https://hooks.example/y' }],
   outputs: ['ipynb'],
   historyLimit: 5,
+  modelOutput: { model: 'ctr', path: 'out/model.json', rollout: { kind: 'replace' } },
   notebook,
 } satisfies UpdateJobRequest;
 

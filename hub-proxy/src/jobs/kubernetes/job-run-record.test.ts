@@ -118,6 +118,20 @@ describe('runRecordFromJob', () => {
     expect(record.attempt).toBe(1);
   });
 
+  it('reads the published model version or error, and ignores an outcome of another shape', () => {
+    const withOutcome = (value: string) =>
+      runRecordFromJob(job({}, { [JOB_ANNOTATIONS.modelOutput]: value })).modelOutput;
+    expect(withOutcome('{"model":"ctr","version":3}')).toEqual({ model: 'ctr', version: 3 });
+    expect(withOutcome('{"model":"ctr","error":"not a model"}')).toEqual({
+      model: 'ctr',
+      error: 'not a model',
+    });
+    expect(withOutcome('{"model":"ctr","version":1.5}')).toBeUndefined();
+    expect(withOutcome('{"version":3}')).toBeUndefined();
+    expect(withOutcome('oops')).toBeUndefined();
+    expect(runRecordFromJob(job()).modelOutput).toBeUndefined();
+  });
+
   it('refuses a Job that is not a NotebookJob run', () => {
     expect(() => runRecordFromJob({ metadata: { name: 'other' } })).toThrow(/not a NotebookJob run/);
   });
@@ -151,6 +165,7 @@ describe('markers and ordering', () => {
   it('parses and formats markers in a stable order, dropping unknown words', () => {
     expect(parseMarkers('recorded, bogus,alerts')).toEqual(['alerts', 'recorded']);
     expect(formatMarkers(['recorded', 'dependents'])).toBe('dependents,recorded');
+    expect(parseMarkers('recorded,model-output')).toEqual(['model-output', 'recorded']);
     expect(parseMarkers(undefined)).toEqual([]);
   });
 

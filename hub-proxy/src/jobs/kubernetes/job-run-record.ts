@@ -1,5 +1,12 @@
 import type { V1Job, V1JobCondition } from '@kubernetes/client-node';
-import type { RunMarker, RunProgress, RunRecord, RunState, RunTrigger } from '../model.js';
+import type {
+  ModelOutputOutcome,
+  RunMarker,
+  RunProgress,
+  RunRecord,
+  RunState,
+  RunTrigger,
+} from '../model.js';
 import { JOB_ANNOTATIONS, JOB_LABELS } from '../naming.js';
 import { ANNOTATIONS, LABELS } from '../../ownership/labels.js';
 
@@ -8,7 +15,7 @@ import { ANNOTATIONS, LABELS } from '../../ownership/labels.js';
  * (timestamps as strings) and client-node's typed objects (timestamps as Dates).
  */
 
-const RUN_MARKERS: readonly RunMarker[] = ['alerts', 'dependents', 'recorded'];
+const RUN_MARKERS: readonly RunMarker[] = ['alerts', 'dependents', 'model-output', 'recorded'];
 const TRIGGERS: readonly RunTrigger[] = ['schedule', 'manual', 'dependency'];
 
 /** An ISO timestamp from a string or Date field; undefined when absent or unreadable. */
@@ -52,6 +59,17 @@ function parseProgress(value: string | undefined): RunProgress | undefined {
   if (typeof cell !== 'number' || typeof cells !== 'number') return undefined;
   if (!Number.isInteger(cell) || !Number.isInteger(cells) || cell < 0 || cells < 0) return undefined;
   return { cell, cells };
+}
+
+/** The model output outcome annotation; undefined when absent or not one of its two shapes. */
+export function parseModelOutput(value: string | undefined): ModelOutputOutcome | undefined {
+  const parsed = parseJsonObject(value);
+  if (!parsed || typeof parsed.model !== 'string') return undefined;
+  if (typeof parsed.version === 'number' && Number.isInteger(parsed.version)) {
+    return { model: parsed.model, version: parsed.version };
+  }
+  if (typeof parsed.error === 'string') return { model: parsed.model, error: parsed.error };
+  return undefined;
 }
 
 /**
@@ -136,6 +154,8 @@ export function runRecordFromJob(job: V1Job): RunRecord {
   if (parameters) record.parameters = parameters;
   const progress = parseProgress(annotations[JOB_ANNOTATIONS.progress]);
   if (progress) record.progress = progress;
+  const modelOutput = parseModelOutput(annotations[JOB_ANNOTATIONS.modelOutput]);
+  if (modelOutput) record.modelOutput = modelOutput;
   const startedAt = isoTime(job.status?.startTime);
   if (startedAt) record.startedAt = startedAt;
   const finished = finishedAt(job, state);

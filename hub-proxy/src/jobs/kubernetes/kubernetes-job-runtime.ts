@@ -3,6 +3,7 @@ import {
   isTerminal,
   type AlertDelivery,
   type JobRuntime,
+  type ModelOutputOutcome,
   type NotebookJob,
   type RunFinishedListener,
   type RunMarker,
@@ -276,6 +277,13 @@ export class KubernetesJobRuntime implements JobRuntime {
       409,
       `could not record an alert on ${jobObjectName}: it kept changing`,
     );
+  }
+
+  /** Writes the outcome as an annotation of the run's Job (annotations hold up to 256 kB in all). */
+  async recordModelOutput(runId: string, outcome: ModelOutputOutcome): Promise<void> {
+    await this.api.jobs.mergePatch(runId, {
+      metadata: { annotations: { [JOB_ANNOTATIONS.modelOutput]: JSON.stringify(outcome) } },
+    });
   }
 
   /** Deletes the run's Job and, in the background, its pods. Absent is fine. */

@@ -6,6 +6,8 @@ import { isTerminal, type JobRuntime, type NotebookJob, type RunRecord } from '.
 import type { ArtifactStore } from '../../artifacts/index.js';
 import { artifactKeys, dependencyRunId } from '../naming.js';
 import type { WebhookPolicy } from './webhook-policy.js';
+import type { ModelOutputPublisher } from '../model-output.js';
+import { ModelOutputPublishing } from './model-output-publishing.js';
 
 /** Options of {@link RunLifecycle}. */
 export interface RunLifecycleOptions {
@@ -18,6 +20,10 @@ export interface RunLifecycleOptions {
   delivery?: { attempts?: number; timeoutMs?: number; backoffMs?: number };
   /** Where alert webhooks may go; checked again at every delivery. */
   webhookPolicy: WebhookPolicy;
+  /** Who publishes model outputs (read at each publish); absent or undefined: models are off. */
+  modelOutputPublisher?: () => ModelOutputPublisher | undefined;
+  /** Retries of a transiently failing publish within one delivery (tests shorten them). */
+  publishRetry?: { attempts?: number; backoffMs?: number };
 }
 
 /**
@@ -31,10 +37,23 @@ export interface RunLifecycleOptions {
  * - Alerts go out once per terminal state: the `alerts` marker is claimed
  *   first, so two replicas or a replay never both send; delivery retries
  *   transient failures and each outcome is recorded in the job's status.
+ * - A succeeded run of a job with a model output publishes its files as the
+ *   next version of the model, once (see {@link ModelOutputPublishing}); it
+ *   goes first, so a dependent job starts after the version exists.
  * - History beyond the job's `historyLimit` is deleted with its artifacts.
  */
 export class RunLifecycle {
-  constructor(private readonly options: RunLifecycleOptions) {}
+  private readonly modelOutputs: ModelOutputPublishing;
+
+  constructor(private readonly options: RunLifecycleOptions) {
+    this.modelOutputs = new ModelOutputPublishing({
+      runtime: options.runtime,
+      artifacts: options.artifacts,
+      publisher: options.modelOutputPublisher ?? (() => undefined),
+      logger: options.logger,
+      ...(options.publishRetry ? { retry: options.publishRetry } : {}),
+    });
+  }
 
   /** Attaches to the runtime's finished-run callback. */
   attach(): void {
@@ -46,6 +65,7 @@ export class RunLifecycle {
     if (!isTerminal(run.state) || !job || run.markers.includes('recorded')) return;
     const log = this.options.logger.child({ run: run.id, job: run.jobObjectName });
     const steps: [string, () => Promise<void>][] = [
+      ['model output', () => this.modelOutputs.handle(run, job)],
       ['dependents', () => this.triggerDependents(run, job)],
       ['alerts', () => this.sendAlerts(run, job)],
       ['retention', () => this.applyRetention(job)],
@@ -131,6 +151,9 @@ export class RunLifecycle {
     for (const old of finished.slice(job.spec.historyLimit)) {
       // Keep a run until its own once-only steps are done, or a restart could repeat them.
       if (old.state === 'succeeded' && !old.markers.includes('dependents')) continue;
+      // Its model output files too: the publisher reads them.
+      if (old.state === 'succeeded' && job.spec.modelOutput && !old.markers.includes('model-output'))
+        continue;
       await runtime.deleteRun(old.id);
       await artifacts.deletePrefix(artifactKeys.runPrefix(old.owner, objectName, old.id));
     }

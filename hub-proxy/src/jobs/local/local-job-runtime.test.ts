@@ -236,6 +236,31 @@ describe('LocalJobRuntime', () => {
     ).toBe(11);
   });
 
+  it('on start, hands finished runs whose lifecycle did not finish to the listeners again', async () => {
+    await runtime.stop();
+    const ended = (id: string, markers: RunRecord['markers']): RunRecord => ({
+      id,
+      jobObjectName: 'ended',
+      job: 'ended',
+      owner: 'alice',
+      state: 'succeeded',
+      trigger: 'manual',
+      attempt: 1,
+      createdAt: new Date().toISOString(),
+      finishedAt: new Date().toISOString(),
+      markers,
+    });
+    await mkdir(join(dir, 'state', 'runs'), { recursive: true });
+    for (const run of [ended('ended-m00000001', ['dependents']), ended('ended-m00000002', ['recorded'])]) {
+      await writeFile(join(dir, 'state', 'runs', `${run.id}.json`), JSON.stringify(run));
+    }
+    runtime = makeRuntime();
+    await runtime.start();
+    await runtime.stop(); // waits for the listener calls in flight
+    expect(finished.map((f) => f.run.id)).toEqual(['ended-m00000001']);
+    expect((await runtime.getRun('ended-m00000001'))?.state).toBe('succeeded');
+  });
+
   it('records progress and claims markers once; deleteRun removes the record and its log', async () => {
     const created = await runtime.definitions.create(job('bits'));
     const run = await runtime.startRun(created, { trigger: 'manual' });

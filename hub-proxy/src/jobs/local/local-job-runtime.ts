@@ -100,10 +100,16 @@ export class LocalJobRuntime implements model.JobRuntime {
     };
   }
 
-  /** Loads runs, fails those a previous process left unfinished, and schedules every job. */
+  /**
+   * Loads runs, fails those a previous process left unfinished, schedules
+   * every job, and hands finished runs whose lifecycle steps did not all
+   * succeed (no `recorded` marker) to the listeners again, as a resync does
+   * on Kubernetes.
+   */
   async start(): Promise<void> {
     if (this.started) return;
     await this.runs.load();
+    const unrecorded = this.runs.all().filter((r) => isTerminal(r.state) && !r.markers.includes('recorded'));
     for (const run of this.runs.all().filter((r) => !isTerminal(r.state))) {
       await this.saveCapturedLog(run, true);
       const failed = await this.settleRecord(run.id, { state: 'failed', reason: RESTARTED });
@@ -117,6 +123,7 @@ export class LocalJobRuntime implements model.JobRuntime {
       cursor = page.continue;
     } while (cursor);
     this.logger.info({ scheduled: this.scheduler.scheduled().length }, 'local job runtime started');
+    for (const run of unrecorded) this.notify(run);
   }
 
   /** Stops the timers, kills running runs (they end `failed`) and waits for their listeners. */
@@ -208,6 +215,13 @@ export class LocalJobRuntime implements model.JobRuntime {
     const claimed = await this.runs.claimMarker(runId, marker);
     if (claimed === undefined) throw new NotFound(`Run "${runId}" not found.`);
     return claimed;
+  }
+
+  async recordModelOutput(runId: string, outcome: model.ModelOutputOutcome): Promise<void> {
+    this.requireRun(runId);
+    await this.runs.update(runId, (r) => {
+      r.modelOutput = structuredClone(outcome);
+    });
   }
 
   /** Deletes the record and the captured log; a run still going is cancelled first. */

@@ -153,6 +153,11 @@ export class InMemoryJobRuntime implements model.JobRuntime {
     return true;
   }
 
+  async recordModelOutput(runId: string, outcome: model.ModelOutputOutcome): Promise<void> {
+    await yieldToOthers();
+    this.requireRun(runId).modelOutput = structuredClone(outcome);
+  }
+
   async deleteRun(runId: string): Promise<void> {
     await yieldToOthers();
     this.runs.delete(runId);

@@ -1,0 +1,88 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { SidePanel } from '@jupyterlab/ui-components';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import type { Message } from '@lumino/messaging';
+import type { IModelsClient } from '@turing/client';
+import { createSidePanel } from '@turing/ui';
+import React from 'react';
+
+import { modelsIcon } from './icons';
+import type { RevealRequest } from './models-view';
+import { ModelsView } from './models-view';
+import type { PanelSettings } from './settings';
+import { DEFAULT_PANEL_SETTINGS } from './settings';
+import { PANEL_ID } from './tokens';
+
+/** Options of {@link ModelsBody}. */
+export interface ModelsBodyOptions {
+  models: IModelsClient;
+  /** Whose home this server is. */
+  homeOwner: string;
+  /** The hub's origin, for absolute URLs in the examples. */
+  origin: string;
+  trans: TranslationBundle;
+}
+
+/** The React body of the models panel; settings and reveal requests re-render it. */
+export class ModelsBody extends ReactWidget {
+  private settings: PanelSettings = { ...DEFAULT_PANEL_SETTINGS };
+  private request: RevealRequest = { serial: 0 };
+  private refreshes = 0;
+
+  constructor(private readonly options: ModelsBodyOptions) {
+    super();
+    this.addClass('jp-Turing-Models-body');
+  }
+
+  /** Applies new settings. */
+  setSettings(settings: PanelSettings): void {
+    this.settings = settings;
+    this.update();
+  }
+
+  /** Opens a model's card (if named) and reloads the list. */
+  reveal(model?: string): void {
+    this.request = { model, serial: this.request.serial + 1 };
+    this.update();
+  }
+
+  protected override onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    // The list may be stale: polling pauses while the panel is hidden.
+    this.refreshes += 1;
+    this.update();
+  }
+
+  protected render(): React.ReactElement {
+    return (
+      <ModelsView
+        {...this.options}
+        settings={this.settings}
+        request={this.request}
+        refreshes={this.refreshes}
+        isVisible={() => this.isVisible}
+      />
+    );
+  }
+}
+
+/** The models side panel and its body. */
+export interface ModelsPanel {
+  panel: SidePanel;
+  body: ModelsBody;
+}
+
+/** Creates the side panel with its icon, caption and accessible label. */
+export function createModelsPanel(options: ModelsBodyOptions): ModelsPanel {
+  const { trans } = options;
+  const body = new ModelsBody(options);
+  const panel = createSidePanel({
+    id: PANEL_ID,
+    className: 'jp-Turing-Models-panel',
+    icon: modelsIcon,
+    caption: trans.__('Turing Models'),
+    body,
+    label: trans.__('Models'),
+  });
+  return { panel, body };
+}

@@ -1,0 +1,2 @@
+import '@turing/ui/style/index.js';
+import './base.css';

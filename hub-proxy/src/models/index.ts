@@ -1,0 +1,3 @@
+export { modelsFeature } from './feature.js';
+export { modelsConfig, type ModelsSettings, type ServingRuntime } from './config.js';
+export type { ModelRecord, ModelRuntime, ModelSpec, ModelVersion } from './model.js';

@@ -1,0 +1,2 @@
+export { LocalModelRuntime, type LocalModelRuntimeOptions } from './local-model-runtime.js';
+export { LocalModelRecordStore } from './model-record-store.js';
