@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-const require = createRequire(import.meta.url);
 /**
  * One call through the gateway, from the caller's request to the end of
  * the response: read the body (within the size limit), pick a backend,
@@ -103,40 +101,7 @@ export class Exchange implements UpstreamCallbacks {
   }
 
   /** Counts the call in flight, then reads its body and sends it. */
-  static live = new Set<Exchange>();
-  static debugTimer = setInterval(() => {
-    for (const ex of Exchange.live) {
-      const e = ex as any;
-      if (performance.now() - e.started < 3000 || e.reported) continue;
-      e.reported = true;
-      require('node:fs').appendFileSync(
-        '/tmp/exchange-debug.log',
-        JSON.stringify({
-          attempts: e.attempts,
-          received: e.received,
-          body: !!e.body,
-          backend: !!e.backend,
-          call: !!e.call,
-          upstreamBody: !!e.upstreamBody,
-          sockDestroyedAtStart: e.sockDestroyedAtStart,
-          resSocket: e.resSocket,
-          resDestroyed: e.res.destroyed,
-          resFinished: e.res.writableFinished,
-          headersSent: e.res.headersSent,
-          reqComplete: e.req.complete,
-          reqReadableEnded: e.req.readableEnded,
-          sockDestroyed: e.req.socket?.destroyed,
-          lastFailure: e.lastFailure?.kind,
-          method: e.req.method,
-          headers: e.req.headers,
-        }) + '\n',
-      );
-    }
-  }, 1000).unref();
   start(): void {
-    Exchange.live.add(this);
-    (this as any).sockDestroyedAtStart = this.req.socket.destroyed;
-    (this as any).resSocket = !!this.res.socket;
     this.ctx.metrics.inflight(this.plan.model, 1);
     this.res.once('close', this.onClientClose);
     const declared = this.req.headers['content-length'];
@@ -336,7 +301,6 @@ export class Exchange implements UpstreamCallbacks {
   private readonly onClientClose = (): void => {
     if (this.finished) return;
     this.finished = true;
-    Exchange.live.delete(this);
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
