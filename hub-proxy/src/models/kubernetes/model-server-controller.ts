@@ -184,7 +184,13 @@ class ModelServerReconciler implements Reconciler {
     const error = failure === undefined ? undefined : toKubeError(failure);
     const transient =
       error && ['conflict', 'unavailable', 'timeout', 'too-many-requests'].includes(error.kind);
-    await this.writeStatus(server, error && !transient ? error.message : undefined);
+    try {
+      await this.writeStatus(server, error && !transient ? error.message : undefined);
+    } catch (err) {
+      // Deleted while we worked: the garbage collector takes what it owned; nothing to retry.
+      if (toKubeError(err).kind === 'not-found') return;
+      throw err;
+    }
     if (failure !== undefined) throw failure;
   }
 

@@ -40,7 +40,7 @@ export const CPU_TARGET_UTILIZATION = 70;
  *
  *   # Prometheus recording rule: one series per model Service
  *   - record: turing_model_requests_per_second
- *     expr: label_replace(sum by (namespace, model) (rate(turing_gateway_requests_total[1m])),
+ *     expr: label_replace(sum by (namespace, model) (rate(turing_model_requests_total[1m])),
  *                         "service", "model-$1", "model", "(.+)")
  *   # prometheus-adapter rules.custom
  *   - seriesQuery: 'turing_model_requests_per_second{namespace!="",service!=""}'
