@@ -119,7 +119,13 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
 }
 
-function summarize(latencies: number[], count: number, errors: number, non2xx: number, seconds: number): LoadResult {
+function summarize(
+  latencies: number[],
+  count: number,
+  errors: number,
+  non2xx: number,
+  seconds: number,
+): LoadResult {
   const sorted = Float64Array.from(latencies).sort();
   const round = (x: number) => Math.round(x * 1000) / 1000;
   return {

@@ -20,13 +20,15 @@ const transports: Record<string, () => UpstreamTransport> = {
   'http-proxy-3': () => new HttpProxy3Transport(),
 };
 const transport = transports[kind]?.();
-if (!transport || !backend) throw new Error(`usage: gateway-proxy.ts <${Object.keys(transports).join('|')}> <port> <backend url>`);
+if (!transport || !backend)
+  throw new Error(`usage: gateway-proxy.ts <${Object.keys(transports).join('|')}> <port> <backend url>`);
 
 const source = new StaticEndpointSource();
 source.set('m', [{ id: 'backend', url: backend }]);
 const server = await startGatewayServer({
   source,
-  route: (model) => (model === 'm' ? { name: 'm', disabled: false, traffic: { stable: 1, canaryPercent: 0 } } : undefined),
+  route: (model) =>
+    model === 'm' ? { name: 'm', disabled: false, traffic: { stable: 1, canaryPercent: 0 } } : undefined,
   transport,
   port: Number(port),
 });

@@ -111,14 +111,24 @@ export class HttpProxy3Transport implements UpstreamTransport {
         return;
       }
       call.settled = true;
-      call.callbacks.onResponse({ status: proxyRes.statusCode ?? 502, headers: proxyRes.headers, body: proxyRes });
+      call.callbacks.onResponse({
+        status: proxyRes.statusCode ?? 502,
+        headers: proxyRes.headers,
+        body: proxyRes,
+      });
     });
   }
 
   send(request: UpstreamRequest, callbacks: UpstreamCallbacks): UpstreamCall {
     let agent = this.agents.get(request.origin);
     if (!agent) {
-      agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 4_000, scheduling: 'lifo' });
+      agent = new Agent({
+        keepAlive: true,
+        maxSockets: 256,
+        maxFreeSockets: 64,
+        timeout: 4_000,
+        scheduling: 'lifo',
+      });
       this.agents.set(request.origin, agent);
     }
     const call: ProxyCall = { callbacks, settled: false };

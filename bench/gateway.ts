@@ -23,7 +23,15 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { LoadResult, LoadSpec } from './gateway-load.js';
-import { startBackend, startChp, startNginxProxy, startTuring, type Peer } from './gateway-peers.js';
+import {
+  BUILD_DIR,
+  buildBenchGateway,
+  startBackend,
+  startChp,
+  startNginxProxy,
+  startTuring,
+  type Peer,
+} from './gateway-peers.js';
 
 const run = promisify(execFile);
 const repoRoot = resolve(import.meta.dirname, '..');
@@ -44,7 +52,11 @@ interface Target {
 const DIRECT_PATH = '/v1/models/m/versions/1:predict';
 const TARGETS: Target[] = [
   { name: 'direct', start: async () => undefined, path: DIRECT_PATH },
-  { name: 'turing', start: (dir, port) => startTuring(dir, 'node', port), path: '/models/m/v1/models/m:predict' },
+  {
+    name: 'turing',
+    start: (dir, port) => startTuring(dir, 'node', port),
+    path: '/models/m/v1/models/m:predict',
+  },
   {
     name: 'turing_undici',
     start: (dir, port) => startTuring(dir, 'undici', port),
@@ -63,7 +75,7 @@ const TARGETS: Target[] = [
 async function load(spec: LoadSpec): Promise<LoadResult> {
   const { stdout } = await run(
     process.execPath,
-    ['--import', import.meta.resolve('tsx'), resolve(repoRoot, 'bench/gateway-load.ts'), JSON.stringify(spec)],
+    [join(BUILD_DIR, 'bench/gateway-load.js'), JSON.stringify(spec)],
     { maxBuffer: 1024 * 1024 },
   );
   return JSON.parse(stdout.trim().split('\n').pop() as string) as LoadResult;
@@ -120,6 +132,7 @@ async function measure(target: Target, dir: string, backend: Peer): Promise<Meas
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 async function main(): Promise<void> {
+  await buildBenchGateway();
   const dir = mkdtempSync(join(tmpdir(), 'turing-bench-gateway-'));
   const backend = await startBackend(dir);
   const rounds: Record<string, Measured[]> = {};
@@ -162,7 +175,12 @@ async function main(): Promise<void> {
 
   const results: Record<string, unknown> = {
     measuredAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, loadavg: loadavg().map(round2), node: process.version },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      loadavg: loadavg().map(round2),
+      node: process.version,
+    },
     settings: {
       backend: 'nginx return 200 (small JSON), one worker',
       connections: CONNECTIONS,
@@ -198,8 +216,16 @@ async function main(): Promise<void> {
     ),
     errors: Object.fromEntries(TARGETS.map((t) => [t.name, get(t.name).errors])),
     goals: {
-      throughput_vs_nginx: { value: round2(turing.rps / nginx.rps), goal: '>= 0.9', met: turing.rps >= 0.9 * nginx.rps },
-      throughput_vs_chp: { value: round2(turing.rps / chp.rps), goal: '>= 3', met: turing.rps >= 3 * chp.rps },
+      throughput_vs_nginx: {
+        value: round2(turing.rps / nginx.rps),
+        goal: '>= 0.9',
+        met: turing.rps >= 0.9 * nginx.rps,
+      },
+      throughput_vs_chp: {
+        value: round2(turing.rps / chp.rps),
+        goal: '>= 3',
+        met: turing.rps >= 3 * chp.rps,
+      },
       p50_added_ms: {
         value: round2(turing.p50 - direct.p50),
         goal: '<= 1',

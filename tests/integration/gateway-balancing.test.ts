@@ -98,7 +98,9 @@ describe('model gateway balancing on loopback backends', () => {
 
   async function setUp(delays: number[], versions: number[][] = delays.map(() => [1])) {
     backends = await Promise.all(
-      delays.map((delayMs, i) => startModelBackend({ model: 'iris', delayMs, versions: versions[i] as number[] })),
+      delays.map((delayMs, i) =>
+        startModelBackend({ model: 'iris', delayMs, versions: versions[i] as number[] }),
+      ),
     );
     source.set(
       'iris',
@@ -124,7 +126,9 @@ describe('model gateway balancing on loopback backends', () => {
     await setUp([2, 2, 2, 2]);
     const statuses: number[] = [];
     await drive(4000, 32, async () => {
-      statuses.push((await call(`${gateway?.url}/models/iris/v1/models/iris:predict`, { body: PREDICT })).status);
+      statuses.push(
+        (await call(`${gateway?.url}/models/iris/v1/models/iris:predict`, { body: PREDICT })).status,
+      );
     });
     const counts = backends.map((b) => b.received.length);
     console.log(`FIGURE: 4000 calls over 4 equal backends: ${counts.join(' / ')}`);
@@ -138,7 +142,9 @@ describe('model gateway balancing on loopback backends', () => {
   it('sends under 10 % of calls to a backend ten times slower than the other three', async () => {
     await setUp([2, 2, 2, 20]);
     await drive(4000, 32, async () => {
-      expect((await call(`${gateway?.url}/models/iris/v2/models/iris/infer`, { body: V2_BODY })).status).toBe(200);
+      expect((await call(`${gateway?.url}/models/iris/v2/models/iris/infer`, { body: V2_BODY })).status).toBe(
+        200,
+      );
     });
     const slow = backends[3] as ModelBackend;
     const share = slow.received.length / 4000;
@@ -163,7 +169,9 @@ describe('model gateway balancing on loopback backends', () => {
             removedAt = Date.now();
             source.remove('iris', leaving.id);
           }
-          const { status } = await call(`${gateway?.url}/models/iris/v1/models/iris:predict`, { body: PREDICT });
+          const { status } = await call(`${gateway?.url}/models/iris/v1/models/iris:predict`, {
+            body: PREDICT,
+          });
           calls += 1;
           if (status !== 200) failures.push(status);
         }
@@ -215,7 +223,11 @@ describe('model gateway balancing on loopback backends', () => {
 
   it('lands a 90/10 canary split within ±3 points', async () => {
     const table = await setUp([1, 1, 1, 1], [[1], [1], [2], [2]]);
-    table.table.set('iris', { name: 'iris', disabled: false, traffic: { stable: 1, canary: 2, canaryPercent: 10 } });
+    table.table.set('iris', {
+      name: 'iris',
+      disabled: false,
+      traffic: { stable: 1, canary: 2, canaryPercent: 10 },
+    });
     const served = new Map<string, number>();
     const mismatched: string[] = [];
     await drive(5000, 32, async () => {
@@ -237,7 +249,9 @@ describe('model gateway balancing on loopback backends', () => {
   });
 });
 
-const V2_BODY = JSON.stringify({ inputs: [{ name: 'input-0', shape: [2, 2], datatype: 'FP32', data: [1, 2, 3, 4] }] });
+const V2_BODY = JSON.stringify({
+  inputs: [{ name: 'input-0', shape: [2, 2], datatype: 'FP32', data: [1, 2, 3, 4] }],
+});
 
 describe('model gateway requests and answers', () => {
   let stable: ModelBackend;
@@ -246,7 +260,12 @@ describe('model gateway requests and answers', () => {
   let registry: Registry;
   const source = new StaticEndpointSource();
   const table = routes({
-    iris: { name: 'iris', disabled: false, traffic: { stable: 1, canary: 2, canaryPercent: 0 }, versions: [1, 2] },
+    iris: {
+      name: 'iris',
+      disabled: false,
+      traffic: { stable: 1, canary: 2, canaryPercent: 0 },
+      versions: [1, 2],
+    },
     off: { name: 'off', disabled: true, traffic: { stable: 1, canaryPercent: 0 } },
     fresh: { name: 'fresh', disabled: false },
   });
@@ -277,18 +296,31 @@ describe('model gateway requests and answers', () => {
   });
 
   it('answers TF Serving and V2 calls with the backend result and the version that served it', async () => {
-    const v1 = await call(`${base()}/v1/models/iris:predict`, { body: JSON.stringify({ instances: [[1, 2], [3, 4]] }) });
+    const v1 = await call(`${base()}/v1/models/iris:predict`, {
+      body: JSON.stringify({
+        instances: [
+          [1, 2],
+          [3, 4],
+        ],
+      }),
+    });
     expect(v1.status).toBe(200);
     expect(JSON.parse(v1.text)).toEqual({ predictions: [3, 7] });
     expect(v1.headers['x-turing-model-version']).toBe('1');
 
     const v2 = await call(`${base()}/v2/models/iris/infer`, { body: V2_BODY });
     expect(v2.status).toBe(200);
-    expect(JSON.parse(v2.text)).toMatchObject({ model_name: 'iris', model_version: '1', outputs: [{ data: [3, 7] }] });
+    expect(JSON.parse(v2.text)).toMatchObject({
+      model_name: 'iris',
+      model_version: '1',
+      outputs: [{ data: [3, 7] }],
+    });
 
     const status = await call(`${base()}/v1/models/iris`);
     expect(JSON.parse(status.text)).toEqual({
-      model_version_status: [{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }],
+      model_version_status: [
+        { version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } },
+      ],
     });
     expect((await call(`${base()}/v2/models/iris/ready`)).status).toBe(200);
     expect((await call(`${base()}/v2/health/ready`)).status).toBe(200);
@@ -413,7 +445,10 @@ describe('model gateway requests and answers', () => {
       source.set('iris', []);
       const none = await call(`${base()}/v2/models/iris/infer`, { body: V2_BODY });
       expect(none.status).toBe(503);
-      expect(JSON.parse(none.text)).toMatchObject({ status: 503, detail: expect.stringContaining('version 1') });
+      expect(JSON.parse(none.text)).toMatchObject({
+        status: 503,
+        detail: expect.stringContaining('version 1'),
+      });
     } finally {
       source.set('iris', [
         { id: 'stable', url: stable.url, versions: [1] },
@@ -451,8 +486,9 @@ describe('model gateway requests and answers', () => {
         expect((await call(`${base()}/v1/models/iris:predict`, { body: PREDICT })).status).toBe(200);
       }
       const refused =
-        metricValue(await registry.metrics(), 'turing_model_upstream_errors_total', { reason: 'connect_refused' }) -
-        refusedBefore;
+        metricValue(await registry.metrics(), 'turing_model_upstream_errors_total', {
+          reason: 'connect_refused',
+        }) - refusedBefore;
       // One refusal ejects it for ejectMs (a minute here): the other 39 calls never try it.
       expect(refused).toBe(1);
       expect(spare.received.length).toBe(40);
@@ -469,9 +505,9 @@ describe('model gateway requests and answers', () => {
     const points = gateway.gateway.stats('iris').points;
     expect(points).toHaveLength(60);
     expect(points.every((p) => typeof p.at === 'string' && p.requestsPerSecond >= 0)).toBe(true);
-    expect(gateway.gateway.stats('nope').points.every((p) => p.requestsPerSecond === 0 && p.p95Ms === null)).toBe(
-      true,
-    );
+    expect(
+      gateway.gateway.stats('nope').points.every((p) => p.requestsPerSecond === 0 && p.p95Ms === null),
+    ).toBe(true);
   });
 });
 
@@ -487,7 +523,13 @@ describe('model gateway under aborted calls (gateway in a child process)', () =>
     port = await freePort();
     const config: GatewayProcessConfig = {
       port,
-      models: [{ name: 'iris', traffic: { stable: 1, canaryPercent: 0 }, endpoints: [{ id: 'b', url: backend.url }] }],
+      models: [
+        {
+          name: 'iris',
+          traffic: { stable: 1, canaryPercent: 0 },
+          endpoints: [{ id: 'b', url: backend.url }],
+        },
+      ],
     };
     child = startProcess(
       'gateway',
@@ -503,11 +545,15 @@ describe('model gateway under aborted calls (gateway in a child process)', () =>
         env: { PATH: process.env.PATH, TURING_GATEWAY_TEST_CONFIG: JSON.stringify(config) },
       },
     );
-    await waitUntil('gateway child listening', async () => readFileSync(child.logFile, 'utf8').includes('listening'), {
-      timeoutMs: 30_000,
-      intervalMs: 100,
-      process: child,
-    });
+    await waitUntil(
+      'gateway child listening',
+      async () => readFileSync(child.logFile, 'utf8').includes('listening'),
+      {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        process: child,
+      },
+    );
   });
 
   afterAll(async () => {
@@ -536,14 +582,14 @@ describe('model gateway under aborted calls (gateway in a child process)', () =>
     });
   }
 
-  async function memory(): Promise<{ rss: number; heapUsed: number }> {
-    return JSON.parse((await call(`http://127.0.0.1:${port}/-/memory`)).text) as { rss: number; heapUsed: number };
+  async function memory(): Promise<NodeJS.MemoryUsage> {
+    return JSON.parse((await call(`http://127.0.0.1:${port}/-/memory`)).text) as NodeJS.MemoryUsage;
   }
 
   it('keeps RSS flat (±5 %) over 10,000 aborted calls and leaves none in flight', async () => {
     const abort = (n: number) => drive(n, 50, (i) => abortedCall(2 + (i % 10)));
-    // Warm up pools, JIT and heap sizes first; the baseline is taken after a full collection.
-    await abort(3000);
+    // Warm up pools, JIT and heap sizes with as many calls first; the baseline is taken after a full collection.
+    await abort(10_000);
     await eventually('warm-up calls released', 5000, () => backend.inflight === 0);
     const before = await memory();
     const forwardedBefore = backend.received.length;
@@ -551,8 +597,12 @@ describe('model gateway under aborted calls (gateway in a child process)', () =>
     await abort(10_000);
     const seconds = (Date.now() - started) / 1000;
     await eventually('backend calls dropped by the gateway', 5000, () => backend.inflight === 0);
+    // The last aborted connections may still wait in the accept queue: wait until none is in flight.
+    const metrics = await eventually('no call in flight in the gateway', 5000, async () => {
+      const text = (await call(`http://127.0.0.1:${port}/-/metrics`)).text;
+      return metricValue(text, 'turing_model_inflight_requests', { model: 'iris' }) === 0 && text;
+    });
     const after = await memory();
-    const metrics = (await call(`http://127.0.0.1:${port}/-/metrics`)).text;
     const forwarded = backend.received.length - forwardedBefore;
     const change = (after.rss - before.rss) / before.rss;
     const abandoned = metricValue(metrics, 'turing_model_requests_total', { model: 'iris', code: '499' });
@@ -560,24 +610,19 @@ describe('model gateway under aborted calls (gateway in a child process)', () =>
     console.log(
       `FIGURE: 10,000 aborted calls in ${seconds.toFixed(1)} s (${forwarded} reached the backend): gateway RSS ` +
         `${(before.rss / 2 ** 20).toFixed(1)} -> ${(after.rss / 2 ** 20).toFixed(1)} MiB (${(change * 100).toFixed(1)} %), ` +
-        `heap ${(before.heapUsed / 2 ** 20).toFixed(1)} -> ${(after.heapUsed / 2 ** 20).toFixed(1)} MiB; ` +
+        `heap ${(before.heapUsed / 2 ** 20).toFixed(1)} -> ${(after.heapUsed / 2 ** 20).toFixed(1)} MiB ` +
+        `(of ${(before.heapTotal / 2 ** 20).toFixed(1)} -> ${(after.heapTotal / 2 ** 20).toFixed(1)}); ` +
         `counted ${counted} calls, ${abandoned} as 499; backend saw ${backend.received.length}, ${backend.abandoned} dropped`,
     );
     // Most aborts found their call in flight upstream, so the upstream side was exercised.
     expect(forwarded).toBeGreaterThan(5000);
-    expect(Math.abs(change)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(change)).toBeLessThanOrEqual(0.05);
     // The heap after a full collection is the finer test: 10,000 leaked requests would be megabytes.
     expect(after.heapUsed - before.heapUsed).toBeLessThan(0.05 * before.heapUsed);
-    const inflightNow = metricValue(metrics, 'turing_model_inflight_requests', { model: 'iris' });
-    if (inflightNow !== 0) {
-      await new Promise((r) => setTimeout(r, 3000));
-      const later = (await call(`http://127.0.0.1:${port}/-/metrics`)).text;
-      console.log('DEBUG inflight', inflightNow, 'after 3 s', metricValue(later, 'turing_model_inflight_requests', { model: 'iris' }), 'counted', metricValue(later, 'turing_model_requests_total', { model: 'iris' }));
-    }
-    expect(inflightNow).toBe(0);
     // Every call the gateway saw is counted once, as abandoned by its caller (499), none as answered.
     expect(counted).toBe(abandoned);
     expect(abandoned).toBeGreaterThanOrEqual(backend.received.length);
+    expect(abandoned).toBeLessThanOrEqual(20_000);
     // The gateway dropped every upstream call when its caller went away: the backend answered none of them.
     expect(backend.abandoned).toBe(backend.received.length);
   });

@@ -18,14 +18,10 @@ const row = [0.1, 0.5, 0.9, 0.8];
 
 /** The V2 body Try it sends: one row, asking for the class probabilities. */
 const v2Body = (features: number[]) =>
-  JSON.stringify(
-    {
-      inputs: [{ name: 'input-0', shape: [1, features.length], datatype: 'FP32', data: features }],
-      outputs: [{ name: 'predict_proba' }],
-    },
-    null,
-    2,
-  );
+  JSON.stringify({
+    inputs: [{ name: 'input-0', shape: [1, features.length], datatype: 'FP32', data: features }],
+    outputs: [{ name: 'predict_proba' }],
+  });
 
 /** The seeded model's own class probabilities for `features`, from xgboost in the serving venv. */
 function ownProbabilities(features: number[]): number[] {
@@ -94,7 +90,19 @@ describe('Models: publish from the file browser and serve, on the demo stack (Ch
     return body;
   };
   const trafficOf = async () => (await model()).traffic;
-  const card = () => page.locator(`#turing-models [data-testid="model-card"][data-model-name="${modelName}"]`);
+  /** The model's card in the Models panel. */
+  const card = () =>
+    page.locator(`#turing-models [data-testid="model-card"][data-model-name="${modelName}"]`);
+  /**
+   * A shot of the open card from its header down to the traffic control: the
+   * card is longer than the sidebar of a 900 px page, so this one is 1200 px tall.
+   */
+  const cardShot = async (name: string) => {
+    await page.setViewportSize({ width: 1400, height: 1200 });
+    await card().evaluate((li) => li.scrollIntoView({ block: 'start' }));
+    await shot(name);
+    await page.setViewportSize({ width: 1400, height: 900 });
+  };
 
   /** The file browser's row of `name` in the folder shown. */
   const listingItem = (name: string): Locator =>
@@ -190,18 +198,47 @@ describe('Models: publish from the file browser and serve, on the demo stack (Ch
     await dialog.getByTestId('publish-name').fill(modelName);
     await shot('models-publish-dialog');
 
+    // On loopback 80 KiB go up in a blink: Chromium's network emulation slows
+    // the upload to 32 KiB/s so the bar can be seen, and shot, part way.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    const throttle = (uploadThroughput: number) =>
+      cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput,
+      });
+    await throttle(32 * 1024);
     await recordProgress();
     const clicked = Date.now();
     await dialog.getByTestId('publish-submit').click();
+    await page.waitForFunction(
+      () => {
+        const bar = document.querySelector('[data-testid="publish-progress"] [role="progressbar"]');
+        const now = Number(bar?.getAttribute('aria-valuenow'));
+        const max = Number(bar?.getAttribute('aria-valuemax'));
+        return now >= 0.4 * max && now < max;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    // The bar's width eases in; the shot fast-forwards the transition.
+    await page.screenshot({ path: join(screenshots, 'models-publish-progress.png'), animations: 'disabled' });
     const result = dialog.getByTestId('publish-result');
     await result.waitFor({ timeout: 60_000 });
-    console.log(`[models-e2e] publish v1: ${Date.now() - clicked} ms from Publish to the result`);
+    await throttle(-1);
+    await cdp.detach();
+    console.log(`[models-e2e] publish v1 (throttled): ${Date.now() - clicked} ms from Publish to the result`);
     expect(await result.textContent()).toContain(`Published version 1 of "${modelName}".`);
 
     // The bar went up to all bytes sent, then the version was committed.
     const samples = await recordedProgress();
-    console.log(`[models-e2e] progress seen: ${samples.map((s) => `${s.now}/${s.max} ${s.text}`).join(' | ')}`);
-    expect(samples.length).toBeGreaterThan(0);
+    console.log(
+      `[models-e2e] progress seen: ${samples.map((s) => `${s.now}/${s.max} ${s.text}`).join(' | ')}`,
+    );
+    // Live: part of the bytes sent, then all of them.
+    expect(samples.some((s) => s.now > 0 && s.now < s.max)).toBe(true);
     const last = samples[samples.length - 1];
     expect(last?.max).toBeGreaterThan(80_000);
     expect(last?.now).toBe(last?.max);
@@ -222,13 +259,19 @@ describe('Models: publish from the file browser and serve, on the demo stack (Ch
     await expect.poll(() => card().getAttribute('data-phase'), { timeout: 90_000 }).toBe('Ready');
     console.log(`[models-e2e] card Ready ${Date.now() - started} ms after the panel opened`);
     expect(await card().getByTestId('model-phase').textContent()).toBe('ready');
-    expect(await card().getByTestId('model-replicas').textContent()).toMatch(/^1\/1 replicas ready · versions 1$/);
+    expect(await card().getByTestId('model-replicas').textContent()).toMatch(
+      /^1\/1 replicas ready · versions 1$/,
+    );
 
     // "Show in Models" opened the card; Try it holds a V2 body to edit.
     const body = card().getByTestId('model-try-body');
     await body.waitFor();
-    const prefilled = JSON.parse(await body.inputValue()) as { inputs: Array<{ datatype: string }> };
+    const prefilled = JSON.parse(await body.inputValue()) as {
+      inputs: Array<{ datatype: string; shape: number[] }>;
+    };
     expect(prefilled.inputs[0]?.datatype).toBe('FP32');
+    // Shaped from the signature hub-proxy read from the model file (num_feature = 4).
+    expect(prefilled.inputs[0]?.shape).toEqual([1, 4]);
     // A row of the model's 4 features, as the form's hint asks, and its probabilities.
     await body.fill(v2Body(row));
     const clicked = Date.now();
@@ -249,8 +292,11 @@ describe('Models: publish from the file browser and serve, on the demo stack (Ch
     const probabilities = answer.outputs[0]?.data ?? [];
     expect(probabilities).toHaveLength(2);
     probabilities.forEach((p, i) => expect(p).toBeCloseTo(expected[i] ?? NaN, 5));
-    await card().getByTestId('model-try-response').scrollIntoViewIfNeeded();
-    await shot('models-panel-try-it');
+    // The answer scrolled to its probabilities.
+    await card()
+      .getByTestId('model-try-output')
+      .evaluate((pre) => (pre.scrollTop = pre.scrollHeight));
+    await cardShot('models-panel-try-it');
   });
 
   it('shows the serving log as text only, markup in it included', async () => {
@@ -259,7 +305,7 @@ describe('Models: publish from the file browser and serve, on the demo stack (Ch
     const text = card().getByTestId('model-logs-text');
     await expect.poll(() => text.textContent(), { timeout: 30_000 }).not.toBe('Loading…');
     // MLServer's own lines.
-    expect(await text.textContent()).toMatch(/mlserver|Uvicorn|Loaded model/i);
+    expect(await text.textContent()).toContain(`Loaded model '${modelName}' successfully.`);
 
     // A line with markup, as a request path or a model's message could put there.
     const logFile = join(stateDir, 'models', 'logs', `${modelName}.log`);
@@ -270,7 +316,9 @@ describe('Models: publish from the file browser and serve, on the demo stack (Ch
     await expect.poll(() => text.textContent(), { timeout: 30_000 }).toContain(markup);
     expect(await text.evaluate((pre) => pre.childElementCount)).toBe(0);
     expect(await page.getByTestId('injected-bold').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __injected?: unknown }).__injected)).toBeUndefined();
+    expect(
+      await page.evaluate(() => (window as unknown as { __injected?: unknown }).__injected),
+    ).toBeUndefined();
     // Closed again, out of the way of the next steps.
     await logs.locator('summary').click();
   });
@@ -335,22 +383,24 @@ describe('Models: publish from the file browser and serve, on the demo stack (Ch
     await expect
       .poll(() => card().getByTestId('model-traffic-summary').textContent(), { timeout: 30_000 })
       .toBe('v1 50% · v2 50% canary');
+    expect(await card().getByTestId('model-traffic-apply').isDisabled()).toBe(true);
 
     // Through the gateway from Try it: at 50 % both versions answer (chance of not: 2^-39).
     const versions = new Set<string>();
     await card().getByTestId('model-try-body').fill(v2Body(row));
     const send = card().getByTestId('model-try-send');
     const status = card().getByTestId('model-try-status');
+    const output = card().getByTestId('model-try-output');
     for (let i = 0; i < 40 && versions.size < 2; i++) {
+      // Each answer has its own id: wait for the new one.
+      const before = (await output.count()) > 0 ? await output.textContent() : null;
       await send.click();
-      await expect.poll(() => send.isEnabled()).toBe(true);
-      const answered = await card().getByTestId('model-try-response').textContent();
-      expect(await status.getAttribute('data-status'), answered ?? '').toBe('200');
+      await expect.poll(() => output.textContent(), { timeout: 30_000 }).not.toBe(before);
+      expect(await status.getAttribute('data-status'), (await output.textContent()) ?? '').toBe('200');
       versions.add((await status.getAttribute('data-version')) ?? '');
     }
     expect([...versions].sort()).toEqual(['1', '2']);
-    await slider.scrollIntoViewIfNeeded();
-    await shot('models-canary');
+    await cardShot('models-canary');
   });
 
   it('promotes the canary to stable, then rolls back to the split before', async () => {

@@ -65,7 +65,7 @@ describe('models: publish through the API and predict through the gateway (local
         {
           method: 'PUT',
           headers: { 'content-type': 'application/octet-stream' },
-          body: file.bytes,
+          body: new Uint8Array(file.bytes),
         },
       );
       expect(res.status, await res.clone().text()).toBe(201);

@@ -83,7 +83,11 @@ function answer(
         status: 200,
         body: {
           model_spec: { name: model, signature_name: '', version: String(version) },
-          metadata: { signature_def: { signature_def: { serving_default: { method_name: 'tensorflow/serving/predict' } } } },
+          metadata: {
+            signature_def: {
+              signature_def: { serving_default: { method_name: 'tensorflow/serving/predict' } },
+            },
+          },
         },
       };
     }

@@ -40,7 +40,11 @@ describe('ModelsService', () => {
 
   beforeEach(() => {
     runtime = new InMemoryModelRuntime();
-    const artifacts = new FilesystemArtifactStore({ directory: mkdtempSync(join(tmpdir(), 'models-svc-')) });
+    const artifacts = new FilesystemArtifactStore({
+      directory: mkdtempSync(join(tmpdir(), 'models-svc-')),
+      maxObjectBytes: 1024 * 1024,
+      maxOwnerBytes: 16 * 1024 * 1024,
+    });
     service = new ModelsService({
       runtime,
       artifacts,

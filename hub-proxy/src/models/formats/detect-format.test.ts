@@ -13,6 +13,12 @@ describe('detectModel', () => {
     ).resolves.toEqual({ format: 'xgboost', modelFile: 'model.json' });
   });
 
+  it('reads the feature count of an xgboost JSON model as its input signature', async () => {
+    const model = '{"learner": {"learner_model_param": {"num_feature": "4"}}, "version": [3, 2, 0]}';
+    const detected = await detectModel(files('model.json'), reader({ 'model.json': model }));
+    expect(detected.signature?.inputs).toEqual([{ name: 'input-0', dtype: 'FP32', shape: [-1, 4] }]);
+  });
+
   it('takes .ubj and .bst as xgboost and .joblib and .pkl as sklearn without reading them', async () => {
     const unread = async () => {
       throw new Error('must not read');

@@ -76,18 +76,37 @@ export async function detectModel(
   }
   if (format === 'xgboost' && file.path.toLowerCase().endsWith('.json')) {
     if (file.sizeBytes > MAX_INSPECTED_BYTES) return { format, modelFile: file.path };
-    if (!isXgboostJson(await read(file.path))) {
-      throw notAModel(`"${file.path}" is JSON but not an xgboost model (no "learner")`);
+    const learner = xgboostLearner(await read(file.path));
+    if (!learner) throw notAModel(`"${file.path}" is JSON but not an xgboost model (no "learner")`);
+    const features = Number(learner.learner_model_param?.num_feature);
+    // The width the model was trained on, so callers (the Models panel's Try it) can shape a request.
+    if (Number.isInteger(features) && features > 0) {
+      return {
+        format,
+        modelFile: file.path,
+        signature: {
+          name: 'xgboost',
+          inputs: [{ name: 'input-0', dtype: 'FP32', shape: [-1, features] }],
+          outputs: [],
+        },
+      };
     }
   }
   return { format, modelFile: file.path };
 }
 
-function isXgboostJson(bytes: Uint8Array): boolean {
+interface XgboostLearner {
+  learner_model_param?: { num_feature?: unknown };
+}
+
+/** The `learner` of an xgboost JSON model, or undefined for other JSON. */
+function xgboostLearner(bytes: Uint8Array): XgboostLearner | undefined {
   try {
     const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes));
-    return typeof parsed === 'object' && parsed !== null && 'learner' in parsed;
+    if (typeof parsed !== 'object' || parsed === null || !('learner' in parsed)) return undefined;
+    const { learner } = parsed as { learner: unknown };
+    return typeof learner === 'object' && learner !== null ? (learner as XgboostLearner) : {};
   } catch {
-    return false;
+    return undefined;
   }
 }

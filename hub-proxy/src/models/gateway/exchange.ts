@@ -1,4 +1,3 @@
-import { appendFileSync } from 'node:fs';
 /**
  * One call through the gateway, from the caller's request to the end of
  * the response: read the body (within the size limit), pick a backend,
@@ -102,19 +101,7 @@ export class Exchange implements UpstreamCallbacks {
   }
 
   /** Counts the call in flight, then reads its body and sends it. */
-  static live = new Set<Exchange>();
-  static debugTimer = setInterval(() => {
-    for (const ex of Exchange.live) {
-      const e = ex as any;
-      if (performance.now() - e.started < 400 || e.reported) continue;
-      e.reported = true;
-      appendFileSync('/tmp/exchange-debug.log', JSON.stringify({ age: performance.now() - e.started, attempts: e.attempts, received: e.received, body: !!e.body, backend: !!e.backend, call: !!e.call, upstreamBody: !!e.upstreamBody, sockDestroyedAtStart: e.sockDestroyedAtStart, sockEndedAtStart: e.sockEndedAtStart, resDestroyed: e.res.destroyed, resFinished: e.res.writableFinished, headersSent: e.res.headersSent, reqComplete: e.req.complete, reqReadableEnded: e.req.readableEnded, sockDestroyed: e.req.socket?.destroyed, sockReadable: e.req.socket?.readable, sockWritable: e.req.socket?.writable, lastFailure: e.lastFailure?.kind, resSocket: !!e.res.socket, sockMsg: e.req.socket?._httpMessage === e.res }) + '\n');
-    }
-  }, 100).unref();
   start(): void {
-    Exchange.live.add(this);
-    (this as any).sockDestroyedAtStart = this.req.socket.destroyed;
-    (this as any).sockEndedAtStart = this.req.socket.readableEnded;
     this.ctx.metrics.inflight(this.plan.model, 1);
     this.res.once('close', this.onClientClose);
     const declared = this.req.headers['content-length'];
@@ -314,8 +301,6 @@ export class Exchange implements UpstreamCallbacks {
   private readonly onClientClose = (): void => {
     if (this.finished) return;
     this.finished = true;
-    Exchange.live.delete(this);
-    if ((this as any).reported) appendFileSync('/tmp/exchange-debug.log', JSON.stringify({ closedAfter: performance.now() - this.started, completed: this.res.writableFinished, status: this.res.statusCode }) + '\n');
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
