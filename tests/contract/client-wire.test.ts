@@ -53,6 +53,14 @@ import {
   schedulePreviewQuerySchema,
   schedulePreviewSchema,
 } from '../../hub-proxy/src/jobs/index.js';
+import {
+  createModelBodySchema,
+  modelSchema,
+  servingRuntimeViewSchema,
+} from '../../hub-proxy/src/models/index.js';
+import { createModelRequest, newPublishForm } from '../../extensions/models/src/publish-form.js';
+import { DEFAULT_PUBLISH_SETTINGS } from '../../extensions/models/src/settings.js';
+import { irisModel, mnistModel, runtimes } from '../../extensions/models/src/testing/model-fixture.js';
 
 /*
  * The wire contract between the JupyterLab extensions (@turing/client) and
@@ -242,5 +250,23 @@ describe('environments: what the extension sends', () => {
     expectRequest(switchServerBodySchema, sent[0]?.body);
     expectRequest(switchServerBodySchema, sent[1]?.body);
     expect(sent[1]?.body).toEqual({ environment: 'cpu-sklearn', gpus: 0 });
+  });
+});
+
+describe('models: what hub-proxy answers and what the publish dialog sends', () => {
+  it('models with versions, signatures, traffic and status parse without losing a field', () => {
+    expectResponse(modelSchema, irisModel());
+    expectResponse(modelSchema, mnistModel());
+  });
+
+  it('the serving runtimes parse', () => {
+    for (const runtime of runtimes) expectResponse(servingRuntimeViewSchema, runtime);
+  });
+
+  it('the create body the dialog builds passes the strict create schema', () => {
+    const mlserver = runtimes.find((r) => r.kind === 'mlserver');
+    if (!mlserver) throw new Error('no MLServer runtime in the fixture');
+    const form = { ...newPublishForm('iris', runtimes, 'xgboost', DEFAULT_PUBLISH_SETTINGS), users: 'bob' };
+    expectRequest(createModelBodySchema, createModelRequest({ ...form, access: 'named' }, mlserver));
   });
 });

@@ -263,7 +263,7 @@ describe('ModelsClient version uploads over real HTTP', () => {
     expect(received.map((r) => `${r.method} ${r.url}`)).toEqual([
       'POST /services/turing/api/v1/models/iris%20model/uploads',
       'PUT /services/turing/api/v1/models/iris%20model/uploads/u1/files/saved_model.pb',
-      'PUT /services/turing/api/v1/models/iris%20model/uploads/u1/files/variables/variables.index',
+      'PUT /services/turing/api/v1/models/iris%20model/uploads/u1/files/variables%2Fvariables.index',
       'POST /services/turing/api/v1/models/iris%20model/uploads/u1/commit',
     ]);
     expect(JSON.parse(received[0]?.body.toString() ?? '')).toEqual({

@@ -123,6 +123,16 @@ export const modelsFeature = defineFeature({
       maxRequestBytes: settings.maxRequestBytes,
       logger: log,
     });
+    // Model replicas hold GPUs from the same per-user quota as servers and job runs (max replicas, as the HPA may reach it).
+    const gpuQuota = context.require(GPU_QUOTA);
+    gpuQuota.addHolder({
+      label: 'models',
+      remedy: 'lower a model’s replicas or disable it',
+      gpusHeldBy: async (user) =>
+        (await runtime.list(user))
+          .filter((m) => !m.spec.disabled)
+          .reduce((sum, m) => sum + m.spec.resources.gpu * m.spec.replicas.max, 0),
+    });
     const service = new ModelsService({
       runtime: refreshing(runtime, directory),
       artifacts,
@@ -132,7 +142,7 @@ export const modelsFeature = defineFeature({
         ttlSeconds: settings.uploadTtlSeconds,
       }),
       runtimes: settings.runtimes,
-      gpuQuota: context.require(GPU_QUOTA),
+      gpuQuota,
       maxModelsPerUser: settings.maxModelsPerUser,
       maxReplicas: settings.maxReplicas,
       servicePrefix: config.servicePrefix,
