@@ -2,7 +2,17 @@
 // shared folders never import a feature, features meet only through each
 // other's index.ts, and the composition root knows features only by index.
 const FEATURES = ['environments', 'jobs', 'models', 'admin'];
-const SHARED = ['config', 'http', 'auth', 'observability', 'ownership', 'k8s', 'artifacts', 'errors'];
+const SHARED = [
+  'config',
+  'http',
+  'auth',
+  'observability',
+  'ownership',
+  'k8s',
+  'artifacts',
+  'errors',
+  'files',
+];
 const anyFeature = FEATURES.join('|');
 
 /** Flat-config blocks for eslint.config.js. */

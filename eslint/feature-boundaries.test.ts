@@ -28,6 +28,14 @@ describe('hub-proxy import boundaries', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it('fails files/, a shared folder too, importing a feature', async () => {
+    const errors = await boundaryErrors(
+      'hub-proxy/src/files/fixture.ts',
+      "import { modelsFeature } from '../models/index.js';\nexport const f = modelsFeature;\n",
+    );
+    expect(errors).toEqual([expect.stringContaining('A shared folder must not import a feature')]);
+  });
+
   it('fails a deep import from one feature into another', async () => {
     const errors = await boundaryErrors(
       'hub-proxy/src/jobs/kubernetes/fixture.ts',

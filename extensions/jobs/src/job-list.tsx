@@ -33,7 +33,7 @@ export interface JobListProps {
 export function JobList(props: JobListProps): React.ReactElement {
   const { jobs, selected, inputStatus, homeOwner, busy, onSelect, onAction, trans } = props;
   return (
-    <ul className="jp-Turing-Jobs-list" aria-label={trans.__('Jobs')} data-testid="jobs-list">
+    <ul className="jp-Turing-CardList" aria-label={trans.__('Jobs')} data-testid="jobs-list">
       {jobs.map((job) => {
         const key = jobKey(job);
         const disabled = busy.has(key);
@@ -43,14 +43,14 @@ export function JobList(props: JobListProps): React.ReactElement {
         return (
           <li
             key={key}
-            className={`jp-Turing-Jobs-item${key === selected ? ' jp-mod-selected' : ''}`}
+            className={`jp-Turing-Card${key === selected ? ' jp-mod-selected' : ''}`}
             data-testid={`job-${job.name}`}
             data-owner={job.owner}
           >
-            <div className="jp-Turing-Jobs-itemHeader">
+            <div className="jp-Turing-Card-header">
               <button
                 type="button"
-                className="jp-Turing-Jobs-itemName"
+                className="jp-Turing-Card-name"
                 aria-pressed={key === selected}
                 title={trans.__('Show the runs of %1', job.name)}
                 onClick={() => onSelect(job)}
@@ -59,7 +59,7 @@ export function JobList(props: JobListProps): React.ReactElement {
               </button>
               {!inHome && (
                 <span
-                  className="jp-Turing-Jobs-itemOwner"
+                  className="jp-Turing-Card-owner"
                   title={trans.__('Owned by %1', job.owner)}
                   data-testid={`job-owner-${job.name}`}
                 >
@@ -91,7 +91,7 @@ export function JobList(props: JobListProps): React.ReactElement {
                   : trans.__('No runs yet')}
               </div>
               {status === 'changed' && (
-                <div className="jp-Turing-Jobs-warning" data-testid={`job-input-changed-${job.name}`}>
+                <div className="jp-Turing-Warning" data-testid={`job-input-changed-${job.name}`}>
                   {trans.__('Input changed since scheduled: %1 was edited.', job.notebook.path)}
                 </div>
               )}
@@ -101,11 +101,11 @@ export function JobList(props: JobListProps): React.ReactElement {
                 </div>
               )}
             </div>
-            <div className="jp-Turing-Jobs-actions">
+            <div className="jp-Turing-ButtonRow">
               {job.schedule && (
                 <button
                   type="button"
-                  className="jp-mod-styled jp-Turing-Jobs-smallButton"
+                  className="jp-mod-styled jp-Turing-SmallButton"
                   disabled={disabled}
                   onClick={() => onAction(job, 'toggle-suspend')}
                 >
@@ -132,7 +132,7 @@ export function JobList(props: JobListProps): React.ReactElement {
               />
               <button
                 type="button"
-                className="jp-mod-styled jp-Turing-Jobs-smallButton"
+                className="jp-mod-styled jp-Turing-SmallButton"
                 aria-label={trans.__('Update input from notebook')}
                 title={
                   inHome

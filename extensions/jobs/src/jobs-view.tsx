@@ -210,9 +210,9 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
   const runList = runs.data?.items ?? [];
   const logRun = runList.find((r) => r.id === selectedRun);
   return (
-    <div className="jp-Turing-Jobs-view">
-      <div className="jp-Turing-Jobs-header">
-        <span className="jp-Turing-Jobs-title">{trans.__('Jobs')}</span>
+    <div className="jp-Turing-Panel">
+      <div className="jp-Turing-Panel-header">
+        <span className="jp-Turing-Panel-title">{trans.__('Jobs')}</span>
         <IconButton
           icon={refreshIcon}
           label={trans.__('Refresh jobs')}
@@ -265,7 +265,7 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
             </>
           )}
           {job?.alertDeliveries.some((d) => !d.delivered) && (
-            <div className="jp-Turing-Jobs-warning">
+            <div className="jp-Turing-Warning">
               {trans.__('Some alerts of this job could not be delivered.')}
             </div>
           )}

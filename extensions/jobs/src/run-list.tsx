@@ -42,7 +42,7 @@ export function RunList({ runs, selectedRun, busy, onAction, trans }: RunListPro
     return <div className="jp-Turing-Hint">{trans.__('No runs yet.')}</div>;
   }
   return (
-    <ul className="jp-Turing-Jobs-runs" aria-label={trans.__('Runs')} data-testid="run-list">
+    <ul className="jp-Turing-CardList" aria-label={trans.__('Runs')} data-testid="run-list">
       {runs.map((run) => {
         const seconds = elapsedSeconds(run);
         const active = isActive(run);
@@ -51,10 +51,10 @@ export function RunList({ runs, selectedRun, busy, onAction, trans }: RunListPro
         return (
           <li
             key={run.id}
-            className={`jp-Turing-Jobs-run${run.id === selectedRun ? ' jp-mod-selected' : ''}`}
+            className={`jp-Turing-Card${run.id === selectedRun ? ' jp-mod-selected' : ''}`}
             data-testid={`run-${run.id}`}
           >
-            <div className="jp-Turing-Jobs-runHeader">
+            <div className="jp-Turing-Card-header">
               <StatusBadge tone={runStateTone(run.state)} testId={`run-state-${run.id}`}>
                 {runStateLabel(run.state, trans)}
               </StatusBadge>
@@ -87,10 +87,10 @@ export function RunList({ runs, selectedRun, busy, onAction, trans }: RunListPro
                 {published}
               </div>
             )}
-            <div className="jp-Turing-Jobs-actions">
+            <div className="jp-Turing-ButtonRow">
               <button
                 type="button"
-                className="jp-mod-styled jp-Turing-Jobs-smallButton"
+                className="jp-mod-styled jp-Turing-SmallButton"
                 aria-pressed={run.id === selectedRun}
                 onClick={() => onAction(run, 'log')}
               >
@@ -98,7 +98,7 @@ export function RunList({ runs, selectedRun, busy, onAction, trans }: RunListPro
               </button>
               <button
                 type="button"
-                className="jp-mod-styled jp-Turing-Jobs-smallButton"
+                className="jp-mod-styled jp-Turing-SmallButton"
                 disabled={!hasOutput || busy.has(run.id)}
                 title={hasOutput ? undefined : trans.__('This run has no output notebook (yet).')}
                 onClick={() => onAction(run, 'open-output')}
@@ -108,7 +108,7 @@ export function RunList({ runs, selectedRun, busy, onAction, trans }: RunListPro
               {active && (
                 <button
                   type="button"
-                  className="jp-mod-styled jp-mod-warn jp-Turing-Jobs-smallButton"
+                  className="jp-mod-styled jp-mod-warn jp-Turing-SmallButton"
                   disabled={busy.has(run.id)}
                   onClick={() => onAction(run, 'cancel')}
                 >

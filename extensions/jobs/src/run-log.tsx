@@ -129,7 +129,7 @@ export function RunLog({ client, run, pollMs, onClose, trans }: RunLogProps): Re
       {error && error.title && <ErrorMessage error={error} trans={trans} />}
       <pre
         ref={pre}
-        className="jp-Turing-Jobs-logText"
+        className="jp-Turing-LogText jp-Turing-Jobs-logText"
         role="log"
         aria-label={trans.__('Log of run %1', run.id)}
         data-testid="run-log-text"

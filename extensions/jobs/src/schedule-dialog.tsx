@@ -4,7 +4,7 @@ import { PromiseDelegate } from '@lumino/coreutils';
 import { Widget } from '@lumino/widgets';
 import type { Environment, ITuringClient } from '@turing/client';
 import type { FieldErrors, FieldScope, ShownError } from '@turing/ui';
-import { ErrorMessage, InlineErrors, toShownError } from '@turing/ui';
+import { ErrorMessage, InlineErrors, toShownError, trapFocus } from '@turing/ui';
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 
 import { browserTimeZone } from './format';
@@ -166,12 +166,12 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
       onKeyDown={onKeyDown}
     >
       <div className="jp-Dialog-header">
-        <h2 id={`${idPrefix}-title`} className="jp-Turing-Jobs-dialogTitle">
+        <h2 id={`${idPrefix}-title`} className="jp-Turing-Dialog-title">
           {title}
         </h2>
       </div>
       <form
-        className="jp-Dialog-body jp-Turing-Jobs-form"
+        className="jp-Dialog-body jp-Turing-Dialog-form"
         noValidate
         aria-busy={busy}
         onSubmit={(e) => {
@@ -188,7 +188,7 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
             : trans.__('Notebook: %1', target.job.notebook.path)}
         </div>
         {target.kind === 'create' && target.unsaved && (
-          <div className="jp-Turing-Jobs-warning" data-testid="schedule-unsaved">
+          <div className="jp-Turing-Warning" data-testid="schedule-unsaved">
             {trans.__(
               'The notebook has unsaved changes: they are part of the input. Save it to keep the file in step.',
             )}
@@ -205,7 +205,7 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
         {/* A hidden submit button lets Enter in a text field submit the form. */}
         <button type="submit" hidden tabIndex={-1} aria-hidden="true" />
       </form>
-      <div className="jp-Turing-Jobs-dialogErrors" aria-live="polite">
+      <div className="jp-Turing-Dialog-errors" aria-live="polite">
         {attempted && localCount > 0 && !serverError && (
           <ErrorMessage
             error={{ title: trans.__('Fix the marked fields, then try again.'), fields: [] }}
@@ -240,25 +240,6 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
       </div>
     </div>
   );
-}
-
-/** Keeps Tab and Shift+Tab inside the dialog. */
-function trapFocus(event: React.KeyboardEvent, root: HTMLElement | null): void {
-  const focusable = Array.from(
-    root?.querySelectorAll<HTMLElement>('input, select, button, textarea, a[href]') ?? [],
-  ).filter((el) => !el.hasAttribute('disabled') && !el.hidden && el.tabIndex >= 0);
-  const first = focusable[0];
-  const last = focusable[focusable.length - 1];
-  if (!first || !last) {
-    return;
-  }
-  if (event.shiftKey && document.activeElement === first) {
-    event.preventDefault();
-    last.focus();
-  } else if (!event.shiftKey && document.activeElement === last) {
-    event.preventDefault();
-    first.focus();
-  }
 }
 
 let dialogCount = 0;

@@ -20,7 +20,7 @@ export function AlertsSection(props: SectionProps): React.ReactElement {
   ];
   return (
     <>
-      <fieldset className="jp-Turing-Jobs-section" data-testid="schedule-alerts">
+      <fieldset className="jp-Turing-Section" data-testid="schedule-alerts">
         <legend>{trans.__('Alerts')}</legend>
         <div className="jp-Turing-Hint">
           {trans.__('A Slack-compatible JSON message is posted to each webhook when a run ends that way.')}
@@ -51,9 +51,9 @@ export function AlertsSection(props: SectionProps): React.ReactElement {
                   onClick={() => update((f) => ({ ...f, alerts: f.alerts.filter((_, i) => i !== index) }))}
                 />
               </div>
-              <div className="jp-Turing-Jobs-checks">
+              <div className="jp-Turing-Choices">
                 {flags.map(([flag, label]) => (
-                  <label key={flag} className="jp-Turing-Jobs-check">
+                  <label key={flag} className="jp-Turing-Choice">
                     <input
                       type="checkbox"
                       data-testid={`schedule-alert-${index}-${flag}`}
@@ -76,14 +76,14 @@ export function AlertsSection(props: SectionProps): React.ReactElement {
           onClick={() => update((f) => ({ ...f, alerts: [...f.alerts, newAlertRow()] }))}
         />
       </fieldset>
-      <fieldset className="jp-Turing-Jobs-section" data-testid="schedule-outputs">
+      <fieldset className="jp-Turing-Section" data-testid="schedule-outputs">
         <legend>{trans.__('Outputs')}</legend>
-        <div className="jp-Turing-Jobs-checks">
-          <label className="jp-Turing-Jobs-check">
+        <div className="jp-Turing-Choices">
+          <label className="jp-Turing-Choice">
             <input type="checkbox" checked disabled />
             {trans.__('Executed notebook (.ipynb)')}
           </label>
-          <label className="jp-Turing-Jobs-check">
+          <label className="jp-Turing-Choice">
             <input
               type="checkbox"
               data-testid="schedule-output-html"

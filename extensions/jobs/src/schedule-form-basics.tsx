@@ -20,7 +20,7 @@ export function BasicsSection(props: BasicsSectionProps): React.ReactElement {
   const gpuCounts = environment?.gpu?.counts.length ? environment.gpu.counts : [0];
   const gpuTypes = environment?.gpu?.types ?? [];
   return (
-    <section className="jp-Turing-Jobs-section" aria-label={trans.__('Job')}>
+    <section className="jp-Turing-Section" aria-label={trans.__('Job')}>
       <Field scope={scope} field="name" label={trans.__('Job name')}>
         {(id) => (
           <input
@@ -67,7 +67,7 @@ export function BasicsSection(props: BasicsSectionProps): React.ReactElement {
           </select>
         )}
       </Field>
-      <div className="jp-Turing-Jobs-row">
+      <div className="jp-Turing-Row jp-Turing-Jobs-row">
         <Field
           scope={scope}
           field="cpu"

@@ -12,9 +12,9 @@ export function ModelOutputSection(props: SectionProps): React.ReactElement {
   const set = (change: Partial<ModelOutputForm>) =>
     update((f) => ({ ...f, modelOutput: { ...f.modelOutput, ...change } }));
   return (
-    <fieldset className="jp-Turing-Jobs-section" data-testid="schedule-model-output">
+    <fieldset className="jp-Turing-Section" data-testid="schedule-model-output">
       <legend>{trans.__('Model output')}</legend>
-      <label className="jp-Turing-Jobs-check">
+      <label className="jp-Turing-Choice">
         <input
           type="checkbox"
           data-testid="schedule-model-output-enabled"
@@ -31,7 +31,7 @@ export function ModelOutputSection(props: SectionProps): React.ReactElement {
               'The files at the path become the next version of the model. Failed and cancelled runs publish nothing.',
             )}
           </div>
-          <div className="jp-Turing-Jobs-row">
+          <div className="jp-Turing-Row jp-Turing-Jobs-row">
             <Field scope={scope} field={MODEL_OUTPUT_FIELDS.model} label={trans.__('Model name')}>
               {(id) => (
                 <input
@@ -71,7 +71,7 @@ export function ModelOutputSection(props: SectionProps): React.ReactElement {
               )}
             </Field>
           </div>
-          <div className="jp-Turing-Jobs-row">
+          <div className="jp-Turing-Row jp-Turing-Jobs-row">
             <Field scope={scope} field="modelOutputRollout" label={trans.__('Rollout')}>
               {(id) => (
                 <select

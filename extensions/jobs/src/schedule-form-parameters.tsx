@@ -26,7 +26,7 @@ export function ParametersSection(props: ParametersSectionProps): React.ReactEle
       json: trans.__('JSON'),
     })[type];
   return (
-    <fieldset className="jp-Turing-Jobs-section" data-testid="schedule-parameters">
+    <fieldset className="jp-Turing-Section" data-testid="schedule-parameters">
       <legend>{trans.__('Parameters')}</legend>
       {hasParametersCell === false && form.parameters.length === 0 && (
         <div className="jp-Turing-Hint">

@@ -28,9 +28,9 @@ export function PolicySection(props: PolicySectionProps): React.ReactElement {
   // A dependency that no longer exists stays listed so the user can remove it.
   const names = [...new Set([...(jobNames ?? []), ...form.dependsOn])].filter((n) => n !== form.name).sort();
   return (
-    <fieldset className="jp-Turing-Jobs-section" data-testid="schedule-policy">
+    <fieldset className="jp-Turing-Section" data-testid="schedule-policy">
       <legend>{trans.__('Retries, timeout and dependencies')}</legend>
-      <div className="jp-Turing-Jobs-row">
+      <div className="jp-Turing-Row jp-Turing-Jobs-row">
         <Field scope={scope} field="retries" label={trans.__('Retries')}>
           {(id) => (
             <input
@@ -82,15 +82,15 @@ export function PolicySection(props: PolicySectionProps): React.ReactElement {
           </select>
         )}
       </Field>
-      <fieldset className="jp-Turing-Jobs-subsection" data-testid="schedule-depends-on">
+      <fieldset className="jp-Turing-Section" data-testid="schedule-depends-on">
         <legend>{trans.__('Run after these jobs succeed')}</legend>
         {jobNames === null && <div className="jp-Turing-Hint">{trans.__('Loading your jobs…')}</div>}
         {jobNames !== null && names.length === 0 && (
           <div className="jp-Turing-Hint">{trans.__('You have no other jobs yet.')}</div>
         )}
-        <div className="jp-Turing-Jobs-checks">
+        <div className="jp-Turing-Choices">
           {names.map((name) => (
-            <label key={name} className="jp-Turing-Jobs-check">
+            <label key={name} className="jp-Turing-Choice">
               <input
                 type="checkbox"
                 data-testid={`schedule-depends-${name}`}

@@ -46,11 +46,11 @@ export function WhenSection(props: WhenSectionProps): React.ReactElement {
   const atFields = [...(scope.errors.cron ?? []), ...(scope.errors.timezone ?? [])];
   const previewMessages = preview.messages.filter((m) => !atFields.includes(m));
   return (
-    <fieldset className="jp-Turing-Jobs-section" data-testid="schedule-when">
+    <fieldset className="jp-Turing-Section" data-testid="schedule-when">
       <legend>{trans.__('When to run')}</legend>
-      <div className="jp-Turing-Jobs-radios" role="radiogroup" aria-label={trans.__('When to run')}>
+      <div className="jp-Turing-Choices" role="radiogroup" aria-label={trans.__('When to run')}>
         {modes.map(([mode, label]) => (
-          <label key={mode} className="jp-Turing-Jobs-radio">
+          <label key={mode} className="jp-Turing-Choice">
             <input
               type="radio"
               name={`${scope.idPrefix}-when`}

@@ -45,7 +45,7 @@ export function ApiKeys({ models, model, onChanged, trans }: ApiKeysProps): Reac
         <div className="jp-Turing-Hint">{trans.__('API key holders may not call this model.')}</div>
         <button
           type="button"
-          className="jp-mod-styled jp-Turing-Models-smallButton"
+          className="jp-mod-styled jp-Turing-SmallButton"
           data-testid="model-api-keys-allow"
           disabled={busy}
           onClick={() =>
@@ -78,7 +78,7 @@ export function ApiKeys({ models, model, onChanged, trans }: ApiKeysProps): Reac
       </ul>
       {created && (
         <div className="jp-Turing-Models-secret" role="status" data-testid="model-api-key-created">
-          <div className="jp-Turing-Models-warning">
+          <div className="jp-Turing-Warning">
             {trans.__('Copy key "%1" now: it is not shown again.', created.label)}
           </div>
           <div className="jp-Turing-Models-copyable">
@@ -98,7 +98,7 @@ export function ApiKeys({ models, model, onChanged, trans }: ApiKeysProps): Reac
           </div>
           <button
             type="button"
-            className="jp-mod-styled jp-Turing-Models-smallButton"
+            className="jp-mod-styled jp-Turing-SmallButton"
             onClick={() => setCreated(null)}
           >
             {trans.__('Done')}
@@ -128,7 +128,7 @@ export function ApiKeys({ models, model, onChanged, trans }: ApiKeysProps): Reac
         />
         <button
           type="submit"
-          className="jp-mod-styled jp-Turing-Models-smallButton"
+          className="jp-mod-styled jp-Turing-SmallButton"
           data-testid="model-api-key-create"
           disabled={busy}
         >

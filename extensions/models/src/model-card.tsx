@@ -83,15 +83,15 @@ export function ModelCard(props: ModelCardProps): React.ReactElement {
   const detailsId = `jp-Turing-Models-card-${model.name}`;
   return (
     <li
-      className={`jp-Turing-Models-card${open ? ' jp-mod-selected' : ''}`}
+      className={`jp-Turing-Card jp-Turing-Models-card${open ? ' jp-mod-selected' : ''}`}
       data-testid="model-card"
       data-model-name={model.name}
       data-phase={status.phase}
     >
-      <div className="jp-Turing-Models-cardHeader">
+      <div className="jp-Turing-Card-header">
         <button
           type="button"
-          className="jp-Turing-Models-cardName"
+          className="jp-Turing-Card-name"
           aria-expanded={open}
           aria-controls={detailsId}
           title={open ? trans.__('Close %1', model.name) : trans.__('Open %1', model.name)}
@@ -100,7 +100,7 @@ export function ModelCard(props: ModelCardProps): React.ReactElement {
           {model.name}
         </button>
         {homeOwner !== '' && model.owner !== homeOwner && (
-          <span className="jp-Turing-Models-owner" title={trans.__('Owned by %1', model.owner)}>
+          <span className="jp-Turing-Card-owner" title={trans.__('Owned by %1', model.owner)}>
             {model.owner}
           </span>
         )}
@@ -155,10 +155,10 @@ export function ModelCard(props: ModelCardProps): React.ReactElement {
             <ApiKeys models={models} model={model} onChanged={props.onChanged} trans={trans} />
           </Part>
           <ModelLogs models={models} model={model} tailLines={settings.logTailLines} trans={trans} />
-          <div className="jp-Turing-Models-actions">
+          <div className="jp-Turing-ButtonRow">
             <button
               type="button"
-              className="jp-mod-styled jp-mod-warn jp-Turing-Models-smallButton"
+              className="jp-mod-styled jp-mod-warn jp-Turing-SmallButton"
               data-testid="model-delete"
               aria-label={trans.__('Delete model %1', model.name)}
               disabled={props.busy}

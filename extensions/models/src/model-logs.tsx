@@ -57,7 +57,12 @@ export function ModelLogs({ models, model, tailLines, trans }: ModelLogsProps): 
             />
           </div>
           {error && <ErrorMessage error={error} trans={trans} />}
-          <pre className="jp-Turing-Models-logText" role="log" data-testid="model-logs-text" tabIndex={0}>
+          <pre
+            className="jp-Turing-LogText jp-Turing-Models-logText"
+            role="log"
+            data-testid="model-logs-text"
+            tabIndex={0}
+          >
             {text === null ? trans.__('Loading…') : text || trans.__('(no log lines yet)')}
           </pre>
         </>

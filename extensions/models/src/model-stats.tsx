@@ -102,7 +102,7 @@ export function ModelStatsView({
         />
       </div>
       {errors > 0 && (
-        <div className="jp-Turing-Models-warning" data-testid="model-stats-errors">
+        <div className="jp-Turing-Warning" data-testid="model-stats-errors">
           {trans._n('%1 failed request in this window', '%1 failed requests in this window', errors)}
         </div>
       )}

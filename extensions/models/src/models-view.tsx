@@ -81,9 +81,9 @@ export function ModelsView(props: ModelsViewProps): React.ReactElement {
 
   const items = list.data?.items ?? [];
   return (
-    <div className="jp-Turing-Models-view">
-      <div className="jp-Turing-Models-header">
-        <span className="jp-Turing-Models-title">{trans.__('Models')}</span>
+    <div className="jp-Turing-Panel">
+      <div className="jp-Turing-Panel-header">
+        <span className="jp-Turing-Panel-title">{trans.__('Models')}</span>
         <IconButton icon={refreshIcon} label={trans.__('Refresh models')} onClick={() => list.reload()} />
       </div>
       {actionError && <ErrorMessage error={actionError} trans={trans} testId="models-action-error" />}
@@ -97,7 +97,7 @@ export function ModelsView(props: ModelsViewProps): React.ReactElement {
         </div>
       )}
       {items.length > 0 && (
-        <ul className="jp-Turing-Models-list" aria-label={trans.__('Models')} data-testid="models-list">
+        <ul className="jp-Turing-CardList" aria-label={trans.__('Models')} data-testid="models-list">
           {items.map((model) => (
             <ModelCard
               key={`${model.owner}/${model.name}`}

@@ -6,10 +6,9 @@ import { Widget } from '@lumino/widgets';
 import type { IModelsClient, ModelVersion, ModelView, ServingRuntime } from '@turing/client';
 import { formatByteSize } from '@turing/client';
 import type { FieldErrors, FieldScope, ShownError } from '@turing/ui';
-import { ErrorMessage, InlineErrors, toShownError } from '@turing/ui';
+import { ErrorMessage, InlineErrors, toShownError, trapFocus } from '@turing/ui';
 import React, { useEffect, useRef, useState } from 'react';
 
-import { trapFocus } from './focus-trap';
 import type { Detection, SourceListing } from './model-format';
 import { describeFormatProblem, detectModelFormat, formatLabel } from './model-format';
 import { modelNameFromPath } from './model-name';
@@ -231,12 +230,12 @@ function PublishDialogView(props: ViewProps): React.ReactElement {
       onKeyDown={onKeyDown}
     >
       <div className="jp-Dialog-header">
-        <h2 id={`${idPrefix}-title`} className="jp-Turing-Models-dialogTitle">
+        <h2 id={`${idPrefix}-title`} className="jp-Turing-Dialog-title">
           {trans.__('Publish model')}
         </h2>
       </div>
       <form
-        className="jp-Dialog-body jp-Turing-Models-form"
+        className="jp-Dialog-body jp-Turing-Dialog-form"
         noValidate
         aria-busy={busy}
         onSubmit={(e) => {
@@ -298,7 +297,7 @@ function PublishDialogView(props: ViewProps): React.ReactElement {
         {/* A hidden submit button lets Enter in a text field submit the form. */}
         <button type="submit" hidden tabIndex={-1} aria-hidden="true" />
       </form>
-      <div className="jp-Turing-Models-dialogErrors" aria-live="polite">
+      <div className="jp-Turing-Dialog-errors" aria-live="polite">
         {attempted && Object.keys(local).length > 0 && !serverError && (
           <ErrorMessage
             error={{ title: trans.__('Fix the marked fields, then try again.'), fields: [] }}

@@ -60,7 +60,7 @@ export function ModelSection(
   const { form, update, scope, disabled, trans, runtimes, existing } = props;
   const chosen = runtimes?.find((r) => runtimeKey(r) === form.runtime);
   return (
-    <fieldset className="jp-Turing-Models-section">
+    <fieldset className="jp-Turing-Section">
       <legend>{trans.__('Model')}</legend>
       <Field
         scope={scope}
@@ -115,9 +115,9 @@ export function ModelSection(
 export function ScaleSection(props: PublishSectionProps & { gpuRuntime: boolean }): React.ReactElement {
   const { scope, trans, gpuRuntime, disabled } = props;
   return (
-    <fieldset className="jp-Turing-Models-section">
+    <fieldset className="jp-Turing-Section">
       <legend>{trans.__('Replicas and resources')}</legend>
-      <div className="jp-Turing-Models-row">
+      <div className="jp-Turing-Row jp-Turing-Models-row">
         <Field scope={scope} field="replicasMin" label={trans.__('Min replicas')}>
           {(id) => (
             <TextInput
@@ -146,7 +146,7 @@ export function ScaleSection(props: PublishSectionProps & { gpuRuntime: boolean 
           )}
         </Field>
       </div>
-      <div className="jp-Turing-Models-row">
+      <div className="jp-Turing-Row jp-Turing-Models-row">
         <Field
           scope={scope}
           field="cpu"
@@ -198,7 +198,7 @@ function Radio<K extends 'access' | 'rollout'>(props: {
 }): React.ReactElement {
   const { form, update, disabled, name, field, value, label, testId } = props;
   return (
-    <label className="jp-Turing-Models-radio">
+    <label className="jp-Turing-Choice">
       <input
         type="radio"
         name={name}
@@ -228,14 +228,14 @@ export function AccessSection(props: PublishSectionProps): React.ReactElement {
     />
   );
   return (
-    <fieldset className="jp-Turing-Models-section" data-testid="publish-access">
+    <fieldset className="jp-Turing-Section" data-testid="publish-access">
       <legend>{trans.__('Who may call it')}</legend>
-      <div className="jp-Turing-Models-radios" role="radiogroup" aria-label={trans.__('Who may call it')}>
+      <div className="jp-Turing-Choices" role="radiogroup" aria-label={trans.__('Who may call it')}>
         {radio('owner', trans.__('Only me'), 'publish-access-owner')}
         {radio('named', trans.__('Me and named users or groups'), 'publish-access-named')}
       </div>
       {form.access === 'named' && (
-        <div className="jp-Turing-Models-row">
+        <div className="jp-Turing-Row jp-Turing-Models-row">
           <Field
             scope={scope}
             field="users"
@@ -254,7 +254,7 @@ export function AccessSection(props: PublishSectionProps): React.ReactElement {
           </Field>
         </div>
       )}
-      <label className="jp-Turing-Models-check">
+      <label className="jp-Turing-Choice">
         <input
           type="checkbox"
           data-testid="publish-api-keys"
@@ -288,12 +288,12 @@ export function RolloutSection(props: PublishSectionProps & { existing: ModelVie
   );
   const next = nextVersionOf(existing);
   return (
-    <fieldset className="jp-Turing-Models-section" data-testid="publish-rollout">
+    <fieldset className="jp-Turing-Section" data-testid="publish-rollout">
       <legend>{trans.__('Rollout of version %1', next)}</legend>
       <div className="jp-Turing-Hint">
         {trans.__('Serving now: %1', describeTraffic(existing.traffic, trans))}
       </div>
-      <div className="jp-Turing-Models-radios" role="radiogroup" aria-label={trans.__('Rollout')}>
+      <div className="jp-Turing-Choices" role="radiogroup" aria-label={trans.__('Rollout')}>
         {radio('canary', trans.__('Canary'), 'publish-rollout-canary')}
         {radio('replace', trans.__('Replace (all traffic once ready)'), 'publish-rollout-replace')}
         {radio('none', trans.__('Upload only'), 'publish-rollout-none')}

@@ -128,10 +128,10 @@ export function TrafficControl({ models, model, onChanged, trans }: TrafficContr
       <div className="jp-Turing-Hint" data-testid="model-canary-percent">
         {percentText}
       </div>
-      <div className="jp-Turing-Models-actions">
+      <div className="jp-Turing-ButtonRow">
         <button
           type="button"
-          className="jp-mod-styled jp-mod-accept jp-Turing-Models-smallButton"
+          className="jp-mod-styled jp-mod-accept jp-Turing-SmallButton"
           data-testid="model-traffic-apply"
           disabled={busy || !trafficChanged(model, draft)}
           onClick={() => void act(() => models.setTraffic(model.name, trafficBody(draft)))}
@@ -140,7 +140,7 @@ export function TrafficControl({ models, model, onChanged, trans }: TrafficContr
         </button>
         <button
           type="button"
-          className="jp-mod-styled jp-Turing-Models-smallButton"
+          className="jp-mod-styled jp-Turing-SmallButton"
           data-testid="model-promote"
           title={trans.__('Send all traffic to the canary version')}
           disabled={busy || !canPromote(model)}
@@ -150,7 +150,7 @@ export function TrafficControl({ models, model, onChanged, trans }: TrafficContr
         </button>
         <button
           type="button"
-          className="jp-mod-styled jp-Turing-Models-smallButton"
+          className="jp-mod-styled jp-Turing-SmallButton"
           data-testid="model-rollback"
           title={trans.__('Restore the split before the last change')}
           disabled={busy || !canRollBack(model)}

@@ -108,10 +108,10 @@ export function TryIt({ models, model, trans }: TryItProps): React.ReactElement 
               'The model does not say its inputs: one feature is shown. Put in a row of your features.',
             )}
       </div>
-      <div className="jp-Turing-Models-actions">
+      <div className="jp-Turing-ButtonRow">
         <button
           type="button"
-          className="jp-mod-styled jp-mod-accept jp-Turing-Models-smallButton"
+          className="jp-mod-styled jp-mod-accept jp-Turing-SmallButton"
           data-testid="model-try-send"
           disabled={busy}
           aria-busy={busy}
@@ -121,7 +121,7 @@ export function TryIt({ models, model, trans }: TryItProps): React.ReactElement 
         </button>
         <button
           type="button"
-          className="jp-mod-styled jp-Turing-Models-smallButton"
+          className="jp-mod-styled jp-Turing-SmallButton"
           disabled={busy}
           onClick={() => setBody(prefill(model, protocol))}
         >

@@ -2,6 +2,7 @@ export { IconButton, TextButton } from './buttons';
 export type { ButtonProps } from './buttons';
 export { ErrorMessage, toShownError } from './error-message';
 export type { ErrorMessageProps, ShownError } from './error-message';
+export { trapFocus } from './focus-trap';
 export { Field, InlineErrors, errorProps, fieldSlug } from './form-field';
 export type { FieldErrors, FieldKey, FieldProps, FieldScope, InlineErrorsProps } from './form-field';
 export { ProgressBar } from './progress-bar';

@@ -1,17 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { MIN_SIGNING_SECRET_LENGTH, SignedClaims } from '../auth/signed-claims.js';
 import { ANNOTATIONS, LABELS } from '../ownership/labels.js';
 import type { NotebookJob, RunTokenClaims, RunTokens } from './model.js';
 
-/**
- * Version tag every token starts with, so the format can change later.
- * `trt1` tokens named only the object, so they are refused outright.
- */
-const TOKEN_VERSION = 'trt2';
 /** Shortest accepted signing secret. */
-export const MIN_RUN_TOKEN_SECRET_LENGTH = 16;
-/** Longer input is garbage; refusing it early bounds the work `verify` does. */
-const MAX_TOKEN_LENGTH = 4096;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
+export const MIN_RUN_TOKEN_SECRET_LENGTH = MIN_SIGNING_SECRET_LENGTH;
 
 /**
  * Run tokens as `trt2.<base64url(JSON claims)>.<base64url(HMAC-SHA256)>`.
@@ -21,7 +13,7 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
  * the run and its NotebookJob as they are now.
  */
 export class HmacRunTokens implements RunTokens {
-  readonly #secret: Buffer;
+  readonly #tokens: SignedClaims<RunTokenClaims>;
   readonly #now: () => number;
 
   /**
@@ -29,12 +21,18 @@ export class HmacRunTokens implements RunTokens {
    * @param now clock in milliseconds, for tests.
    */
   constructor(secret: string, now: () => number = Date.now) {
-    if (secret.length < MIN_RUN_TOKEN_SECRET_LENGTH) {
-      throw new RangeError(
-        `The run token secret must be at least ${MIN_RUN_TOKEN_SECRET_LENGTH} characters.`,
-      );
-    }
-    this.#secret = Buffer.from(secret, 'utf8');
+    this.#tokens = new SignedClaims(
+      secret,
+      {
+        // The version tag lets the format change later; `trt1` tokens named
+        // only the object, so they are refused outright.
+        prefix: 'trt2',
+        kind: 'run token',
+        maxLength: 4096,
+        parse: parseClaims,
+      },
+      now,
+    );
     this.#now = now;
   }
 
@@ -45,54 +43,29 @@ export class HmacRunTokens implements RunTokens {
     }
     if (!claims.uid) throw new RangeError('A run token must name the uid of its NotebookJob.');
     const exp = Math.floor(this.#now() / 1000 + ttlSeconds);
-    const body: RunTokenClaims = {
+    // Fixed key order: the payload is these claims serialised as they stand.
+    return this.#tokens.sign({
       job: claims.job,
       uid: claims.uid,
       owner: claims.owner,
       ...(claims.run === undefined ? {} : { run: claims.run }),
       exp,
-    };
-    const unsigned = `${TOKEN_VERSION}.${Buffer.from(JSON.stringify(body)).toString('base64url')}`;
-    return `${unsigned}.${this.#sign(unsigned)}`;
+    });
   }
 
   /** The claims of a genuine, unexpired token; undefined for anything else. Never throws. */
   verify(token: string): RunTokenClaims | undefined {
-    try {
-      if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return undefined;
-      const parts = token.split('.');
-      if (parts.length !== 3) return undefined;
-      const [version, payload, signature] = parts as [string, string, string];
-      if (version !== TOKEN_VERSION || !BASE64URL.test(payload) || !BASE64URL.test(signature))
-        return undefined;
-      // Compare the canonical encodings: Buffer's base64 decoder ignores stray characters,
-      // so comparing decoded bytes would accept several spellings of one signature.
-      const expected = Buffer.from(this.#sign(`${version}.${payload}`));
-      const given = Buffer.from(signature);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-      const claims = parseClaims(Buffer.from(payload, 'base64url').toString('utf8'));
-      if (!claims || claims.exp * 1000 <= this.#now()) return undefined;
-      return claims;
-    } catch {
-      return undefined;
-    }
-  }
-
-  #sign(unsigned: string): string {
-    return createHmac('sha256', this.#secret).update(unsigned).digest('base64url');
+    return this.#tokens.verify(token);
   }
 }
 
-/** Claims from JSON, if they have the right shape. */
-function parseClaims(json: string): RunTokenClaims | undefined {
-  const value: unknown = JSON.parse(json);
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { job, uid, owner, run, exp } = value as Record<string, unknown>;
+/** Claims from a decoded token payload (its `exp` checked), if they have the right shape. */
+function parseClaims(fields: Record<string, unknown> & { exp: number }): RunTokenClaims | undefined {
+  const { job, uid, owner, run, exp } = fields;
   if (typeof job !== 'string' || job === '') return undefined;
   if (typeof uid !== 'string' || uid === '') return undefined;
   if (typeof owner !== 'string') return undefined;
   if (run !== undefined && (typeof run !== 'string' || run === '')) return undefined;
-  if (typeof exp !== 'number' || !Number.isInteger(exp)) return undefined;
   return { job, uid, owner, ...(run === undefined ? {} : { run }), exp };
 }
 

@@ -1,8 +1,6 @@
-import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { UnsupportedMediaTypeError } from '../http/errors.js';
+import { defineRawBodyRoute } from '../http/raw-body-route.js';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
-import { parseInputs } from '../http/validation.js';
 import { RUN_ARTIFACT_NAMES } from './naming.js';
 import { runIdParams } from './route-params.js';
 import type { RunnerApiService } from './runner-api.js';
@@ -79,7 +77,7 @@ const TOKEN_NOTE =
 
 /** `PUT .../artifacts/:file`: the raw request body streams into the artifact store. */
 function putArtifactRoute(service: RunnerApiService): RouteDefinition {
-  const route = defineRoute({
+  return defineRawBodyRoute({
     method: 'put',
     path: '/api/v1/runner/runs/:id/artifacts/:file',
     operationId: 'putRunnerArtifact',
@@ -92,27 +90,16 @@ function putArtifactRoute(service: RunnerApiService): RouteDefinition {
     params: artifactParams,
     response: artifactResponseSchema,
     status: 201,
-    handler: () => {
-      throw new Error('streamed by the route handler');
+    handle: async ({ params, req }) => {
+      const info = await service.putArtifact(req.headers.authorization, params.id, params.file, req);
+      return { key: info.key, sizeBytes: info.sizeBytes };
     },
   });
-  const stream: RequestHandler = async (req, res) => {
-    // express.json() has consumed a JSON body already; the file must arrive untouched.
-    if (req.is(['application/json', 'application/*+json'])) {
-      throw new UnsupportedMediaTypeError('Send the file as application/octet-stream.');
-    }
-    const { params } = parseInputs({ params: { schema: artifactParams, value: req.params } }) as {
-      params: z.output<typeof artifactParams>;
-    };
-    const info = await service.putArtifact(req.headers.authorization, params.id, params.file, req);
-    res.status(201).json({ key: info.key, sizeBytes: info.sizeBytes });
-  };
-  return { spec: route.spec, handlers: [stream] };
 }
 
 /** `PUT .../model-output/files/:path`: one file of the run's model output, streamed into the store. */
 function putModelOutputFileRoute(service: RunnerApiService): RouteDefinition {
-  const route = defineRoute({
+  return defineRawBodyRoute({
     method: 'put',
     path: '/api/v1/runner/runs/:id/model-output/files/:path',
     operationId: 'putRunnerModelOutputFile',
@@ -126,21 +113,11 @@ function putModelOutputFileRoute(service: RunnerApiService): RouteDefinition {
     params: modelOutputFileParams,
     response: artifactResponseSchema,
     status: 201,
-    handler: () => {
-      throw new Error('streamed by the route handler');
+    handle: async ({ params, req }) => {
+      const info = await service.putModelOutputFile(req.headers.authorization, params.id, params.path, req);
+      return { key: info.key, sizeBytes: info.sizeBytes };
     },
   });
-  const stream: RequestHandler = async (req, res) => {
-    if (req.is(['application/json', 'application/*+json'])) {
-      throw new UnsupportedMediaTypeError('Send the file as application/octet-stream.');
-    }
-    const { params } = parseInputs({ params: { schema: modelOutputFileParams, value: req.params } }) as {
-      params: z.output<typeof modelOutputFileParams>;
-    };
-    const info = await service.putModelOutputFile(req.headers.authorization, params.id, params.path, req);
-    res.status(201).json({ key: info.key, sizeBytes: info.sizeBytes });
-  };
-  return { spec: route.spec, handlers: [stream] };
 }
 
 /** The runner-facing routes: spec, progress, artifact and model output uploads. */

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { MIN_SIGNING_SECRET_LENGTH, SignedClaims } from '../auth/signed-claims.js';
 
 /**
  * Tokens that let a serving pod's init container download the files of a
@@ -33,14 +33,10 @@ export interface ModelArtifactTokens {
   verify(token: string): ModelArtifactClaims | undefined;
 }
 
-const TOKEN_VERSION = 'tma1';
 /** Shortest accepted signing secret. */
-export const MIN_MODEL_ARTIFACT_SECRET_LENGTH = 16;
+export const MIN_MODEL_ARTIFACT_SECRET_LENGTH = MIN_SIGNING_SECRET_LENGTH;
 /** A token names at most this many versions (a pod serves two; a rollout adds the previous two). */
 export const MAX_TOKEN_VERSIONS = 16;
-/** Longer input is garbage; refusing it early bounds the work `verify` does. */
-const MAX_TOKEN_LENGTH = 2048;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 function validVersions(versions: unknown): versions is number[] {
   return (
@@ -53,7 +49,7 @@ function validVersions(versions: unknown): versions is number[] {
 
 /** HMAC-SHA256 {@link ModelArtifactTokens}. */
 export class HmacModelArtifactTokens implements ModelArtifactTokens {
-  readonly #secret: Buffer;
+  readonly #tokens: SignedClaims<ModelArtifactClaims>;
   readonly #now: () => number;
 
   /**
@@ -61,12 +57,11 @@ export class HmacModelArtifactTokens implements ModelArtifactTokens {
    * @param now clock in milliseconds, for tests.
    */
   constructor(secret: string, now: () => number = Date.now) {
-    if (secret.length < MIN_MODEL_ARTIFACT_SECRET_LENGTH) {
-      throw new RangeError(
-        `The model artifact token secret must be at least ${MIN_MODEL_ARTIFACT_SECRET_LENGTH} characters.`,
-      );
-    }
-    this.#secret = Buffer.from(secret, 'utf8');
+    this.#tokens = new SignedClaims(
+      secret,
+      { prefix: 'tma1', kind: 'model artifact token', maxLength: 2048, parse: parseClaims },
+      now,
+    );
     this.#now = now;
   }
 
@@ -79,51 +74,28 @@ export class HmacModelArtifactTokens implements ModelArtifactTokens {
     if (!Number.isInteger(claims.exp) || claims.exp * 1000 <= this.#now()) {
       throw new RangeError('A model artifact token needs a whole-second expiry in the future.');
     }
-    const body: ModelArtifactClaims = {
+    // Fixed key order: the payload is these claims serialised as they stand.
+    return this.#tokens.sign({
       model: claims.model,
       uid: claims.uid,
       owner: claims.owner,
       versions: [...new Set(claims.versions)].sort((a, b) => a - b),
       exp: claims.exp,
-    };
-    const unsigned = `${TOKEN_VERSION}.${Buffer.from(JSON.stringify(body)).toString('base64url')}`;
-    return `${unsigned}.${this.#sign(unsigned)}`;
+    });
   }
 
   verify(token: string): ModelArtifactClaims | undefined {
-    try {
-      if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return undefined;
-      const parts = token.split('.');
-      if (parts.length !== 3) return undefined;
-      const [version, payload, signature] = parts as [string, string, string];
-      if (version !== TOKEN_VERSION || !BASE64URL.test(payload) || !BASE64URL.test(signature))
-        return undefined;
-      // Compare canonical encodings: the base64 decoder ignores stray characters.
-      const expected = Buffer.from(this.#sign(`${version}.${payload}`));
-      const given = Buffer.from(signature);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-      const claims = parseClaims(Buffer.from(payload, 'base64url').toString('utf8'));
-      if (!claims || claims.exp * 1000 <= this.#now()) return undefined;
-      return claims;
-    } catch {
-      return undefined;
-    }
-  }
-
-  #sign(unsigned: string): string {
-    return createHmac('sha256', this.#secret).update(unsigned).digest('base64url');
+    return this.#tokens.verify(token);
   }
 }
 
-function parseClaims(json: string): ModelArtifactClaims | undefined {
-  const value: unknown = JSON.parse(json);
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { model, uid, owner, versions, exp } = value as Record<string, unknown>;
+/** Claims from a decoded token payload (its `exp` checked), if they have the right shape. */
+function parseClaims(fields: Record<string, unknown> & { exp: number }): ModelArtifactClaims | undefined {
+  const { model, uid, owner, versions, exp } = fields;
   if (typeof model !== 'string' || model === '') return undefined;
   if (typeof uid !== 'string' || uid === '') return undefined;
   if (typeof owner !== 'string') return undefined;
   if (!validVersions(versions)) return undefined;
-  if (typeof exp !== 'number' || !Number.isInteger(exp)) return undefined;
   return { model, uid, owner, versions: [...versions], exp };
 }
 

@@ -1,10 +1,7 @@
-import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { UnauthorizedError, UnsupportedMediaTypeError } from '../http/errors.js';
+import { defineRawBodyRoute } from '../http/raw-body-route.js';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { defineStreamRoute } from '../http/streaming-route.js';
-import { parseInputs } from '../http/validation.js';
-import { requestContext } from '../http/context.js';
 import {
   commitUploadBodySchema,
   createApiKeyBodySchema,
@@ -288,7 +285,7 @@ export function modelRoutes(models: ModelsService, stats: ModelStatsSource): Rou
 
 /** `PUT .../uploads/:uploadId/files/:file`: the body streams into the artifact store. */
 function uploadFileRoute(models: ModelsService): RouteDefinition {
-  const route = defineRoute({
+  return defineRawBodyRoute({
     method: 'put',
     path: '/api/v1/models/:name/uploads/:uploadId/files/:file',
     operationId: 'putModelUploadFile',
@@ -301,22 +298,7 @@ function uploadFileRoute(models: ModelsService): RouteDefinition {
     params: fileParams,
     response: uploadFileSchema,
     status: 201,
-    handler: () => {
-      throw new Error('streamed by the route handler');
-    },
+    handle: ({ identity, params, req }) =>
+      models.putUploadFile(identity, params.name, params.uploadId, params.file, req),
   });
-  const stream: RequestHandler = async (req, res) => {
-    // express.json() has consumed a JSON body already; the file must arrive untouched.
-    if (req.is(['application/json', 'application/*+json'])) {
-      throw new UnsupportedMediaTypeError('Send the file as application/octet-stream.');
-    }
-    const { params } = parseInputs({ params: { schema: fileParams, value: req.params } }) as {
-      params: z.output<typeof fileParams>;
-    };
-    const identity = requestContext(req).identity;
-    if (!identity) throw new UnauthorizedError();
-    const file = await models.putUploadFile(identity, params.name, params.uploadId, params.file, req);
-    res.status(201).json(file);
-  };
-  return { spec: route.spec, handlers: [stream] };
 }

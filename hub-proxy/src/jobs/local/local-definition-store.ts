@@ -12,7 +12,7 @@ import {
   OBJECT_NAME,
   parseSelector,
 } from '../definition-errors.js';
-import { readJsonDirectory, readJsonFile, removeFile, writeJsonAtomic } from './json-files.js';
+import { readJsonDirectory, readJsonFile, removeFile, writeJsonAtomic } from '../../files/json-files.js';
 import { SerialQueue } from './serial-queue.js';
 
 /** Kubernetes object names (DNS-1123 subdomain); also safe as file names. */

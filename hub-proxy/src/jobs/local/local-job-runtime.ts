@@ -12,7 +12,7 @@ import { withAlertDelivery } from '../lifecycle/alert-history.js';
 import { KubeConflictError, KubeNotFoundError } from '../../k8s/errors.js';
 import { ANNOTATIONS } from '../../ownership/labels.js';
 import type { Logger } from '../../observability/logger.js';
-import { removeFile } from './json-files.js';
+import { removeFile } from '../../files/json-files.js';
 import { LocalDefinitionStore } from './local-definition-store.js';
 import { LocalRunStore } from './local-run-store.js';
 import { LocalScheduler, scheduledRunId, tickDecision } from './local-scheduler.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { RunMarker, RunRecord } from '../model.js';
-import { readJsonDirectory, removeFile, writeJsonAtomic } from './json-files.js';
+import { readJsonDirectory, removeFile, writeJsonAtomic } from '../../files/json-files.js';
 import { SerialQueue } from './serial-queue.js';
 
 /** Run ids become file names: lowercase DNS labels only. */

@@ -1,17 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Conflict, InvalidInput, NotFound } from '../../errors/index.js';
+import { readJsonDirectory, readJsonFile, removeFile, writeJsonAtomic } from '../../files/json-files.js';
 import type { ModelRecord, ModelSpec, ModelStatus } from '../model.js';
 
 /** Names that are safe as file names (the API allows a subset: DNS labels). */
 const RECORD_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const MAX_NAME_LENGTH = 63;
-
-function errorCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
-}
 
 /**
  * The local runtime's model records, one JSON file each under
@@ -27,22 +23,9 @@ export class LocalModelRecordStore {
 
   constructor(readonly directory: string) {}
 
-  /** Every record, sorted by name. */
+  /** Every record, in file-name order. */
   async list(): Promise<ModelRecord[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.directory);
-    } catch (err) {
-      if (errorCode(err) === 'ENOENT') return [];
-      throw err;
-    }
-    const records = await Promise.all(
-      names
-        .filter((n) => n.endsWith('.json'))
-        .sort()
-        .map((n) => this.read(n.slice(0, -'.json'.length))),
-    );
-    return records.filter((r): r is ModelRecord => r !== undefined);
+    return readJsonDirectory<ModelRecord>(this.directory);
   }
 
   /** The record of `name`, or undefined. */
@@ -113,15 +96,7 @@ export class LocalModelRecordStore {
   /** Removes the record; true if it was there. */
   async delete(name: string): Promise<boolean> {
     if (!RECORD_NAME.test(name)) return false;
-    return this.serial(async () => {
-      try {
-        await rm(this.path(name));
-        return true;
-      } catch (err) {
-        if (errorCode(err) === 'ENOENT') return false;
-        throw err;
-      }
-    });
+    return this.serial(() => removeFile(this.path(name)));
   }
 
   /**
@@ -142,26 +117,12 @@ export class LocalModelRecordStore {
     return result;
   }
 
-  private async read(name: string): Promise<ModelRecord | undefined> {
-    try {
-      return JSON.parse(await readFile(this.path(name), 'utf8')) as ModelRecord;
-    } catch (err) {
-      if (errorCode(err) === 'ENOENT') return undefined;
-      throw err;
-    }
+  private read(name: string): Promise<ModelRecord | undefined> {
+    return readJsonFile<ModelRecord>(this.path(name));
   }
 
-  private async write(record: ModelRecord): Promise<void> {
-    await mkdir(this.directory, { recursive: true });
-    const target = this.path(record.spec.name);
-    const temp = `${target}.${randomUUID()}.tmp`;
-    try {
-      await writeFile(temp, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
-      await rename(temp, target);
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw err;
-    }
+  private write(record: ModelRecord): Promise<void> {
+    return writeJsonAtomic(this.path(record.spec.name), record);
   }
 
   private path(name: string): string {

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
+// Records of the local runtimes (jobs, runs, models) as one JSON file each.
+
 function errorCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
 }
@@ -32,7 +34,10 @@ export async function readJsonFile<T>(path: string): Promise<T | undefined> {
   }
 }
 
-/** Every `*.json` record in `directory` (none if it does not exist). */
+/**
+ * Every `*.json` record in `directory` (none if it does not exist), in
+ * file-name order: readdir's own order depends on the file system.
+ */
 export async function readJsonDirectory<T>(directory: string): Promise<T[]> {
   let names: string[];
   try {
@@ -42,7 +47,10 @@ export async function readJsonDirectory<T>(directory: string): Promise<T[]> {
     throw err;
   }
   const records = await Promise.all(
-    names.filter((n) => n.endsWith('.json')).map((n) => readJsonFile<T>(join(directory, n))),
+    names
+      .filter((n) => n.endsWith('.json'))
+      .sort()
+      .map((n) => readJsonFile<T>(join(directory, n))),
   );
   return records.filter((r): r is Awaited<T> => r !== undefined) as T[];
 }
