@@ -181,12 +181,7 @@ export async function startTuring(dir: string, kind: string, backendPort: number
   const process = startProcess(
     `turing-${kind}`,
     globalThis.process.execPath,
-    [
-      join(BUILD_DIR, 'bench/gateway-proxy.js'),
-      kind,
-      String(port),
-      `http://127.0.0.1:${backendPort}`,
-    ],
+    [join(BUILD_DIR, 'bench/gateway-proxy.js'), kind, String(port), `http://127.0.0.1:${backendPort}`],
     { logDir: dir, secretsScan: false, env: { PATH: globalThis.process.env.PATH, NODE_ENV: 'production' } },
   );
   return started(`turing-${kind}`, port, process);

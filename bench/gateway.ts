@@ -8,8 +8,9 @@
  *
  * Targets: direct to the backend; the Turing gateway (node:http, what
  * hub-proxy ships) and, to justify that choice, the same gateway core on
- * undici and on http-proxy-3; configurable-http-proxy 5; nginx (one
- * worker, upstream keep-alive). The load generator is its own process
+ * undici and on http-proxy-3; a bare node:http pass-through proxy (the
+ * floor for any Node implementation); configurable-http-proxy 5; nginx
+ * (one worker, upstream keep-alive). The load generator is its own process
  * (gateway-load.ts). The machine is shared, so each target runs
  * `BENCH_GATEWAY_ROUNDS` times (default 2), interleaved, and the best
  * round counts. Writes bench/results/gateway.json.
@@ -18,7 +19,7 @@
  * 8), BENCH_GATEWAY_ROUNDS, BENCH_GATEWAY_RATE (default 2000).
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -67,6 +68,11 @@ const TARGETS: Target[] = [
     start: (dir, port) => startTuring(dir, 'http-proxy-3', port),
     path: '/models/m/v1/models/m:predict',
   },
+  {
+    name: 'node_bare',
+    start: (dir, port) => startTuring(dir, 'bare', port),
+    path: '/models/m/v1/models/m:predict',
+  },
   { name: 'chp', start: startChp, path: DIRECT_PATH },
   { name: 'nginx', start: startNginxProxy, path: DIRECT_PATH },
 ];
@@ -81,10 +87,23 @@ async function load(spec: LoadSpec): Promise<LoadResult> {
   return JSON.parse(stdout.trim().split('\n').pop() as string) as LoadResult;
 }
 
-/** User plus system CPU time of `pid`, in seconds. */
+/** User plus system CPU time of `pid` and its children (nginx's worker), in seconds. */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // Fields after the command name: state, ppid, ..., utime (14th), stime (15th); USER_HZ is 100.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(entry) === pid || Number(fields[1]) === pid)
+      total += (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+  return total;
 }
 
 interface Measured {
@@ -197,6 +216,7 @@ async function main(): Promise<void> {
     nginx_rps: nginx.rps,
     turing_undici_rps: get('turing_undici').rps,
     turing_http_proxy_3_rps: get('turing_http_proxy_3').rps,
+    node_bare_rps: get('node_bare').rps,
     direct_p50_ms: direct.p50,
     direct_p99_ms: direct.p99,
     turing_p50_ms: turing.p50,
@@ -211,6 +231,8 @@ async function main(): Promise<void> {
     turing_undici_p99_ms: get('turing_undici').p99,
     turing_http_proxy_3_p50_ms: get('turing_http_proxy_3').p50,
     turing_http_proxy_3_p99_ms: get('turing_http_proxy_3').p99,
+    node_bare_p50_ms: get('node_bare').p50,
+    node_bare_p99_ms: get('node_bare').p99,
     cpu_us_per_request: Object.fromEntries(
       TARGETS.filter((t) => t.name !== 'direct').map((t) => [t.name, get(t.name).cpu]),
     ),

@@ -403,6 +403,11 @@ describe('models on the kubernetes runtime (real kube-apiserver, controller-mana
           `endpoints serving ${step.label}`,
           (e) => e.length === 2 && e.every((x) => x.versions?.join('.') === step.label),
         );
+        // The controller-manager copies each pod's hostname (its versions) into the slices.
+        const hostnames = (await slicesOf('ctr')).flatMap((sl) =>
+          sl.endpoints.filter((e) => e.conditions?.ready === true).map((e) => e.hostname),
+        );
+        expect(new Set(hostnames)).toEqual(new Set([`v${step.label.replaceAll('.', '-')}`]));
         await statusWhen(
           'ctr',
           `status serving ${step.label}`,

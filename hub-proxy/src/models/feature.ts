@@ -117,7 +117,14 @@ export const modelsFeature = defineFeature({
       source: runtime.endpoints,
       route: (name) => {
         const spec = directory.spec(name);
-        return spec && { name, disabled: spec.disabled, ...(spec.traffic ? { traffic: spec.traffic } : {}) };
+        return (
+          spec && {
+            name,
+            disabled: spec.disabled,
+            versions: spec.versions.map((v) => v.version),
+            ...(spec.traffic ? { traffic: spec.traffic } : {}),
+          }
+        );
       },
       upstreamTimeoutMs: settings.upstreamTimeoutMs,
       maxRequestBytes: settings.maxRequestBytes,

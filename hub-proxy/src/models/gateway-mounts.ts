@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { ExtraListener, RawRoute } from '../feature.js';
 import { requestContext } from '../http/context.js';
-import { HttpError, NotFoundError, UnauthorizedError } from '../http/errors.js';
-import { problemBody } from '../http/problem.js';
+import { NotFoundError, UnauthorizedError } from '../http/errors.js';
+import { writeProblem } from './gateway/index.js';
 import { mayCall } from './access.js';
 import { bearerKey, matchApiKey } from './api-keys.js';
 import type { ModelSpec } from './model.js';
@@ -13,16 +13,6 @@ import { modelNameSchema } from './schemas.js';
 export interface GatewayMountDeps {
   gateway: { handle(req: IncomingMessage, res: ServerResponse, model: string, path: string): void };
   spec(name: string): ModelSpec | undefined;
-}
-
-/** Writes a problem+json answer on a bare node response (the gateway's listener has no express). */
-export function writeProblem(res: ServerResponse, error: HttpError): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.writeHead(error.status, { ...error.headers, 'content-type': 'application/problem+json' });
-  res.end(JSON.stringify(problemBody(error)));
 }
 
 function unknownModel(name: string): NotFoundError {

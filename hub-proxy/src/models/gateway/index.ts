@@ -8,6 +8,7 @@ export {
 } from './model-gateway.js';
 export type { StatsPoint } from './request-stats.js';
 export { MODEL_VERSION_HEADER } from './forward-headers.js';
+export { GatewayTimeoutError, writeProblem } from './gateway-errors.js';
 export { NodeHttpTransport, type NodeHttpTransportOptions } from './node-http-transport.js';
 export type {
   UpstreamCall,

@@ -20,6 +20,7 @@ import {
   modelObjectName,
   servingConfigMapName,
   versionsLabelValue,
+  versionsHostname,
 } from './object-names.js';
 import { mlserverProbes, tfServingProbes } from './probes.js';
 import {
@@ -295,7 +296,12 @@ export function deploymentManifest(
           labels: { ...labels, [MODEL_LABELS.versions]: versionsLabelValue(versions) },
           annotations: { ...modelAnnotations(spec), ...scrapeAnnotations(spec) },
         },
-        spec: servingPodSpec(spec, config, options),
+        spec: {
+          ...servingPodSpec(spec, config, options),
+          // Copied into the EndpointSlices (Service of the same name as the subdomain): see versionsHostname.
+          hostname: versionsHostname(versions),
+          subdomain: modelObjectName(spec.name),
+        },
       },
     },
   };

@@ -63,7 +63,7 @@ function pod(name: string, versions: string, model = 'ctr'): V1Pod {
 
 function slice(
   name: string,
-  endpoints: { pod: string; ip: string; ready?: boolean }[],
+  endpoints: { pod: string; ip: string; ready?: boolean; hostname?: string }[],
   options: { model?: string; service?: string; port?: string; addressType?: string } = {},
 ): V1EndpointSlice {
   const model = options.model ?? 'ctr';
@@ -81,6 +81,7 @@ function slice(
     endpoints: endpoints.map((e) => ({
       addresses: [e.ip],
       conditions: e.ready === undefined ? {} : { ready: e.ready },
+      ...(e.hostname ? { hostname: e.hostname } : {}),
       targetRef: { kind: 'Pod', name: e.pod, namespace: 'models', uid: `uid-${e.pod}` },
     })),
   };
@@ -129,6 +130,19 @@ describe('EndpointSliceSource', () => {
     pods.put(pod('b', '3'));
     expect(endpoints.endpoints('ctr')).toEqual([{ id: 'b', url: 'http://10.0.0.7:8080', versions: [3] }]);
     expect(heard).toEqual(['ctr']);
+  });
+
+  it('takes the versions from the endpoint hostname while its pod is not cached yet', () => {
+    const { slices, endpoints } = source();
+    slices.put(
+      slice('model-ctr-x1', [
+        { pod: 'new', ip: '10.0.0.9', ready: true, hostname: 'v1-2' },
+        { pod: 'odd', ip: '10.0.0.10', ready: true, hostname: 'web-0' },
+      ]),
+    );
+    expect(endpoints.endpoints('ctr')).toEqual([
+      { id: 'new', url: 'http://10.0.0.9:8080', versions: [1, 2] },
+    ]);
   });
 
   it('tells listeners once per real change, and follows a pod relabelled with new versions', () => {

@@ -1,7 +1,13 @@
 import type { KubernetesObject, V1EndpointSlice, V1Pod } from '@kubernetes/client-node';
 import type { Endpoint, EndpointSource } from '../gateway/endpoint-source.js';
 import { silentKubeLogger, type InformerCache, type KubeLogger } from '../../k8s/index.js';
-import { MODEL_LABELS, SERVICE_NAME_LABEL, modelObjectName, parseVersionsLabel } from './object-names.js';
+import {
+  MODEL_LABELS,
+  SERVICE_NAME_LABEL,
+  modelObjectName,
+  parseVersionsHostname,
+  parseVersionsLabel,
+} from './object-names.js';
 
 /** The cache calls the source makes (an {@link InformerCache} has them). */
 export type CacheView<T extends KubernetesObject> = Pick<InformerCache<T>, 'on' | 'list' | 'get'>;
@@ -92,9 +98,15 @@ export class EndpointSliceSource implements EndpointSource {
         const ref = endpoint.targetRef;
         if (endpoint.conditions?.ready !== true || !address || ref?.kind !== 'Pod' || !ref.name) continue;
         const pod = this.caches.pods.get(ref.name, ref.namespace ?? slice.metadata?.namespace);
-        if (!pod || pod.metadata?.labels?.[MODEL_LABELS.model] !== model) continue;
-        if (ref.uid && pod.metadata.uid !== ref.uid) continue;
-        const versions = parseVersionsLabel(pod.metadata.labels[MODEL_LABELS.versions]);
+        let versions: number[] | undefined;
+        if (pod) {
+          if (pod.metadata?.labels?.[MODEL_LABELS.model] !== model) continue;
+          if (ref.uid && pod.metadata.uid !== ref.uid) continue;
+          versions = parseVersionsLabel(pod.metadata.labels[MODEL_LABELS.versions]);
+        } else {
+          // The slice can run ahead of our pods cache; the pod's hostname says what it serves.
+          versions = parseVersionsHostname(endpoint.hostname);
+        }
         if (!versions) continue;
         const host = address.includes(':') ? `[${address}]` : address;
         found.set(ref.name, { id: ref.name, url: `http://${host}:${port}`, versions });

@@ -60,3 +60,19 @@ export function parseVersionsLabel(value: string | undefined): number[] | undefi
   if (!value || !/^[1-9][0-9]*(\.[1-9][0-9]*)*$/.test(value)) return undefined;
   return value.split('.').map(Number);
 }
+
+/**
+ * The pod hostname that carries the versions a pod serves (`v1-2`). With the
+ * pod's subdomain set to its Service's name, the EndpointSlice controller
+ * copies it into each endpoint, so the gateway knows a new pod's versions
+ * even before its own pods cache has seen the pod.
+ */
+export function versionsHostname(versions: readonly number[]): string {
+  return `v${versionsLabelValue(versions).replaceAll('.', '-')}`;
+}
+
+/** The versions of a {@link versionsHostname}; undefined for any other hostname. */
+export function parseVersionsHostname(hostname: string | undefined): number[] | undefined {
+  if (!hostname || !/^v[1-9][0-9]*(-[1-9][0-9]*)*$/.test(hostname)) return undefined;
+  return hostname.slice(1).split('-').map(Number);
+}
