@@ -64,6 +64,7 @@ describe('hub-proxy as an external JupyterHub service (in-process)', () => {
         TURING_API_TOKEN: serviceToken,
         TURING_LISTEN_PORT: String(port),
         TURING_OPS_LISTEN_PORT: '0',
+        TURING_MODELS_API_KEY_LISTEN_PORT: '0',
         TURING_SCOPE_CACHE_TTL_MS: String(TTL_MS),
         TURING_BODY_LIMIT_BYTES: String(BODY_LIMIT),
         TURING_LOG_LEVEL: 'debug',
@@ -318,6 +319,7 @@ describe('hub-proxy as a JupyterHub managed service', () => {
         PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
         TURING_KUBECONFIG: inject('kubeconfigPath'),
         TURING_OPS_LISTEN_PORT: '0',
+        TURING_MODELS_API_KEY_LISTEN_PORT: '0',
         TURING_NAMESPACE: namespace,
       },
     });

@@ -53,6 +53,7 @@ describe('hub-proxy replicas on a real cluster', () => {
           TURING_API_TOKEN: serviceToken,
           TURING_LISTEN_PORT: String(port),
           TURING_OPS_LISTEN_PORT: String(opsPort),
+          TURING_MODELS_API_KEY_LISTEN_PORT: '0',
           TURING_KUBECONFIG: controlPlane.kubeconfigPath,
           TURING_NAMESPACE: namespace,
           TURING_LEASE_DURATION_SECONDS: String(LEASE_SECONDS),
@@ -127,9 +128,20 @@ describe('hub-proxy replicas on a real cluster', () => {
     expect(await leaseHolder()).toBe((await kubeStatus(leader)).lease.identity);
   });
 
-  it('reports the environments and jobs caches through one registry: status, readiness and metrics', async () => {
+  it('reports the environments, jobs and models caches through one registry: status, readiness and metrics', async () => {
     const replica = replicas[0] as Replica;
-    const labels = ['cluster-pods', 'cronjobs', 'jobs', 'nodes', 'notebookjobs', 'pods'];
+    const labels = [
+      'cluster-pods',
+      'cronjobs',
+      'jobs',
+      'model-deployments',
+      'model-endpointslices',
+      'model-pods',
+      'modelservers',
+      'nodes',
+      'notebookjobs',
+      'pods',
+    ];
     await waitUntil(
       'every cache synced',
       async () => {

@@ -85,6 +85,7 @@ describe('run log reads are streamed (hub-proxy child process, real JupyterHub)'
           TURING_LISTEN_PORT: String(port),
           // Its own operations port: other hub-proxies may be running on this machine.
           TURING_OPS_LISTEN_PORT: String(await freePort()),
+          TURING_MODELS_API_KEY_LISTEN_PORT: '0',
           TURING_RUNTIME: 'local',
           TURING_LOG_LEVEL: 'warn',
           TURING_JOBS_STATE_DIR: join(dir, 'state'),
