@@ -22,7 +22,18 @@ export const CommandIDs = {
   openJobs: 'turing:open-jobs',
   /** Start a run of `args.job` (of `args.user`, default yours; default: the job selected in the panel) now. */
   runJob: 'turing:run-job',
+  /**
+   * Open the main-area Turing Jobs view: the jobs table, or the detail page of
+   * `args.job` (of `args.user`, default yours), optionally on its run `args.run`.
+   */
+  openJobsView: 'turing:open-jobs-view',
 } as const;
+
+/** The plugin of the main-area jobs view, its command and Launcher card; settings `schema/main-area.json`. */
+export const MAIN_AREA_PLUGIN_ID = '@turing/jobs:main-area';
+
+/** The id of the main-area jobs view widget. */
+export const MAIN_AREA_ID = 'turing-jobs-view';
 
 /** JupyterLab's command that opens a document by path. */
 export const OPEN_DOCUMENT_COMMAND = 'docmanager:open';
