@@ -41,8 +41,24 @@ export async function useTheme(page: Page, theme: ThemeName): Promise<void> {
     throw new Error(`setting the theme answered ${status}`);
   }
   await page.reload();
-  await page.waitForSelector(`body[data-jp-theme-name="${THEMES[theme]}"]`, { timeout: 60_000 });
+  // The lab's body has no box of its own, so "visible" would never hold.
+  await page.waitForSelector(`body[data-jp-theme-name="${THEMES[theme]}"]`, {
+    state: 'attached',
+    timeout: 60_000,
+  });
   await page.waitForSelector('.jp-LabShell', { timeout: 60_000 });
+}
+
+/**
+ * Picks the theme from the Settings → Theme menu, as a user does, without a
+ * reload (so an open dialog or panel state survives), then closes the menu.
+ */
+export async function pickThemeFromMenu(page: Page, theme: ThemeName): Promise<void> {
+  await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Settings$/ }).click();
+  await page.locator('.lm-Menu-itemLabel', { hasText: /^Theme$/ }).hover();
+  await page.locator('.lm-Menu-itemLabel', { hasText: new RegExp(`^${THEMES[theme]}$`) }).click();
+  await page.waitForSelector(`body[data-jp-theme-name="${THEMES[theme]}"]`, { state: 'attached' });
+  await page.keyboard.press('Escape');
 }
 
 /**
