@@ -1,23 +1,9 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { Environment } from '@turing/client';
-import { StatusBadge } from '@turing/ui';
-import React from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 
-import { isGpuEnvironment, versionBadges } from './catalog';
-
-/** The version badges of one environment. */
-export function VersionBadges({ environment }: { environment: Environment }): React.ReactElement {
-  return (
-    <ul className="jp-Turing-Badges">
-      {versionBadges(environment).map((badge) => (
-        <li key={badge.key} className={`jp-Turing-Badge jp-Turing-Badge-${badge.key.split(':')[0]}`}>
-          <span className="jp-Turing-Badge-label">{badge.label}</span>
-          <span className="jp-Turing-Badge-version">{badge.version}</span>
-        </li>
-      ))}
-    </ul>
-  );
-}
+import { EnvironmentOption } from './environment-option';
+import { isSelectKey, nextActiveIndex, optionId } from './listbox-keys';
 
 /** Props of {@link EnvironmentList}. */
 export interface EnvironmentListProps {
@@ -26,63 +12,136 @@ export interface EnvironmentListProps {
   /** The id of the environment the server runs now, marked in the list. */
   currentId: string | undefined;
   onSelect: (id: string) => void;
+  /** Shown right under the selected card (its GPU picker): part of the card to the eye. */
+  details: React.ReactNode;
+  /** Makes option ids unique on the page. */
+  idPrefix: string;
+  /** The height covered at the bottom of the scroll area (the sticky action bar). */
+  bottomInset: () => number;
   trans: TranslationBundle;
 }
 
-/** The catalog entries as a single-select list (arrow keys move the selection). */
+/** Scrolls the least needed to show `element` above `inset` pixels of covered bottom. */
+function reveal(element: Element | null, inset: number): void {
+  if (element instanceof HTMLElement) {
+    element.style.scrollMarginBottom = `${inset}px`;
+    element.scrollIntoView?.({ block: 'nearest' });
+  }
+}
+
+/**
+ * The catalog as a single-select listbox: focus stays on the list and
+ * `aria-activedescendant` names the active option; Up/Down/Home/End move,
+ * Enter/Space and clicks select. The selected card expands in place, with
+ * `details` directly under it. Form controls may not sit inside a listbox,
+ * so the list is split there: the cards after the selection are in a second
+ * container that the listbox owns (`aria-owns`).
+ */
 export function EnvironmentList(props: EnvironmentListProps): React.ReactElement {
-  const { environments, selectedId, currentId, onSelect, trans } = props;
+  const { environments, selectedId, currentId, onSelect, details, idPrefix, bottomInset, trans } = props;
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const [focused, setFocused] = useState(false);
+  const detailsRef = useRef<HTMLDivElement>(null);
+
+  const selectedIndex = environments.findIndex((e) => e.id === selectedId);
+  const active = environments.some((e) => e.id === activeId) ? activeId : null;
+
+  // Follow selections made elsewhere (a click, the command's argument).
+  useEffect(() => {
+    if (selectedId) {
+      setActiveId(selectedId);
+    }
+  }, [selectedId]);
+
+  // The expanded card, picker included, comes into view above the action bar.
+  useEffect(() => {
+    if (selectedIndex < 0) {
+      return;
+    }
+    const option = document.getElementById(optionId(idPrefix, environments[selectedIndex]?.id ?? ''));
+    reveal(detailsRef.current, bottomInset() + 8);
+    reveal(option, bottomInset() + 8);
+    // Only a new selection scrolls; re-renders must not fight the user's scrolling.
+  }, [selectedId, selectedIndex >= 0]);
+
   if (environments.length === 0) {
     return (
       <div className="jp-Turing-Empty">{trans.__('No environment matches the search and filters.')}</div>
     );
   }
-  const onKeyDown = (event: React.KeyboardEvent<HTMLUListElement>): void => {
-    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') {
-      return;
-    }
-    event.preventDefault();
-    const index = environments.findIndex((e) => e.id === selectedId);
-    const step = event.key === 'ArrowDown' ? 1 : -1;
-    const next = environments[Math.min(environments.length - 1, Math.max(0, index + step))];
-    if (next) {
-      onSelect(next.id);
+
+  const moveTo = (index: number): void => {
+    const env = environments[index];
+    if (env) {
+      setActiveId(env.id);
+      reveal(document.getElementById(optionId(idPrefix, env.id)), bottomInset() + 8);
     }
   };
+
+  const onKeyDown = (event: React.KeyboardEvent<HTMLDivElement>): void => {
+    if (event.target !== event.currentTarget) {
+      return;
+    }
+    if (isSelectKey(event.key)) {
+      event.preventDefault();
+      if (active) {
+        onSelect(active);
+      }
+      return;
+    }
+    const index = environments.findIndex((e) => e.id === active);
+    const next = nextActiveIndex(event.key, index, environments.length);
+    if (next !== null) {
+      event.preventDefault();
+      moveTo(next);
+    }
+  };
+
+  const option = (env: Environment): React.ReactElement => (
+    <EnvironmentOption
+      key={env.id}
+      environment={env}
+      id={optionId(idPrefix, env.id)}
+      selected={env.id === selectedId}
+      active={focused && env.id === active}
+      current={env.id === currentId}
+      onSelect={(id) => {
+        setActiveId(id);
+        onSelect(id);
+      }}
+      trans={trans}
+    />
+  );
+
+  const split = selectedIndex >= 0 ? selectedIndex + 1 : environments.length;
+  const after = environments.slice(split);
   return (
-    <ul
-      className="jp-Turing-EnvList"
-      role="listbox"
-      aria-label={trans.__('Environments')}
-      tabIndex={0}
-      onKeyDown={onKeyDown}
-    >
-      {environments.map((env) => {
-        const selected = env.id === selectedId;
-        return (
-          <li
-            key={env.id}
-            role="option"
-            aria-selected={selected}
-            className={`jp-Turing-EnvItem${selected ? ' jp-mod-selected' : ''}`}
-            onClick={() => onSelect(env.id)}
-          >
-            <div className="jp-Turing-EnvItem-header">
-              <span className="jp-Turing-EnvItem-name">{env.displayName}</span>
-              <StatusBadge tone={isGpuEnvironment(env) ? 'success' : 'muted'}>
-                {isGpuEnvironment(env) ? trans.__('GPU') : trans.__('CPU')}
-              </StatusBadge>
-              {env.id === currentId && (
-                <StatusBadge tone="active" className="jp-Turing-Current-tag">
-                  {trans.__('current')}
-                </StatusBadge>
-              )}
-            </div>
-            {env.description && <div className="jp-Turing-EnvItem-description">{env.description}</div>}
-            <VersionBadges environment={env} />
-          </li>
-        );
-      })}
-    </ul>
+    <div className={`jp-Turing-EnvCards${focused ? ' jp-mod-focused' : ''}`} data-testid="environment-cards">
+      <div
+        className="jp-Turing-EnvList"
+        role="listbox"
+        id={`${idPrefix}-listbox`}
+        aria-label={trans.__('Environments')}
+        aria-activedescendant={active ? optionId(idPrefix, active) : undefined}
+        aria-owns={after.length > 0 ? after.map((e) => optionId(idPrefix, e.id)).join(' ') : undefined}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        onFocus={() => {
+          setFocused(true);
+          if (!active) {
+            setActiveId(selectedId ?? environments[0]?.id ?? null);
+          }
+        }}
+        onBlur={() => setFocused(false)}
+      >
+        {environments.slice(0, split).map(option)}
+      </div>
+      {selectedIndex >= 0 && (
+        <div ref={detailsRef} className="jp-Turing-EnvDetails" data-testid="environment-details">
+          {details}
+        </div>
+      )}
+      {after.length > 0 && <div className="jp-Turing-EnvList jp-mod-after">{after.map(option)}</div>}
+    </div>
   );
 }

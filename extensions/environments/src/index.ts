@@ -1,3 +1,4 @@
 import { panelPlugin } from './panel-plugin';
+import { statusPlugin } from './status-plugin';
 
-export default [panelPlugin];
+export default [panelPlugin, statusPlugin];

@@ -15,6 +15,7 @@ import { SAVE_ALL_COMMAND } from './tokens';
 /** Where a switch or a new-server start stands, for the panel to show. */
 export type SwitchStatus =
   | { step: 'saving' }
+  | { step: 'stopping' }
   | { step: 'starting'; percent: number; message: string }
   | { step: 'ready'; url: string; message: string }
   | { step: 'failed'; message: string }
@@ -34,16 +35,23 @@ export interface SwitchFlowContext {
 /**
  * Starts a server in the chosen environment and follows its progress.
  * Resolves with JupyterLab's URL on the server when it is ready, else `null`
- * (the status then says why).
+ * (the status then says why). With `restart`, hub-proxy first stops the
+ * running server and answers once it is down.
  */
 async function startAndFollow(
   choice: SwitchChoice,
   serverName: string,
   ctx: SwitchFlowContext,
+  restart: boolean,
 ): Promise<string | null> {
   const { client, trans, onStatus } = ctx;
-  onStatus({ step: 'starting', percent: 0, message: trans.__('Requesting the server…') });
+  onStatus(
+    restart
+      ? { step: 'stopping' }
+      : { step: 'starting', percent: 0, message: trans.__('Requesting the server…') },
+  );
   const { progressUrl } = await client.environments.switchServer(switchRequest(choice, serverName));
+  onStatus({ step: 'starting', percent: 0, message: '' });
   const final = await client.environments.spawnProgress(progressUrl, (event) => {
     onStatus({ step: 'starting', percent: progressPercent(event), message: event.message ?? '' });
   });
@@ -99,7 +107,7 @@ export async function switchCurrentServer(choice: SwitchChoice, ctx: SwitchFlowC
     return;
   }
   try {
-    const url = await startAndFollow(choice, ctx.client.connection.hub.serverName, ctx);
+    const url = await startAndFollow(choice, ctx.client.connection.hub.serverName, ctx, true);
     if (url) {
       (ctx.navigate ?? (() => window.location.reload()))(url);
     }
@@ -154,7 +162,7 @@ export async function openAsNewServer(choice: SwitchChoice, ctx: SwitchFlowConte
     return;
   }
   try {
-    const url = await startAndFollow(choice, name, ctx);
+    const url = await startAndFollow(choice, name, ctx, false);
     if (!url) {
       return;
     }

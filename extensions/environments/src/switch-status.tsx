@@ -16,10 +16,27 @@ export function SwitchStatusView({ status, onDismiss, trans }: SwitchStatusViewP
   switch (status.step) {
     case 'saving':
       return <div className="jp-Turing-Status">{trans.__('Saving open documents…')}</div>;
+    case 'stopping':
+      return (
+        <div className="jp-Turing-Status">
+          <ProgressBar
+            value={0}
+            max={100}
+            label={trans.__('Server start')}
+            valueText={trans.__('Stopping')}
+          />
+          <div className="jp-Turing-Status-message">{trans.__('Stopping the server…')}</div>
+        </div>
+      );
     case 'starting':
       return (
         <div className="jp-Turing-Status">
-          <ProgressBar value={status.percent} max={100} label={trans.__('Server start')} />
+          <ProgressBar
+            value={status.percent}
+            max={100}
+            label={trans.__('Server start')}
+            valueText={trans.__('%1%', status.percent)}
+          />
           <div className="jp-Turing-Status-message">{status.message || trans.__('Starting…')}</div>
         </div>
       );

@@ -1,6 +1,9 @@
 /** The panel plugin id; its settings schema is `schema/panel.json`. */
 export const PLUGIN_ID = '@turing/environments:panel';
 
+/** The status-bar item plugin id; its settings schema is `schema/status.json`. */
+export const STATUS_PLUGIN_ID = '@turing/environments:status';
+
 /** The id of the side panel widget (also its layout-restorer key). */
 export const PANEL_ID = 'turing-environments';
 
