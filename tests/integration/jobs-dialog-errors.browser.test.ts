@@ -10,7 +10,7 @@ import { logInToLab, openNotebook, openScheduleDialog } from '../support/lab-pag
 const screenshots = resolve(import.meta.dirname, '../../test-results/e2e');
 const user = 'grace';
 
-/** A notebook whose parameters cell sets a value of a type the dialog cannot know. */
+/** A notebook whose parameters cell computes a value (not a literal the dialog can type). */
 const datesNotebook = {
   cells: [
     {
@@ -106,7 +106,9 @@ describe('Schedule dialog errors on the demo stack (Chromium)', () => {
     expect(await dialog.getByLabel('Cron expression').inputValue()).toBe('61 * * * *');
     await shot('21-error-invalid-cron');
     expect(await jobStatus('bad-cron')).toBe(404);
+    // The form was edited: Cancel asks before discarding it.
     await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByTestId('discard-confirm').click();
     await dialog.waitFor({ state: 'detached' });
   });
 
@@ -136,40 +138,57 @@ describe('Schedule dialog errors on the demo stack (Chromium)', () => {
     expect(await jobParameters('ctr-report')).toMatchObject({ region: 'emea' });
   });
 
-  it('flags a parameter of unknown type and blocks scheduling until it has a type and valid values', async () => {
+  it('keeps a parameter the notebook computes, without an error, and sends it only when overridden', async () => {
     const dialog = await openScheduleDialog(page, await openNotebook(page, 'dates.ipynb'));
-    const start = dialog.getByTestId('schedule-error-parameter-0');
-    // Shown at once, before any submit: the value came from the notebook.
-    await start.waitFor({ timeout: 30_000 });
-    expect(await start.textContent()).toBe(
-      'start: the type of datetime.date(2026, 1, 1) is unknown (not a string, number, true/false or JSON). ' +
-        "Choose a type and enter a value, or remove the parameter to keep the notebook's value.",
-    );
-    expect(await dialog.getByLabel('Type of start').inputValue()).toBe('');
-    expect(await dialog.getByLabel('Value of start').getAttribute('aria-invalid')).toBe('true');
+    // Opens clean: no message, no invalid control, though `start` is not a literal.
+    expect(await dialog.locator('.jp-Turing-FieldError').count()).toBe(0);
+    expect(await dialog.locator('[aria-invalid="true"]').count()).toBe(0);
+    const kept = dialog.getByTestId('schedule-parameter-kept-0');
+    expect(await kept.textContent()).toBe('datetime.date(2026, 1, 1)kept from the notebook');
+    expect(await kept.locator('code').textContent()).toBe('datetime.date(2026, 1, 1)');
+    // Read-only: no type or value to edit until Override is on.
+    expect(await dialog.getByLabel('Value of start').count()).toBe(0);
+    expect(await dialog.getByLabel('Override start').isChecked()).toBe(false);
     expect(await dialog.getByLabel('Type of days').inputValue()).toBe('integer');
     expect(await dialog.getByLabel('Type of regions').inputValue()).toBe('json');
-    await dialog.getByTestId('schedule-when-manual').check();
+    await shot('23-parameter-kept-from-notebook');
 
-    await dialog.getByTestId('schedule-submit').click();
-    expect(await dialog.getByTestId('schedule-error').textContent()).toBe(
-      'Fix the marked fields, then try again.',
-    );
-    await shot('23-error-unknown-parameter-type');
-    expect(await jobStatus('dates')).toBe(404);
-
-    await dialog.getByLabel('Type of start').selectOption('string');
-    await dialog.getByLabel('Value of start').fill('2026-01-01');
-    await start.waitFor({ state: 'detached' });
-    // A JSON value that does not parse is the other value the dialog cannot type.
+    // A JSON value that does not parse is still flagged while typing, and blocks.
     await dialog.getByLabel('Value of regions').fill('["emea", apac]');
     const regions = dialog.getByTestId('schedule-error-parameter-2');
     await regions.waitFor();
     expect(await regions.textContent()).toBe('regions: \'["emea", apac]\' is not valid JSON');
-    await dialog.getByLabel('Value of regions').fill('["emea", "apac"]');
+    await dialog.getByLabel('Value of regions').fill('["emea"]');
     await regions.waitFor({ state: 'detached' });
 
+    await dialog.getByTestId('schedule-when-manual').check();
     await submitAndExpectSaved(dialog, 'dates');
-    expect(await jobParameters('dates')).toEqual({ start: '2026-01-01', days: 7, regions: ['emea', 'apac'] });
+    // Not sent: papermill keeps the notebook's own `start`.
+    expect(await jobParameters('dates')).toEqual({ days: 7, regions: ['emea'] });
+
+    const again = await openScheduleDialog(page, await openNotebook(page, 'dates.ipynb'));
+    await again.getByLabel('Job name').fill('dates-override');
+    await again.getByLabel('Override start').check();
+    // Overridden, the row is typed and checked: an empty value now blocks.
+    expect(await again.getByLabel('Type of start').inputValue()).toBe('string');
+    const start = again.getByTestId('schedule-error-parameter-0');
+    await start.waitFor();
+    expect(await start.textContent()).toBe(
+      "start: enter the value to use instead of datetime.date(2026, 1, 1), or turn Override off to keep the notebook's value.",
+    );
+    await again.getByTestId('schedule-when-manual').check();
+    await again.getByTestId('schedule-submit').click();
+    expect(await again.getByTestId('schedule-error').textContent()).toBe(
+      'Fix the marked fields, then try again.',
+    );
+    expect(await jobStatus('dates-override')).toBe(404);
+    await again.getByLabel('Value of start').fill('2026-01-01');
+    await start.waitFor({ state: 'detached' });
+    await submitAndExpectSaved(again, 'dates-override');
+    expect(await jobParameters('dates-override')).toEqual({
+      start: '2026-01-01',
+      days: 7,
+      regions: ['emea'],
+    });
   });
 });

@@ -9,6 +9,8 @@ export { EnvironmentsClient } from './environments-client';
 export type { IEnvironmentsClient, SpawnProgressOptions } from './environments-client';
 export { TuringApiError, TuringLoginRequiredError, describeError, errorFromProblem } from './errors';
 export type { ErrorDescription, TuringApiErrorOptions } from './errors';
+export { JOB_LIMITS } from './job-limits';
+export type { JobLimits } from './job-limits';
 export { JobsClient } from './jobs-client';
 export type { FollowOptions, IJobsClient, OwnerOptions } from './jobs-client';
 export { normalizeEnvironments } from './normalize';

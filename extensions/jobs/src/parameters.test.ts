@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import {
   convertRow,
   describeRowProblem,
+  isKeptRow,
   parametersCellSource,
   parseParametersCell,
   parseTypedValue,
   rowsFromParameters,
   rowsToParameters,
+  setOverride,
   splitStatements,
   validateRows,
 } from './parameters';
@@ -88,36 +90,52 @@ describe('parameters cell', () => {
       { name: 'cols', type: 'json', text: '["a","b"]' },
       { name: 'opts', type: 'json', text: '{"x":1}' },
       { name: 'k', type: 'integer', text: '5' },
-      { name: 'today', type: 'string', text: 'date.today()', untyped: true },
-      { name: 'if_not', type: 'string', text: '1 == 1', untyped: true },
+      { name: 'today', type: 'string', text: '', expression: 'date.today()' },
+      { name: 'if_not', type: 'string', text: '', expression: '1 == 1' },
     ]);
   });
 
-  it('reads a value of unknown type as an untyped row that is invalid until a type is chosen', () => {
-    const { rows } = parseParametersCell('start = datetime.date(2026, 1, 1)\nn = 3');
-    const untyped = rows[0] as ParameterRow;
-    expect(untyped).toEqual({
-      name: 'start',
-      type: 'string',
-      text: 'datetime.date(2026, 1, 1)',
-      untyped: true,
-    });
-    expect([...validateRows(rows).entries()]).toEqual([[0, { kind: 'untyped' }]]);
-    expect(describeRowProblem(untyped, { kind: 'untyped' }, englishTranslate)).toBe(
-      'start: the type of datetime.date(2026, 1, 1) is unknown (not a string, number, true/false or JSON). ' +
-        "Choose a type and enter a value, or remove the parameter to keep the notebook's value.",
+  it('keeps a non-literal value from the notebook: no error, not sent', () => {
+    const { rows } = parseParametersCell(
+      'import datetime\nstart = datetime.date(2026, 1, 1)\nratio = 1/3\nn = 3',
     );
+    expect(rows).toEqual([
+      { name: 'start', type: 'string', text: '', expression: 'datetime.date(2026, 1, 1)' },
+      { name: 'ratio', type: 'string', text: '', expression: '1/3' },
+      { name: 'n', type: 'integer', text: '3' },
+    ]);
+    expect(rows.map(isKeptRow)).toEqual([true, true, false]);
+    expect(validateRows(rows).size).toBe(0);
     // Left out of the request: papermill keeps the notebook's own value.
     expect(rowsToParameters(rows)).toEqual({ n: 3 });
-    const typed = convertRow(untyped, 'string');
-    expect(typed).toEqual({ name: 'start', type: 'string', text: 'datetime.date(2026, 1, 1)' });
-    expect(validateRows([{ ...typed, text: '2026-01-01' }]).size).toBe(0);
+  });
+
+  it('validates and sends an overridden row only once the user turns Override on', () => {
+    const kept = parseParametersCell('start = datetime.date(2026, 1, 1)').rows[0] as ParameterRow;
+    const overridden = setOverride(kept, true);
+    expect(isKeptRow(overridden)).toBe(false);
+    // An override must say what to use instead: empty blocks, with a message naming the expression.
+    expect([...validateRows([overridden]).entries()]).toEqual([[0, { kind: 'override-empty' }]]);
+    expect(describeRowProblem(overridden, { kind: 'override-empty' }, englishTranslate)).toBe(
+      "start: enter the value to use instead of datetime.date(2026, 1, 1), or turn Override off to keep the notebook's value.",
+    );
+    expect(rowsToParameters([overridden])).toEqual({});
+    const typed = { ...convertRow(overridden, 'string'), text: '2026-01-01' };
+    expect(validateRows([typed]).size).toBe(0);
+    expect(rowsToParameters([typed])).toEqual({ start: '2026-01-01' });
+    const badInteger = { ...convertRow(overridden, 'integer'), text: 'soon' };
+    expect([...validateRows([badInteger]).entries()]).toEqual([[0, { kind: 'value', expected: 'integer' }]]);
+    // Turning it off again goes back to the notebook's value.
+    const off = setOverride(typed, false);
+    expect(isKeptRow(off)).toBe(true);
+    expect(validateRows([off]).size).toBe(0);
+    expect(rowsToParameters([off])).toEqual({});
   });
 
   it('keeps the last assignment of a name, literal or not', () => {
     expect(parseParametersCell('n = f()\nn = 2').rows).toEqual([{ name: 'n', type: 'integer', text: '2' }]);
     expect(parseParametersCell('n = 2\nn = f()').rows).toEqual([
-      { name: 'n', type: 'string', text: 'f()', untyped: true },
+      { name: 'n', type: 'string', text: '', expression: 'f()' },
     ]);
   });
 

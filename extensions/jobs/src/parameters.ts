@@ -21,18 +21,38 @@ export interface ParameterRow {
   /** The value as the user types it: strings without quotes, JSON for `json`. */
   text: string;
   /**
-   * Set on a row read from a parameters cell that assigns something other
-   * than a literal (`start = datetime.date(2026, 1, 1)`): its type is unknown,
-   * `text` holds the Python source, and the row is invalid until the user
-   * picks a type (or removes the row to keep the notebook's value).
+   * The Python source of a value the parameters cell assigns that is not a
+   * literal (`start = datetime.date(2026, 1, 1)`). Such a row is kept from
+   * the notebook: shown read-only, never an error and not sent (papermill
+   * keeps the notebook's value), unless the user turns {@link override} on.
    */
-  untyped?: true;
+  expression?: string;
+  /** The user replaces the notebook's {@link expression} with the typed `text`. */
+  override?: boolean;
 }
 
 /** What was read from a parameters cell. */
 export interface ParametersCell {
-  /** One row per assigned name; names assigned a non-literal get an {@link ParameterRow.untyped} row. */
+  /** One row per assigned name; a name assigned a non-literal gets a row with its {@link ParameterRow.expression}. */
   rows: ParameterRow[];
+}
+
+/** Whether the row keeps the notebook's own value (a non-literal the user did not override). */
+export function isKeptRow(row: ParameterRow): boolean {
+  return row.expression !== undefined && !row.override;
+}
+
+/**
+ * Turns the override of a kept row on (an empty string value to fill in) or
+ * off (back to the notebook's value).
+ */
+export function setOverride(row: ParameterRow, on: boolean): ParameterRow {
+  if (row.expression === undefined) {
+    return row;
+  }
+  return on
+    ? { name: row.name, type: 'string', text: '', expression: row.expression, override: true }
+    : { name: row.name, type: 'string', text: '', expression: row.expression };
 }
 
 /** A minimal notebook shape: cells with a source and tags. */
@@ -147,8 +167,8 @@ export function rowsFromParameters(parameters: Record<string, JsonValue>): Param
 function rowOfAssignment(name: string, annotation: string | undefined, expression: string): ParameterRow {
   const value = parsePythonLiteral(expression);
   if (value === undefined) {
-    // No JSON type fits a call or an expression: the user must decide.
-    return { name, type: 'string', text: expression.trim(), untyped: true };
+    // No JSON type fits a call or an expression: the notebook computes it.
+    return { name, type: 'string', text: '', expression: expression.trim() };
   }
   let type = typeOfValue(value);
   if (type === 'integer' && /[.eE]/.test(expression) && !/^[-+]?0[xob]/i.test(expression.trim())) {
@@ -164,7 +184,7 @@ function rowOfAssignment(name: string, annotation: string | undefined, expressio
 /**
  * Reads `name = value` assignments (optionally annotated, `n: int = 3`)
  * from a parameters cell. A float literal such as `1.0` stays a `number`; a
- * value that is not a literal gives an untyped row. The last assignment of a
+ * value that is not a literal gives a row kept from the notebook. The last assignment of a
  * name wins, as in Python.
  */
 export function parseParametersCell(source: string): ParametersCell {
@@ -219,11 +239,11 @@ export function parseTypedValue(type: ParameterType, text: string): TypedValue {
 
 /**
  * Converts a row's text when the user picks another type, keeping the value
- * when it fits. Picking a type for an untyped row keeps its text to edit.
+ * when it fits; an empty value stays empty.
  */
 export function convertRow(row: ParameterRow, type: ParameterType): ParameterRow {
-  if (row.untyped) {
-    return { name: row.name, type, text: row.text };
+  if (row.text.trim() === '') {
+    return { ...row, type };
   }
   const current = parseTypedValue(row.type, row.text);
   if (!current.ok) {
@@ -244,21 +264,24 @@ export type RowProblem =
   | { kind: 'name-empty' }
   | { kind: 'name-invalid' }
   | { kind: 'name-duplicate' }
-  | { kind: 'untyped' }
+  | { kind: 'override-empty' }
   | { kind: 'value'; expected: ParameterType };
 
-/** Checks every row; the map holds the problem of each bad row by index. */
+/** Checks every row but those kept from the notebook; the map holds the problem of each bad row by index. */
 export function validateRows(rows: readonly ParameterRow[]): Map<number, RowProblem> {
   const problems = new Map<number, RowProblem>();
   rows.forEach((row, index) => {
+    if (isKeptRow(row)) {
+      return;
+    }
     if (row.name === '') {
       problems.set(index, { kind: 'name-empty' });
     } else if (!/^[A-Za-z_]\w*$/.test(row.name)) {
       problems.set(index, { kind: 'name-invalid' });
     } else if (rows.findIndex((r) => r.name === row.name) !== index) {
       problems.set(index, { kind: 'name-duplicate' });
-    } else if (row.untyped) {
-      problems.set(index, { kind: 'untyped' });
+    } else if (row.override && row.text.trim() === '') {
+      problems.set(index, { kind: 'override-empty' });
     } else if (!parseTypedValue(row.type, row.text).ok) {
       problems.set(index, { kind: 'value', expected: row.type });
     }
@@ -266,13 +289,13 @@ export function validateRows(rows: readonly ParameterRow[]): Map<number, RowProb
   return problems;
 }
 
-/** The parameters object of valid rows (rows with problems are left out). */
+/** The parameters object of valid rows (kept rows and rows with problems are left out). */
 export function rowsToParameters(rows: readonly ParameterRow[]): Record<string, JsonValue> {
   const parameters: Record<string, JsonValue> = {};
   const problems = validateRows(rows);
   rows.forEach((row, index) => {
     const typed = parseTypedValue(row.type, row.text);
-    if (!problems.has(index) && typed.ok) {
+    if (!isKeptRow(row) && !problems.has(index) && typed.ok) {
       parameters[row.name] = typed.value;
     }
   });
@@ -301,11 +324,11 @@ export function describeRowProblem(row: ParameterRow, problem: RowProblem, trans
       return trans.__('%1: not a valid Python name', row.name);
     case 'name-duplicate':
       return trans.__('%1: this name is used twice', row.name);
-    case 'untyped':
+    case 'override-empty':
       return trans.__(
-        "%1: the type of %2 is unknown (not a string, number, true/false or JSON). Choose a type and enter a value, or remove the parameter to keep the notebook's value.",
+        "%1: enter the value to use instead of %2, or turn Override off to keep the notebook's value.",
         row.name,
-        row.text,
+        row.expression ?? '',
       );
     case 'value':
       return trans.__("%1: '%2' is not %3", row.name, row.text, TYPE_NAMES(trans)[problem.expected]);

@@ -1,19 +1,17 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget } from '@jupyterlab/ui-components';
-import { PromiseDelegate } from '@lumino/coreutils';
-import { Widget } from '@lumino/widgets';
 import type { Environment, ITuringClient } from '@turing/client';
+import { JOB_LIMITS } from '@turing/client';
 import type { FieldErrors, FieldScope, ShownError } from '@turing/ui';
-import { ErrorMessage, InlineErrors, toShownError, trapFocus } from '@turing/ui';
+import { ErrorMessage, InlineErrors, ModalDialog, openModal, toShownError } from '@turing/ui';
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 
 import { browserTimeZone } from './format';
 import { parametersCellSource, parseParametersCell } from './parameters';
+import { hasAdvancedErrors, hasAdvancedValues } from './schedule-advanced';
 import type { ScheduleForm } from './schedule-form';
 import { editJobForm, newJobForm, validateForm, withEnvironment } from './schedule-form';
-import { AlertsSection } from './schedule-form-alerts';
+import { AdvancedSection } from './schedule-form-advanced';
 import { BasicsSection } from './schedule-form-basics';
-import { ModelOutputSection } from './schedule-form-model-output';
 import { ParametersSection } from './schedule-form-parameters';
 import { PolicySection } from './schedule-form-policy';
 import { WhenSection } from './schedule-form-when';
@@ -51,7 +49,7 @@ function initialState(target: ScheduleTarget, settings: ScheduleSettings) {
 
 /** Only parameter problems show while typing; the rest once the user tried to submit. */
 function shownErrors(form: ScheduleForm, attempted: boolean, server: FieldErrors, trans: TranslationBundle) {
-  const local = validateForm(form, trans);
+  const local = validateForm(form, trans, JOB_LIMITS);
   const merged: FieldErrors = {};
   for (const [field, messages] of Object.entries(local)) {
     if (attempted || field.startsWith('parameter:')) {
@@ -61,7 +59,22 @@ function shownErrors(form: ScheduleForm, attempted: boolean, server: FieldErrors
   for (const [field, messages] of Object.entries(server)) {
     merged[field] = [...(merged[field] ?? []), ...messages];
   }
-  return { merged, localCount: Object.keys(local).length };
+  return { merged, local };
+}
+
+/** The main button says what it does: run now, schedule, create (on demand) or save an edit. */
+function submitLabel(form: ScheduleForm, editing: boolean, trans: TranslationBundle): string {
+  if (editing) {
+    return trans.__('Save');
+  }
+  switch (form.when) {
+    case 'now':
+      return trans.__('Run now');
+    case 'schedule':
+      return trans.__('Schedule');
+    case 'manual':
+      return trans.__('Create');
+  }
 }
 
 /** The Schedule dialog's content: every section, the error summary and the buttons. */
@@ -70,6 +83,8 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
   const editing = target.kind === 'edit';
   const initial = useMemo(() => initialState(target, settings), [target, settings]);
   const [form, setForm] = useState<ScheduleForm>(initial.form);
+  // The form before the user's edits (the default environment included): "dirty" compares with it.
+  const [baseline, setBaseline] = useState<ScheduleForm>(initial.form);
   const [environments, setEnvironments] = useState<Environment[] | null>(null);
   const [jobNames, setJobNames] = useState<string[] | null>(null);
   const [loadError, setLoadError] = useState<ShownError | null>(null);
@@ -77,7 +92,8 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
   const [attempted, setAttempted] = useState(false);
   const [serverError, setServerError] = useState<ShownError | null>(null);
   const [serverFields, setServerFields] = useState<FieldErrors>({});
-  const root = useRef<HTMLDivElement>(null);
+  const [advancedOpen, setAdvancedOpen] = useState(() => hasAdvancedValues(initial.form, settings));
+  const formRef = useRef<HTMLFormElement>(null);
   // Bumped after a refused submit: the first invalid field is then focused (and scrolled to).
   const [refusals, setRefusals] = useState(0);
 
@@ -92,7 +108,10 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
         }
         setEnvironments(list);
         if (!editing) {
-          setForm((f) => (f.environment ? f : withEnvironment(f, list.find((e) => e.default) ?? list[0])));
+          const pick = (f: ScheduleForm) =>
+            f.environment ? f : withEnvironment(f, list.find((e) => e.default) ?? list[0]);
+          setForm(pick);
+          setBaseline(pick);
         }
         // Dependencies are jobs of the same owner; an admin's plain list would hold everyone's.
         const owner = target.kind === 'edit' ? target.job.owner : (await client.me().catch(() => null))?.name;
@@ -108,18 +127,24 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
   }, [client, editing]);
 
   useEffect(() => {
-    root.current?.querySelector<HTMLElement>('input:not([disabled]), select:not([disabled])')?.focus();
-  }, []);
-
-  useEffect(() => {
     if (refusals > 0) {
-      root.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
     }
   }, [refusals]);
 
-  const { merged: errors, localCount } = shownErrors(form, attempted, serverFields, trans);
+  const { merged: errors, local } = shownErrors(form, attempted, serverFields, trans);
+  const localCount = Object.keys(local).length;
   const scope: FieldScope = { idPrefix, testIdPrefix: 'schedule', errors };
   const section = { form, update: setForm, scope, disabled: busy, trans };
+  const dirty = JSON.stringify(form) !== JSON.stringify(baseline);
+
+  const refuse = (fields: FieldErrors): void => {
+    // Open "Advanced" in the same render as the refusal, so its invalid field can take the focus.
+    if (hasAdvancedErrors(fields)) {
+      setAdvancedOpen(true);
+    }
+    setRefusals((n) => n + 1);
+  };
 
   const submit = async (): Promise<void> => {
     setAttempted(true);
@@ -129,49 +154,59 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
     if (localCount > 0) {
       setServerError(null);
       setServerFields({});
-      setRefusals((n) => n + 1);
+      refuse(local);
       return;
     }
     setBusy(true);
-    const answer = await submitSchedule(client, target, form);
+    const answer = await submitSchedule(client, target, form, trans);
     setBusy(false);
     if (answer.ok) {
       onClose(answer.result);
     } else {
       setServerError(answer.failure.error);
       setServerFields(answer.failure.fields);
-      setRefusals((n) => n + 1);
-    }
-  };
-
-  const onKeyDown = (event: React.KeyboardEvent): void => {
-    if (event.key === 'Escape' && !busy) {
-      event.preventDefault();
-      onClose(null);
-    } else if (event.key === 'Tab') {
-      trapFocus(event, root.current);
+      refuse(answer.failure.fields);
     }
   };
 
   const title = editing ? trans.__('Edit job %1', form.name) : trans.__('Schedule notebook');
   return (
-    <div
-      ref={root}
-      className="jp-Dialog-content jp-Turing-Jobs-dialogContent"
-      role="dialog"
-      aria-modal="true"
-      aria-labelledby={`${idPrefix}-title`}
-      data-testid="turing-schedule-dialog"
-      data-lm-suppress-shortcuts="true"
-      onKeyDown={onKeyDown}
+    <ModalDialog
+      title={title}
+      idPrefix={idPrefix}
+      dirty={dirty}
+      busy={busy}
+      onClose={() => onClose(null)}
+      className="jp-Turing-Jobs-dialogContent"
+      testId="turing-schedule-dialog"
+      trans={trans}
+      footer={(requestClose) => (
+        <>
+          <button
+            type="button"
+            className="jp-Dialog-button jp-mod-reject jp-mod-styled"
+            data-testid="schedule-cancel"
+            disabled={busy}
+            onClick={requestClose}
+          >
+            <div className="jp-Dialog-buttonLabel">{trans.__('Cancel')}</div>
+          </button>
+          <button
+            type="button"
+            className="jp-Dialog-button jp-mod-accept jp-mod-styled"
+            data-testid="schedule-submit"
+            aria-busy={busy}
+            disabled={busy}
+            onClick={() => void submit()}
+          >
+            <div className="jp-Dialog-buttonLabel">{submitLabel(form, editing, trans)}</div>
+          </button>
+        </>
+      )}
     >
-      <div className="jp-Dialog-header">
-        <h2 id={`${idPrefix}-title`} className="jp-Turing-Dialog-title">
-          {title}
-        </h2>
-      </div>
       <form
-        className="jp-Dialog-body jp-Turing-Dialog-form"
+        ref={formRef}
+        className="jp-Dialog-body jp-Turing-Dialog-form jp-Turing-Jobs-scheduleForm"
         noValidate
         aria-busy={busy}
         onSubmit={(e) => {
@@ -199,9 +234,8 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
         <BasicsSection {...section} environments={environments} editing={editing} />
         <ParametersSection {...section} hasParametersCell={initial.hasCell} />
         <WhenSection {...section} client={client} editing={editing} />
-        <PolicySection {...section} jobNames={jobNames} />
-        <AlertsSection {...section} />
-        <ModelOutputSection {...section} />
+        <PolicySection {...section} />
+        <AdvancedSection {...section} jobNames={jobNames} open={advancedOpen} onToggle={setAdvancedOpen} />
         {/* A hidden submit button lets Enter in a text field submit the form. */}
         <button type="submit" hidden tabIndex={-1} aria-hidden="true" />
       </form>
@@ -215,69 +249,21 @@ function ScheduleDialogView(props: ViewProps): React.ReactElement {
         )}
         {serverError && <ErrorMessage error={serverError} trans={trans} testId="schedule-error" />}
       </div>
-      <div className="jp-Dialog-footer">
-        <div className="jp-Dialog-footerButtons">
-          <button
-            type="button"
-            className="jp-Dialog-button jp-mod-reject jp-mod-styled"
-            data-testid="schedule-cancel"
-            disabled={busy}
-            onClick={() => onClose(null)}
-          >
-            <div className="jp-Dialog-buttonLabel">{trans.__('Cancel')}</div>
-          </button>
-          <button
-            type="button"
-            className="jp-Dialog-button jp-mod-accept jp-mod-styled"
-            data-testid="schedule-submit"
-            aria-busy={busy}
-            disabled={busy}
-            onClick={() => void submit()}
-          >
-            <div className="jp-Dialog-buttonLabel">{editing ? trans.__('Save') : trans.__('Schedule')}</div>
-          </button>
-        </div>
-      </div>
-    </div>
+    </ModalDialog>
   );
 }
 
 let dialogCount = 0;
 
-/** The modal widget around {@link ScheduleDialogView}, attached to the page body. */
-class ScheduleDialog extends ReactWidget {
-  readonly result = new PromiseDelegate<ScheduleResult | null>();
-  private readonly idPrefix = `jp-Turing-Jobs-dialog-${++dialogCount}`;
-  private readonly returnFocus = document.activeElement as HTMLElement | null;
-
-  constructor(private readonly options: ScheduleDialogOptions) {
-    super();
-    this.addClass('jp-Dialog');
-    this.addClass('jp-ThemedContainer');
-    this.addClass('jp-Turing-Jobs-dialog');
-  }
-
-  protected render(): React.ReactElement {
-    return <ScheduleDialogView {...this.options} idPrefix={this.idPrefix} onClose={(r) => this.finish(r)} />;
-  }
-
-  private finish(result: ScheduleResult | null): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this.result.resolve(result);
-    this.dispose();
-    this.returnFocus?.focus?.();
-  }
-}
-
 /**
  * Opens the Schedule dialog (create a job from a notebook, or edit one) and
- * resolves with what was saved, or `null` if the user cancelled. Errors of
- * the request are shown inside the dialog, which then stays open.
+ * resolves with what was saved, or `null` if the user cancelled (an edited
+ * form asks before its changes are discarded). Errors of the request are
+ * shown inside the dialog, which then stays open.
  */
 export function openScheduleDialog(options: ScheduleDialogOptions): Promise<ScheduleResult | null> {
-  const dialog = new ScheduleDialog(options);
-  Widget.attach(dialog, document.body);
-  return dialog.result.promise;
+  const idPrefix = `jp-Turing-Jobs-dialog-${++dialogCount}`;
+  return openModal<ScheduleResult>((close) => (
+    <ScheduleDialogView {...options} idPrefix={idPrefix} onClose={close} />
+  ));
 }

@@ -1,11 +1,13 @@
 import type { ITuringClient } from '@turing/client';
+import { JOB_LIMITS } from '@turing/client';
 import { Field, errorProps } from '@turing/ui';
 import React, { useMemo } from 'react';
 
-import type { CronPreset } from './cron-presets';
-import { CRON_PRESETS, describeCron, presetExpression, presetLabel, presetOf } from './cron-presets';
+import { describeCron } from './cron-presets';
 import { formatDateTime } from './format';
+import { IntervalPicker } from './interval-picker';
 import type { WhenMode } from './schedule-form';
+import { withCron } from './schedule-form';
 import type { SectionProps } from './schedule-form-section';
 import { useSchedulePreview } from './use-schedule-preview';
 
@@ -25,7 +27,10 @@ function knownTimeZones(): string[] {
   }
 }
 
-/** Now or on a schedule: presets, cron, time zone, description and the next 5 runs. */
+/** Where "cron help" leads: the crontab(5) manual page. */
+const CRON_HELP_URL = 'https://man7.org/linux/man-pages/man5/crontab.5.html';
+
+/** Now or on a schedule: the interval picker, cron, time zone, description and the next 5 runs. */
 export function WhenSection(props: WhenSectionProps): React.ReactElement {
   const { form, update, scope, disabled, trans, client, editing } = props;
   const scheduled = form.when === 'schedule';
@@ -71,69 +76,68 @@ export function WhenSection(props: WhenSectionProps): React.ReactElement {
       )}
       {scheduled && (
         <>
-          <Field scope={scope} field="preset" label={trans.__('Preset')}>
-            {(id) => (
-              <select
-                id={id}
-                className="jp-mod-styled"
-                data-testid="schedule-preset"
-                value={form.preset}
-                disabled={disabled}
-                onChange={(e) => {
-                  const preset = e.target.value as CronPreset;
-                  update((f) => ({ ...f, preset, cron: presetExpression(preset) ?? f.cron }));
-                }}
-              >
-                {CRON_PRESETS.map((p) => (
-                  <option key={p} value={p}>
-                    {presetLabel(p, trans)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field scope={scope} field="cron" label={trans.__('Cron expression')}>
-            {(id) => (
-              <input
-                id={id}
-                className="jp-mod-styled jp-Turing-Jobs-mono"
-                data-testid="schedule-cron"
-                value={form.cron}
-                disabled={disabled}
-                spellCheck={false}
-                autoComplete="off"
-                placeholder="0 2 * * *"
-                onChange={(e) => {
-                  const cron = e.target.value;
-                  update((f) => ({ ...f, cron, preset: presetOf(cron) }));
-                }}
-                {...errorProps(scope, 'cron')}
-              />
-            )}
-          </Field>
-          <Field scope={scope} field="timezone" label={trans.__('Time zone')}>
-            {(id) => (
-              <>
+          <IntervalPicker {...props} />
+          <div className="jp-Turing-Row jp-Turing-Jobs-row jp-Turing-Jobs-cronRow">
+            <Field
+              scope={scope}
+              field="cron"
+              label={trans.__('Cron expression')}
+              hint={
+                <a
+                  href={CRON_HELP_URL}
+                  target="_blank"
+                  rel="noopener noreferrer"
+                  className="jp-Turing-Jobs-cronHelp"
+                  data-testid="schedule-cron-help"
+                >
+                  {trans.__('Cron help (opens in a new tab)')}
+                </a>
+              }
+            >
+              {(id) => (
                 <input
                   id={id}
-                  className="jp-mod-styled"
-                  data-testid="schedule-timezone"
-                  list={`${scope.idPrefix}-zones`}
-                  value={form.timezone}
+                  className="jp-mod-styled jp-Turing-Jobs-mono"
+                  data-testid="schedule-cron"
+                  value={form.cron}
                   disabled={disabled}
                   spellCheck={false}
                   autoComplete="off"
-                  onChange={(e) => update((f) => ({ ...f, timezone: e.target.value }))}
-                  {...errorProps(scope, 'timezone')}
+                  placeholder="0 2 * * *"
+                  maxLength={JOB_LIMITS.cronMaxLength}
+                  onChange={(e) => {
+                    const cron = e.target.value;
+                    update((f) => withCron(f, cron));
+                  }}
+                  {...errorProps(scope, 'cron')}
                 />
-                <datalist id={`${scope.idPrefix}-zones`}>
-                  {zones.map((zone) => (
-                    <option key={zone} value={zone} />
-                  ))}
-                </datalist>
-              </>
-            )}
-          </Field>
+              )}
+            </Field>
+            <Field scope={scope} field="timezone" label={trans.__('Time zone')}>
+              {(id) => (
+                <>
+                  <input
+                    id={id}
+                    className="jp-mod-styled"
+                    data-testid="schedule-timezone"
+                    list={`${scope.idPrefix}-zones`}
+                    maxLength={JOB_LIMITS.timezoneMaxLength}
+                    value={form.timezone}
+                    disabled={disabled}
+                    spellCheck={false}
+                    autoComplete="off"
+                    onChange={(e) => update((f) => ({ ...f, timezone: e.target.value }))}
+                    {...errorProps(scope, 'timezone')}
+                  />
+                  <datalist id={`${scope.idPrefix}-zones`}>
+                    {zones.map((zone) => (
+                      <option key={zone} value={zone} />
+                    ))}
+                  </datalist>
+                </>
+              )}
+            </Field>
+          </div>
           <div className="jp-Turing-Jobs-preview" aria-live="polite">
             {description && (
               <div className="jp-Turing-Jobs-description" data-testid="schedule-description">

@@ -16,6 +16,7 @@ import {
   serverFieldErrors,
   unplacedErrorLines,
 } from './server-field-errors';
+import { JOB_LIMITS } from '../../client/src/job-limits';
 import { modelOutputLabel } from './model-output-form';
 import { DEFAULT_SCHEDULE_SETTINGS } from './settings';
 import { environments, failedRun, publishedRun, runningRun, scheduledJob } from './testing/job-fixture';
@@ -51,7 +52,7 @@ describe('schedule form', () => {
       timeoutMinutes: '60',
       concurrency: 'forbid',
     });
-    expect(validateForm(form, englishTranslate)).toEqual({});
+    expect(validateForm(form, englishTranslate, JOB_LIMITS)).toEqual({});
   });
 
   it('offers a GPU count the environment has when switching to a GPU environment', () => {
@@ -85,7 +86,9 @@ describe('schedule form', () => {
     expect(form).toMatchObject({
       name: 'daily-ctr',
       when: 'schedule',
-      preset: 'weekdays',
+      cron: '0 9 * * 1-5',
+      // The weekday cron opens in the interval picker.
+      interval: { kind: 'weekly', days: [1, 2, 3, 4, 5], time: '09:00' },
       timezone: 'Asia/Shanghai',
       gpus: 1,
       gpuType: 't4',
@@ -117,7 +120,7 @@ describe('schedule form', () => {
       parameters: [{ name: 'n', type: 'integer' as const, text: 'abc' }],
       alerts: [{ webhook: 'ftp://x', failure: false, success: false, timeout: false }],
     };
-    const errors = validateForm(form, englishTranslate);
+    const errors = validateForm(form, englishTranslate, JOB_LIMITS);
     expect(Object.keys(errors).sort()).toEqual(
       ['alert:0', 'cpu', 'cron', 'memory', 'name', 'parameter:0', 'retries', 'timeout', 'timezone'].sort(),
     );
@@ -145,14 +148,14 @@ describe('model output on the schedule form', () => {
         percent: '25',
       },
     };
-    expect(validateForm(on, englishTranslate)).toEqual({});
+    expect(validateForm(on, englishTranslate, JOB_LIMITS)).toEqual({});
     expect(createRequest(on, notebook).modelOutput).toEqual({
       model: 'ctr',
       path: 'model/',
       rollout: { kind: 'canary', percent: 25 },
     });
     const replace = { ...on, modelOutput: { ...on.modelOutput, rollout: 'replace' as const, percent: '' } };
-    expect(validateForm(replace, englishTranslate)).toEqual({});
+    expect(validateForm(replace, englishTranslate, JOB_LIMITS)).toEqual({});
     expect(updateRequest(replace).modelOutput).toEqual({
       model: 'ctr',
       path: 'model/',
@@ -172,16 +175,17 @@ describe('model output on the schedule form', () => {
 
   it('puts each problem next to its field, and only when the section is on', () => {
     const bad = { enabled: true, model: 'CTR', path: '../model', rollout: 'canary' as const, percent: '100' };
-    const errors = validateForm({ ...freshForm(), modelOutput: bad }, englishTranslate);
+    const errors = validateForm({ ...freshForm(), modelOutput: bad }, englishTranslate, JOB_LIMITS);
     expect(Object.keys(errors).sort()).toEqual(['modelOutputModel', 'modelOutputPath', 'modelOutputPercent']);
     expect(errors.modelOutputPath).toEqual(['The path must stay inside the working directory (no ..).']);
     expect(
-      validateForm({ ...freshForm(), modelOutput: { ...bad, enabled: false } }, englishTranslate),
+      validateForm({ ...freshForm(), modelOutput: { ...bad, enabled: false } }, englishTranslate, JOB_LIMITS),
     ).toEqual({});
     for (const path of ['/abs/model', '~/model', 'a//b', '']) {
       const found = validateForm(
         { ...freshForm(), modelOutput: { ...bad, model: 'ctr', percent: '5', path } },
         englishTranslate,
+        JOB_LIMITS,
       );
       expect(Object.keys(found), path).toEqual(['modelOutputPath']);
     }
@@ -230,6 +234,7 @@ describe('server errors on the form', () => {
           { field: 'body.alerts[0].webhook', message: 'unreachable: connection refused' },
         ],
         [],
+        englishTranslate,
       ),
     ).toEqual({ cron: ['expected 5 fields', 'bad'], 'alert:0': ['unreachable: connection refused'] });
   });
@@ -241,17 +246,21 @@ describe('server errors on the form', () => {
       detail: 'The notebook is 12 MB; the limit is 10 MB.',
       errors: [],
     };
-    expect(refusedFieldErrors(tooLarge, [])).toEqual({
+    expect(refusedFieldErrors(tooLarge, [], englishTranslate)).toEqual({
       notebook: ['The notebook is 12 MB; the limit is 10 MB.'],
     });
     const taken = { status: 409, title: 'Conflict', detail: 'A job named daily-ctr exists.', errors: [] };
-    expect(refusedFieldErrors(taken, [])).toEqual({ name: ['A job named daily-ctr exists.'] });
+    expect(refusedFieldErrors(taken, [], englishTranslate)).toEqual({
+      name: ['A job named daily-ctr exists.'],
+    });
     const kernel = {
       status: 400,
       title: 'Validation Failed',
       errors: [{ field: 'body.notebook.content', message: 'the notebook has no kernelspec' }],
     };
-    expect(refusedFieldErrors(kernel, [])).toEqual({ notebook: ['the notebook has no kernelspec'] });
+    expect(refusedFieldErrors(kernel, [], englishTranslate)).toEqual({
+      notebook: ['the notebook has no kernelspec'],
+    });
   });
 
   it('leaves messages shown at their field out of the summary, and keeps the others', () => {
@@ -265,7 +274,7 @@ describe('server errors on the form', () => {
       'parameters.gone: unknown',
       'somethingNew: not allowed',
     ]);
-    expect(serverFieldErrors(errors, ['n'])).toMatchObject({
+    expect(serverFieldErrors(errors, ['n'], englishTranslate)).toMatchObject({
       cron: ['Invalid cron expression: Invalid value for minute: 61.'],
       'parameter:0': ['too big'],
     });

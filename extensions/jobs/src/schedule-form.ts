@@ -4,14 +4,16 @@ import type {
   CreateJobRequest,
   Environment,
   Job,
+  JobLimits,
   NotebookSource,
   UpdateJobRequest,
 } from '@turing/client';
 
 import type { FieldErrors, FieldKey } from '@turing/ui';
 
-import type { CronPreset } from './cron-presets';
-import { presetExpression, presetOf } from './cron-presets';
+import type { IntervalForm } from './interval-cron';
+import { defaultInterval, intervalCron, intervalOfCron } from './interval-cron';
+import { intervalErrors } from './interval-messages';
 import { JOB_NAME_MAX, jobNameFromPath, validateJobName } from './job-name';
 import type { ModelOutputForm } from './model-output-form';
 import {
@@ -22,6 +24,7 @@ import {
 } from './model-output-form';
 import type { ParameterRow, Translate } from './parameters';
 import { describeRowProblem, rowsFromParameters, rowsToParameters, validateRows } from './parameters';
+import { retriesProblem, timeoutProblem, timeoutSecondsOf } from './schedule-limits';
 import type { ScheduleSettings } from './settings';
 
 /** When the job runs: now (then on demand), on a cron schedule, or only on demand / after dependencies. */
@@ -46,7 +49,8 @@ export interface ScheduleForm {
   gpuType: string;
   parameters: ParameterRow[];
   when: WhenMode;
-  preset: CronPreset;
+  /** The interval picker; it writes `cron` unless it is `custom`. */
+  interval: IntervalForm;
   cron: string;
   timezone: string;
   retries: string;
@@ -89,8 +93,8 @@ export function newJobForm(options: {
     gpuType: '',
     parameters: options.parameters,
     when: 'now',
-    preset: 'daily',
-    cron: presetExpression('daily') ?? '',
+    interval: defaultInterval(),
+    cron: intervalCron(defaultInterval()) ?? '',
     timezone: options.timezone,
     retries: String(options.settings.defaultRetries),
     timeoutMinutes: String(options.settings.defaultTimeoutMinutes),
@@ -113,8 +117,11 @@ export function editJobForm(job: Job, timezone: string): ScheduleForm {
     gpuType: job.resources.gpuType ?? '',
     parameters: rowsFromParameters(job.parameters),
     when: job.schedule ? 'schedule' : 'manual',
-    preset: job.schedule ? presetOf(job.schedule.cron) : 'daily',
-    cron: job.schedule?.cron ?? presetExpression('daily') ?? '',
+    // A cron of a shape the picker writes opens in the picker, any other as custom cron.
+    interval: job.schedule
+      ? (intervalOfCron(job.schedule.cron) ?? { ...defaultInterval(), kind: 'custom' })
+      : defaultInterval(),
+    cron: job.schedule?.cron ?? intervalCron(defaultInterval()) ?? '',
     timezone: job.schedule?.timezone ?? timezone,
     retries: String(job.retries),
     timeoutMinutes: String(Math.round((job.timeoutSeconds / 60) * 100) / 100),
@@ -128,6 +135,27 @@ export function editJobForm(job: Job, timezone: string): ScheduleForm {
     })),
     html: job.outputs.includes('html'),
     modelOutput: modelOutputFormOf(job.modelOutput),
+  };
+}
+
+/** Sets the interval picker; unless it is `custom`, it writes the cron (when its values make one). */
+export function withInterval(form: ScheduleForm, interval: IntervalForm): ScheduleForm {
+  return { ...form, interval, cron: intervalCron(interval) ?? form.cron };
+}
+
+/**
+ * Sets the cron as typed: the picker follows when the expression is one of
+ * its shapes, else it switches to custom cron (keeping the text). A chosen
+ * custom cron stays custom.
+ */
+export function withCron(form: ScheduleForm, cron: string): ScheduleForm {
+  if (form.interval.kind === 'custom') {
+    return { ...form, cron };
+  }
+  return {
+    ...form,
+    cron,
+    interval: intervalOfCron(cron, form.interval) ?? { ...form.interval, kind: 'custom' },
   };
 }
 
@@ -163,8 +191,11 @@ function isWebhookUrl(text: string): boolean {
   }
 }
 
-/** Checks what the browser can check; hub-proxy checks the rest (cron, zone, webhooks reachable, ...). */
-export function validateForm(form: ScheduleForm, trans: Translate): FieldErrors {
+/**
+ * Checks what the browser can check, with hub-proxy's `limits`; hub-proxy
+ * checks the rest (cron, zone, webhooks reachable, ...).
+ */
+export function validateForm(form: ScheduleForm, trans: Translate, limits: JobLimits): FieldErrors {
   const errors: FieldErrors = {};
   const nameProblem = validateJobName(form.name);
   if (nameProblem === 'empty') {
@@ -195,7 +226,13 @@ export function validateForm(form: ScheduleForm, trans: Translate): FieldErrors 
       addError(errors, `parameter:${index}`, describeRowProblem(row, problem, trans));
     }
   });
+  if (form.parameters.length > limits.parametersMax) {
+    addError(errors, 'parameters', trans.__('Parameters: at most %1.', limits.parametersMax));
+  }
   if (form.when === 'schedule') {
+    for (const [field, message] of intervalErrors(form.interval, trans)) {
+      addError(errors, field, message);
+    }
     if (form.cron.trim() === '') {
       addError(errors, 'cron', trans.__('Enter a cron expression.'));
     }
@@ -203,12 +240,19 @@ export function validateForm(form: ScheduleForm, trans: Translate): FieldErrors 
       addError(errors, 'timezone', trans.__('Enter a time zone, e.g. Europe/Berlin.'));
     }
   }
-  if (!/^\d+$/.test(form.retries.trim())) {
-    addError(errors, 'retries', trans.__('Enter a whole number of retries (0 or more).'));
+  const retries = retriesProblem(form.retries, limits, trans);
+  if (retries) {
+    addError(errors, 'retries', retries);
   }
-  const minutes = Number(form.timeoutMinutes.trim());
-  if (form.timeoutMinutes.trim() === '' || !Number.isFinite(minutes) || minutes <= 0) {
-    addError(errors, 'timeout', trans.__('Enter a timeout in minutes, greater than 0.'));
+  const timeout = timeoutProblem(form.timeoutMinutes, limits, trans);
+  if (timeout) {
+    addError(errors, 'timeout', timeout);
+  }
+  if (form.dependsOn.length > limits.dependsOnMax) {
+    addError(errors, 'dependsOn', trans.__('Run after at most %1 jobs.', limits.dependsOnMax));
+  }
+  if (form.alerts.length > limits.alertsMax) {
+    addError(errors, 'alerts', trans.__('At most %1 alerts.', limits.alertsMax));
   }
   form.alerts.forEach((alert, index) => {
     if (!isWebhookUrl(alert.webhook.trim())) {
@@ -256,7 +300,7 @@ function settingsOf(
     parameters: rowsToParameters(form.parameters),
     schedule: form.when === 'schedule' ? { cron: form.cron.trim(), timezone: form.timezone.trim() } : null,
     retries: Number(form.retries.trim()),
-    timeoutSeconds: Math.round(Number(form.timeoutMinutes.trim()) * 60),
+    timeoutSeconds: timeoutSecondsOf(form.timeoutMinutes) ?? 0,
     concurrency: form.concurrency,
     dependsOn: [...form.dependsOn],
     alerts: form.alerts.map((a) => ({ on: alertEvents(a), webhook: a.webhook.trim() })),

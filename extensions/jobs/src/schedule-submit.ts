@@ -4,6 +4,7 @@ import type { FieldErrors, ShownError } from '@turing/ui';
 import { toShownError } from '@turing/ui';
 
 import { startRun, updateJob } from './job-requests';
+import type { Translate } from './parameters';
 import type { ScheduleForm } from './schedule-form';
 import { createRequest, updateRequest } from './schedule-form';
 import { refusedFieldErrors, unplacedErrorLines } from './server-field-errors';
@@ -40,6 +41,7 @@ export async function submitSchedule(
   client: ITuringClient,
   target: ScheduleTarget,
   form: ScheduleForm,
+  trans: Translate,
 ): Promise<{ ok: true; result: ScheduleResult } | { ok: false; failure: ScheduleFailure }> {
   let job: Job;
   try {
@@ -48,7 +50,7 @@ export async function submitSchedule(
         ? await client.jobs.create(createRequest(form, target.source))
         : await updateJob(client, target.job, updateRequest(form));
   } catch (error) {
-    return { ok: false, failure: failureOf(error, form) };
+    return { ok: false, failure: failureOf(error, form, trans) };
   }
   if (target.kind === 'create' && form.when === 'now') {
     try {
@@ -61,11 +63,11 @@ export async function submitSchedule(
 }
 
 /**
- * Maps an error onto the form: field errors where hub-proxy names a field,
- * else the summary only. The summary leaves out the messages shown next to
+ * Maps an error onto the form: field errors where hub-proxy names a field
+ * (in the field's unit), else the summary only. The summary leaves out the messages shown next to
  * their field, so none reads twice (once with a `schedule.cron:` path).
  */
-export function failureOf(error: unknown, form: ScheduleForm): ScheduleFailure {
+export function failureOf(error: unknown, form: ScheduleForm, trans: Translate): ScheduleFailure {
   const shown = toShownError(error);
   if (!(error instanceof TuringApiError)) {
     return { error: shown, fields: {} };
@@ -73,6 +75,6 @@ export function failureOf(error: unknown, form: ScheduleForm): ScheduleFailure {
   const names = form.parameters.map((p) => p.name);
   return {
     error: { ...shown, fields: unplacedErrorLines(error.errors, names) },
-    fields: refusedFieldErrors(error, names),
+    fields: refusedFieldErrors(error, names, trans),
   };
 }

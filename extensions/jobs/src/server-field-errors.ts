@@ -1,7 +1,9 @@
 import type { FieldErrors, FieldKey } from '@turing/ui';
 
 import { MODEL_OUTPUT_FIELDS } from './model-output-form';
+import type { Translate } from './parameters';
 import { addError } from './schedule-form';
+import { inFormUnits } from './schedule-limits';
 
 /**
  * Server errors on the Schedule form: hub-proxy's problem+json names bad
@@ -37,6 +39,7 @@ export function fieldOfServerError(field: string, parameterNames: readonly strin
     [/^modelOutput\.path\b/, MODEL_OUTPUT_FIELDS.path],
     [/^modelOutput\.rollout\b/, MODEL_OUTPUT_FIELDS.percent],
     [/^modelOutput\b/, MODEL_OUTPUT_FIELDS.model],
+    [/^alerts$/, 'alerts'],
   ];
   const alert = /^alerts(?:\[(\d+)\]|\.(\d+))/.exec(path);
   if (alert) {
@@ -50,14 +53,19 @@ export function fieldOfServerError(field: string, parameterNames: readonly strin
   return simple.find(([pattern]) => pattern.test(path))?.[1] ?? 'general';
 }
 
-/** Server field errors grouped by form field. */
+/**
+ * Server field errors grouped by form field, each in the field's unit (the
+ * timeout in minutes, not hub-proxy's seconds).
+ */
 export function serverFieldErrors(
   errors: ReadonlyArray<{ field: string; message: string }>,
   parameterNames: readonly string[],
+  trans: Translate,
 ): FieldErrors {
   const grouped: FieldErrors = {};
   for (const error of errors) {
-    addError(grouped, fieldOfServerError(error.field, parameterNames), error.message);
+    const field = fieldOfServerError(error.field, parameterNames);
+    addError(grouped, field, inFormUnits(field, error.message, trans));
   }
   return grouped;
 }
@@ -75,8 +83,12 @@ export interface RefusedRequest {
  * still belong to a field: 413 (notebook too large) to the notebook, 409
  * (the name is taken) to the name.
  */
-export function refusedFieldErrors(refused: RefusedRequest, parameterNames: readonly string[]): FieldErrors {
-  const fields = serverFieldErrors(refused.errors, parameterNames);
+export function refusedFieldErrors(
+  refused: RefusedRequest,
+  parameterNames: readonly string[],
+  trans: Translate,
+): FieldErrors {
+  const fields = serverFieldErrors(refused.errors, parameterNames, trans);
   if (refused.errors.length === 0) {
     if (refused.status === 413) {
       addError(fields, 'notebook', refused.detail ?? refused.title);
