@@ -86,3 +86,39 @@ export function layoutDurationChart(runs: readonly Run[], size: ChartSize): Dura
   });
   return { bars, maxSeconds };
 }
+
+/** What the duration chart says in words. */
+export interface DurationSummary {
+  /** Finished runs counted (at most `maxRuns`, the newest). */
+  count: number;
+  /** Of those, how many succeeded. */
+  succeeded: number;
+  /** The median duration. */
+  medianSeconds: number;
+  /** The newest finished run. */
+  last: { run: Run; outcome: Outcome; seconds: number };
+}
+
+/** Median, success count and the newest finished run of the newest `maxRuns` finished runs; `undefined` if none. */
+export function summariseDurations(runs: readonly Run[], maxRuns = 30): DurationSummary | undefined {
+  const finished = runs
+    .map((run) => ({ run, outcome: outcomeOf(run.state), seconds: runSeconds(run) }))
+    .filter(
+      (r): r is { run: Run; outcome: Outcome; seconds: number } => !!r.outcome && r.seconds !== undefined,
+    )
+    .slice(0, Math.max(1, maxRuns));
+  const last = finished[0];
+  if (!last) {
+    return undefined;
+  }
+  const sorted = finished.map((r) => r.seconds).sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const medianSeconds =
+    sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return {
+    count: finished.length,
+    succeeded: finished.filter((r) => r.outcome === 'success').length,
+    medianSeconds,
+    last,
+  };
+}

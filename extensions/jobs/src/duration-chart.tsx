@@ -1,9 +1,9 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { Run } from '@turing/client';
-import React from 'react';
+import React, { useId } from 'react';
 
-import type { Outcome } from './chart-scale';
-import { layoutDurationChart } from './chart-scale';
+import type { DurationSummary, Outcome } from './chart-scale';
+import { layoutDurationChart, summariseDurations } from './chart-scale';
 import { formatDuration } from './format';
 import { runStateLabel } from './labels';
 
@@ -27,30 +27,47 @@ const FILL: Record<Outcome, string> = {
   cancelled: 'var(--jp-layout-color4)',
 };
 
-/** Run durations over the job's history, one bar per finished run colored by outcome. */
+/** The chart in words: "1 run: failed after 12 s", or the median and the last of several. */
+export function describeDurations(summary: DurationSummary, trans: TranslationBundle): string {
+  const { count, succeeded, medianSeconds, last } = summary;
+  const lastText = trans.__(
+    '%1 after %2',
+    runStateLabel(last.run.state, trans),
+    formatDuration(last.seconds, trans),
+  );
+  if (count === 1) {
+    return trans.__('1 run: %1', lastText);
+  }
+  return trans.__(
+    '%1 runs, %2 succeeded: median %3, last %4',
+    count,
+    succeeded,
+    formatDuration(medianSeconds, trans),
+    lastText,
+  );
+}
+
+/** Run durations over the job's history, one bar per finished run colored by outcome, and a summary in words. */
 export function DurationChart({
   jobName,
   runs,
   trans,
   maxBars = 30,
 }: DurationChartProps): React.ReactElement | null {
+  // Unique per instance: the panel and the main area may chart the same job.
+  const titleId = `jp-Turing-Jobs-chart-${useId().replace(/:/g, '')}`;
   const { bars, maxSeconds } = layoutDurationChart(runs, { width: WIDTH, height: HEIGHT, maxBars });
   if (bars.length === 0) {
     return null;
   }
-  const counts = {
-    success: bars.filter((b) => b.outcome === 'success').length,
-    failure: bars.filter((b) => b.outcome !== 'success').length,
-  };
+  const summary = summariseDurations(runs, maxBars);
+  const words = summary ? describeDurations(summary, trans) : '';
   const title = trans.__(
-    'Durations of the last %1 runs of %2: %3 succeeded, %4 did not; longest %5',
-    bars.length,
+    'Durations of the runs of %1: %2; longest %3',
     jobName,
-    counts.success,
-    counts.failure,
+    words,
     formatDuration(maxSeconds, trans),
   );
-  const titleId = `jp-Turing-Jobs-chart-${jobName}`;
   return (
     <figure className="jp-Turing-Jobs-chart">
       <svg
@@ -85,8 +102,8 @@ export function DurationChart({
           </rect>
         ))}
       </svg>
-      <figcaption className="jp-Turing-Jobs-chartCaption">
-        {trans.__('Run durations (longest %1)', formatDuration(maxSeconds, trans))}
+      <figcaption className="jp-Turing-Jobs-chartCaption" data-testid="duration-summary">
+        {words}
       </figcaption>
     </figure>
   );

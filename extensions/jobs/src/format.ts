@@ -19,7 +19,7 @@ export function formatDuration(seconds: number, trans: Translate): string {
 
 /**
  * A date and time in a time zone (the viewer's when none is given), medium
- * date and short time; the raw text when it is not a date or the zone is unknown.
+ * date and short 24-hour time; the raw text when it is not a date or the zone is unknown.
  */
 export function formatDateTime(iso: string, timeZone?: string): string {
   const date = new Date(iso);
@@ -30,11 +30,55 @@ export function formatDateTime(iso: string, timeZone?: string): string {
     return new Intl.DateTimeFormat(undefined, {
       dateStyle: 'medium',
       timeStyle: 'short',
+      hourCycle: 'h23',
       ...(timeZone ? { timeZone } : {}),
     }).format(date);
   } catch {
     return date.toISOString();
   }
+}
+
+/** Options of {@link formatZonedTime}. */
+export interface ZonedTimeOptions {
+  /** Now (ms), to leave out the date of a time within the next or last 24 hours. */
+  now?: number;
+  /** A BCP 47 locale; default the browser's. */
+  locale?: string;
+}
+
+/**
+ * A time in `timeZone` on the 24-hour clock Turing's jobs UI uses
+ * everywhere: `02:00` within 24 hours of `now`, else `Dec 2, 02:00` (with
+ * the year when it is not `now`'s). The raw text when it is not a date; the
+ * UTC time when the zone is unknown. The zone is not included: see
+ * {@link formatTimeWithZone}.
+ */
+export function formatZonedTime(iso: string, timeZone: string, options: ZonedTimeOptions = {}): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) {
+    return iso;
+  }
+  const { now, locale } = options;
+  const near = now !== undefined && Math.abs(date.getTime() - now) < 24 * 3600 * 1000;
+  const sameYear = now === undefined || new Date(now).getUTCFullYear() === date.getUTCFullYear();
+  const format = (zone: string) =>
+    new Intl.DateTimeFormat(locale, {
+      ...(near ? {} : { month: 'short', day: 'numeric', ...(sameYear ? {} : { year: 'numeric' }) }),
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone: zone,
+    }).format(date);
+  try {
+    return format(timeZone);
+  } catch {
+    return format('UTC');
+  }
+}
+
+/** {@link formatZonedTime} labelled with its zone: `02:00 Europe/Berlin`. */
+export function formatTimeWithZone(iso: string, timeZone: string, options: ZonedTimeOptions = {}): string {
+  return `${formatZonedTime(iso, timeZone, options)} ${timeZone}`;
 }
 
 /** The browser's time zone (IANA name), `UTC` when unknown. */

@@ -1,3 +1,4 @@
+import { mainAreaPlugin } from './main-area/main-area-plugin';
 import { panelPlugin } from './panel-plugin';
 import { schedulePlugin } from './schedule-plugin';
 
@@ -7,7 +8,15 @@ export type { ScheduleResult, ScheduleTarget } from './schedule-submit';
 export { notebookDigest, stableStringify, stripNotebook } from './notebook-digest';
 export { parseParametersCell, parametersCellSource } from './parameters';
 export { jobNameFromPath, validateJobName, JOB_NAME_PATTERN } from './job-name';
-export { CommandIDs, PANEL_ID, PANEL_PLUGIN_ID, SCHEDULE_PLUGIN_ID, TOOLBAR_ITEM_NAME } from './tokens';
+export {
+  CommandIDs,
+  MAIN_AREA_ID,
+  MAIN_AREA_PLUGIN_ID,
+  PANEL_ID,
+  PANEL_PLUGIN_ID,
+  SCHEDULE_PLUGIN_ID,
+  TOOLBAR_ITEM_NAME,
+} from './tokens';
 export { TRANSLATION_DOMAIN } from '@turing/ui';
 
-export default [schedulePlugin, panelPlugin];
+export default [schedulePlugin, panelPlugin, mainAreaPlugin];

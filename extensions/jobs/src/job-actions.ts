@@ -1,7 +1,8 @@
-import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { Notification } from '@jupyterlab/apputils';
 import type { Contents } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { ITuringClient, Job, Run } from '@turing/client';
+import { confirmDestructive } from '@turing/ui';
 
 import { deleteJob, setSuspended, startRun, updateJob } from './job-requests';
 import { notebookFromContents } from './notebook-source';
@@ -26,20 +27,26 @@ export function runNow(job: Job, ctx: JobActionContext): Promise<Run> {
   return startRun(ctx.client, job);
 }
 
-/** Asks, then deletes the job with its runs and outputs; `false` if the user declined. */
+/** Starts a new run of `run`'s job with the parameters `run` had (as the run owner's). */
+export function runAgain(run: Run, ctx: JobActionContext): Promise<Run> {
+  return ctx.client.jobs.run(run.job, run.parameters, { user: run.owner });
+}
+
+/**
+ * Asks, with Cancel focused (Enter does not delete), then deletes the job
+ * with its runs and outputs; `false` if the user declined.
+ */
 export async function deleteWithConfirmation(job: Job, ctx: JobActionContext): Promise<boolean> {
   const { trans } = ctx;
-  const answer = await showDialog({
+  const confirmed = await confirmDestructive({
     title: trans.__('Delete job "%1"?', job.name),
     body: trans.__(
       'Its schedule, run history, logs and stored outputs are deleted. Copies saved in your home stay.',
     ),
-    buttons: [
-      Dialog.cancelButton({ label: trans.__('Cancel') }),
-      Dialog.warnButton({ label: trans.__('Delete') }),
-    ],
+    acceptLabel: trans.__('Delete'),
+    trans,
   });
-  if (!answer.button.accept) {
+  if (!confirmed) {
     return false;
   }
   await deleteJob(ctx.client, job);

@@ -5,7 +5,7 @@ import type { SidePanel } from '@jupyterlab/ui-components';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
 import type { Message } from '@lumino/messaging';
-import type { ITuringClient, Job } from '@turing/client';
+import type { ITuringClient, Job, Run } from '@turing/client';
 import { createSidePanel } from '@turing/ui';
 import React from 'react';
 
@@ -24,6 +24,8 @@ export interface JobsBodyOptions {
   commands: CommandRegistry;
   docManager: IDocumentManager | null;
   editJob: (job: Job) => Promise<Job | null>;
+  /** Opens a run's live log in the main area. */
+  openRunLog?: (run: Run) => void;
   trans: TranslationBundle;
 }
 
@@ -42,6 +44,11 @@ export class JobsBody extends ReactWidget {
   /** The job selected in the panel (name and owner), if any. */
   get selectedJob(): JobRef | undefined {
     return this.selected;
+  }
+
+  /** The settings in effect. */
+  get currentSettings(): PanelSettings {
+    return this.settings;
   }
 
   /** Applies new settings. */

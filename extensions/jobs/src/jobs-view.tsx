@@ -1,25 +1,35 @@
 import type { IDocumentManager } from '@jupyterlab/docmanager';
 import type { Contents } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { refreshIcon } from '@jupyterlab/ui-components';
+import { launchIcon, refreshIcon } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
-import type { ITuringClient, Job, Run } from '@turing/client';
+import type { ITuringClient, Job, Run, RunState } from '@turing/client';
 import type { ShownError } from '@turing/ui';
-import { ErrorMessage, IconButton, toShownError, usePolling } from '@turing/ui';
-import React, { useEffect, useMemo, useState } from 'react';
+import { ErrorMessage, IconButton, announce, toShownError, usePolling } from '@turing/ui';
+import React, { useEffect, useMemo, useRef, useState } from 'react';
 
-import { DurationChart } from './duration-chart';
 import { isActive } from './format';
-import { deleteWithConfirmation, runNow, toggleSuspend, updateInputFromNotebook } from './job-actions';
+import {
+  deleteWithConfirmation,
+  runAgain,
+  runNow,
+  toggleSuspend,
+  updateInputFromNotebook,
+} from './job-actions';
+import type { JobFilter, JobSort } from './job-filter';
+import { NO_FILTER, filterAndSortJobs } from './job-filter';
+import { JobFilterBar } from './job-filter-bar';
 import type { JobAction } from './job-list';
 import { JobList } from './job-list';
 import type { JobRef } from './job-requests';
 import { cancelRun, jobKey, listRuns, sameJob } from './job-requests';
-import { openRunOutput } from './open-output';
+import { JobRunsSection } from './job-runs-section';
+import { runStateLabel } from './labels';
+import { openRunOutput, openRunOutputAtFailingCell } from './open-output';
+import { runStateChanges, runStates } from './run-announcements';
 import type { RunAction } from './run-list';
-import { RunList } from './run-list';
-import { RunLog } from './run-log';
 import type { PanelSettings } from './settings';
+import { CommandIDs } from './tokens';
 import { useInputStatus } from './use-input-status';
 
 /** A request to show a job (and one of its runs), e.g. from `turing:open-jobs`. */
@@ -47,6 +57,8 @@ export interface JobsViewProps {
   editJob: (job: Job) => Promise<Job | null>;
   /** Told which job is selected (for commands acting on "the selected job"). */
   onSelectedChange: (job: JobRef | null) => void;
+  /** Opens a run's live log in the main area; no such button without it. */
+  openRunLog?: (run: Run) => void;
   trans: TranslationBundle;
 }
 
@@ -61,21 +73,13 @@ function toggled<T>(set: ReadonlySet<T>, key: T, on: boolean): Set<T> {
   return next;
 }
 
-/** The jobs panel: job definitions, the selected job's runs, chart and log. */
+/**
+ * The jobs panel: a filter bar, compact job cards, and the selected job's
+ * runs, chart and log expanded right under its card.
+ */
 export function JobsView(props: JobsViewProps): React.ReactElement {
-  const {
-    client,
-    contents,
-    commands,
-    docManager,
-    settings,
-    request,
-    refreshes,
-    isVisible,
-    editJob,
-    onSelectedChange,
-    trans,
-  } = props;
+  const { client, contents, commands, docManager, settings, request, refreshes, isVisible } = props;
+  const { editJob, onSelectedChange, openRunLog, trans } = props;
   // Whose home this server is: admins also see other users' jobs, whose notebooks are not here.
   const homeOwner = client.connection.hub.user;
   const [selected, setSelected] = useState<JobRef | null>(null);
@@ -83,6 +87,9 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
   const [busyJobs, setBusyJobs] = useState<ReadonlySet<string>>(new Set());
   const [busyRuns, setBusyRuns] = useState<ReadonlySet<string>>(new Set());
   const [actionError, setActionError] = useState<ShownError | null>(null);
+  const [filter, setFilter] = useState<JobFilter>(NO_FILTER);
+  const [sort, setSort] = useState<JobSort>('name');
+  const listRef = useRef<HTMLDivElement>(null);
 
   const jobs = usePolling(
     'jobs',
@@ -102,13 +109,36 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
     [jobs.data, homeOwner],
   );
   const inputStatus = useInputStatus(contents, homeJobs);
+  const labelOf = (job: JobRef) => (job.owner === homeOwner ? job.name : `${job.owner}/${job.name}`);
 
   useEffect(() => {
     onSelectedChange(selected);
+    // The expanded card stays in view (e.g. after "Show job" from a command).
+    if (selected && listRef.current) {
+      const selector = `[data-testid="job-${CSS.escape(selected.name)}"][data-owner="${CSS.escape(selected.owner)}"]`;
+      listRef.current.querySelector(selector)?.scrollIntoView?.({ block: 'nearest' });
+    }
   }, [selected]);
 
+  // Screen-reader users hear the selected job's runs change state ("Run 3 of daily-ctr failed").
+  const seenStates = useRef<{ key: string; states: Map<string, RunState> } | null>(null);
+  useEffect(() => {
+    const items = runs.data?.items;
+    if (!selected || !items) {
+      return;
+    }
+    const key = jobKey(selected);
+    const previous = seenStates.current?.key === key ? seenStates.current.states : null;
+    for (const change of runStateChanges(previous, items)) {
+      announce(
+        trans.__('Run %1 of %2 %3', change.number, labelOf(selected), runStateLabel(change.run.state, trans)),
+      );
+    }
+    seenStates.current = { key, states: runStates(items) };
+  }, [runs.data]);
+
   // The runs poll fast while one is active, the jobs list slowly: when the
-  // selected job's newest run changes state, its "Last run" line follows.
+  // selected job's newest run changes state, its card follows.
   const newestRun = runs.data?.items[0];
   const newestRunState = newestRun ? `${newestRun.id} ${newestRun.state}` : '';
   useEffect(() => {
@@ -153,8 +183,8 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
     }
   };
 
+  const ctx = { client, contents, homeOwner, trans };
   const onJobAction = (job: Job, action: JobAction): void => {
-    const ctx = { client, contents, homeOwner, trans };
     const mark = (on: boolean) => setBusyJobs((s) => toggled(s, jobKey(job), on));
     void perform(mark, async () => {
       if (action === 'toggle-suspend') {
@@ -177,9 +207,20 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
     }).finally(() => jobs.reload());
   };
 
+  const openJobsView = (job?: JobRef): void => {
+    void commands
+      .execute(CommandIDs.openJobsView, job ? { job: job.name, user: job.owner } : {})
+      .catch((error: unknown) => setActionError(toShownError(error)));
+  };
+
+  const outputContext = { client, contents, commands, docManager, directory: settings.outputDirectory };
   const onRunAction = (run: Run, action: RunAction): void => {
     if (action === 'log') {
       setSelectedRun((current) => (current === run.id ? null : run.id));
+      return;
+    }
+    if (action === 'log-main-area') {
+      openRunLog?.(run);
       return;
     }
     const mark = (on: boolean) => setBusyRuns((s) => toggled(s, run.id, on));
@@ -187,49 +228,58 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
       if (action === 'cancel') {
         await cancelRun(client, run);
         runs.reload();
+      } else if (action === 'run-again') {
+        const next = await runAgain(run, ctx);
+        setSelectedRun(next.id);
+        runs.reload();
+      } else if (action === 'open-failing-cell') {
+        await openRunOutputAtFailingCell(run, outputContext);
       } else {
-        await openRunOutput(run, {
-          client,
-          contents,
-          commands,
-          docManager,
-          directory: settings.outputDirectory,
-        });
+        await openRunOutput(run, outputContext);
       }
     });
   };
 
-  const jobList = jobs.data?.items ?? [];
-  const job = jobList.find((j) => sameJob(j, selected));
-  // Another user's job says whose it is.
-  const selectedLabel = selected
-    ? selected.owner === homeOwner
-      ? selected.name
-      : `${selected.owner}/${selected.name}`
-    : '';
-  const runList = runs.data?.items ?? [];
-  const logRun = runList.find((r) => r.id === selectedRun);
+  const allJobs = jobs.data?.items ?? [];
+  const shownJobs = useMemo(() => filterAndSortJobs(allJobs, filter, sort), [jobs.data, filter, sort]);
+  const filtered = shownJobs.length !== allJobs.length;
   return (
-    <div className="jp-Turing-Panel">
+    <div className="jp-Turing-Panel jp-Turing-Jobs-view" ref={listRef}>
       <div className="jp-Turing-Panel-header">
-        <span className="jp-Turing-Panel-title">{trans.__('Jobs')}</span>
-        <IconButton
-          icon={refreshIcon}
-          label={trans.__('Refresh jobs')}
-          onClick={() => (jobs.reload(), runs.reload())}
-        />
+        <h2 className="jp-Turing-Panel-title">{trans.__('Turing Jobs')}</h2>
+        <div className="jp-Turing-Jobs-headerButtons">
+          <IconButton
+            icon={launchIcon}
+            label={trans.__('Open the jobs table in the main area')}
+            testId="jobs-open-table"
+            onClick={() => openJobsView()}
+          />
+          <IconButton
+            icon={refreshIcon}
+            label={trans.__('Refresh jobs')}
+            onClick={() => (jobs.reload(), runs.reload())}
+          />
+        </div>
       </div>
       {actionError && <ErrorMessage error={actionError} trans={trans} testId="jobs-action-error" />}
       {jobs.error && <ErrorMessage error={jobs.error} trans={trans} testId="jobs-load-error" />}
       {!jobs.data && !jobs.error && <div className="jp-Turing-Hint">{trans.__('Loading jobs…')}</div>}
-      {jobs.data && jobList.length === 0 && (
+      {jobs.data && allJobs.length === 0 && (
         <div className="jp-Turing-Hint" data-testid="jobs-empty">
           {trans.__('No jobs yet. Open a notebook and press Schedule in its toolbar.')}
         </div>
       )}
-      {jobList.length > 0 && (
+      {allJobs.length > 0 && (
+        <JobFilterBar filter={filter} sort={sort} onFilter={setFilter} onSort={setSort} trans={trans} />
+      )}
+      {filtered && (
+        <div className="jp-Turing-Hint" role="status" data-testid="jobs-filter-count">
+          {trans.__('%1 of %2 jobs', shownJobs.length, allJobs.length)}
+        </div>
+      )}
+      {shownJobs.length > 0 && (
         <JobList
-          jobs={jobList}
+          jobs={shownJobs}
           selected={selected ? jobKey(selected) : null}
           inputStatus={inputStatus}
           homeOwner={homeOwner}
@@ -239,45 +289,24 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
             setSelectedRun(null);
           }}
           onAction={onJobAction}
-          trans={trans}
-        />
-      )}
-      {selected && (
-        <section
-          className="jp-Turing-Jobs-details"
-          aria-label={trans.__('Runs of %1', selectedLabel)}
-          data-testid="job-runs"
-          data-owner={selected.owner}
-        >
-          <h3 className="jp-Turing-Jobs-detailsTitle">{trans.__('Runs of %1', selectedLabel)}</h3>
-          {runs.error && <ErrorMessage error={runs.error} trans={trans} testId="runs-load-error" />}
-          {!runs.data && !runs.error && <div className="jp-Turing-Hint">{trans.__('Loading runs…')}</div>}
-          {runs.data && (
-            <>
-              <DurationChart jobName={selected.name} runs={runList} trans={trans} />
-              <RunList
-                runs={runList}
-                selectedRun={selectedRun}
-                busy={busyRuns}
-                onAction={onRunAction}
-                trans={trans}
-              />
-            </>
+          onOpenInMainArea={(job) => openJobsView(job)}
+          renderExpanded={(job) => (
+            <JobRunsSection
+              client={client}
+              job={job}
+              label={labelOf(job)}
+              runs={runs}
+              selectedRun={selectedRun}
+              busyRuns={busyRuns}
+              inputStatus={job.owner === homeOwner ? inputStatus[job.name] : undefined}
+              pollMs={settings.activePollSeconds * 1000}
+              onRunAction={onRunAction}
+              onCloseLog={() => setSelectedRun(null)}
+              logInMainArea={!!openRunLog}
+              onOpenInMainArea={() => openJobsView(job)}
+              trans={trans}
+            />
           )}
-          {job?.alertDeliveries.some((d) => !d.delivered) && (
-            <div className="jp-Turing-Warning">
-              {trans.__('Some alerts of this job could not be delivered.')}
-            </div>
-          )}
-        </section>
-      )}
-      {logRun && (
-        <RunLog
-          key={logRun.id}
-          client={client}
-          run={logRun}
-          pollMs={settings.activePollSeconds * 1000}
-          onClose={() => setSelectedRun(null)}
           trans={trans}
         />
       )}

@@ -3,6 +3,7 @@ import type { Contents } from '@jupyterlab/services';
 import type { CommandRegistry } from '@lumino/commands';
 import type { ITuringClient, NotebookContent, Run } from '@turing/client';
 
+import { failingCellIndex } from './failing-cell';
 import { runOutputNotebook } from './job-requests';
 import { OPEN_DOCUMENT_COMMAND } from './tokens';
 
@@ -72,14 +73,56 @@ export function untrustedCopy(notebook: NotebookContent): NotebookContent {
  * trust command is ever run.
  */
 export async function openRunOutput(run: Run, ctx: OpenOutputContext): Promise<string> {
+  return (await saveAndOpen(run, ctx)).path;
+}
+
+async function saveAndOpen(
+  run: Run,
+  ctx: OpenOutputContext,
+): Promise<{ path: string; content: NotebookContent; widget: unknown }> {
   const content = untrustedCopy(await runOutputNotebook(ctx.client, run));
   const path = outputPath(ctx.directory, run);
   await ensureDirectory(ctx.contents, path.slice(0, path.lastIndexOf('/')));
   await ctx.contents.save(path, { type: 'notebook', format: 'json', content });
-  if (ctx.docManager) {
-    ctx.docManager.openOrReveal(path);
-  } else {
-    await ctx.commands.execute(OPEN_DOCUMENT_COMMAND, { path });
+  const widget = ctx.docManager
+    ? ctx.docManager.openOrReveal(path)
+    : await ctx.commands.execute(OPEN_DOCUMENT_COMMAND, { path });
+  return { path, content, widget };
+}
+
+/** The parts of a `NotebookPanel` used to show a cell (typed loosely: the widget comes from the document manager). */
+interface NotebookLike {
+  context?: { ready?: Promise<void> };
+  content?: {
+    activeCellIndex: number;
+    scrollToItem?: (
+      index: number,
+      behavior?: ScrollBehavior,
+      margin?: number,
+      align?: string,
+    ) => Promise<void>;
+    activeCell?: { node?: HTMLElement } | null;
+  };
+}
+
+/**
+ * "Open output at the failing cell": opens the run's output notebook as
+ * {@link openRunOutput} does, then makes the cell that raised (see
+ * {@link failingCellIndex}) the active one and scrolls it into view.
+ * Resolves with the path and that cell's index (`undefined` when no cell raised).
+ */
+export async function openRunOutputAtFailingCell(
+  run: Run,
+  ctx: OpenOutputContext,
+): Promise<{ path: string; cell: number | undefined }> {
+  const { path, content, widget } = await saveAndOpen(run, ctx);
+  const cell = failingCellIndex(content);
+  const panel = widget as NotebookLike | undefined;
+  if (cell !== undefined && panel?.content) {
+    await panel.context?.ready;
+    panel.content.activeCellIndex = cell;
+    await panel.content.scrollToItem?.(cell, 'auto', 0, 'center');
+    panel.content.activeCell?.node?.scrollIntoView?.({ block: 'center' });
   }
-  return path;
+  return { path, cell };
 }

@@ -4,6 +4,7 @@ import { sidePanelPlugin, toShownError } from '@turing/ui';
 
 import { jobsIcon } from './icons';
 import { createJobsPanel } from './jobs-panel';
+import { openRunLogInMainArea } from './run-log-widget';
 import { openScheduleDialog } from './schedule-dialog';
 import { DEFAULT_SCHEDULE_SETTINGS, readPanelSettings } from './settings';
 import { CommandIDs, PANEL_ID, PANEL_PLUGIN_ID } from './tokens';
@@ -15,8 +16,8 @@ export const panelPlugin = sidePanelPlugin({
   area: 'left',
   rank: 700,
   services: { docManager: IDocumentManager },
-  create: ({ app, client, trans, docManager }) =>
-    createJobsPanel({
+  create: ({ app, client, trans, docManager }) => {
+    const created = createJobsPanel({
       client,
       contents: app.serviceManager.contents,
       commands: app.commands,
@@ -31,7 +32,16 @@ export const panelPlugin = sidePanelPlugin({
         });
         return result?.job ?? null;
       },
-    }),
+      openRunLog: (run) => {
+        openRunLogInMainArea(app, run, {
+          client,
+          pollMs: created.body.currentSettings.activePollSeconds * 1000,
+          trans,
+        });
+      },
+    });
+    return created;
+  },
   setup: ({ app, client, trans, palette, body }) => {
     const text = (value: unknown): string | undefined =>
       typeof value === 'string' && value !== '' ? value : undefined;

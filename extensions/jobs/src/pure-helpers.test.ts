@@ -5,7 +5,7 @@ import { layoutDurationChart, outcomeOf, runSeconds } from './chart-scale';
 import { CRON_PRESETS, describeCron, presetExpression, presetOf } from './cron-presets';
 import { formatDuration } from './format';
 import { jobNameFromPath, validateJobName } from './job-name';
-import { notebookDigest, stableStringify, stripNotebook } from './notebook-digest';
+import { legacyNotebookDigest, notebookDigest, stableStringify, stripNotebook } from './notebook-digest';
 import { withoutTransientFields } from './notebook-source';
 import { DEFAULT_PANEL_SETTINGS, readPanelSettings, readScheduleSettings } from './settings';
 import { EXECUTED_NOTEBOOK_DIGEST, executedNotebook } from './testing/notebook-fixture';
@@ -64,8 +64,8 @@ describe('job names', () => {
 });
 
 describe('notebook digest', () => {
-  it('matches an independently computed sha256 of the stripped, key-sorted notebook', async () => {
-    await expect(notebookDigest(executedNotebook())).resolves.toBe(EXECUTED_NOTEBOOK_DIGEST);
+  it('matches an independently computed sha256 of the stripped, key-sorted notebook (the old form)', async () => {
+    await expect(legacyNotebookDigest(executedNotebook())).resolves.toBe(EXECUTED_NOTEBOOK_DIGEST);
   });
 
   it('gives a notebook with outputs the same digest as the same notebook stripped', async () => {
@@ -81,11 +81,10 @@ describe('notebook digest', () => {
   it('changes when a source changes, not when keys are reordered', async () => {
     const edited = executedNotebook();
     edited.cells[2] = { ...edited.cells[2], source: 'print(n * 3)' } as (typeof edited.cells)[2];
-    expect(await notebookDigest(edited)).not.toBe(EXECUTED_NOTEBOOK_DIGEST);
+    const original = await notebookDigest(executedNotebook());
+    expect(await notebookDigest(edited)).not.toBe(original);
     const { cells, metadata, nbformat, nbformat_minor } = executedNotebook();
-    await expect(notebookDigest({ nbformat_minor, cells, nbformat, metadata })).resolves.toBe(
-      EXECUTED_NOTEBOOK_DIGEST,
-    );
+    await expect(notebookDigest({ nbformat_minor, cells, nbformat, metadata })).resolves.toBe(original);
   });
 
   it('sorts keys recursively but keeps array order', () => {
@@ -185,10 +184,12 @@ describe('open notebook content', () => {
     };
     inEditor.metadata.signature = 'sha256:abc';
     inEditor.cells.forEach((cell) => Object.assign(cell.metadata, { trusted: false }));
-    expect(await notebookDigest(inEditor)).not.toBe(await notebookDigest(saved));
+    // The old digest form kept them; jobs created before still carry it.
+    expect(await legacyNotebookDigest(inEditor)).not.toBe(await legacyNotebookDigest(saved));
     const cleaned = withoutTransientFields(inEditor);
     expect(cleaned.metadata).not.toHaveProperty('signature');
     expect(inEditor.cells[0]?.metadata).toHaveProperty('trusted');
-    await expect(notebookDigest(cleaned)).resolves.toBe(EXECUTED_NOTEBOOK_DIGEST);
+    await expect(legacyNotebookDigest(cleaned)).resolves.toBe(EXECUTED_NOTEBOOK_DIGEST);
+    await expect(notebookDigest(inEditor)).resolves.toBe(await notebookDigest(saved));
   });
 });

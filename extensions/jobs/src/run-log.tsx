@@ -3,11 +3,12 @@ import { closeIcon } from '@jupyterlab/ui-components';
 import type { ITuringClient, Run, RunState } from '@turing/client';
 import type { ShownError } from '@turing/ui';
 import { ErrorMessage, IconButton, toShownError } from '@turing/ui';
-import React, { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import React, { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
 import { isActive } from './format';
 import { followRunLog, readRunLog } from './job-requests';
 import { runStateLabel } from './labels';
+import { withoutLogNoise } from './log-noise';
 
 /** Props of {@link RunLog}. */
 export interface RunLogProps {
@@ -16,8 +17,13 @@ export interface RunLogProps {
   run: Run;
   /** Milliseconds between log reloads when the live stream is unavailable. */
   pollMs: number;
-  onClose: () => void;
+  /** Closes the log; no close button without it. */
+  onClose?: () => void;
   trans: TranslationBundle;
+  /** The heading, e.g. "Log of run 3 of daily-ctr"; default "Log of <run id>". */
+  title?: string;
+  /** Let the text fill the height it is given (in a main-area view) instead of at most 320 px. */
+  fill?: boolean;
 }
 
 /** Keeps the view responsive with huge logs: only the tail is shown. */
@@ -34,7 +40,15 @@ function tail(text: string): string {
  * has finished, and reloaded every `pollMs` if the live stream fails.
  * Scrolls along with new text unless the user scrolled up.
  */
-export function RunLog({ client, run, pollMs, onClose, trans }: RunLogProps): React.ReactElement {
+export function RunLog({
+  client,
+  run,
+  pollMs,
+  onClose,
+  trans,
+  title,
+  fill,
+}: RunLogProps): React.ReactElement {
   const [text, setText] = useState('');
   const [mode, setMode] = useState<Mode>('loading');
   const [finalState, setFinalState] = useState<RunState | null>(null);
@@ -99,11 +113,13 @@ export function RunLog({ client, run, pollMs, onClose, trans }: RunLogProps): Re
     };
   }, [client, run.id, mode, active, pollMs]);
 
+  const shown = useMemo(() => withoutLogNoise(text), [text]);
+
   useLayoutEffect(() => {
     if (stick.current && pre.current) {
       pre.current.scrollTop = pre.current.scrollHeight;
     }
-  }, [text]);
+  }, [shown]);
 
   const status =
     mode === 'live'
@@ -115,16 +131,20 @@ export function RunLog({ client, run, pollMs, onClose, trans }: RunLogProps): Re
           : runStateLabel(finalState ?? run.state, trans);
   return (
     <section
-      className="jp-Turing-Jobs-log"
+      className={`jp-Turing-Jobs-log${fill ? ' jp-mod-fill' : ''}`}
       aria-label={trans.__('Log of run %1', run.id)}
       data-testid="run-log"
     >
       <div className="jp-Turing-Jobs-logHeader">
-        <span className="jp-Turing-Jobs-logTitle">{trans.__('Log of %1', run.id)}</span>
+        <span className="jp-Turing-Jobs-logTitle" title={run.id}>
+          {title ?? trans.__('Log of %1', run.id)}
+        </span>
         <span className="jp-Turing-Jobs-logStatus" data-testid="run-log-status" aria-live="polite">
           {status}
         </span>
-        <IconButton icon={closeIcon} label={trans.__('Close log')} onClick={onClose} />
+        {onClose && (
+          <IconButton icon={closeIcon} label={trans.__('Close log of run %1', run.id)} onClick={onClose} />
+        )}
       </div>
       {error && error.title && <ErrorMessage error={error} trans={trans} />}
       <pre
@@ -139,7 +159,7 @@ export function RunLog({ client, run, pollMs, onClose, trans }: RunLogProps): Re
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
         }}
       >
-        {text || (mode === 'done' && !error ? trans.__('(empty log)') : '')}
+        {shown || (mode === 'done' && !error ? trans.__('(empty log)') : '')}
       </pre>
     </section>
   );

@@ -1,8 +1,8 @@
 import type { Contents } from '@jupyterlab/services';
-import type { Job } from '@turing/client';
+import type { Job, NotebookContent } from '@turing/client';
 import { useEffect, useRef, useState } from 'react';
 
-import { notebookDigest } from './notebook-digest';
+import { inputDigestCandidates } from './notebook-digest';
 import { withoutTransientFields } from './notebook-source';
 
 /**
@@ -14,14 +14,14 @@ export type InputStatus = 'same' | 'changed' | 'missing' | 'unknown';
 
 interface CachedDigest {
   lastModified: string;
-  /** Digests the job's may equal: without transient fields (what this extension sends), and as read. */
+  /** Digests the job's may equal (see {@link inputDigestCandidates}). */
   digests: string[];
 }
 
 /**
  * The digests of the file at `path`, re-read only when its modification time
- * changed. Two, because a job created by a script may have sent the content
- * with the `trusted` marks the contents API adds.
+ * changed: the normalised one, and the old forms jobs created before
+ * normalisation carry (see {@link inputDigestCandidates}).
  */
 async function fileDigests(
   contents: Contents.IManager,
@@ -37,10 +37,9 @@ async function fileDigests(
     return cached.digests;
   }
   const model = await contents.get(path, { type: 'notebook', content: true });
-  const digests = [
-    await notebookDigest(withoutTransientFields(model.content)),
-    await notebookDigest(model.content),
-  ];
+  const digests = await inputDigestCandidates(model.content, (nb) =>
+    withoutTransientFields(nb as NotebookContent),
+  );
   cache.set(path, { lastModified: model.last_modified, digests });
   return digests;
 }

@@ -5,8 +5,9 @@ import type { FieldError } from '../errors/index.js';
  * The input snapshot of a job: the notebook as sent, with outputs and
  * execution counts removed. Its digest is what the lab compares to decide
  * "input changed since scheduled", so the algorithm is part of the API
- * (docs/api.md): sha256 of the stripped notebook as JSON with object keys
- * sorted at every level and no whitespace.
+ * (docs/jobs.md "Input digest"): sha256 of the snapshot in its
+ * {@link digestForm}, as JSON with object keys sorted at every level and no
+ * whitespace. The lab's `notebook-digest.ts` implements the same steps.
  */
 
 /** The parts of an nbformat-4 notebook this module reads. */
@@ -59,9 +60,57 @@ export function stableStringify(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** sha256 hex of the stripped notebook's stable JSON. */
-export function notebookDigest(stripped: NotebookJson): string {
-  return createHash('sha256').update(stableStringify(stripped)).digest('hex');
+/** Notebook metadata the kernel or the lab writes, not the author. */
+const TRANSIENT_NOTEBOOK_METADATA = ['signature', 'trusted', 'language_info'];
+/** Cell metadata that is UI state or timing, not content. */
+const TRANSIENT_CELL_METADATA = ['execution', 'collapsed', 'scrolled', 'trusted'];
+/** UI state under a cell's `metadata.jupyter`. */
+const TRANSIENT_JUPYTER_METADATA = ['source_hidden', 'outputs_hidden'];
+
+/**
+ * The form the digest is taken of: the {@link stripNotebook} copy without
+ * what differs between two saves of the same content. Sources become one
+ * string (nbformat allows a list of lines, and the lab reads strings back),
+ * cell ids, `nbformat_minor` (a lab save upgrades 4.4 to 4.5 and adds ids),
+ * kernel and UI metadata go.
+ */
+export function digestForm(notebook: NotebookJson): NotebookJson {
+  const copy = stripNotebook(notebook);
+  delete copy.nbformat_minor;
+  if (copy.metadata && typeof copy.metadata === 'object') {
+    copy.metadata = omit(copy.metadata, TRANSIENT_NOTEBOOK_METADATA);
+  }
+  if (Array.isArray(copy.cells)) {
+    for (const cell of copy.cells as Array<CellJson & { id?: unknown }>) {
+      if (typeof cell !== 'object' || cell === null) continue;
+      delete cell.id;
+      if (Array.isArray(cell.source)) cell.source = cellSource(cell);
+      const metadata = omit(
+        typeof cell.metadata === 'object' && cell.metadata !== null ? cell.metadata : {},
+        TRANSIENT_CELL_METADATA,
+      );
+      const jupyter = metadata.jupyter;
+      if (typeof jupyter === 'object' && jupyter !== null && !Array.isArray(jupyter)) {
+        const ui = omit(jupyter as Record<string, unknown>, TRANSIENT_JUPYTER_METADATA);
+        if (Object.keys(ui).length === 0) delete metadata.jupyter;
+        else metadata.jupyter = ui;
+      }
+      cell.metadata = metadata;
+    }
+  }
+  return copy;
+}
+
+/** A copy of `record` without `keys`. */
+function omit(record: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.includes(key)));
+}
+
+/** sha256 hex of the notebook's {@link digestForm} as stable JSON. */
+export function notebookDigest(notebook: NotebookJson): string {
+  return createHash('sha256')
+    .update(stableStringify(digestForm(notebook)))
+    .digest('hex');
 }
 
 /** The kernelspec name, if the notebook names one. */
