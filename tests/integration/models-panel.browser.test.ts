@@ -1,57 +1,25 @@
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoStack, type RunningDemoStack } from '../../scripts/demo-stack.js';
 import { launchChromium } from '../support/chromium.js';
-import { logInToLab, showSidePanel } from '../support/lab-page.js';
-import { SERVING_PYTHON } from '../support/serving-python.js';
+import { logInToLab } from '../support/lab-page.js';
+import {
+  browseTo as browseToFolder,
+  ownProbabilities,
+  publishFromContextMenu as publishFrom,
+  v2Body,
+  type ModelJson,
+} from '../support/model-publishing.js';
 
 const screenshots = resolve(import.meta.dirname, '../../test-results/screenshots');
-const seededModel = resolve(import.meta.dirname, '../../examples/models/ctr-xgb/model.json');
 const user = 'mei';
 const modelName = 'ctr-xgb';
 /** A row of the seeded model's 4 features (position, hour, past CTR, similarity). */
 const row = [0.1, 0.5, 0.9, 0.8];
 
-/** The V2 body Try it sends: one row, asking for the class probabilities. */
-const v2Body = (features: number[]) =>
-  JSON.stringify({
-    inputs: [{ name: 'input-0', shape: [1, features.length], datatype: 'FP32', data: features }],
-    outputs: [{ name: 'predict_proba' }],
-  });
-
-/** The seeded model's own class probabilities for `features`, from xgboost in the serving venv. */
-function ownProbabilities(features: number[]): number[] {
-  const script = [
-    'import json, sys',
-    'import numpy as np, xgboost as xgb',
-    'p = json.load(sys.stdin)',
-    'model = xgb.XGBClassifier()',
-    'model.load_model(p["path"])',
-    'rows = np.array([p["row"]], dtype=np.float32)',
-    'print(json.dumps(model.predict_proba(rows)[0].tolist()))',
-  ].join('\n');
-  const out = execFileSync(SERVING_PYTHON, ['-c', script], {
-    input: JSON.stringify({ path: seededModel, row: features }),
-    env: { PATH: process.env.PATH ?? '', OMP_NUM_THREADS: '1' },
-  });
-  return JSON.parse(out.toString().trim().split('\n').at(-1) ?? '') as number[];
-}
-
-interface TrafficSplit {
-  stable: number;
-  canary?: number;
-  canaryPercent: number;
-}
-interface ModelJson {
-  name: string;
-  versions: Array<{ version: number }>;
-  traffic?: TrafficSplit;
-  status: { phase: string; servingVersions: number[] };
-}
 interface V2Response {
   model_name: string;
   outputs: Array<{ name: string; shape: number[]; datatype: string; data: number[] }>;
@@ -104,35 +72,8 @@ describe('Models: publish from the file browser and serve, on the demo stack (Ch
     await page.setViewportSize({ width: 1400, height: 900 });
   };
 
-  /** The file browser's row of `name` in the folder shown. */
-  const listingItem = (name: string): Locator =>
-    page
-      .locator('#filebrowser .jp-DirListing-item')
-      .filter({ has: page.locator('.jp-DirListing-itemText', { hasText: new RegExp(`^${name}$`) }) });
-
-  /** Shows the file browser in `folder` (a path below the home), by the breadcrumbs and double clicks. */
-  const browseTo = async (folder: string[]): Promise<void> => {
-    await showSidePanel(page, 'filebrowser');
-    // The home icon of the breadcrumbs.
-    await page.locator('#filebrowser .jp-BreadCrumbs-home').click();
-    for (const name of folder) {
-      await listingItem(name).dblclick({ timeout: 30_000 });
-      await page
-        .locator('#filebrowser .jp-BreadCrumbs-item', { hasText: new RegExp(`^${name}$`) })
-        .waitFor({ timeout: 30_000 });
-    }
-  };
-
-  /** Right-clicks `name` in the folder shown, chooses "Publish Model…" and returns the dialog. */
-  const publishFromContextMenu = async (name: string): Promise<Locator> => {
-    await listingItem(name).click({ button: 'right' });
-    const item = page.locator('.lm-Menu .lm-Menu-item', { hasText: 'Publish Model…' });
-    await item.waitFor({ timeout: 10_000 });
-    await item.click();
-    const dialog = page.getByTestId('publish-dialog');
-    await dialog.waitFor({ timeout: 30_000 });
-    return dialog;
-  };
+  const browseTo = (folder: string[]) => browseToFolder(page, folder);
+  const publishFromContextMenu = (name: string) => publishFrom(page, name);
 
   /** Records every state of the upload's progress bar while a publish runs, however fast. */
   const recordProgress = () =>

@@ -47,6 +47,7 @@ export function ApiKeys({ models, model, onChanged, trans }: ApiKeysProps): Reac
           type="button"
           className="jp-mod-styled jp-Turing-SmallButton"
           data-testid="model-api-keys-allow"
+          aria-label={trans.__('Allow API keys for %1', model.name)}
           disabled={busy}
           onClick={() =>
             void act(() => models.update(model.name, { access: { ...model.access, apiKeys: true } }))
@@ -69,7 +70,7 @@ export function ApiKeys({ models, model, onChanged, trans }: ApiKeysProps): Reac
             </span>
             <IconButton
               icon={deleteIcon}
-              label={trans.__('Revoke key %1', key.label)}
+              label={trans.__('Revoke key %1 of %2', key.label, model.name)}
               disabled={busy}
               onClick={() => void act(() => revokeWithConfirmation(models, model, key, trans))}
             />
@@ -92,7 +93,7 @@ export function ApiKeys({ models, model, onChanged, trans }: ApiKeysProps): Reac
             />
             <IconButton
               icon={copyIcon}
-              label={trans.__('Copy the key')}
+              label={trans.__('Copy key %1', created.label)}
               onClick={() => copyWithNotice(created.key, trans.__('API key'), trans)}
             />
           </div>
@@ -118,7 +119,7 @@ export function ApiKeys({ models, model, onChanged, trans }: ApiKeysProps): Reac
       >
         <input
           className="jp-mod-styled"
-          aria-label={trans.__('Label of the new key')}
+          aria-label={trans.__('Label of the new key of %1', model.name)}
           placeholder={trans.__('label, e.g. recommender')}
           data-testid="model-api-key-label"
           value={label}
@@ -130,6 +131,7 @@ export function ApiKeys({ models, model, onChanged, trans }: ApiKeysProps): Reac
           type="submit"
           className="jp-mod-styled jp-Turing-SmallButton"
           data-testid="model-api-key-create"
+          aria-label={trans.__('Create a key for %1', model.name)}
           disabled={busy}
         >
           {trans.__('Create key')}

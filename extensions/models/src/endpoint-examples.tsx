@@ -25,11 +25,13 @@ export interface EndpointExamplesProps {
 function Copyable(props: {
   text: string;
   what: string;
+  /** The accessible name of the copy button, e.g. "Copy the V2 URL of ctr-xgb". */
+  copyLabel: string;
   block: boolean;
   testId: string;
   trans: TranslationBundle;
 }): React.ReactElement {
-  const { text, what, block, testId, trans } = props;
+  const { text, what, copyLabel, block, testId, trans } = props;
   return (
     <div className="jp-Turing-Models-copyable">
       {block ? (
@@ -41,11 +43,7 @@ function Copyable(props: {
           {text}
         </code>
       )}
-      <IconButton
-        icon={copyIcon}
-        label={trans.__('Copy %1', what)}
-        onClick={() => copyWithNotice(text, what, trans)}
-      />
+      <IconButton icon={copyIcon} label={copyLabel} onClick={() => copyWithNotice(text, what, trans)} />
     </div>
   );
 }
@@ -72,6 +70,7 @@ export function EndpointExamples({ model, origin, trans }: EndpointExamplesProps
             <Copyable
               text={absoluteUrl(origin, predictPath(base, protocol))}
               what={trans.__('URL')}
+              copyLabel={trans.__('Copy the %1 URL of %2', protocolLabel(protocol, trans), model.name)}
               block={false}
               testId={`model-url-${protocol}`}
               trans={trans}
@@ -79,6 +78,11 @@ export function EndpointExamples({ model, origin, trans }: EndpointExamplesProps
             <Copyable
               text={hubCurlExample(origin, base, protocol, body)}
               what={trans.__('curl example')}
+              copyLabel={trans.__(
+                'Copy the %1 curl example of %2',
+                protocolLabel(protocol, trans),
+                model.name,
+              )}
               block={true}
               testId={`model-curl-${protocol}`}
               trans={trans}
@@ -89,6 +93,11 @@ export function EndpointExamples({ model, origin, trans }: EndpointExamplesProps
                 <Copyable
                   text={apiKeyCurlExample(apiKeyBase, model.name, protocol, body)}
                   what={trans.__('API key example')}
+                  copyLabel={trans.__(
+                    'Copy the %1 API key example of %2',
+                    protocolLabel(protocol, trans),
+                    model.name,
+                  )}
                   block={true}
                   testId={`model-curl-key-${protocol}`}
                   trans={trans}

@@ -1,6 +1,7 @@
-import { Clipboard, Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { Clipboard, Notification } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IModelsClient, ModelApiKeyInfo, ModelView } from '@turing/client';
+import { announce, confirmDestructive } from '@turing/ui';
 
 /** Asks, then deletes the model with its versions and serving replicas; `false` if the user declined. */
 export async function deleteWithConfirmation(
@@ -8,22 +9,22 @@ export async function deleteWithConfirmation(
   model: ModelView,
   trans: TranslationBundle,
 ): Promise<boolean> {
-  const answer = await showDialog({
+  const accepted = await confirmDestructive({
     title: trans.__('Delete model "%1"?', model.name),
     body: trans.__(
       'Its %1 versions, API keys and serving replicas are deleted, and its URL stops answering. The files in your home stay.',
       model.versions.length,
     ),
-    buttons: [
-      Dialog.cancelButton({ label: trans.__('Cancel') }),
-      Dialog.warnButton({ label: trans.__('Delete') }),
-    ],
+    acceptLabel: trans.__('Delete model %1', model.name),
+    trans,
   });
-  if (!answer.button.accept) {
+  if (!accepted) {
     return false;
   }
   await models.delete(model.name);
-  Notification.success(trans.__('Model "%1" deleted.', model.name), { autoClose: 4000 });
+  const done = trans.__('Model "%1" deleted.', model.name);
+  Notification.success(done, { autoClose: 4000 });
+  announce(done);
   return true;
 }
 
@@ -34,15 +35,13 @@ export async function revokeWithConfirmation(
   key: ModelApiKeyInfo,
   trans: TranslationBundle,
 ): Promise<boolean> {
-  const answer = await showDialog({
+  const accepted = await confirmDestructive({
     title: trans.__('Revoke API key "%1"?', key.label),
     body: trans.__('Callers using it get 401 from now on. This cannot be undone.'),
-    buttons: [
-      Dialog.cancelButton({ label: trans.__('Cancel') }),
-      Dialog.warnButton({ label: trans.__('Revoke') }),
-    ],
+    acceptLabel: trans.__('Revoke key %1', key.label),
+    trans,
   });
-  if (!answer.button.accept) {
+  if (!accepted) {
     return false;
   }
   await models.revokeApiKey(model.name, key.id);

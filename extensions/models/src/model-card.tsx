@@ -1,7 +1,8 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IModelsClient, ModelView, ServingRuntime } from '@turing/client';
+import { launchIcon } from '@jupyterlab/ui-components';
 import { formatByteSize } from '@turing/client';
-import { StatusBadge } from '@turing/ui';
+import { IconButton, StatusBadge } from '@turing/ui';
 import React from 'react';
 
 import { ApiKeys } from './api-keys';
@@ -31,6 +32,8 @@ export interface ModelCardProps {
   /** Reloads the list, after an action changed the model. */
   onChanged: () => void;
   onDelete: () => void;
+  /** Opens this model's detail page in the main-area view. */
+  onOpenInMainArea: () => void;
   busy: boolean;
   trans: TranslationBundle;
 }
@@ -107,6 +110,11 @@ export function ModelCard(props: ModelCardProps): React.ReactElement {
         <StatusBadge tone={phaseTone(status.phase)} testId="model-phase" className="jp-Turing-Models-phase">
           {phaseLabel(status.phase, trans)}
         </StatusBadge>
+        <IconButton
+          icon={launchIcon}
+          label={trans.__('Open model %1 in main area', model.name)}
+          onClick={props.onOpenInMainArea}
+        />
       </div>
       <div className="jp-Turing-Models-cardMeta">
         <div>{`${runtimeLabel(model.runtime, catalog, trans)} · ${formatLabel(model.format, trans)}`}</div>

@@ -45,14 +45,14 @@ export function ModelLogs({ models, model, tailLines, trans }: ModelLogsProps): 
       data-testid="model-logs"
       onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}
     >
-      <summary>{trans.__('Latest logs')}</summary>
+      <summary aria-label={trans.__('Latest logs of %1', model.name)}>{trans.__('Latest logs')}</summary>
       {open && (
         <>
           <div className="jp-Turing-Models-logsHeader">
             <span className="jp-Turing-Hint">{trans.__('Last %1 lines', tailLines)}</span>
             <IconButton
               icon={refreshIcon}
-              label={trans.__('Reload the logs')}
+              label={trans.__('Reload the logs of %1', model.name)}
               onClick={() => setLoads((n) => n + 1)}
             />
           </div>

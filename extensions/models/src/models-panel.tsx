@@ -20,6 +20,8 @@ export interface ModelsBodyOptions {
   homeOwner: string;
   /** The hub's origin, for absolute URLs in the examples. */
   origin: string;
+  /** Opens the main-area models view: the table, or `model`'s detail page. */
+  openInMainArea: (model?: string) => void;
   trans: TranslationBundle;
 }
 

@@ -1,12 +1,15 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { refreshIcon } from '@jupyterlab/ui-components';
+import { launchIcon, refreshIcon } from '@jupyterlab/ui-components';
 import type { IModelsClient, ModelView } from '@turing/client';
 import type { ShownError } from '@turing/ui';
-import { ErrorMessage, IconButton, toShownError, usePolling } from '@turing/ui';
-import React, { useEffect, useState } from 'react';
+import { ErrorMessage, IconButton, SearchBox, announce, toShownError, usePolling } from '@turing/ui';
+import React, { useEffect, useRef, useState } from 'react';
 
 import { deleteWithConfirmation } from './model-actions';
 import { ModelCard } from './model-card';
+import { filterModels } from './model-rows';
+import type { PhaseSnapshot } from './phase-announcements';
+import { phaseChanges, snapshotOf } from './phase-announcements';
 import type { PanelSettings } from './settings';
 
 /** A request to show a model, e.g. from `turing:open-models` after publishing. */
@@ -28,13 +31,17 @@ export interface ModelsViewProps {
   refreshes: number;
   /** Whether the panel is shown (polling pauses while it is not). */
   isVisible: () => boolean;
+  /** Opens the main-area models view: the table, or `model`'s detail page. */
+  openInMainArea: (model?: string) => void;
   trans: TranslationBundle;
 }
 
 /** The models panel: every model as a card, one opened at a time; refreshed while shown. */
 export function ModelsView(props: ModelsViewProps): React.ReactElement {
-  const { models, homeOwner, origin, settings, request, refreshes, isVisible, trans } = props;
+  const { models, homeOwner, origin, settings, request, refreshes, isVisible, openInMainArea, trans } = props;
   const [opened, setOpened] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const seen = useRef<PhaseSnapshot | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<ShownError | null>(null);
 
@@ -67,6 +74,16 @@ export function ModelsView(props: ModelsViewProps): React.ReactElement {
     list.reload();
   }, [request]);
 
+  useEffect(() => {
+    // Announced here only while the panel is shown; the main-area view announces its own.
+    if (list.data && isVisible()) {
+      phaseChanges(seen.current, list.data.items, trans).forEach((message) => announce(message));
+    }
+    if (list.data) {
+      seen.current = snapshotOf(list.data.items);
+    }
+  }, [list.data]);
+
   const onDelete = (model: ModelView): void => {
     setBusy(model.name);
     setActionError(null);
@@ -80,12 +97,29 @@ export function ModelsView(props: ModelsViewProps): React.ReactElement {
   };
 
   const items = list.data?.items ?? [];
+  const shown = filterModels(items, { query }, catalog.data?.items ?? null, trans);
   return (
     <div className="jp-Turing-Panel">
       <div className="jp-Turing-Panel-header">
-        <span className="jp-Turing-Panel-title">{trans.__('Models')}</span>
-        <IconButton icon={refreshIcon} label={trans.__('Refresh models')} onClick={() => list.reload()} />
+        <h2 className="jp-Turing-Panel-title jp-Turing-Models-panelTitle">{trans.__('Models')}</h2>
+        <span className="jp-Turing-Models-headerButtons">
+          <IconButton
+            icon={launchIcon}
+            label={trans.__('Open the models view in the main area')}
+            onClick={() => openInMainArea()}
+          />
+          <IconButton icon={refreshIcon} label={trans.__('Refresh models')} onClick={() => list.reload()} />
+        </span>
       </div>
+      {items.length > 0 && (
+        <SearchBox
+          value={query}
+          onChange={setQuery}
+          label={trans.__('Filter models')}
+          placeholder={trans.__('Filter by name, runtime or state')}
+          testId="models-filter"
+        />
+      )}
       {actionError && <ErrorMessage error={actionError} trans={trans} testId="models-action-error" />}
       {list.error && <ErrorMessage error={list.error} trans={trans} testId="models-load-error" />}
       {!list.data && !list.error && <div className="jp-Turing-Hint">{trans.__('Loading models…')}</div>}
@@ -96,9 +130,14 @@ export function ModelsView(props: ModelsViewProps): React.ReactElement {
           )}
         </div>
       )}
-      {items.length > 0 && (
+      {items.length > 0 && shown.length === 0 && (
+        <div className="jp-Turing-Hint" data-testid="models-no-match">
+          {trans.__('No model matches the filter.')}
+        </div>
+      )}
+      {shown.length > 0 && (
         <ul className="jp-Turing-CardList" aria-label={trans.__('Models')} data-testid="models-list">
-          {items.map((model) => (
+          {shown.map((model) => (
             <ModelCard
               key={`${model.owner}/${model.name}`}
               models={models}
@@ -113,6 +152,7 @@ export function ModelsView(props: ModelsViewProps): React.ReactElement {
               onToggle={() => setOpened((current) => (current === model.name ? null : model.name))}
               onChanged={() => list.reload()}
               onDelete={() => onDelete(model)}
+              onOpenInMainArea={() => openInMainArea(model.name)}
               trans={trans}
             />
           ))}

@@ -18,11 +18,12 @@ export const panelPlugin = sidePanelPlugin({
     'A side panel listing Turing models: replicas, versions, traffic, Try it, charts, keys and logs.',
   area: 'left',
   rank: 710,
-  create: ({ client, trans }) =>
+  create: ({ app, client, trans }) =>
     createModelsPanel({
       models: modelsOf(client),
       homeOwner: client.connection.hub.user,
       origin: hubOrigin(client.connection.hub.hubHost),
+      openInMainArea: (model) => void app.commands.execute(CommandIDs.openModelsView, model ? { model } : {}),
       trans,
     }),
   setup: ({ app, trans, palette, body }) => {

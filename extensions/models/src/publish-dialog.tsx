@@ -1,12 +1,9 @@
 import type { Contents, ServerConnection } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget } from '@jupyterlab/ui-components';
-import { PromiseDelegate } from '@lumino/coreutils';
-import { Widget } from '@lumino/widgets';
 import type { IModelsClient, ModelVersion, ModelView, ServingRuntime } from '@turing/client';
 import { formatByteSize } from '@turing/client';
 import type { FieldErrors, FieldScope, ShownError } from '@turing/ui';
-import { ErrorMessage, InlineErrors, toShownError, trapFocus } from '@turing/ui';
+import { ErrorMessage, InlineErrors, ModalDialog, openModal, toShownError } from '@turing/ui';
 import React, { useEffect, useRef, useState } from 'react';
 
 import type { Detection, SourceListing } from './model-format';
@@ -26,6 +23,7 @@ import {
   withModelSettings,
   withRuntime,
 } from './publish-form';
+import { publishButtonLabel } from './publish-label';
 import { PublishResult, UploadProgress } from './publish-status';
 import type { PublishSettings } from './settings';
 import { fileSources, listSource } from './source-files';
@@ -87,9 +85,15 @@ function PublishDialogView(props: ViewProps): React.ReactElement {
   const [prefilledFor, setPrefilledFor] = useState<string | null>(null);
   const [attempted, setAttempted] = useState(false);
   const [refusals, setRefusals] = useState(0);
+  // Only the user's own changes count: preselected runtimes and loaded settings do not.
+  const [edited, setEdited] = useState(false);
   const run = usePublishRun(models, trans);
   const { busy, progress, published, error: serverError, fields: serverFields } = run;
-  const root = useRef<HTMLDivElement>(null);
+  const root = useRef<HTMLFormElement>(null);
+  const edit = (change: (form: PublishForm) => PublishForm): void => {
+    setEdited(true);
+    setForm(change);
+  };
 
   const detection = source.status === 'read' ? source.detection : undefined;
   const format = detection?.ok ? detection.format : undefined;
@@ -187,21 +191,8 @@ function PublishDialogView(props: ViewProps): React.ReactElement {
     }
   };
 
-  const close = (show = false): void => {
-    if (busy) {
-      run.stop();
-      return;
-    }
+  const finish = (show = false): void => {
     onClose(published ? { name: form.name, version: published.version, show } : null);
-  };
-
-  const onKeyDown = (event: React.KeyboardEvent): void => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      close();
-    } else if (event.key === 'Tab') {
-      trapFocus(event, root.current);
-    }
   };
 
   const sourceLine = (): string => {
@@ -218,23 +209,69 @@ function PublishDialogView(props: ViewProps): React.ReactElement {
     );
   };
 
+  const footer = (requestClose: () => void): React.ReactNode =>
+    published ? (
+      <>
+        <button
+          type="button"
+          className="jp-Dialog-button jp-mod-reject jp-mod-styled"
+          data-testid="publish-close"
+          onClick={() => finish(false)}
+        >
+          <div className="jp-Dialog-buttonLabel">{trans.__('Close')}</div>
+        </button>
+        <button
+          type="button"
+          className="jp-Dialog-button jp-mod-accept jp-mod-styled"
+          data-testid="publish-show"
+          onClick={() => finish(true)}
+        >
+          <div className="jp-Dialog-buttonLabel">{trans.__('Show in Models')}</div>
+        </button>
+      </>
+    ) : (
+      <>
+        <button
+          type="button"
+          className="jp-Dialog-button jp-mod-reject jp-mod-styled"
+          data-testid="publish-cancel"
+          onClick={() => (busy ? run.stop() : requestClose())}
+        >
+          <div className="jp-Dialog-buttonLabel">
+            {busy ? trans.__('Stop upload') : unusable ? trans.__('Close') : trans.__('Cancel')}
+          </div>
+        </button>
+        {!unusable && (
+          <button
+            type="button"
+            className="jp-Dialog-button jp-mod-accept jp-mod-styled"
+            data-testid="publish-submit"
+            aria-busy={busy}
+            disabled={busy || !canPublish}
+            onClick={() => void submit()}
+          >
+            <div className="jp-Dialog-buttonLabel">
+              {busy ? trans.__('Publishing…') : publishButtonLabel(form, existing, trans)}
+            </div>
+          </button>
+        )}
+      </>
+    );
+
   return (
-    <div
-      ref={root}
-      className="jp-Dialog-content jp-Turing-Models-dialogContent"
-      role="dialog"
-      aria-modal="true"
-      aria-labelledby={`${idPrefix}-title`}
-      data-testid="publish-dialog"
-      data-lm-suppress-shortcuts="true"
-      onKeyDown={onKeyDown}
+    <ModalDialog
+      title={trans.__('Publish model')}
+      idPrefix={idPrefix}
+      dirty={edited && !published}
+      busy={busy}
+      onClose={() => finish(false)}
+      footer={footer}
+      className="jp-Turing-Models-dialogContent"
+      testId="publish-dialog"
+      trans={trans}
     >
-      <div className="jp-Dialog-header">
-        <h2 id={`${idPrefix}-title`} className="jp-Turing-Dialog-title">
-          {trans.__('Publish model')}
-        </h2>
-      </div>
       <form
+        ref={root}
         className="jp-Dialog-body jp-Turing-Dialog-form"
         noValidate
         aria-busy={busy}
@@ -276,20 +313,17 @@ function PublishDialogView(props: ViewProps): React.ReactElement {
         {detection?.ok && !published && (
           <>
             <ModelSection
-              {...{ form, update: setForm, scope, disabled: busy, trans }}
+              {...{ form, update: edit, scope, disabled: busy, trans }}
               runtimes={runtimes}
               existing={existing}
             />
             <ScaleSection
-              {...{ form, update: setForm, scope, disabled: busy, trans }}
+              {...{ form, update: edit, scope, disabled: busy, trans }}
               gpuRuntime={!!runtimes?.find((r) => runtimeKey(r) === form.runtime)?.gpu}
             />
-            <AccessSection {...{ form, update: setForm, scope, disabled: busy, trans }} />
+            <AccessSection {...{ form, update: edit, scope, disabled: busy, trans }} />
             {existing?.traffic && (
-              <RolloutSection
-                {...{ form, update: setForm, scope, disabled: busy, trans }}
-                existing={existing}
-              />
+              <RolloutSection {...{ form, update: edit, scope, disabled: busy, trans }} existing={existing} />
             )}
           </>
         )}
@@ -307,89 +341,11 @@ function PublishDialogView(props: ViewProps): React.ReactElement {
         )}
         {serverError && <ErrorMessage error={serverError} trans={trans} testId="publish-error" />}
       </div>
-      <div className="jp-Dialog-footer">
-        <div className="jp-Dialog-footerButtons">
-          {published ? (
-            <>
-              <button
-                type="button"
-                className="jp-Dialog-button jp-mod-reject jp-mod-styled"
-                data-testid="publish-close"
-                onClick={() => close(false)}
-              >
-                <div className="jp-Dialog-buttonLabel">{trans.__('Close')}</div>
-              </button>
-              <button
-                type="button"
-                className="jp-Dialog-button jp-mod-accept jp-mod-styled"
-                data-testid="publish-show"
-                onClick={() => close(true)}
-              >
-                <div className="jp-Dialog-buttonLabel">{trans.__('Show in Models')}</div>
-              </button>
-            </>
-          ) : (
-            <>
-              <button
-                type="button"
-                className="jp-Dialog-button jp-mod-reject jp-mod-styled"
-                data-testid="publish-cancel"
-                onClick={() => close()}
-              >
-                <div className="jp-Dialog-buttonLabel">
-                  {busy ? trans.__('Stop upload') : unusable ? trans.__('Close') : trans.__('Cancel')}
-                </div>
-              </button>
-              {!unusable && (
-                <button
-                  type="button"
-                  className="jp-Dialog-button jp-mod-accept jp-mod-styled"
-                  data-testid="publish-submit"
-                  aria-busy={busy}
-                  disabled={busy || !canPublish}
-                  onClick={() => void submit()}
-                >
-                  <div className="jp-Dialog-buttonLabel">
-                    {busy ? trans.__('Publishing…') : trans.__('Publish')}
-                  </div>
-                </button>
-              )}
-            </>
-          )}
-        </div>
-      </div>
-    </div>
+    </ModalDialog>
   );
 }
 
 let dialogCount = 0;
-
-/** The modal widget around {@link PublishDialogView}, attached to the page body. */
-class PublishDialog extends ReactWidget {
-  readonly result = new PromiseDelegate<PublishDialogResult | null>();
-  private readonly idPrefix = `jp-Turing-Models-dialog-${++dialogCount}`;
-  private readonly returnFocus = document.activeElement as HTMLElement | null;
-
-  constructor(private readonly options: PublishDialogOptions) {
-    super();
-    this.addClass('jp-Dialog');
-    this.addClass('jp-ThemedContainer');
-    this.addClass('jp-Turing-Models-dialog');
-  }
-
-  protected render(): React.ReactElement {
-    return <PublishDialogView {...this.options} idPrefix={this.idPrefix} onClose={(r) => this.finish(r)} />;
-  }
-
-  private finish(result: PublishDialogResult | null): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this.result.resolve(result);
-    this.dispose();
-    this.returnFocus?.focus?.();
-  }
-}
 
 /**
  * Opens the Publish dialog on a model file or SavedModel folder and resolves
@@ -397,7 +353,8 @@ class PublishDialog extends ReactWidget {
  * shown inside the dialog, which then stays open.
  */
 export function openPublishDialog(options: PublishDialogOptions): Promise<PublishDialogResult | null> {
-  const dialog = new PublishDialog(options);
-  Widget.attach(dialog, document.body);
-  return dialog.result.promise;
+  const idPrefix = `jp-Turing-Models-dialog-${++dialogCount}`;
+  return openModal<PublishDialogResult>((close) => (
+    <PublishDialogView {...options} idPrefix={idPrefix} onClose={close} />
+  ));
 }

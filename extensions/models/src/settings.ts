@@ -21,6 +21,12 @@ export interface PanelSettings {
   logTailLines: number;
 }
 
+/** Settings of `@turing/models:main-area` (schema `schema/main-area.json`): the panel's, plus the table's page size. */
+export interface MainAreaSettings extends PanelSettings {
+  /** Models per page of the table. */
+  pageSize: number;
+}
+
 /** The schema defaults of the publish plugin. */
 export const DEFAULT_PUBLISH_SETTINGS: Readonly<PublishSettings> = {
   defaultReplicasMin: 1,
@@ -35,6 +41,14 @@ export const DEFAULT_PANEL_SETTINGS: Readonly<PanelSettings> = {
   listRefreshSeconds: 3,
   statsRefreshSeconds: 5,
   logTailLines: 200,
+};
+
+/** The schema defaults of the main-area plugin. */
+export const DEFAULT_MAIN_AREA_SETTINGS: Readonly<MainAreaSettings> = {
+  listRefreshSeconds: 3,
+  statsRefreshSeconds: 10,
+  logTailLines: 200,
+  pageSize: 25,
 };
 
 function number(value: unknown, fallback: number, min: number, max = Infinity): number {
@@ -70,5 +84,16 @@ export function readPanelSettings(composite: ReadonlyPartialJSONObject | undefin
     listRefreshSeconds: number(composite?.listRefreshSeconds, d.listRefreshSeconds, 1),
     statsRefreshSeconds: number(composite?.statsRefreshSeconds, d.statsRefreshSeconds, 2),
     logTailLines: Math.floor(number(composite?.logTailLines, d.logTailLines, 1, 10_000)),
+  };
+}
+
+/** Reads the main-area plugin's composite settings, falling back to the defaults. */
+export function readMainAreaSettings(composite: ReadonlyPartialJSONObject | undefined): MainAreaSettings {
+  const d = DEFAULT_MAIN_AREA_SETTINGS;
+  return {
+    listRefreshSeconds: number(composite?.listRefreshSeconds, d.listRefreshSeconds, 1),
+    statsRefreshSeconds: number(composite?.statsRefreshSeconds, d.statsRefreshSeconds, 2),
+    logTailLines: Math.floor(number(composite?.logTailLines, d.logTailLines, 1, 10_000)),
+    pageSize: Math.floor(number(composite?.pageSize, d.pageSize, 5, 500)),
   };
 }

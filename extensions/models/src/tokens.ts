@@ -16,7 +16,18 @@ export const CommandIDs = {
   publishModel: 'turing:publish-model',
   /** Show the models panel, optionally opened on `args.model`. */
   openModels: 'turing:open-models',
+  /**
+   * Open the main-area Turing Models view: the models table, or the detail
+   * page of `args.model`; `args.user` filters the table to that owner.
+   */
+  openModelsView: 'turing:open-models-view',
 } as const;
+
+/** The plugin of the main-area models view, its command and Launcher card; settings `schema/main-area.json`. */
+export const MAIN_AREA_PLUGIN_ID = '@turing/models:main-area';
+
+/** The id of the main-area models view widget. */
+export const MAIN_AREA_ID = 'turing-models-view';
 
 /**
  * File types registered for model files the document registry does not know,

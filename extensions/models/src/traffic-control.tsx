@@ -69,6 +69,7 @@ export function TrafficControl({ models, model, onChanged, trans }: TrafficContr
           {trans.__('Stable')}
           <select
             className="jp-mod-styled"
+            aria-label={trans.__('Stable version of %1', model.name)}
             data-testid="model-traffic-stable"
             value={draft.stable}
             disabled={busy}
@@ -88,6 +89,7 @@ export function TrafficControl({ models, model, onChanged, trans }: TrafficContr
           {trans.__('Canary')}
           <select
             className="jp-mod-styled"
+            aria-label={trans.__('Canary version of %1', model.name)}
             data-testid="model-traffic-canary"
             value={draft.canary ?? ''}
             disabled={busy}
@@ -116,7 +118,7 @@ export function TrafficControl({ models, model, onChanged, trans }: TrafficContr
         step={1}
         value={draft.canary === null ? 0 : draft.percent}
         disabled={busy || canaryVersion === null}
-        aria-label={trans.__('Canary traffic percentage')}
+        aria-label={trans.__('Canary traffic percentage of %1', model.name)}
         aria-valuetext={percentText}
         onChange={(e) => {
           const percent = clampPercent(Number(e.target.value));
@@ -133,6 +135,7 @@ export function TrafficControl({ models, model, onChanged, trans }: TrafficContr
           type="button"
           className="jp-mod-styled jp-mod-accept jp-Turing-SmallButton"
           data-testid="model-traffic-apply"
+          aria-label={trans.__('Apply the traffic split of %1', model.name)}
           disabled={busy || !trafficChanged(model, draft)}
           onClick={() => void act(() => models.setTraffic(model.name, trafficBody(draft)))}
         >
@@ -142,6 +145,11 @@ export function TrafficControl({ models, model, onChanged, trans }: TrafficContr
           type="button"
           className="jp-mod-styled jp-Turing-SmallButton"
           data-testid="model-promote"
+          aria-label={
+            model.traffic?.canary !== undefined && canPromote(model)
+              ? trans.__('Promote version %1 of %2', model.traffic.canary, model.name)
+              : trans.__('Promote the canary of %1', model.name)
+          }
           title={trans.__('Send all traffic to the canary version')}
           disabled={busy || !canPromote(model)}
           onClick={() => void act(() => models.promote(model.name))}
@@ -152,6 +160,7 @@ export function TrafficControl({ models, model, onChanged, trans }: TrafficContr
           type="button"
           className="jp-mod-styled jp-Turing-SmallButton"
           data-testid="model-rollback"
+          aria-label={trans.__('Roll back the traffic of %1', model.name)}
           title={trans.__('Restore the split before the last change')}
           disabled={busy || !canRollBack(model)}
           onClick={() => void act(() => models.rollback(model.name))}

@@ -74,7 +74,7 @@ export function TryIt({ models, model, trans }: TryItProps): React.ReactElement 
       {protocols.length > 1 && (
         <select
           className="jp-mod-styled"
-          aria-label={trans.__('Protocol')}
+          aria-label={trans.__('Protocol of %1', model.name)}
           value={protocol}
           onChange={(e) => {
             const next = e.target.value as GatewayProtocol;
@@ -113,6 +113,7 @@ export function TryIt({ models, model, trans }: TryItProps): React.ReactElement 
           type="button"
           className="jp-mod-styled jp-mod-accept jp-Turing-SmallButton"
           data-testid="model-try-send"
+          aria-label={trans.__('Send the request to %1', model.name)}
           disabled={busy}
           aria-busy={busy}
           onClick={() => void send()}
@@ -123,6 +124,7 @@ export function TryIt({ models, model, trans }: TryItProps): React.ReactElement 
           type="button"
           className="jp-mod-styled jp-Turing-SmallButton"
           disabled={busy}
+          aria-label={trans.__('Reset the request body of %1', model.name)}
           onClick={() => setBody(prefill(model, protocol))}
         >
           {trans.__('Reset')}

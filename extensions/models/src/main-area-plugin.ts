@@ -1,0 +1,96 @@
+import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { ILauncher } from '@jupyterlab/launcher';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator } from '@jupyterlab/translation';
+import { ITuringClient } from '@turing/client';
+import { openMainAreaView, turingTranslation, watchSettings } from '@turing/ui';
+
+import { modelsIcon } from './icons';
+import { modelsOf } from './models-api';
+import { ModelsMainArea } from './models-main-area';
+import type { MainAreaSettings } from './settings';
+import { DEFAULT_MAIN_AREA_SETTINGS, readMainAreaSettings } from './settings';
+import { CommandIDs, MAIN_AREA_ID, MAIN_AREA_PLUGIN_ID } from './tokens';
+
+/** A string argument of a command, or `undefined` when absent or empty. */
+function stringArg(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * The main-area Turing Models view: `turing:open-models-view` (the table, or
+ * `args.model`'s detail page; `args.user` filters to that owner), in the
+ * palette and as a Launcher card.
+ */
+export const mainAreaPlugin: JupyterFrontEndPlugin<void> = {
+  id: MAIN_AREA_PLUGIN_ID,
+  description: 'A main-area view of Turing models: a sortable, filterable table and a detail page per model.',
+  autoStart: true,
+  requires: [ITuringClient],
+  optional: [ITranslator, ICommandPalette, ILauncher, ISettingRegistry],
+  activate: (
+    app: JupyterFrontEnd,
+    client: ITuringClient,
+    translator: ITranslator | null,
+    palette: ICommandPalette | null,
+    launcher: ILauncher | null,
+    registry: ISettingRegistry | null,
+  ): void => {
+    const trans = turingTranslation(translator);
+    const models = modelsOf(client);
+    let settings: MainAreaSettings = { ...DEFAULT_MAIN_AREA_SETTINGS };
+    let content: ModelsMainArea | null = null;
+
+    app.commands.addCommand(CommandIDs.openModelsView, {
+      label: (args) => (args.isLauncher ? trans.__('Turing Models') : trans.__('Open Turing Models View')),
+      caption: trans.__('A full-width table of your served models, with a detail page per model'),
+      icon: (args) => (args.isPalette ? undefined : modelsIcon),
+      execute: (args) => {
+        const request = { model: stringArg(args.model), user: stringArg(args.user) };
+        let created = false;
+        const view = openMainAreaView(app, {
+          id: MAIN_AREA_ID,
+          label: trans.__('Turing Models'),
+          caption: trans.__('Turing Models: your served models'),
+          icon: modelsIcon,
+          create: () => {
+            content = new ModelsMainArea({
+              models,
+              whoAmI: () => client.me(),
+              homeOwner: client.connection.hub.user,
+              origin: client.connection.hub.hubHost || window.location.origin,
+              settings,
+              trans,
+            });
+            created = true;
+            return content;
+          },
+        });
+        if (created) {
+          view.disposed.connect(() => (content = null));
+        }
+        content?.showPage(request);
+        return view;
+      },
+    });
+    palette?.addItem({ command: CommandIDs.openModelsView, category: trans.__('Turing') });
+    // The launcher passes only the item's args: it says itself that the card is one.
+    launcher?.add({
+      command: CommandIDs.openModelsView,
+      args: { isLauncher: true },
+      category: trans.__('Turing'),
+      rank: 2,
+    });
+
+    watchSettings(registry, {
+      pluginId: MAIN_AREA_PLUGIN_ID,
+      read: readMainAreaSettings,
+      apply: (loaded) => {
+        settings = loaded;
+        content?.setSettings(loaded);
+      },
+      name: 'Models view',
+    });
+  },
+};
