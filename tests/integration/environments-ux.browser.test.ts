@@ -7,7 +7,7 @@ import { pickThemeFromMenu, seriousViolations, type ThemeName } from '../support
 import { launchChromium } from '../support/chromium.js';
 import { startInProcessHubProxy, type InProcessHubProxy } from '../support/in-process-hub-proxy.js';
 import type { JupyterHub } from '../support/jupyterhub.js';
-import { logInToLab, showSidePanel, sidebarTab } from '../support/lab-page.js';
+import { logInToLab, newLabPage, showSidePanel, sidebarTab } from '../support/lab-page.js';
 import { createNamespace } from '../support/namespaces.js';
 import { freePort } from '../support/ports.js';
 import { turingHub } from '../support/turing-hub.js';
@@ -64,8 +64,7 @@ describe('Environments panel UX (Chromium)', () => {
       },
     });
     browser = await launchChromium();
-    page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1400, height: 900 });
+    page = await newLabPage(browser);
     await logInToLab(page, hub.url, 'frank');
   });
 

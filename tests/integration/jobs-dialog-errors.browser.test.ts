@@ -5,35 +5,11 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoStack, type RunningDemoStack } from '../../scripts/demo-stack.js';
 import { launchChromium } from '../support/chromium.js';
-import { logInToLab, openNotebook, openScheduleDialog } from '../support/lab-page.js';
+import { logInToLab, newLabPage, openNotebook, openScheduleDialog } from '../support/lab-page.js';
+import { DATES_NOTEBOOK } from '../support/notebooks.js';
 
 const screenshots = resolve(import.meta.dirname, '../../test-results/e2e');
 const user = 'grace';
-
-/** A notebook whose parameters cell computes a value (not a literal the dialog can type). */
-const datesNotebook = {
-  cells: [
-    {
-      cell_type: 'code',
-      execution_count: null,
-      id: 'params',
-      metadata: { tags: ['parameters'] },
-      outputs: [],
-      source: 'import datetime\n\nstart = datetime.date(2026, 1, 1)\ndays = 7\nregions = ["emea"]\n',
-    },
-    {
-      cell_type: 'code',
-      execution_count: null,
-      id: 'report',
-      metadata: {},
-      outputs: [],
-      source: 'print(start, days, regions)\n',
-    },
-  ],
-  metadata: { kernelspec: { display_name: 'Python 3 (ipykernel)', language: 'python', name: 'python3' } },
-  nbformat: 4,
-  nbformat_minor: 5,
-};
 
 // Mistakes in the Schedule dialog end in readable messages next to the field
 // to fix, and the dialog stays open with what the user typed.
@@ -67,11 +43,10 @@ describe('Schedule dialog errors on the demo stack (Chromium)', () => {
     mkdirSync(screenshots, { recursive: true });
     // In the home before the first spawn; the demo's seeding adds the examples beside it.
     mkdirSync(join(stateDir, 'home', user), { recursive: true });
-    writeFileSync(join(stateDir, 'home', user, 'dates.ipynb'), JSON.stringify(datesNotebook));
+    writeFileSync(join(stateDir, 'home', user, 'dates.ipynb'), JSON.stringify(DATES_NOTEBOOK));
     stack = await startDemoStack({ stateDir });
     browser = await launchChromium();
-    page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1400, height: 900 });
+    page = await newLabPage(browser);
     await logInToLab(page, stack.url, user);
     token = await stack.hub.tokenFor(user);
   });

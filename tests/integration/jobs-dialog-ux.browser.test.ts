@@ -6,35 +6,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoStack, type RunningDemoStack } from '../../scripts/demo-stack.js';
 import { pickThemeFromMenu, seriousViolations, type ThemeName } from '../support/accessibility.js';
 import { launchChromium } from '../support/chromium.js';
-import { logInToLab, openNotebook, openScheduleDialog } from '../support/lab-page.js';
+import { logInToLab, newLabPage, openNotebook, openScheduleDialog } from '../support/lab-page.js';
+import { DATES_NOTEBOOK } from '../support/notebooks.js';
 
 const screenshots = resolve(import.meta.dirname, '../../test-results/e2e');
 const user = 'ada';
-
-/** A notebook whose parameters cell computes one value (kept from the notebook) and sets two literals. */
-const datesNotebook = {
-  cells: [
-    {
-      cell_type: 'code',
-      execution_count: null,
-      id: 'params',
-      metadata: { tags: ['parameters'] },
-      outputs: [],
-      source: 'import datetime\n\nstart = datetime.date(2026, 1, 1)\ndays = 7\nregions = ["emea"]\n',
-    },
-    {
-      cell_type: 'code',
-      execution_count: null,
-      id: 'report',
-      metadata: {},
-      outputs: [],
-      source: 'print(start, days, regions)\n',
-    },
-  ],
-  metadata: { kernelspec: { display_name: 'Python 3 (ipykernel)', language: 'python', name: 'python3' } },
-  nbformat: 4,
-  nbformat_minor: 5,
-};
 
 // The Schedule dialog's usability: limits said in the field's unit before
 // anything is sent, a button named after what it does, no silent loss of
@@ -73,11 +49,10 @@ describe('Schedule dialog UX on the demo stack (Chromium)', () => {
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
     mkdirSync(join(stateDir, 'home', user), { recursive: true });
-    writeFileSync(join(stateDir, 'home', user, 'dates.ipynb'), JSON.stringify(datesNotebook));
+    writeFileSync(join(stateDir, 'home', user, 'dates.ipynb'), JSON.stringify(DATES_NOTEBOOK));
     stack = await startDemoStack({ stateDir });
     browser = await launchChromium();
-    page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1400, height: 900 });
+    page = await newLabPage(browser);
     page.on('request', (request) => {
       if (['POST', 'PATCH'].includes(request.method()) && /\/api\/v1\/jobs(\/[^/]+)?$/.test(request.url())) {
         jobWrites.push(`${request.method()} ${request.url()}`);

@@ -9,6 +9,7 @@ import { launchChromium } from '../support/chromium.js';
 import {
   currentNotebook,
   logInToLab,
+  newLabPage,
   openNotebook,
   openScheduleDialog,
   showSidePanel,
@@ -55,8 +56,7 @@ describe('Jobs end to end on the demo stack (Chromium)', () => {
     mkdirSync(screenshots, { recursive: true });
     stack = await startDemoStack({ stateDir });
     browser = await launchChromium();
-    page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1400, height: 900 });
+    page = await newLabPage(browser);
   });
 
   afterAll(async () => {

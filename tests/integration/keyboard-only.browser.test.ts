@@ -5,6 +5,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoStack, type RunningDemoStack } from '../../scripts/demo-stack.js';
 import { launchChromium } from '../support/chromium.js';
+import { newLabPage } from '../support/lab-page.js';
 
 const screenshots = resolve(import.meta.dirname, '../../test-results/e2e');
 const user = 'kim';
@@ -97,8 +98,7 @@ describe('Turing Jobs with the keyboard only (Chromium)', () => {
     await stack.hub.createUser(user);
     token = await stack.hub.tokenFor(user);
     browser = await launchChromium();
-    page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1400, height: 900 });
+    page = await newLabPage(browser);
   });
 
   afterAll(async () => {

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoStack, type RunningDemoStack } from '../../scripts/demo-stack.js';
 import { launchChromium } from '../support/chromium.js';
-import { logInToLab } from '../support/lab-page.js';
+import { logInToLab, newLabPage } from '../support/lab-page.js';
 import {
   browseTo as browseToFolder,
   ownProbabilities,
@@ -109,8 +109,7 @@ describe('Models: publish from the file browser and serve, on the demo stack (Ch
     stack = await startDemoStack({ stateDir });
     console.log(`[models-e2e] demo stack up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     browser = await launchChromium();
-    page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1400, height: 900 });
+    page = await newLabPage(browser);
   });
 
   afterAll(async () => {

@@ -1,9 +1,16 @@
-import type { Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 
 /**
  * What a user does in JupyterLab, for the browser tests: log in through the
  * hub, show a side panel, open a notebook, open the Schedule dialog.
  */
+
+/** A new page in `browser`'s context, at the 1400 × 900 window the browser tests use. */
+export async function newLabPage(browser: { context: BrowserContext }): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1400, height: 900 });
+  return page;
+}
 
 /** Logs `user` in through the hub's login form and waits until JupyterLab has loaded. */
 export async function logInToLab(page: Page, hubUrl: string, user: string): Promise<void> {

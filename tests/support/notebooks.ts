@@ -35,3 +35,28 @@ export function pythonNotebook(options: { parameters?: string; cells: string[] }
     ],
   };
 }
+
+/** A notebook whose parameters cell computes one value (`start`, kept from the notebook) and sets two literals. */
+export const DATES_NOTEBOOK = {
+  cells: [
+    {
+      cell_type: 'code',
+      execution_count: null,
+      id: 'params',
+      metadata: { tags: ['parameters'] },
+      outputs: [],
+      source: 'import datetime\n\nstart = datetime.date(2026, 1, 1)\ndays = 7\nregions = ["emea"]\n',
+    },
+    {
+      cell_type: 'code',
+      execution_count: null,
+      id: 'report',
+      metadata: {},
+      outputs: [],
+      source: 'print(start, days, regions)\n',
+    },
+  ],
+  metadata: { kernelspec: { display_name: 'Python 3 (ipykernel)', language: 'python', name: 'python3' } },
+  nbformat: 4,
+  nbformat_minor: 5,
+};

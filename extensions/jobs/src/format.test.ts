@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { summariseDurations } from './chart-scale';
 import { formatDateTime, formatTimeWithZone, formatZonedTime } from './format';
+import { runFixture } from './testing/run-fixture';
 
 // 01:00 UTC on Dec 2 is 02:00 in Berlin and 20:00 the day before in New York.
 const NEXT = '2026-12-02T01:00:00Z';
@@ -44,20 +45,8 @@ describe('times in the job zone', () => {
   });
 });
 
-function run(id: string, state: Run['state'], durationSeconds?: number): Run {
-  return {
-    id,
-    job: 'j',
-    owner: 'alice',
-    state,
-    trigger: 'manual',
-    parameters: {},
-    attempt: 1,
-    createdAt: '2026-01-01T00:00:00Z',
-    artifacts: [],
-    ...(durationSeconds === undefined ? {} : { durationSeconds }),
-  };
-}
+const run = (id: string, state: Run['state'], durationSeconds?: number): Run =>
+  runFixture(id, state, { durationSeconds });
 
 describe('duration summary', () => {
   it('summarises a single failed run', () => {

@@ -2,11 +2,9 @@ import type { IDocumentManager } from '@jupyterlab/docmanager';
 import type { Contents } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { SidePanel } from '@jupyterlab/ui-components';
-import { ReactWidget } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
-import type { Message } from '@lumino/messaging';
 import type { ITuringClient, Job, Run } from '@turing/client';
-import { createSidePanel } from '@turing/ui';
+import { ViewWidget, createSidePanel } from '@turing/ui';
 import React from 'react';
 
 import { jobsIcon } from './icons';
@@ -30,14 +28,11 @@ export interface JobsBodyOptions {
 }
 
 /** The React body of the jobs panel; settings and reveal requests re-render it. */
-export class JobsBody extends ReactWidget {
-  private settings: PanelSettings = { ...DEFAULT_PANEL_SETTINGS };
-  private request: RevealRequest = { serial: 0 };
-  private refreshes = 0;
+export class JobsBody extends ViewWidget<PanelSettings, RevealRequest> {
   private selected: JobRef | undefined;
 
   constructor(private readonly options: JobsBodyOptions) {
-    super();
+    super({ ...DEFAULT_PANEL_SETTINGS }, { serial: 0 });
     this.addClass('jp-Turing-Jobs-body');
   }
 
@@ -46,43 +41,16 @@ export class JobsBody extends ReactWidget {
     return this.selected;
   }
 
-  /** The settings in effect. */
-  get currentSettings(): PanelSettings {
-    return this.settings;
-  }
-
-  /** Applies new settings. */
-  setSettings(settings: PanelSettings): void {
-    this.settings = settings;
-    this.update();
-  }
-
   /** Shows a job (of `owner`, default the home's owner; and the log of one of its runs), and reloads the lists. */
   reveal(job?: string, run?: string, owner?: string): void {
-    this.request = { job, owner, run, serial: this.request.serial + 1 };
-    this.update();
-  }
-
-  /** Reloads the lists. */
-  refresh(): void {
-    this.refreshes += 1;
-    this.update();
-  }
-
-  protected override onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    // Lists may be stale: polling pauses while the panel is hidden.
-    this.refresh();
+    this.requestView({ job, owner, run });
   }
 
   protected render(): React.ReactElement {
     return (
       <JobsView
         {...this.options}
-        settings={this.settings}
-        request={this.request}
-        refreshes={this.refreshes}
-        isVisible={() => this.isVisible}
+        {...this.viewState}
         onSelectedChange={(job) => (this.selected = job ?? undefined)}
       />
     );

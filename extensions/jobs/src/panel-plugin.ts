@@ -1,12 +1,12 @@
 import { Notification } from '@jupyterlab/apputils';
 import { IDocumentManager } from '@jupyterlab/docmanager';
-import { sidePanelPlugin, toShownError } from '@turing/ui';
+import { sidePanelPlugin, stringArg, toShownError } from '@turing/ui';
 
+import { jobEditor } from './edit-job';
 import { jobsIcon } from './icons';
 import { createJobsPanel } from './jobs-panel';
 import { openRunLogInMainArea } from './run-log-widget';
-import { openScheduleDialog } from './schedule-dialog';
-import { DEFAULT_SCHEDULE_SETTINGS, readPanelSettings } from './settings';
+import { readPanelSettings } from './settings';
 import { CommandIDs, PANEL_ID, PANEL_PLUGIN_ID } from './tokens';
 
 /** The jobs side panel and the commands that show it and start runs. */
@@ -23,15 +23,7 @@ export const panelPlugin = sidePanelPlugin({
       commands: app.commands,
       docManager,
       trans,
-      editJob: async (job) => {
-        const result = await openScheduleDialog({
-          client,
-          target: { kind: 'edit', job },
-          settings: DEFAULT_SCHEDULE_SETTINGS,
-          trans,
-        });
-        return result?.job ?? null;
-      },
+      editJob: jobEditor(client, trans),
       openRunLog: (run) => {
         openRunLogInMainArea(app, run, {
           client,
@@ -43,27 +35,24 @@ export const panelPlugin = sidePanelPlugin({
     return created;
   },
   setup: ({ app, client, trans, palette, body }) => {
-    const text = (value: unknown): string | undefined =>
-      typeof value === 'string' && value !== '' ? value : undefined;
-
     app.commands.addCommand(CommandIDs.openJobs, {
       label: trans.__('Show Turing Jobs'),
       caption: trans.__('Show your scheduled notebook jobs and their runs'),
       icon: (args) => (args.isPalette ? undefined : jobsIcon),
       execute: (args) => {
-        body.reveal(text(args.job), text(args.run), text(args.user));
+        body.reveal(stringArg(args.job), stringArg(args.run), stringArg(args.user));
         app.shell.activateById(PANEL_ID);
       },
     });
 
     app.commands.addCommand(CommandIDs.runJob, {
       label: (args) =>
-        text(args.job) ? trans.__('Run Job %1 Now', String(args.job)) : trans.__('Run Selected Job Now'),
+        stringArg(args.job) ? trans.__('Run Job %1 Now', String(args.job)) : trans.__('Run Selected Job Now'),
       caption: trans.__('Start a run of a Turing job now'),
       execute: async (args) => {
         // A job named in the arguments is the caller's (or `args.user`'s); the selected one says whose it is.
-        const name = text(args.job) ?? body.selectedJob?.name;
-        const owner = text(args.job) ? text(args.user) : body.selectedJob?.owner;
+        const name = stringArg(args.job) ?? body.selectedJob?.name;
+        const owner = stringArg(args.job) ? stringArg(args.user) : body.selectedJob?.owner;
         if (!name) {
           Notification.warning(trans.__('Select a job in the Turing Jobs panel first.'), { autoClose: 5000 });
           return;

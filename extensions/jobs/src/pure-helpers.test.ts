@@ -9,6 +9,7 @@ import { legacyNotebookDigest, notebookDigest, stableStringify, stripNotebook } 
 import { withoutTransientFields } from './notebook-source';
 import { DEFAULT_PANEL_SETTINGS, readPanelSettings, readScheduleSettings } from './settings';
 import { EXECUTED_NOTEBOOK_DIGEST, executedNotebook } from './testing/notebook-fixture';
+import { runFixture } from './testing/run-fixture';
 import { englishTranslate } from './testing/translate';
 
 describe('cron presets', () => {
@@ -92,23 +93,8 @@ describe('notebook digest', () => {
   });
 });
 
-function run(id: string, state: Run['state'], durationSeconds?: number): Run {
-  const r: Run = {
-    id,
-    job: 'j',
-    owner: 'alice',
-    state,
-    trigger: 'manual',
-    parameters: {},
-    attempt: 1,
-    createdAt: '2026-01-01T00:00:00Z',
-    artifacts: [],
-  };
-  if (durationSeconds !== undefined) {
-    r.durationSeconds = durationSeconds;
-  }
-  return r;
-}
+const run = (id: string, state: Run['state'], durationSeconds?: number): Run =>
+  runFixture(id, state, { durationSeconds });
 
 describe('duration chart scaling', () => {
   it('scales bar heights to the longest run, oldest first, skipping unfinished runs', () => {

@@ -2,20 +2,9 @@ import type { Run } from '@turing/client';
 import { describe, expect, it } from 'vitest';
 
 import { runStateChanges, runStates } from './run-announcements';
+import { runFixture } from './testing/run-fixture';
 
-function run(id: string, state: Run['state']): Run {
-  return {
-    id,
-    job: 'daily-ctr',
-    owner: 'alice',
-    state,
-    trigger: 'manual',
-    parameters: {},
-    attempt: 1,
-    createdAt: '2026-01-01T00:00:00Z',
-    artifacts: [],
-  };
-}
+const run = (id: string, state: Run['state']): Run => runFixture(id, state, { job: 'daily-ctr' });
 
 describe('run state announcements', () => {
   it('announces nothing on the first poll of a job', () => {

@@ -4,7 +4,7 @@ import { ILauncher } from '@jupyterlab/launcher';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator } from '@jupyterlab/translation';
 import { ITuringClient } from '@turing/client';
-import { openMainAreaView, turingTranslation, watchSettings } from '@turing/ui';
+import { addViewCommand, openMainAreaView, stringArg, turingTranslation, watchSettings } from '@turing/ui';
 
 import { modelsIcon } from './icons';
 import { modelsOf } from './models-api';
@@ -12,11 +12,6 @@ import { ModelsMainArea } from './models-main-area';
 import type { MainAreaSettings } from './settings';
 import { DEFAULT_MAIN_AREA_SETTINGS, readMainAreaSettings } from './settings';
 import { CommandIDs, MAIN_AREA_ID, MAIN_AREA_PLUGIN_ID } from './tokens';
-
-/** A string argument of a command, or `undefined` when absent or empty. */
-function stringArg(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
 /**
  * The main-area Turing Models view: `turing:open-models-view` (the table, or
@@ -42,10 +37,16 @@ export const mainAreaPlugin: JupyterFrontEndPlugin<void> = {
     let settings: MainAreaSettings = { ...DEFAULT_MAIN_AREA_SETTINGS };
     let content: ModelsMainArea | null = null;
 
-    app.commands.addCommand(CommandIDs.openModelsView, {
-      label: (args) => (args.isLauncher ? trans.__('Turing Models') : trans.__('Open Turing Models View')),
+    addViewCommand(app, {
+      id: CommandIDs.openModelsView,
+      label: trans.__('Open Turing Models View'),
+      launcherLabel: trans.__('Turing Models'),
       caption: trans.__('A full-width table of your served models, with a detail page per model'),
-      icon: (args) => (args.isPalette ? undefined : modelsIcon),
+      icon: modelsIcon,
+      rank: 2,
+      trans,
+      palette,
+      launcher,
       execute: (args) => {
         const request = { model: stringArg(args.model), user: stringArg(args.user) };
         let created = false;
@@ -73,14 +74,6 @@ export const mainAreaPlugin: JupyterFrontEndPlugin<void> = {
         content?.showPage(request);
         return view;
       },
-    });
-    palette?.addItem({ command: CommandIDs.openModelsView, category: trans.__('Turing') });
-    // The launcher passes only the item's args: it says itself that the card is one.
-    launcher?.add({
-      command: CommandIDs.openModelsView,
-      args: { isLauncher: true },
-      category: trans.__('Turing'),
-      rank: 2,
     });
 
     watchSettings(registry, {

@@ -6,11 +6,13 @@ import { IconButton, StatusBadge } from '@turing/ui';
 import React from 'react';
 
 import { ApiKeys } from './api-keys';
+import { DeleteModelButton } from './delete-model-button';
 import { EndpointExamples } from './endpoint-examples';
 import { phaseLabel, phaseTone, runtimeLabel, versionSourceLabel } from './labels';
 import { formatLabel } from './model-format';
 import { ModelLogs } from './model-logs';
 import { ModelStatsView } from './model-stats';
+import { ModelStatusMessage } from './model-status-message';
 import type { PanelSettings } from './settings';
 import { describeTraffic } from './traffic';
 import { TrafficControl } from './traffic-control';
@@ -126,11 +128,7 @@ export function ModelCard(props: ModelCardProps): React.ReactElement {
             : trans.__('versions %1', model.versions.map((v) => v.version).join(', '))}
         </div>
         <div data-testid="model-traffic-summary">{describeTraffic(model.traffic, trans)}</div>
-        {status.message && status.phase !== 'Ready' && (
-          <div className="jp-Turing-Models-message" title={status.message} data-testid="model-message">
-            {status.message}
-          </div>
-        )}
+        <ModelStatusMessage status={status} />
       </div>
       {open && (
         <div id={detailsId} className="jp-Turing-Models-details">
@@ -164,16 +162,7 @@ export function ModelCard(props: ModelCardProps): React.ReactElement {
           </Part>
           <ModelLogs models={models} model={model} tailLines={settings.logTailLines} trans={trans} />
           <div className="jp-Turing-ButtonRow">
-            <button
-              type="button"
-              className="jp-mod-styled jp-mod-warn jp-Turing-SmallButton"
-              data-testid="model-delete"
-              aria-label={trans.__('Delete model %1', model.name)}
-              disabled={props.busy}
-              onClick={props.onDelete}
-            >
-              {trans.__('Delete model')}
-            </button>
+            <DeleteModelButton model={model.name} busy={props.busy} onDelete={props.onDelete} trans={trans} />
           </div>
         </div>
       )}

@@ -1,5 +1,5 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { caretLeftIcon, deleteIcon } from '@jupyterlab/ui-components';
+import { caretLeftIcon } from '@jupyterlab/ui-components';
 import type { IModelsClient, ModelView, ServingRuntime } from '@turing/client';
 import { formatByteSize } from '@turing/client';
 import type { TableColumn } from '@turing/ui';
@@ -7,11 +7,13 @@ import { DataTable, StatusBadge, TextButton, formatRelativeTime } from '@turing/
 import React from 'react';
 
 import { ApiKeys } from './api-keys';
+import { DeleteModelButton } from './delete-model-button';
 import { EndpointExamples } from './endpoint-examples';
 import { phaseLabel, phaseTone, runtimeLabel, versionSourceLabel } from './labels';
 import { formatLabel } from './model-format';
 import { ModelLogs } from './model-logs';
 import { ModelStatsView } from './model-stats';
+import { ModelStatusMessage } from './model-status-message';
 import type { PanelSettings } from './settings';
 import { describeTraffic } from './traffic';
 import { TrafficControl } from './traffic-control';
@@ -51,7 +53,7 @@ function Section(props: {
       aria-labelledby={props.id}
       data-testid={props.testId}
     >
-      <h3 id={props.id} className="jp-Turing-Models-sectionTitle">
+      <h3 id={props.id} className="jp-Turing-View-title jp-Turing-Models-sectionTitle">
         {props.title}
       </h3>
       {props.children}
@@ -156,25 +158,21 @@ export function ModelDetail(props: ModelDetailProps): React.ReactElement {
         <TextButton icon={caretLeftIcon} label={trans.__('All models')} onClick={props.onBack} />
       </div>
       <header className="jp-Turing-Models-detailHeader">
-        <div className="jp-Turing-Models-detailTitleRow">
-          <h2 id={id('title')} className="jp-Turing-Models-detailTitle">
+        <div className="jp-Turing-View-row jp-Turing-Models-detailTitleRow">
+          <h2 id={id('title')} className="jp-Turing-View-title jp-Turing-Models-detailTitle">
             {model.name}
           </h2>
           <StatusBadge tone={phaseTone(status.phase)} testId="model-phase">
             {phaseLabel(status.phase, trans)}
           </StatusBadge>
           <span className="jp-Turing-Models-detailActions">
-            <button
-              type="button"
-              className="jp-mod-styled jp-mod-warn jp-Turing-SmallButton jp-Turing-Models-iconText"
-              data-testid="model-delete"
-              aria-label={trans.__('Delete model %1', model.name)}
-              disabled={props.busy}
-              onClick={props.onDelete}
-            >
-              <deleteIcon.react tag="span" />
-              {trans.__('Delete model')}
-            </button>
+            <DeleteModelButton
+              model={model.name}
+              busy={props.busy}
+              onDelete={props.onDelete}
+              withIcon
+              trans={trans}
+            />
           </span>
         </div>
         <div className="jp-Turing-Models-detailMeta">
@@ -187,11 +185,7 @@ export function ModelDetail(props: ModelDetailProps): React.ReactElement {
             <span>{trans.__('Owned by %1', model.owner)}</span>
           )}
         </div>
-        {status.message && status.phase !== 'Ready' && (
-          <div className="jp-Turing-Models-message" title={status.message} data-testid="model-message">
-            {status.message}
-          </div>
-        )}
+        <ModelStatusMessage status={status} />
       </header>
       <div className="jp-Turing-Models-detailGrid">
         <Section title={trans.__('Versions')} id={id('versions')} testId="model-versions-section" wide>

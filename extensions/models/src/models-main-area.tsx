@@ -1,7 +1,6 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget } from '@jupyterlab/ui-components';
-import type { Message } from '@lumino/messaging';
 import type { IModelsClient, Me } from '@turing/client';
+import { ViewWidget } from '@turing/ui';
 import React from 'react';
 
 import type { ModelsRoute } from './models-main-view';
@@ -21,49 +20,28 @@ export interface ModelsMainAreaOptions {
 }
 
 /** The content of the main-area models view; `showPage()` moves it between the table and a detail page. */
-export class ModelsMainArea extends ReactWidget {
-  private route: ModelsRoute = { serial: 0 };
-  private refreshes = 0;
-  private settings: MainAreaSettings;
-
+export class ModelsMainArea extends ViewWidget<MainAreaSettings, ModelsRoute> {
   constructor(private readonly options: ModelsMainAreaOptions) {
-    super();
-    this.settings = options.settings;
+    super(options.settings, { serial: 0 });
     this.addClass('jp-Turing-Models-mainArea');
   }
 
   /** Shows the table (of `user`'s models, when named) or `model`'s detail page. */
   showPage(request: { model?: string; user?: string }): void {
-    this.route = {
+    this.requestView({
       ...(request.model ? { model: request.model } : {}),
       ...(request.user ? { user: request.user } : {}),
-      serial: this.route.serial + 1,
-    };
-    this.update();
-  }
-
-  /** Applies new settings. */
-  setSettings(settings: MainAreaSettings): void {
-    this.settings = settings;
-    this.update();
-  }
-
-  protected override onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    // Polling pauses while hidden: the data may be stale.
-    this.refreshes += 1;
-    this.update();
+    });
   }
 
   protected render(): React.ReactElement {
+    const { request, ...state } = this.viewState;
     return (
       <ModelsMainView
         {...this.options}
-        settings={this.settings}
-        route={this.route}
+        {...state}
+        route={request}
         navigate={(route) => this.showPage(route)}
-        refreshes={this.refreshes}
-        isVisible={() => this.isVisible}
       />
     );
   }

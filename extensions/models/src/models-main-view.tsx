@@ -1,16 +1,15 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { refreshIcon } from '@jupyterlab/ui-components';
 import type { IModelsClient, Me, ModelView } from '@turing/client';
-import type { ShownError } from '@turing/ui';
-import { ErrorMessage, IconButton, announce, toShownError, usePolling } from '@turing/ui';
+import { ErrorMessage, IconButton, announce, usePolling } from '@turing/ui';
 import React, { useEffect, useRef, useState } from 'react';
 
-import { deleteWithConfirmation } from './model-actions';
 import { ModelDetail } from './model-detail';
 import { ModelsTable } from './models-table';
 import type { PhaseSnapshot } from './phase-announcements';
 import { phaseChanges, snapshotOf } from './phase-announcements';
 import type { MainAreaSettings } from './settings';
+import { useModelDelete } from './use-model-delete';
 import { useStatsSummaries } from './use-stats-summaries';
 
 /** Which page the view shows: the table (of one owner, when set) or a model's detail. */
@@ -44,8 +43,6 @@ export interface ModelsMainViewProps {
 export function ModelsMainView(props: ModelsMainViewProps): React.ReactElement {
   const { models, homeOwner, origin, settings, route, navigate, refreshes, isVisible, trans } = props;
   const [query, setQuery] = useState('');
-  const [busy, setBusy] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<ShownError | null>(null);
   const seen = useRef<PhaseSnapshot | null>(null);
   const paused = () => !isVisible();
 
@@ -55,6 +52,7 @@ export function ModelsMainView(props: ModelsMainViewProps): React.ReactElement {
     () => settings.listRefreshSeconds * 1000,
     paused,
   );
+  const { busy, actionError, remove } = useModelDelete(models, trans, () => list.reload());
   const catalog = usePolling(
     'runtimes',
     () => models.runtimes(),
@@ -81,24 +79,15 @@ export function ModelsMainView(props: ModelsMainViewProps): React.ReactElement {
     seen.current = snapshotOf(list.data.items);
   }, [list.data]);
 
-  const onDelete = (model: ModelView): void => {
-    setBusy(model.name);
-    setActionError(null);
-    deleteWithConfirmation(models, model, trans)
-      .then((deleted) => deleted && navigate({ ...(route.user ? { user: route.user } : {}) }))
-      .catch((error: unknown) => setActionError(toShownError(error)))
-      .finally(() => {
-        setBusy(null);
-        list.reload();
-      });
-  };
+  const onDelete = (model: ModelView): void =>
+    remove(model, () => navigate({ ...(route.user ? { user: route.user } : {}) }));
 
   const showOwner = me.data?.admin === true || items.some((m) => m.owner !== homeOwner);
   const opened = route.model ? items.find((m) => m.name === route.model) : undefined;
   return (
     <div className="jp-Turing-Models-main" data-testid="models-view">
-      <div className="jp-Turing-Models-mainHeader">
-        <h1 className="jp-Turing-Models-mainTitle">{trans.__('Turing Models')}</h1>
+      <div className="jp-Turing-View-row jp-Turing-Models-mainHeader">
+        <h1 className="jp-Turing-View-title jp-Turing-Models-mainTitle">{trans.__('Turing Models')}</h1>
         <IconButton icon={refreshIcon} label={trans.__('Refresh models')} onClick={() => list.reload()} />
       </div>
       {actionError && <ErrorMessage error={actionError} trans={trans} testId="models-action-error" />}

@@ -1,9 +1,7 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { SidePanel } from '@jupyterlab/ui-components';
-import { ReactWidget } from '@jupyterlab/ui-components';
-import type { Message } from '@lumino/messaging';
 import type { IModelsClient } from '@turing/client';
-import { createSidePanel } from '@turing/ui';
+import { ViewWidget, createSidePanel } from '@turing/ui';
 import React from 'react';
 
 import { modelsIcon } from './icons';
@@ -26,45 +24,19 @@ export interface ModelsBodyOptions {
 }
 
 /** The React body of the models panel; settings and reveal requests re-render it. */
-export class ModelsBody extends ReactWidget {
-  private settings: PanelSettings = { ...DEFAULT_PANEL_SETTINGS };
-  private request: RevealRequest = { serial: 0 };
-  private refreshes = 0;
-
+export class ModelsBody extends ViewWidget<PanelSettings, RevealRequest> {
   constructor(private readonly options: ModelsBodyOptions) {
-    super();
+    super({ ...DEFAULT_PANEL_SETTINGS }, { serial: 0 });
     this.addClass('jp-Turing-Models-body');
-  }
-
-  /** Applies new settings. */
-  setSettings(settings: PanelSettings): void {
-    this.settings = settings;
-    this.update();
   }
 
   /** Opens a model's card (if named) and reloads the list. */
   reveal(model?: string): void {
-    this.request = { model, serial: this.request.serial + 1 };
-    this.update();
-  }
-
-  protected override onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    // The list may be stale: polling pauses while the panel is hidden.
-    this.refreshes += 1;
-    this.update();
+    this.requestView({ model });
   }
 
   protected render(): React.ReactElement {
-    return (
-      <ModelsView
-        {...this.options}
-        settings={this.settings}
-        request={this.request}
-        refreshes={this.refreshes}
-        isVisible={() => this.isVisible}
-      />
-    );
+    return <ModelsView {...this.options} {...this.viewState} />;
   }
 }
 

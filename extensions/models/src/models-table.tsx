@@ -50,7 +50,7 @@ export function ModelsTable(props: ModelsTableProps): React.ReactElement {
       cell: (m) => (
         <button
           type="button"
-          className="jp-Turing-Models-nameLink"
+          className="jp-Turing-View-link jp-Turing-Models-nameLink"
           aria-label={trans.__('Open model %1', m.name)}
           data-testid="models-table-open"
           onClick={() => onOpen(m.name)}
@@ -128,7 +128,7 @@ export function ModelsTable(props: ModelsTableProps): React.ReactElement {
 
   return (
     <div className="jp-Turing-Models-tablePage" data-testid="models-view-list">
-      <div className="jp-Turing-Models-toolbar">
+      <div className="jp-Turing-View-row jp-Turing-Models-toolbar">
         <SearchBox
           value={query}
           onChange={props.onQuery}
@@ -137,7 +137,7 @@ export function ModelsTable(props: ModelsTableProps): React.ReactElement {
           testId="models-view-filter"
         />
         {owner && (
-          <span className="jp-Turing-Models-ownerFilter" data-testid="models-view-owner">
+          <span className="jp-Turing-View-row jp-Turing-Models-ownerFilter" data-testid="models-view-owner">
             {trans.__('Owner: %1', owner)}
             <button
               type="button"

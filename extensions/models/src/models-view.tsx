@@ -1,16 +1,15 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { launchIcon, refreshIcon } from '@jupyterlab/ui-components';
 import type { IModelsClient, ModelView } from '@turing/client';
-import type { ShownError } from '@turing/ui';
-import { ErrorMessage, IconButton, SearchBox, announce, toShownError, usePolling } from '@turing/ui';
+import { ErrorMessage, IconButton, SearchBox, announce, usePolling } from '@turing/ui';
 import React, { useEffect, useRef, useState } from 'react';
 
-import { deleteWithConfirmation } from './model-actions';
 import { ModelCard } from './model-card';
 import { filterModels } from './model-rows';
 import type { PhaseSnapshot } from './phase-announcements';
 import { phaseChanges, snapshotOf } from './phase-announcements';
 import type { PanelSettings } from './settings';
+import { useModelDelete } from './use-model-delete';
 
 /** A request to show a model, e.g. from `turing:open-models` after publishing. */
 export interface RevealRequest {
@@ -42,8 +41,6 @@ export function ModelsView(props: ModelsViewProps): React.ReactElement {
   const [opened, setOpened] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const seen = useRef<PhaseSnapshot | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<ShownError | null>(null);
 
   const list = usePolling(
     'models',
@@ -51,6 +48,7 @@ export function ModelsView(props: ModelsViewProps): React.ReactElement {
     () => settings.listRefreshSeconds * 1000,
     () => !isVisible(),
   );
+  const { busy, actionError, remove } = useModelDelete(models, trans, () => list.reload());
   // The catalog only names runtimes; it is read once.
   const catalog = usePolling(
     'runtimes',
@@ -84,17 +82,7 @@ export function ModelsView(props: ModelsViewProps): React.ReactElement {
     }
   }, [list.data]);
 
-  const onDelete = (model: ModelView): void => {
-    setBusy(model.name);
-    setActionError(null);
-    deleteWithConfirmation(models, model, trans)
-      .then((deleted) => deleted && opened === model.name && setOpened(null))
-      .catch((error: unknown) => setActionError(toShownError(error)))
-      .finally(() => {
-        setBusy(null);
-        list.reload();
-      });
-  };
+  const onDelete = (model: ModelView): void => remove(model, () => opened === model.name && setOpened(null));
 
   const items = list.data?.items ?? [];
   const shown = filterModels(items, { query }, catalog.data?.items ?? null, trans);

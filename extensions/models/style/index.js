@@ -1,2 +1,3 @@
 import '@turing/ui/style/index.js';
 import './base.css';
+import './main-area.css';

@@ -1,5 +1,6 @@
 export { IconButton, TextButton } from './buttons';
 export type { ButtonProps } from './buttons';
+export { stringArg } from './command-args';
 export { confirmDestructive } from './confirm';
 export type { ConfirmDestructiveOptions } from './confirm';
 export { DataTable } from './data-table';
@@ -32,4 +33,8 @@ export { PAGE_SIZES, compareSortValues, pageCount, sortRows, toggleSort } from '
 export type { SortDirection, SortState, SortValue } from './table-model';
 export { TRANSLATION_DOMAIN, turingTranslation } from './translation';
 export { usePolling } from './use-polling';
+export { addViewCommand } from './view-command';
+export type { ViewCommandLauncher, ViewCommandOptions, ViewCommandPalette } from './view-command';
 export type { Polled } from './use-polling';
+export { ViewWidget } from './view-widget';
+export type { ViewRequest, ViewState } from './view-widget';

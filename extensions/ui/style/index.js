@@ -1,3 +1,4 @@
 import './base.css';
 import './dialog.css';
+import './main-area.css';
 import './table.css';

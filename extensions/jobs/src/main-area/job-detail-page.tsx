@@ -168,10 +168,10 @@ export function JobDetailPage(props: JobDetailPageProps): React.ReactElement {
       aria-labelledby="jp-Turing-JobDetail-title"
       data-testid="job-detail-page"
     >
-      <nav className="jp-Turing-JobDetail-nav" aria-label={trans.__('Job navigation')}>
+      <nav className="jp-Turing-View-row jp-Turing-JobDetail-nav" aria-label={trans.__('Job navigation')}>
         <button
           type="button"
-          className="jp-Turing-JobsMain-link"
+          className="jp-Turing-View-link jp-Turing-JobsMain-link"
           data-testid="job-detail-back"
           onClick={() => onBack(false)}
         >

@@ -55,12 +55,12 @@ export function JobHeader(props: JobHeaderProps): React.ReactElement {
   const inHome = job?.owner === viewer;
   return (
     <header className="jp-Turing-JobDetail-header">
-      <div className="jp-Turing-JobDetail-titleRow">
+      <div className="jp-Turing-View-row jp-Turing-JobDetail-titleRow">
         <h1
           id="jp-Turing-JobDetail-title"
           ref={headingRef}
           tabIndex={-1}
-          className="jp-Turing-JobDetail-title"
+          className="jp-Turing-View-title jp-Turing-JobDetail-title"
           data-testid="job-detail-title"
         >
           {title}

@@ -176,17 +176,15 @@ describe('a table of 1,000 jobs', () => {
     }),
   );
 
-  it('filters and sorts every column in well under a frame budget each', () => {
+  // The speed is measured by `npm run bench jobs-table`, not asserted here.
+  it('filters 1,000 jobs and sorts them by every column without losing or repeating one', () => {
     const columns = Object.keys(JOB_SORT_VALUES) as JobColumnId[];
-    const started = performance.now();
     const filtered = filterJobs(many, { text: 'job-0', state: 'all', owner: null });
-    for (const column of columns) {
-      sortBy(filtered, column, 'descending');
-    }
-    const elapsed = performance.now() - started;
     expect(filtered.length).toBe(1000);
-    // Generous for a loaded CI machine; the real cost is a few milliseconds.
-    expect(elapsed).toBeLessThan(250);
+    for (const column of columns) {
+      const sorted = sortBy(filtered, column, 'descending');
+      expect(new Set(sorted.map((r) => `${r.owner}/${r.name}`)).size).toBe(1000);
+    }
   });
 
   it('finds exactly the matching jobs and keeps the same order across polls', () => {

@@ -70,7 +70,7 @@ function useColumns(props: JobsTablePageProps, showOwner: boolean): TableColumn<
         (job) => (
           <button
             type="button"
-            className="jp-Turing-JobsMain-link"
+            className="jp-Turing-View-link jp-Turing-JobsMain-link"
             aria-label={trans.__('Open job %1', job.name)}
             {...{ [JOB_KEY_ATTRIBUTE]: jobKey(job) }}
             data-testid={`jobs-table-open-${job.name}`}
@@ -144,8 +144,12 @@ export function JobsTablePage(props: JobsTablePageProps): React.ReactElement {
       aria-labelledby="jp-Turing-JobsTable-title"
       data-testid="jobs-table-view"
     >
-      <div className="jp-Turing-JobsMain-header">
-        <h1 id="jp-Turing-JobsTable-title" className="jp-Turing-JobsTable-title" tabIndex={-1}>
+      <div className="jp-Turing-View-row jp-Turing-JobsMain-header">
+        <h1
+          id="jp-Turing-JobsTable-title"
+          className="jp-Turing-View-title jp-Turing-JobsTable-title"
+          tabIndex={-1}
+        >
           {trans.__('Turing Jobs')}
         </h1>
         <IconButton icon={refreshIcon} label={trans.__('Refresh jobs')} onClick={jobs.reload} />

@@ -7,18 +7,15 @@ import { ILauncher } from '@jupyterlab/launcher';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator } from '@jupyterlab/translation';
 import { ITuringClient } from '@turing/client';
-import { openMainAreaView, turingTranslation, watchSettings } from '@turing/ui';
+import { addViewCommand, openMainAreaView, stringArg, turingTranslation, watchSettings } from '@turing/ui';
 
 import { jobsIcon } from '../icons';
-import { openScheduleDialog } from '../schedule-dialog';
-import { DEFAULT_SCHEDULE_SETTINGS, readPanelSettings } from '../settings';
+import { jobEditor } from '../edit-job';
+import { readPanelSettings } from '../settings';
 import { CommandIDs, MAIN_AREA_ID, MAIN_AREA_PLUGIN_ID, PANEL_PLUGIN_ID } from '../tokens';
 import { JobsMainWidget } from './jobs-main-widget';
 import type { MainAreaSettings } from './view-settings';
 import { DEFAULT_MAIN_AREA_SETTINGS, readPageSize } from './view-settings';
-
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' ? value : undefined;
 
 /**
  * The main-area "Turing Jobs" view (jobs table and job detail pages), its
@@ -56,26 +53,24 @@ export const mainAreaPlugin: JupyterFrontEndPlugin<void> = {
         commands: app.commands,
         docManager,
         trans,
-        editJob: async (job) => {
-          const result = await openScheduleDialog({
-            client,
-            target: { kind: 'edit', job },
-            settings: DEFAULT_SCHEDULE_SETTINGS,
-            trans,
-          });
-          return result?.job ?? null;
-        },
+        editJob: jobEditor(client, trans),
       });
       body.setSettings(settings);
       return body;
     };
 
-    app.commands.addCommand(CommandIDs.openJobsView, {
-      label: (args) => (args.isLauncher ? trans.__('Turing Jobs') : trans.__('Open Turing Jobs View')),
+    addViewCommand(app, {
+      id: CommandIDs.openJobsView,
+      label: trans.__('Open Turing Jobs View'),
+      launcherLabel: trans.__('Turing Jobs'),
       caption: trans.__(
         'Open a full-width table of your Turing jobs, with a page per job for its runs, logs and outputs',
       ),
-      icon: (args) => (args.isPalette ? undefined : jobsIcon),
+      icon: jobsIcon,
+      rank: 1,
+      trans,
+      palette,
+      launcher,
       execute: (args) => {
         const view = openMainAreaView(app, {
           id: MAIN_AREA_ID,
@@ -87,18 +82,11 @@ export const mainAreaPlugin: JupyterFrontEndPlugin<void> = {
         if (!tracker.has(view)) {
           void tracker.add(view);
         }
-        view.content.reveal(text(args.job), text(args.user), text(args.run));
+        view.content.reveal(stringArg(args.job), stringArg(args.user), stringArg(args.run));
         return view;
       },
     });
 
-    palette?.addItem({ command: CommandIDs.openJobsView, category: trans.__('Turing') });
-    launcher?.add({
-      command: CommandIDs.openJobsView,
-      args: { isLauncher: true },
-      category: trans.__('Turing'),
-      rank: 1,
-    });
     // Reopens the table after a reload when it was open.
     void restorer?.restore(tracker, { command: CommandIDs.openJobsView, name: () => MAIN_AREA_ID });
 
