@@ -63,31 +63,36 @@ describe('Turing Jobs with the keyboard only (Chromium)', () => {
 
   /**
    * Runs a command through the command palette: Ctrl+Shift+C, its label,
-   * Enter. A notebook that finishes loading takes the focus back, so the
-   * palette is opened again (after Escape) until its input has the focus:
-   * typed elsewhere, the letters would be notebook shortcuts.
+   * Enter. On a lab that is still settling (a notebook that finishes loading
+   * takes the focus back, or the command is not listed yet) the palette is
+   * closed with Escape and opened again: typed elsewhere, the letters would
+   * be notebook shortcuts.
    */
   async function fromPalette(label: string): Promise<void> {
     const palette = page.locator('#modal-command-palette');
     const input = palette.locator('.lm-CommandPalette-input');
+    const item = palette.locator('.lm-CommandPalette-item', { hasText: label }).first();
     for (let attempt = 1; ; attempt += 1) {
       await page.keyboard.press('Control+Shift+C');
-      const focused = await expect
+      const ready = await expect
         .poll(() => isFocused(input), { timeout: 5_000 })
         .toBe(true)
-        .then(() => true)
+        // A query left from an earlier attempt is replaced, not appended to.
+        .then(() => page.keyboard.press('Control+A'))
+        .then(() => page.keyboard.type(label))
+        .then(() => item.waitFor({ timeout: 10_000 }))
+        .then(() => isFocused(input))
         .catch(() => false);
-      if (focused) {
+      if (ready) {
         break;
       }
-      if (attempt === 5) {
-        throw new Error('the command palette never took the focus');
+      if (attempt === 6) {
+        await page.screenshot({ path: join(screenshots, 'keyboard-palette-failed.png') });
+        throw new Error(`the command palette never offered "${label}" with the focus in its input`);
       }
       await page.keyboard.press('Escape');
       await page.waitForTimeout(1_000);
     }
-    await page.keyboard.type(label);
-    await palette.locator('.lm-CommandPalette-item', { hasText: label }).first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Enter');
     await palette.waitFor({ state: 'hidden', timeout: 30_000 });
   }
