@@ -2,7 +2,7 @@ import type { Run } from '@turing/client';
 import { describe, expect, it } from 'vitest';
 
 import { layoutDurationChart, outcomeOf, runSeconds } from './chart-scale';
-import { CRON_PRESETS, describeCron, presetExpression, presetOf } from './cron-presets';
+import { describeCron } from './cron-description';
 import { formatDuration } from './format';
 import { jobNameFromPath, validateJobName } from './job-name';
 import { legacyNotebookDigest, notebookDigest, stableStringify, stripNotebook } from './notebook-digest';
@@ -12,20 +12,7 @@ import { EXECUTED_NOTEBOOK_DIGEST, executedNotebook } from './testing/notebook-f
 import { runFixture } from './testing/run-fixture';
 import { englishTranslate } from './testing/translate';
 
-describe('cron presets', () => {
-  it('maps each preset to its expression and back', () => {
-    expect(presetExpression('hourly')).toBe('0 * * * *');
-    expect(presetExpression('daily')).toBe('0 2 * * *');
-    expect(presetExpression('weekdays')).toBe('0 9 * * 1-5');
-    expect(presetExpression('weekly')).toBe('0 9 * * 1');
-    expect(presetExpression('custom')).toBeUndefined();
-    for (const preset of CRON_PRESETS.filter((p) => p !== 'custom')) {
-      expect(presetOf(presetExpression(preset) ?? '')).toBe(preset);
-    }
-    expect(presetOf('  0   2 * * *  ')).toBe('daily');
-    expect(presetOf('*/5 * * * *')).toBe('custom');
-  });
-
+describe('cron descriptions', () => {
   it('describes five-field expressions and refuses others', () => {
     expect(describeCron('0 2 * * *')).toBe('At 02:00');
     expect(describeCron('0 9 * * 1-5')).toBe('At 09:00, Monday through Friday');

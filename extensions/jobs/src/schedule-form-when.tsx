@@ -3,7 +3,7 @@ import { JOB_LIMITS } from '@turing/client';
 import { Field, errorProps } from '@turing/ui';
 import React, { useMemo } from 'react';
 
-import { describeCron } from './cron-presets';
+import { describeCron } from './cron-description';
 import { formatDateTime } from './format';
 import { IntervalPicker } from './interval-picker';
 import type { WhenMode } from './schedule-form';

@@ -12,7 +12,7 @@ const styleFile = (name: string): string =>
   readFileSync(fileURLToPath(new URL(`../style/${name}`, import.meta.url)), 'utf8');
 const baseCss = styleFile('base.css');
 /** Every stylesheet of the package, as one text. */
-const allCss = ['base.css', 'dialog.css', 'table.css'].map(styleFile).join('\n');
+const allCss = ['base.css', 'dialog.css', 'panel-lists.css', 'table.css'].map(styleFile).join('\n');
 
 /** A declaration of the rule whose selector list is exactly `selector`. */
 function declaration(selector: string, property: string): string {

@@ -1,4 +1,5 @@
 import './base.css';
 import './dialog.css';
 import './main-area.css';
+import './panel-lists.css';
 import './table.css';
