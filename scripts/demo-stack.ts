@@ -24,6 +24,8 @@ const tokenLauncher = join(repoRoot, 'hub-proxy/bin/run-with-token-fd');
 export const DEFAULT_DEMO_STATE_DIR = join(repoRoot, '.turing/demo');
 /** The notebooks copied into every new home. */
 export const EXAMPLES_DIR = join(repoRoot, 'examples');
+/** The demo's Turing admin; every other name logs in as a plain user. */
+export const DEMO_ADMIN = 'demo';
 /** The namespace hub-proxy uses with `kubernetes: true`. */
 export const DEMO_NAMESPACE = 'turing';
 
@@ -101,6 +103,10 @@ export class DemoStack {
       TURING_JOBS_STATE_DIR: join(this.stateDir, 'jobs'),
       TURING_ARTIFACTS_DIR: join(this.stateDir, 'artifacts'),
       TURING_MODELS_STATE_DIR: join(this.stateDir, 'models'),
+      // What admins edit (local runtime; on Kubernetes these are ConfigMaps), and the audit log.
+      TURING_EDITABLE_CATALOG: join(this.stateDir, 'catalog.yaml'),
+      TURING_QUOTAS_PATH: join(this.stateDir, 'quotas.json'),
+      TURING_AUDIT_DIR: join(this.stateDir, 'audit'),
       TURING_MLSERVER_PYTHON: join(repoRoot, '.venv-serving', 'bin', 'python'),
       TURING_TENSORFLOW_PYTHON: join(repoRoot, '.venv-serving', 'bin', 'python'),
       // In-cluster callers with a model API key; on the demo machine, a loopback port.
@@ -134,6 +140,8 @@ export class DemoStack {
         environment: service,
       },
       {
+        // `demo` is a Turing admin (hub admin plus the admin scope); any other name is a plain user.
+        admins: [DEMO_ADMIN],
         extraConfig: demoHubConfig,
         env: { TURING_DEMO_HOMES: join(this.stateDir, 'home'), TURING_DEMO_EXAMPLES: EXAMPLES_DIR },
       },

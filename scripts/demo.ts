@@ -13,7 +13,7 @@
  * Ctrl-C stops every process it started.
  */
 import { relative } from 'node:path';
-import { DemoStack } from './demo-stack.js';
+import { DEMO_ADMIN, DemoStack } from './demo-stack.js';
 
 const began = Date.now();
 const stateDirArg = process.argv.find((a) => a.startsWith('--state-dir='))?.slice('--state-dir='.length);
@@ -36,14 +36,16 @@ process.on('SIGTERM', () => void shutdown(0));
 
 try {
   const { hub, opsUrl } = await stack.start();
-  await hub.createUser('demo');
-  const token = await hub.tokenFor('demo');
+  await hub.createUser(DEMO_ADMIN);
+  const token = await hub.tokenFor(DEMO_ADMIN);
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
   const inCheckout = relative(process.cwd(), stack.stateDir);
   const state = inCheckout && !inCheckout.startsWith('..') ? inCheckout : stack.stateDir;
   console.log(`[demo] started in ${seconds} s; jobs and homes in ${state}, hub logs in ${hub.dir}`);
   console.log(`[demo] open ${hub.url}/hub/login and log in with any user name and any password`);
-  console.log('[demo]   ("admin" is a Turing admin); JupyterLab opens with the Turing panels.');
+  console.log(
+    `[demo]   ("${DEMO_ADMIN}" is a Turing admin: ${hub.url}/services/turing/admin/); JupyterLab opens with the Turing panels.`,
+  );
   console.log(`[demo] hub-proxy readiness and metrics: ${opsUrl}/readyz and ${opsUrl}/metrics`);
   if (!process.argv.includes('--kubernetes') && !unsafeMultiUser) {
     console.log(

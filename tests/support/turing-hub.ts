@@ -10,10 +10,11 @@ export const ADMIN_SCOPE = 'custom:turing:admin';
 /**
  * Scopes of the `turing` service's own token (docs/operations.md): read
  * users' server models including `user_options` (`read:servers`), start and
- * stop them (`servers`), and the access scope so the hub's `profile_list`
+ * stop them (`servers`), read users' hub groups for group quotas
+ * (`read:users:groups`), and the access scope so the hub's `profile_list`
  * callable may fetch `/api/v1/environments/profiles` with this token.
  */
-export const TURING_SERVICE_SCOPES = ['servers', 'read:servers', ACCESS_SCOPE];
+export const TURING_SERVICE_SCOPES = ['servers', 'read:servers', 'read:users:groups', ACCESS_SCOPE];
 
 /** How hub-proxy is registered: external (`url`) or managed (`url` plus `command`). */
 export type TuringServiceSpec = Pick<HubServiceSpec, 'url' | 'command' | 'environment'> & {

@@ -1,0 +1,2 @@
+/** The audit feature. Other folders import this file only. */
+export { auditFeature } from './feature.js';

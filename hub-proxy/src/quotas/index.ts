@@ -1,0 +1,2 @@
+/** The quotas feature. Other folders import this file only. */
+export { quotasFeature } from './feature.js';
