@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadCatalog, toProfileList, type Catalog } from '../../hub-proxy/src/environments/index.js';
 import type { JupyterHub } from '../support/jupyterhub.js';
@@ -33,9 +35,15 @@ describe('KubeSpawner 7 spawn form from hub-proxy (real JupyterHub, real kube-ap
   let hub: JupyterHub;
   let proxy: InProcessHubProxy | undefined;
   let port = 0;
+  // The editable catalog (local runtime) of this file's hub-proxy, not the checkout's .turing/.
+  const stateDir = mkdtempSync(join(tmpdir(), 'ks-profiles-catalog-'));
 
   async function startProxy(): Promise<void> {
-    proxy = await startInProcessHubProxy(hub, { serviceToken, port });
+    proxy = await startInProcessHubProxy(hub, {
+      serviceToken,
+      port,
+      env: { TURING_EDITABLE_CATALOG: join(stateDir, 'catalog.yaml') },
+    });
   }
 
   async function spawnPage(user: string): Promise<string> {
@@ -70,6 +78,7 @@ describe('KubeSpawner 7 spawn form from hub-proxy (real JupyterHub, real kube-ap
   afterAll(async () => {
     await proxy?.stop();
     await hub?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
   });
 
   it('serves the profile list to the turing service token and to users', async () => {
@@ -95,6 +104,50 @@ describe('KubeSpawner 7 spawn form from hub-proxy (real JupyterHub, real kube-ap
     for (const count of counts) expect(html).toContain(count === 1 ? '1 GPU' : `${count} GPUs`);
     for (const gpuType of Object.values(catalog.gpuTypes))
       expect(html).toContain(escaped(gpuType.displayName));
+  });
+
+  it("shows an admin's catalog edit on /hub/spawn without restarting the hub or hub-proxy", async () => {
+    const adminToken = await hub.tokenFor('admin');
+    const api = `${hub.url}/services/turing/api/v1/admin/environments`;
+    const listed = await fetch(api, { headers: { Authorization: `token ${adminToken}` } });
+    expect(listed.status).toBe(200);
+    const cpuBase = catalog.environments.find((e) => e.id === 'cpu-base');
+    const added = await fetch(api, {
+      method: 'POST',
+      headers: {
+        Authorization: `token ${adminToken}`,
+        'Content-Type': 'application/json',
+        'If-Match': listed.headers.get('etag') ?? '',
+      },
+      body: JSON.stringify({
+        ...cpuBase,
+        id: 'spawn-form-check',
+        displayName: 'Added <by> an admin',
+        default: false,
+      }),
+    });
+    expect(added.status, await added.clone().text()).toBe(201);
+    const html = await spawnPage('alice');
+    expect(html).toContain(escaped('Added <by> an admin'));
+    expect(html).toContain('value="spawn-form-check"');
+
+    const disabled = await fetch(`${api}/spawn-form-check`, {
+      method: 'PUT',
+      headers: {
+        Authorization: `token ${adminToken}`,
+        'Content-Type': 'application/json',
+        'If-Match': added.headers.get('etag') ?? '',
+      },
+      body: JSON.stringify({
+        ...cpuBase,
+        id: 'spawn-form-check',
+        displayName: 'Added',
+        default: false,
+        disabled: true,
+      }),
+    });
+    expect(disabled.status).toBe(200);
+    expect(await spawnPage('alice')).not.toContain('value="spawn-form-check"');
   });
 
   it('keeps rendering the last good list while hub-proxy is down', async () => {

@@ -17,7 +17,8 @@ export interface VersionedDocumentStore {
   read(): Promise<StoredDocument>;
   /**
    * Replaces the text if the stored version is still `expectedVersion`;
-   * otherwise throws `Conflict` (409) naming both versions. Resolves to
+   * otherwise throws `VersionConflict` (a `Conflict`, 409) naming both
+   * versions, with `currentVersion` for the caller to reload. Resolves to
    * the new document.
    */
   write(text: string, expectedVersion: string): Promise<StoredDocument>;

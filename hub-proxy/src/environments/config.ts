@@ -3,24 +3,10 @@ import { z } from 'zod';
 import type { ConfigSection } from '../config/config-section.js';
 import { DEFAULT_CATALOG_PATH } from './catalog/load-catalog.js';
 
-/** A whole, non-negative number of GPUs; numbers in text (env variables) are accepted. */
-const gpuCount = z.coerce.number().int().min(0).max(1024);
-
-/**
- * GPU quotas: the most GPUs one user's running servers may hold together
- * (the default server and every named server).
- */
-export const quotasSchema = z.strictObject({
-  /** For users without an entry in `users`. */
-  defaultMaxGpus: gpuCount.default(2),
-  /** Hub user name -> that user's limit, overriding the default. */
-  users: z.record(z.string().min(1), gpuCount).default({}),
-});
-
 /** The config keys the environments feature owns, and their environment variables. */
 export const environmentsConfig = {
   fields: {
-    /** The environment catalog (`images/catalog.yaml` of the repository by default). */
+    /** The catalog's seed (`images/catalog.yaml` of the repository by default): copied into the editable store when that is empty. */
     catalogPath: z
       .string()
       .min(1)
@@ -32,17 +18,34 @@ export const environmentsConfig = {
       .min(1)
       .transform((path) => resolve(path))
       .optional(),
-    quotas: quotasSchema.default({ defaultMaxGpus: 2, users: {} }),
+    /**
+     * Kubernetes runtime: the ConfigMap (in hub-proxy's namespace) holding the
+     * editable catalog under `catalog.yaml`, seeded from `catalogPath` when missing.
+     */
+    catalogConfigMap: z
+      .string()
+      .regex(/^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$/, { error: 'must be a ConfigMap name' })
+      .default('turing-catalog'),
+    /** Local runtime: the file holding the editable catalog, seeded from `catalogPath` when missing. */
+    editableCatalogPath: z
+      .string()
+      .min(1)
+      .default('.turing/catalog.yaml')
+      .transform((path) => resolve(path)),
   },
-  env: { catalogPath: ['TURING_CATALOG'], compatibilityPath: ['TURING_COMPATIBILITY'] },
-  nestedEnv: { quotas: { defaultMaxGpus: 'TURING_DEFAULT_MAX_GPUS' } },
+  env: {
+    catalogPath: ['TURING_CATALOG'],
+    compatibilityPath: ['TURING_COMPATIBILITY'],
+    catalogConfigMap: ['TURING_CATALOG_CONFIGMAP'],
+    editableCatalogPath: ['TURING_EDITABLE_CATALOG'],
+  },
 } satisfies ConfigSection;
 
 /** The environments feature's settings. */
 export type EnvironmentsSettings = z.output<z.ZodObject<typeof environmentsConfig.fields>>;
 
-/** The GPU quota settings (`quotas` in the config). */
-export type QuotaSettings = EnvironmentsSettings['quotas'];
+// The `quotas` config key moved to the quotas feature (quotas/config.ts); the fixed shape stays for tests.
+export type { QuotaSettings } from './quota.js';
 
 /** The compatibility table's path: configured, or `compatibility.yaml` next to the catalog. */
 export function compatibilityPathOf(

@@ -124,6 +124,28 @@ export function isSchedulableNode(node: GpuNode): boolean {
   return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
+/** A node with GPUs, as GPU accounting sees it. */
+export interface GpuNodeCapacity {
+  name: string;
+  /** The type label's value, or {@link UNKNOWN_GPU_TYPE}. */
+  type: string;
+  allocatable: number;
+  /** Not cordoned and Ready: its free GPUs can be used. */
+  schedulable: boolean;
+}
+
+/** The node's GPU capacity; undefined for a node without a name or without allocatable GPUs. */
+export function gpuNodeCapacity(
+  node: GpuNode,
+  options: GpuAvailabilityOptions = {},
+): GpuNodeCapacity | undefined {
+  const name = node.metadata?.name;
+  const allocatable = quantityOrZero(node.status?.allocatable?.[options.resource ?? DEFAULT_GPU_RESOURCE]);
+  if (!name || allocatable <= 0) return undefined;
+  const type = node.metadata?.labels?.[options.typeLabel ?? DEFAULT_GPU_TYPE_LABEL] || UNKNOWN_GPU_TYPE;
+  return { name, type, allocatable, schedulable: isSchedulableNode(node) };
+}
+
 function emptyCounts(): GpuCounts {
   return { nodes: 0, allocatable: 0, requested: 0, free: 0, largestFreeOnOneNode: 0 };
 }
@@ -152,12 +174,8 @@ export function computeGpuAvailability(
 
   const allocatableByNode = new Map<string, { type: string; allocatable: number }>();
   for (const node of nodes) {
-    const name = node.metadata?.name;
-    if (!name || !isSchedulableNode(node)) continue;
-    const allocatable = quantityOrZero(node.status?.allocatable?.[resource]);
-    if (allocatable <= 0) continue;
-    const type = node.metadata?.labels?.[typeLabel] || UNKNOWN_GPU_TYPE;
-    allocatableByNode.set(name, { type, allocatable });
+    const capacity = gpuNodeCapacity(node, { resource, typeLabel });
+    if (capacity?.schedulable) allocatableByNode.set(capacity.name, capacity);
   }
 
   const requestedByNode = new Map<string, number>();

@@ -49,7 +49,7 @@ describe('GpuQuotaService', () => {
       servers: 1,
       holders: [{ label: 'job runs', gpus: 1 }],
     });
-    expect(service.maxGpus('bigco')).toBe(8);
+    expect(await service.maxGpus('bigco')).toBe(8);
   });
 
   it('refuses a request that would go over with 403 gpu-quota-exceeded naming servers and job runs', async () => {
@@ -61,7 +61,11 @@ describe('GpuQuotaService', () => {
     });
     const err = await rejection(service.assertWithin('alice', { gpus: 1, for: 'this run' }));
     expect(err).toBeInstanceOf(GpuQuotaExceededError);
-    expect(toHttpError(err)).toMatchObject({ status: 403, title: 'GPU Quota Exceeded' });
+    expect(toHttpError(err)).toMatchObject({
+      status: 403,
+      title: 'GPU Quota Exceeded',
+      extensions: { quota: 'gpus', limit: 2, used: 2 },
+    });
     expect((err as Error).message).toBe(
       'GPU quota exceeded: you have 2 of 2 GPUs in use (1 on your servers, 1 by your job runs), ' +
         'and this run needs 1 more. Stop a server, cancel a run, or ask for fewer GPUs.',
@@ -75,6 +79,24 @@ describe('GpuQuotaService', () => {
       (await service.assertWithin('alice', { gpus: 1, exceptServer: '', for: 'this server' }))?.usedGpus,
     ).toBe(1);
     await expect(service.assertWithin('alice', { gpus: 0, for: 'this run' })).resolves.toBeUndefined();
+  });
+
+  it('asks a live limit source per check, so an edited quota applies to the next request', async () => {
+    let limit = 1;
+    const service = new GpuQuotaService({
+      catalog,
+      maxGpus: () => Promise.resolve(limit),
+      hub: { userServers: () => Promise.resolve(new Map([['', oneGpuServer]])) },
+    });
+    expect(
+      (await rejection(service.assertWithin('alice', { gpus: 1, for: 'this run' }))) as Error,
+    ).toMatchObject({
+      quota: 'gpus',
+      limit: 1,
+      used: 1,
+    });
+    limit = 2;
+    expect((await service.assertWithin('alice', { gpus: 1, for: 'this run' }))?.maxGpus).toBe(2);
   });
 
   it('uses servers the caller already fetched instead of asking the hub again', async () => {

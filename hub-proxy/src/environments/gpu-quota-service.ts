@@ -1,7 +1,12 @@
 import type { HubClient, HubServer } from '../auth/hub-client.js';
 import type { Catalog } from './catalog/index.js';
-import type { QuotaSettings } from './config.js';
-import { GpuQuotaExceededError, maxGpusFor, serverGpus, type GpuQuotaUsage } from './quota.js';
+import {
+  GpuQuotaExceededError,
+  maxGpusFor,
+  serverGpus,
+  type GpuQuotaUsage,
+  type QuotaSettings,
+} from './quota.js';
 
 /**
  * Something besides the user's servers that holds their GPUs (active job
@@ -41,18 +46,21 @@ export interface GpuRequest {
  * draw on one allowance.
  */
 export interface GpuQuota {
-  /** The most GPUs `user` may hold at once. */
-  maxGpus(user: string): number;
+  /** The most GPUs `user` may hold at once (the `gpus` quota). */
+  maxGpus(user: string): Promise<number>;
   /** Counts `holder`'s GPUs in every later check. */
   addHolder(holder: GpuHolder): void;
   usage(user: string, options?: Pick<GpuRequest, 'exceptServer' | 'servers'>): Promise<GpuQuotaBreakdown>;
   /**
-   * Refuses (403 `gpu-quota-exceeded`, with a message naming what holds the
-   * GPUs) when what `user` holds plus `request.gpus` exceeds the quota.
+   * Refuses (403 `gpu-quota-exceeded`, quota `gpus`, with a message naming
+   * what holds the GPUs) when what `user` holds plus `request.gpus` exceeds the quota.
    * Zero GPUs always fit, without counting anything: then it resolves to undefined.
    */
   assertWithin(user: string, request: GpuRequest): Promise<GpuQuotaBreakdown | undefined>;
 }
+
+/** Where a user's GPU limit comes from: the quotas feature's live policy, or fixed settings. */
+export type GpuLimitSource = { maxGpus: (user: string) => Promise<number> } | { quotas: QuotaSettings };
 
 /** {@link GpuQuota} over the hub's view of servers and the registered holders. */
 export class GpuQuotaService implements GpuQuota {
@@ -61,13 +69,14 @@ export class GpuQuotaService implements GpuQuota {
   constructor(
     private readonly deps: {
       catalog: Catalog;
-      quotas: QuotaSettings;
       hub: Pick<HubClient, 'userServers'>;
-    },
+    } & GpuLimitSource,
   ) {}
 
-  maxGpus(user: string): number {
-    return maxGpusFor(this.deps.quotas, user);
+  maxGpus(user: string): Promise<number> {
+    return 'maxGpus' in this.deps
+      ? this.deps.maxGpus(user)
+      : Promise.resolve(maxGpusFor(this.deps.quotas, user));
   }
 
   addHolder(holder: GpuHolder): void {
@@ -85,11 +94,13 @@ export class GpuQuotaService implements GpuQuota {
       if (server.name !== options.exceptServer)
         serverTotal += serverGpus(this.deps.catalog, server.userOptions);
     }
-    const holders = await Promise.all(
-      this.holders.map(async (holder) => ({ label: holder.label, gpus: await holder.gpusHeldBy(user) })),
-    );
+    const [holders, maxGpus] = await Promise.all([
+      Promise.all(
+        this.holders.map(async (holder) => ({ label: holder.label, gpus: await holder.gpusHeldBy(user) })),
+      ),
+      this.maxGpus(user),
+    ]);
     const usedGpus = holders.reduce((sum, holder) => sum + holder.gpus, serverTotal);
-    const maxGpus = this.maxGpus(user);
     return {
       maxGpus,
       usedGpus,
@@ -104,7 +115,7 @@ export class GpuQuotaService implements GpuQuota {
     if (request.gpus <= 0) return undefined;
     const usage = await this.usage(user, request);
     if (usage.usedGpus + request.gpus > usage.maxGpus) {
-      throw new GpuQuotaExceededError(this.refusal(usage, request));
+      throw new GpuQuotaExceededError(this.refusal(usage, request), usage.maxGpus, usage.usedGpus);
     }
     return usage;
   }

@@ -6,7 +6,14 @@
 export * from './catalog/index.js';
 export { environmentSchema as environmentViewSchema, environmentsSchema } from './schemas.js';
 export { environmentIdSchema, switchServerBodySchema, switchServerResponseSchema } from './schemas.js';
-export { CATALOG, environmentsFeature, GPU_QUOTA } from './feature.js';
+export { CATALOG, CATALOG_SOURCE, environmentsFeature, GPU_CACHES, GPU_QUOTA } from './feature.js';
+export {
+  CatalogSource,
+  liveCatalog,
+  type CatalogDocument,
+  type CatalogEdit,
+  type CatalogSourceOptions,
+} from './catalog-source.js';
 export {
   GpuQuotaService,
   type GpuHolder,
@@ -14,7 +21,15 @@ export {
   type GpuQuotaBreakdown,
 } from './gpu-quota-service.js';
 export { watchGpuCapacity, type GpuCaches } from './gpu-caches.js';
-export type { GpuAvailability } from './gpu-availability.js';
+export {
+  gpuNodeCapacity,
+  isTerminated,
+  podRequest,
+  type GpuAvailability,
+  type GpuNode,
+  type GpuNodeCapacity,
+  type GpuPod,
+} from './gpu-availability.js';
 export {
   compatibilityPathOf,
   environmentsConfig,

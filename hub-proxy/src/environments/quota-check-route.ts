@@ -16,7 +16,7 @@ export const quotaCheckBodySchema = z.strictObject({
   }),
 });
 
-/** Answer of a check that passed; a refusal is a 403 `gpu-quota-exceeded` problem. */
+/** Answer of a check that passed; a refusal is a 403 `gpu-quota-exceeded` problem (quota `gpus`). */
 export const quotaCheckResponseSchema = z.object({
   allowed: z.literal(true),
   gpus: z.number().int().meta({ description: 'GPUs the server will hold.' }),
@@ -78,7 +78,7 @@ export function quotaCheckRoute(deps: {
       return {
         allowed: true as const,
         gpus,
-        maxGpus: deps.gpuQuota.maxGpus(body.user),
+        maxGpus: usage?.maxGpus ?? (await deps.gpuQuota.maxGpus(body.user)),
         ...(usage ? { usedGpus: usage.usedGpus, remainingGpus: usage.remainingGpus } : {}),
       };
     },

@@ -1,12 +1,22 @@
-import type { HubServer } from '../auth/hub-client.js';
 import { resolveStoredUserOptions, userOptionText, type Catalog } from './catalog/index.js';
-import { Forbidden } from '../errors/index.js';
+import { QuotaExceeded } from '../errors/index.js';
 
-import type { QuotaSettings } from './config.js';
+/**
+ * Fixed GPU quotas (the config's old `quotas.defaultMaxGpus` / `quotas.users`
+ * shape): for tests and for callers built without the quotas feature, which
+ * now seeds its editable document from these keys.
+ */
+export interface QuotaSettings {
+  /** For users without an entry in `users`. */
+  defaultMaxGpus: number;
+  /** Hub user name -> that user's limit, overriding the default. */
+  users: Record<string, number>;
+}
 
-export type { QuotaSettings };
+/** The old built-in default: 2 GPUs per user. */
+export const DEFAULT_QUOTA_SETTINGS: QuotaSettings = { defaultMaxGpus: 2, users: {} };
 
-/** A user's GPU quota and what their servers hold of it. */
+/** A user's GPU quota and what they hold of it. */
 export interface GpuQuotaUsage {
   maxGpus: number;
   usedGpus: number;
@@ -14,13 +24,18 @@ export interface GpuQuotaUsage {
 }
 
 /**
- * Starting the server would take the user over their GPU quota. A Forbidden
- * (403 `gpu-quota-exceeded`) rather than a QuotaExceeded (429): waiting does
- * not help, stopping a server does, and the UI and clients branch on it.
+ * Starting the server (or run, or model) would take the user over their
+ * GPU quota: the `gpus` quota, 403 `gpu-quota-exceeded` (waiting does not
+ * help, stopping a server does; the UI and clients branch on the type),
+ * with `quota`, `limit` and `used` like every quota refusal.
  */
-export class GpuQuotaExceededError extends Forbidden {
-  constructor(message: string) {
-    super(message, { code: 'gpu-quota-exceeded', title: 'GPU Quota Exceeded' });
+export class GpuQuotaExceededError extends QuotaExceeded {
+  constructor(message: string, limit: number, used: number) {
+    super('gpus', limit, used, message, undefined, {
+      persistence: 'permanent',
+      code: 'gpu-quota-exceeded',
+      title: 'GPU Quota Exceeded',
+    });
   }
 }
 
@@ -41,44 +56,4 @@ export function serverGpus(catalog: Catalog, userOptions: Record<string, unknown
   if (resolved.ok) return resolved.value.gpus;
   const raw = Number(userOptionText(userOptions.gpus));
   return Number.isInteger(raw) && raw > 0 ? raw : 0;
-}
-
-/** Quota usage over the given servers (all of them unless `except` names one to leave out). */
-export function gpuQuotaUsage(
-  catalog: Catalog,
-  quotas: QuotaSettings,
-  user: string,
-  servers: Iterable<HubServer>,
-  except?: string,
-): GpuQuotaUsage {
-  let usedGpus = 0;
-  for (const server of servers) {
-    if (server.name !== except) usedGpus += serverGpus(catalog, server.userOptions);
-  }
-  const maxGpus = maxGpusFor(quotas, user);
-  return { maxGpus, usedGpus, remainingGpus: Math.max(0, maxGpus - usedGpus) };
-}
-
-/**
- * Refuses a start of `target` with `requested` GPUs when the user's other
- * servers plus the request exceed the quota. The target's own current GPUs
- * do not count: they are released when it restarts.
- */
-export function assertWithinGpuQuota(
-  catalog: Catalog,
-  quotas: QuotaSettings,
-  user: string,
-  servers: Iterable<HubServer>,
-  target: string,
-  requested: number,
-): GpuQuotaUsage {
-  const usage = gpuQuotaUsage(catalog, quotas, user, servers, target);
-  if (requested > 0 && usage.usedGpus + requested > usage.maxGpus) {
-    throw new GpuQuotaExceededError(
-      `GPU quota exceeded: you have ${usage.usedGpus} of ${usage.maxGpus} GPUs in use on your other ` +
-        `servers, and ${requested} more would make ${usage.usedGpus + requested}. ` +
-        'Stop a server or ask for fewer GPUs.',
-    );
-  }
-  return usage;
 }

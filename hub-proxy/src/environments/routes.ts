@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HubClient } from '../auth/hub-client.js';
 import { toProfileList, type Catalog } from './catalog/index.js';
 import type { Config } from '../config/schema.js';
-import type { QuotaSettings } from './config.js';
+import { DEFAULT_QUOTA_SETTINGS, type QuotaSettings } from './quota.js';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { EnvironmentsService, type GpuAvailabilitySource } from './service.js';
 import { environmentsSchema, profileSchema } from './schemas.js';
@@ -31,7 +31,6 @@ export function environmentsRoute(service: EnvironmentsService): RouteDefinition
  * that holds the access scope (see helm/turing/files/turing_profiles.py).
  */
 export function environmentProfilesRoute(catalog: Catalog): RouteDefinition {
-  const profiles = toProfileList(catalog);
   return defineRoute({
     method: 'get',
     path: '/api/v1/environments/profiles',
@@ -41,15 +40,17 @@ export function environmentProfilesRoute(catalog: Catalog): RouteDefinition {
     tags: ['environments'],
     auth: 'user',
     response: z.array(profileSchema),
-    handler: () => profiles,
+    // Rendered per request: the catalog is live (admins edit it).
+    handler: () => toProfileList(catalog),
   });
 }
 
-/** What {@link environmentRoutes} needs; the catalog is loaded once, at startup. */
+/** What {@link environmentRoutes} needs; `catalog` may be a live view (read per request). */
 export interface EnvironmentRoutesDeps {
   catalog: Catalog;
   config: Pick<Config, 'servicePrefix' | 'hubApiUrl' | 'apiToken' | 'serviceName'> & {
-    quotas: QuotaSettings;
+    /** Fixed GPU quotas when no `gpuQuota` is given (tests); default 2 GPUs each. */
+    quotas?: QuotaSettings;
   };
   /** Default: a client of `config.hubApiUrl` with the service's own token. */
   hub?: Pick<HubClient, 'userServers' | 'startServer' | 'stopServer' | 'openProgress'>;
@@ -65,17 +66,19 @@ export interface EnvironmentRoutesDeps {
 export function environmentRoutes(deps: EnvironmentRoutesDeps): RouteDefinition[] {
   const { catalog, config } = deps;
   const hub = deps.hub ?? new HubClient({ apiUrl: config.hubApiUrl, apiToken: config.apiToken });
-  const gpuQuota = deps.gpuQuota ?? new GpuQuotaService({ catalog, quotas: config.quotas, hub });
+  // Only read when no gpuQuota is given: the services below always get one.
+  const quotas = config.quotas ?? DEFAULT_QUOTA_SETTINGS;
+  const gpuQuota = deps.gpuQuota ?? new GpuQuotaService({ catalog, quotas, hub });
   const environments = new EnvironmentsService({
     catalog,
-    quotas: config.quotas,
+    quotas,
     hub,
     gpus: deps.gpus,
     gpuQuota,
   });
   const switcher = new ServerSwitchService({
     catalog,
-    quotas: config.quotas,
+    quotas,
     hub,
     gpuQuota,
     servicePrefix: config.servicePrefix,

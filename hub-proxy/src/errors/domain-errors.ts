@@ -9,6 +9,7 @@ export type DomainErrorKind =
   | 'invalid-input'
   | 'not-found'
   | 'conflict'
+  | 'precondition-required'
   | 'forbidden'
   | 'unprocessable'
   | 'too-large'
@@ -76,6 +77,34 @@ export class Conflict extends DomainError {
   }
 }
 
+/**
+ * A compare-and-swap write lost: the stored document is no longer at the
+ * version the caller read. `currentVersion` lets the caller reload and retry.
+ */
+export class VersionConflict extends Conflict {
+  constructor(
+    readonly currentVersion: string,
+    message = `The document changed since it was read; its current version is ${currentVersion}.`,
+    options?: DomainErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * A write to a versioned document did not say which version it is based on
+ * (HTTP: no `If-Match`), so it could silently overwrite someone's edit.
+ */
+export class PreconditionRequired extends DomainError {
+  readonly kind = 'precondition-required';
+  constructor(
+    message = 'Send the version you are changing in the If-Match header (the ETag of your last read).',
+    options?: DomainErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 /** The caller is known but may not do this. */
 export class Forbidden extends DomainError {
   readonly kind = 'forbidden';
@@ -107,9 +136,20 @@ export class TooLarge extends DomainError {
   }
 }
 
+/** Options of {@link QuotaExceeded} beyond every domain error's. */
+export interface QuotaExceededOptions extends DomainErrorOptions {
+  /**
+   * How final the refusal is: `temporary` (the default; 429, waiting frees
+   * some, e.g. a run finishing) or `permanent` (403: only the caller's own
+   * action or a raised quota helps, e.g. GPUs or stored bytes).
+   */
+  persistence?: 'temporary' | 'permanent';
+}
+
 /** A quota would be exceeded: names the quota, its limit and the current use. */
 export class QuotaExceeded extends DomainError {
   readonly kind = 'quota-exceeded';
+  readonly persistence: 'temporary' | 'permanent';
   constructor(
     readonly quota: string,
     readonly limit: number,
@@ -117,8 +157,10 @@ export class QuotaExceeded extends DomainError {
     message = `Quota ${quota} exceeded: ${used} in use of ${limit}.`,
     /** For rate limits: seconds until a retry can succeed (sent as `Retry-After`). */
     readonly retryAfterSeconds?: number,
+    options?: QuotaExceededOptions,
   ) {
-    super(message);
+    super(message, options);
+    this.persistence = options?.persistence ?? 'temporary';
   }
 }
 

@@ -10,10 +10,12 @@
  * | Unauthenticated                          | 401    | unauthorized          |
  * | Forbidden                                | 403    | forbidden (or code)   |
  * | NotFound                                 | 404    | not-found             |
- * | Conflict                                 | 409    | conflict              |
+ * | Conflict (VersionConflict: +currentVersion) | 409 | conflict              |
+ * | PreconditionRequired (no If-Match)       | 428    | precondition-required |
  * | Unprocessable                            | 422    | unprocessable (+errors) |
  * | TooLarge                                 | 413    | payload-too-large     |
  * | QuotaExceeded (+Retry-After for rates)  | 429    | quota-exceeded        |
+ * | QuotaExceeded, `permanent`               | 403    | quota-exceeded (or code) |
  * | UpstreamFailed                           | 502    | bad-gateway           |
  * | Unavailable                              | 503    | unavailable           |
  * | KubeInvalidError                         | 400    | validation (+errors)  |
@@ -30,6 +32,7 @@ import {
   QuotaExceeded,
   Unavailable,
   Unprocessable,
+  VersionConflict,
   type DomainError,
 } from '../errors/domain-errors.js';
 import {
@@ -125,22 +128,39 @@ function domainHttpError(err: DomainError): HttpError {
     case 'not-found':
       return new NotFoundError(err.message);
     case 'conflict':
-      return new ConflictError(err.message);
+      return err instanceof VersionConflict
+        ? new HttpError(409, 'Conflict', 'conflict', {
+            ...options,
+            detail: err.message,
+            extensions: { currentVersion: err.currentVersion },
+          })
+        : new ConflictError(err.message);
+    case 'precondition-required':
+      return new HttpError(428, 'Precondition Required', 'precondition-required', {
+        ...options,
+        detail: err.message,
+      });
     case 'unprocessable':
       return new UnprocessableContentError(err instanceof Unprocessable ? err.errors : [], err.message);
     case 'too-large':
       return new PayloadTooLargeError(err.message);
     case 'quota-exceeded':
-      return new HttpError(429, 'Quota Exceeded', 'quota-exceeded', {
-        ...options,
-        detail: err.message,
-        ...(err instanceof QuotaExceeded
-          ? { extensions: { quota: err.quota, limit: err.limit, used: err.used } }
-          : {}),
-        ...(err instanceof QuotaExceeded && err.retryAfterSeconds !== undefined
-          ? { headers: { 'Retry-After': retryAfter(err.retryAfterSeconds) } }
-          : {}),
-      });
+      // A permanent refusal (GPUs, stored bytes) is 403: retrying later will not help.
+      return new HttpError(
+        err instanceof QuotaExceeded && err.persistence === 'permanent' ? 403 : 429,
+        'Quota Exceeded',
+        'quota-exceeded',
+        {
+          ...options,
+          detail: err.message,
+          ...(err instanceof QuotaExceeded
+            ? { extensions: { quota: err.quota, limit: err.limit, used: err.used } }
+            : {}),
+          ...(err instanceof QuotaExceeded && err.retryAfterSeconds !== undefined
+            ? { headers: { 'Retry-After': retryAfter(err.retryAfterSeconds) } }
+            : {}),
+        },
+      );
     case 'upstream-failed':
       return new BadGatewayError(err.message, options);
     case 'unavailable':

@@ -169,6 +169,8 @@ export const environmentSchema = z
     }),
     /** The preselected environment. At most one; without any, the first. */
     default: z.boolean({ error: 'must be true or false' }).optional(),
+    /** Hidden from users (spawn form, panel, new jobs and models); existing jobs keep their image. */
+    disabled: z.boolean({ error: 'must be true or false' }).optional(),
     versions: versionsSchema,
     gpu: gpuSupportSchema.optional(),
     resources: z.strictObject({
@@ -239,7 +241,7 @@ export interface ReferenceIssue {
 /**
  * Rules that span entries, checked on the raw document so they are reported
  * even when some entry is malformed: unique environment ids, at most one
- * default, and GPU types that exist.
+ * default, GPU types that exist, and at least one environment enabled.
  */
 export function referenceProblems(input: unknown): ReferenceIssue[] {
   if (!isRecord(input) || !Array.isArray(input.environments)) return [];
@@ -279,6 +281,13 @@ export function referenceProblems(input: unknown): ReferenceIssue[] {
       }
     });
   });
+  const enabled = input.environments.filter((env: unknown) => !(isRecord(env) && env.disabled === true));
+  if (input.environments.length > 0 && enabled.length === 0) {
+    issues.push({
+      path: ['environments'],
+      message: 'at least one environment must stay enabled (every one has disabled: true)',
+    });
+  }
   return issues;
 }
 

@@ -1,4 +1,6 @@
-export { CatalogError, formatProblem, type CatalogProblem } from './catalog-error.js';
+export { CatalogError, formatProblem, parseSourceYaml, type CatalogProblem } from './catalog-error.js';
+export { CatalogYamlDocument } from './catalog-yaml-document.js';
+export { environmentProfile, offeredCatalog } from './offered-catalog.js';
 export {
   catalogSchema,
   defaultEnvironment,
@@ -27,7 +29,13 @@ export {
   type FrameworkRelease,
   type GpuBuild,
 } from './compatibility.js';
-export { DEFAULT_CATALOG_PATH, loadCatalog, parseCatalog } from './load-catalog.js';
+export {
+  DEFAULT_CATALOG_PATH,
+  loadCatalog,
+  parseCatalog,
+  validateCatalogDocument,
+  type CatalogValidation,
+} from './load-catalog.js';
 export {
   GPU_COUNT_OPTION,
   GPU_TYPE_OPTION,

@@ -36,16 +36,29 @@ export function loadCatalog(
 /**
  * Validates catalog YAML. Problems are named
  * `environments[<id, or index when the id is missing or repeated>].<field>`.
- * Structure, cross-entry rules and compatibility are all checked, so one run
- * reports everything: an entry that is itself well-formed is judged for
- * compatibility even when another entry is broken.
+ * Throws {@link CatalogError} listing every problem found.
  */
 export function parseCatalog(
   text: string,
   table: CompatibilityTable,
   source = 'environment catalog',
 ): Catalog {
-  const raw = parseSourceYaml(text, source);
+  const result = validateCatalogDocument(parseSourceYaml(text, source), table);
+  if (!result.ok) throw new CatalogError(result.problems, source);
+  return result.catalog;
+}
+
+/** A catalog document that passed every rule, or every problem it has. */
+export type CatalogValidation = { ok: true; catalog: Catalog } | { ok: false; problems: CatalogProblem[] };
+
+/**
+ * The catalog rules, shared by the file loader and the admin editor so both
+ * report the same problems in the same words. Structure, cross-entry rules
+ * and compatibility are all checked, so one run reports everything: an entry
+ * that is itself well-formed is judged for compatibility even when another
+ * entry is broken.
+ */
+export function validateCatalogDocument(raw: unknown, table: CompatibilityTable): CatalogValidation {
   const label = environmentLabeler(raw);
   const problems: CatalogProblem[] = [];
 
@@ -61,8 +74,8 @@ export function parseCatalog(
     }
   });
 
-  if (problems.length > 0 || !result.success) throw new CatalogError(dedupe(problems), source);
-  return result.data;
+  if (problems.length > 0 || !result.success) return { ok: false, problems: dedupe(problems) };
+  return { ok: true, catalog: result.data };
 }
 
 /** Names environments by id where the id is a string used once, else by index. */
