@@ -14,7 +14,7 @@ describe('the whole configuration (shared keys and every feature section)', () =
     expect(compatibilityPathOf(config)).toBe(
       config.catalogPath.replace(/catalog\.yaml$/, 'compatibility.yaml'),
     );
-    expect(config.quotas).toEqual({ defaultMaxGpus: 2, users: {} });
+    expect(config.quotas).toEqual({ defaultMaxGpus: 2, users: {}, defaults: {} });
     const moved = loadHubProxyConfig({
       env: { ...managedEnv, TURING_CATALOG: '/etc/turing/catalog.yaml' },
       readFile: noFiles,
@@ -29,12 +29,13 @@ describe('the whole configuration (shared keys and every feature section)', () =
     expect(loadHubProxyConfig({ env, readFile: fileOnly }).quotas).toEqual({
       defaultMaxGpus: 1,
       users: { alice: 8 },
+      defaults: {},
     });
     const overridden = loadHubProxyConfig({
       env: { ...env, TURING_DEFAULT_MAX_GPUS: '4' },
       readFile: fileOnly,
     });
-    expect(overridden.quotas).toEqual({ defaultMaxGpus: 4, users: { alice: 8 } });
+    expect(overridden.quotas).toEqual({ defaultMaxGpus: 4, users: { alice: 8 }, defaults: {} });
     const bad = loadError({ ...managedEnv, TURING_DEFAULT_MAX_GPUS: 'many' });
     expect(bad.fields).toEqual(['quotas.defaultMaxGpus']);
     expect(bad.message).toContain('TURING_DEFAULT_MAX_GPUS');

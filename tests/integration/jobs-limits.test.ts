@@ -22,7 +22,7 @@ interface Problem {
   used?: number;
 }
 
-const LIMITS = { jobsPerUser: 2, activeRunsPerUser: 2, runNowPerMinute: 4, maxParametersBytes: 1024 };
+const LIMITS = { jobsPerUser: 2, runNowPerMinute: 4, maxParametersBytes: 1024 };
 const sleeper = pythonNotebook({ cells: ['import time\ntime.sleep(300)'] });
 
 /**
@@ -76,6 +76,8 @@ describe('per-user limits through the API (real JupyterHub, local runtime)', () 
       env: {
         TURING_JOBS_LIMITS: JSON.stringify(LIMITS),
         TURING_DEFAULT_MAX_GPUS: '1',
+        // The concurrentRuns quota's seed (the quotas replace jobs.limits.activeRunsPerUser).
+        TURING_QUOTAS_DEFAULTS: JSON.stringify({ concurrentRuns: 2 }),
         TURING_SSE_MAX_CONNECTIONS_PER_USER: '2',
         TURING_SSE_HEARTBEAT_SECONDS: '1',
         // Limits are per user, so this test needs several on one local runtime.
@@ -118,12 +120,12 @@ describe('per-user limits through the API (real JupyterHub, local runtime)', () 
     expect(run.detail).toMatch(/maxParametersBytes\) is 1 KiB/);
   });
 
-  it('refuses a run-now past activeRunsPerUser with 429, and admits again once a run is cancelled', async () => {
+  it('refuses a run-now past the concurrentRuns quota with 429, and admits again once a run is cancelled', async () => {
     // bob's job from the case above; his runs so far: none.
     const first = (await (await runNow('bob', 'params')).json()) as { id: string };
     expect((await runNow('bob', 'params')).status).toBe(201);
     const p = await problem(await runNow('bob', 'params'), 429);
-    expect(p).toMatchObject({ quota: 'activeRunsPerUser', limit: 2, used: 2 });
+    expect(p).toMatchObject({ quota: 'concurrentRuns', limit: 2, used: 2 });
     await call('bob', `/api/v1/runs/${first.id}`, { method: 'DELETE' });
     await waitUntil(
       'the cancelled run to end',
@@ -238,7 +240,8 @@ describe('per-user limits on the kubernetes runtime (real kube-apiserver)', () =
         TURING_NAMESPACE: namespace,
         TURING_LEASE_DURATION_SECONDS: '3',
         TURING_ARTIFACTS_DIR: join(dir, 'artifacts'),
-        TURING_JOBS_LIMITS: JSON.stringify({ jobsPerUser: 2, activeRunsPerUser: 1 }),
+        TURING_JOBS_LIMITS: JSON.stringify({ jobsPerUser: 2 }),
+        TURING_QUOTAS_DEFAULTS: JSON.stringify({ concurrentRuns: 1 }),
       },
     });
     await waitUntil(
@@ -276,6 +279,6 @@ describe('per-user limits on the kubernetes runtime (real kube-apiserver)', () =
     );
     const second = await post('/api/v1/jobs/two/runs', {});
     expect(second.status).toBe(429);
-    expect(await second.json()).toMatchObject({ quota: 'activeRunsPerUser', limit: 1, used: 1 });
+    expect(await second.json()).toMatchObject({ quota: 'concurrentRuns', limit: 1, used: 1 });
   });
 });

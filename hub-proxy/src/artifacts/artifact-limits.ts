@@ -1,12 +1,15 @@
-import { TooLarge } from '../errors/index.js';
+import { QuotaExceeded, TooLarge } from '../errors/index.js';
 import { ownerPrefixOf } from './artifact-key.js';
+
+/** The most bytes an owner prefix (`users/<slug>/`) may hold, looked up per put (the `artifactBytes` quota). */
+export type OwnerBytesLimit = (ownerPrefix: string) => Promise<number>;
 
 /** Size limits every artifact backend enforces on `put`. */
 export interface ArtifactLimits {
   /** Largest single object, in bytes. */
   maxObjectBytes: number;
-  /** Most bytes one owner prefix may hold in total, in bytes. */
-  maxOwnerBytes: number;
+  /** Most bytes one owner prefix may hold in total: one number for all, or looked up per owner. */
+  maxOwnerBytes: number | OwnerBytesLimit;
 }
 
 const UNITS = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
@@ -57,16 +60,32 @@ export class ArtifactQuota {
     },
   ): Promise<{ owner: string; meter: PutMeter }> {
     const owner = ownerPrefixOf(key);
-    const [stored, previous] = await Promise.all([store.usage(owner), store.head(key)]);
-    return { owner, meter: this.open(owner, stored - (previous?.sizeBytes ?? 0)) };
+    const [stored, previous, maxOwnerBytes] = await Promise.all([
+      store.usage(owner),
+      store.head(key),
+      this.ownerLimit(owner),
+    ]);
+    return { owner, meter: this.open(owner, stored - (previous?.sizeBytes ?? 0), maxOwnerBytes) };
+  }
+
+  /** The most bytes `ownerPrefix` may hold. */
+  ownerLimit(ownerPrefix: string): Promise<number> {
+    const { maxOwnerBytes } = this.limits;
+    return typeof maxOwnerBytes === 'number' ? Promise.resolve(maxOwnerBytes) : maxOwnerBytes(ownerPrefix);
   }
 
   /**
    * Starts metering a put under `ownerPrefix`. `storedBytes` is what the
-   * owner holds now, not counting the object the put replaces.
+   * owner holds now, not counting the object the put replaces; past
+   * `maxOwnerBytes` (default: the fixed limit) the put fails with
+   * QuotaExceeded (403, quota `artifactBytes`).
    */
-  open(ownerPrefix: string, storedBytes: number): PutMeter {
-    const { maxObjectBytes, maxOwnerBytes } = this.limits;
+  open(
+    ownerPrefix: string,
+    storedBytes: number,
+    maxOwnerBytes = typeof this.limits.maxOwnerBytes === 'number' ? this.limits.maxOwnerBytes : Infinity,
+  ): PutMeter {
+    const { maxObjectBytes } = this.limits;
     const inFlight = this.inFlight;
     let bytes = 0;
     let closed = false;
@@ -86,9 +105,16 @@ export class ArtifactQuota {
         }
         const othersInFlight = (inFlight.get(ownerPrefix) ?? 0) - bytes;
         if (storedBytes + othersInFlight + bytes + n > maxOwnerBytes) {
-          throw new TooLarge(
-            `The artifacts under ${ownerPrefix} would be over their ${formatBytes(maxOwnerBytes)} total limit ` +
-              `(${formatBytes(storedBytes)} stored).`,
+          const used = storedBytes + othersInFlight + bytes;
+          throw new QuotaExceeded(
+            'artifactBytes',
+            maxOwnerBytes,
+            used,
+            `Quota artifactBytes exceeded: the artifacts under ${ownerPrefix} would be over their ` +
+              `${formatBytes(maxOwnerBytes)} total limit (${formatBytes(storedBytes)} stored); ` +
+              'delete old runs or models, or ask an admin to raise the quota.',
+            undefined,
+            { persistence: 'permanent' },
           );
         }
         bytes += n;

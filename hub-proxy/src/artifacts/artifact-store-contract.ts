@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidInput, TooLarge } from '../errors/index.js';
+import { InvalidInput, QuotaExceeded, TooLarge } from '../errors/index.js';
 import { toHttpError } from '../http/error-mapping.js';
 import type { ArtifactStore } from './artifact-store.js';
 import type { ArtifactLimits } from './artifact-limits.js';
@@ -277,12 +277,15 @@ export function describeArtifactStoreContract(
       expect((await store.list('users/alice/')).map((info) => info.key)).toEqual([key]);
     });
 
-    it("refuses a put past the owner's total limit, per owner", async () => {
+    it("refuses a put past the owner's total limit (403, quota artifactBytes), per owner", async () => {
       const store = await open({ maxObjectBytes: 8 * 1024, maxOwnerBytes: 10 * 1024 });
       await store.put('users/alice/a', Buffer.alloc(6 * 1024));
       const err = await rejection(store.put('users/alice/b', Buffer.alloc(6 * 1024)));
-      expect(err).toBeInstanceOf(TooLarge);
-      expect(toHttpError(err)).toMatchObject({ status: 413 });
+      expect(err).toBeInstanceOf(QuotaExceeded);
+      expect(toHttpError(err)).toMatchObject({
+        status: 403,
+        extensions: { quota: 'artifactBytes', limit: 10 * 1024 },
+      });
       expect(toHttpError(err).detail).toContain('10 KiB total limit');
       expect(await store.head('users/alice/b')).toBeUndefined();
       // Replacing an object only counts the difference; other owners have their own allowance.
@@ -290,7 +293,26 @@ export function describeArtifactStoreContract(
       await store.put('users/alice/b', Buffer.alloc(2 * 1024));
       await store.put('users/bob/a', Buffer.alloc(8 * 1024));
       expect(await store.usage('users/alice/')).toBe(10 * 1024);
-      expect(await rejection(store.put('users/alice/c', Buffer.alloc(1)))).toBeInstanceOf(TooLarge);
+      expect(await rejection(store.put('users/alice/c', Buffer.alloc(1)))).toBeInstanceOf(QuotaExceeded);
+    });
+
+    it("looks the owner's limit up per put when given a function (the artifactBytes quota)", async () => {
+      const limits: Record<string, number> = { 'users/alice/': 4 * 1024 };
+      const store = await open({
+        maxObjectBytes: 8 * 1024,
+        maxOwnerBytes: (owner) => Promise.resolve(limits[owner] ?? 1024),
+      });
+      await store.put('users/alice/a', Buffer.alloc(3 * 1024));
+      const err = await rejection(store.put('users/alice/b', Buffer.alloc(2 * 1024)));
+      expect(toHttpError(err)).toMatchObject({
+        status: 403,
+        extensions: { quota: 'artifactBytes', limit: 4096 },
+      });
+      expect(await rejection(store.put('users/bob/a', Buffer.alloc(2 * 1024)))).toBeInstanceOf(QuotaExceeded);
+      // A raised limit applies to the next put.
+      limits['users/alice/'] = 8 * 1024;
+      await store.put('users/alice/b', Buffer.alloc(2 * 1024));
+      expect(await store.usage('users/alice/')).toBe(5 * 1024);
     });
 
     it('rejects keys that are absolute, climb out, or have empty segments', async () => {

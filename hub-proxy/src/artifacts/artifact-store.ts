@@ -23,7 +23,8 @@ export interface ArtifactStore {
   /**
    * Stores `body` under `key`, replacing any previous object atomically
    * (readers see the old or the new object, never a part). Throws
-   * TooLarge past the per-object or the owner's total limit.
+   * TooLarge past the per-object limit, and QuotaExceeded
+   * (`artifactBytes`) past the owner's total.
    */
   put(
     key: string,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { OwnerBytesLimit } from './artifact-limits.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { FilesystemArtifactStore } from './filesystem-store.js';
 import { S3ArtifactStore } from './s3-store.js';
@@ -7,7 +8,11 @@ const MiB = 1024 * 1024;
 
 /** Default largest single artifact (an output notebook with plots). */
 export const DEFAULT_MAX_OBJECT_BYTES = 50 * MiB;
-/** Default most bytes one user's artifacts may hold together. */
+/**
+ * Default most bytes one user's artifacts may hold together. With the
+ * quotas feature this only seeds the `artifactBytes` quota, which then
+ * replaces it (see {@link createArtifactStore}'s `ownerBytesLimit`).
+ */
 export const DEFAULT_MAX_OWNER_BYTES = 1024 * MiB;
 
 /** A byte count; numbers in text (environment variables) are accepted. */
@@ -65,9 +70,17 @@ export const artifactStoreConfigSchema = z.discriminatedUnion('backend', [filesy
 /** Validated artifact store settings (the output of {@link artifactStoreConfigSchema}). */
 export type ArtifactStoreConfig = z.infer<typeof artifactStoreConfigSchema>;
 
-/** The store `config` describes. Nothing is contacted or created until first use. */
-export function createArtifactStore(config: ArtifactStoreConfig): ArtifactStore {
-  const { maxObjectBytes, maxOwnerBytes } = config;
+/**
+ * The store `config` describes. Nothing is contacted or created until first
+ * use. `ownerBytesLimit` (the `artifactBytes` quota per owner) replaces the
+ * fixed `maxOwnerBytes` when given.
+ */
+export function createArtifactStore(
+  config: ArtifactStoreConfig,
+  ownerBytesLimit?: OwnerBytesLimit,
+): ArtifactStore {
+  const { maxObjectBytes } = config;
+  const maxOwnerBytes = ownerBytesLimit ?? config.maxOwnerBytes;
   if (config.backend === 'filesystem') {
     return new FilesystemArtifactStore({ directory: config.directory, maxObjectBytes, maxOwnerBytes });
   }

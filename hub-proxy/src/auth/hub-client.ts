@@ -3,6 +3,7 @@ import { DEFAULT_RETRY_AFTER_SECONDS } from '../http/error-mapping.js';
 import { BadGatewayError, ConflictError, NotFoundError, ServiceUnavailableError } from '../http/errors.js';
 import { recordHubRequest } from '../observability/metrics.js';
 import type { HubIdentity } from './identity.js';
+import { TtlCache } from './ttl-cache.js';
 
 const hubUserSchema = z.object({
   name: z.string().min(1),
@@ -27,6 +28,12 @@ const hubServerSchema = z.object({
   url: z.string().optional(),
   user_options: z.record(z.string(), z.unknown()).nullable().default(null),
 });
+
+// `groups` is absent when the service token lacks `read:users:groups`.
+const hubUserGroupsSchema = z.object({ groups: z.array(z.string()).optional() });
+
+/** How long a user's hub groups are trusted: group edits reach the quotas within this. */
+const GROUPS_TTL_MS = 30_000;
 
 const hubUserServersSchema = z.object({
   name: z.string(),
@@ -66,14 +73,45 @@ export interface HubClientOptions {
   /** The service's own token; also its OAuth client secret. */
   apiToken: string;
   timeoutMs?: number;
+  /** How long {@link HubClient.userGroups} answers from its cache (default 30 s). */
+  groupsTtlMs?: number;
 }
 
 /** The few JupyterHub REST calls hub-proxy needs for authentication. */
 export class HubClient {
   private readonly timeoutMs: number;
+  private readonly groups: TtlCache<Promise<string[]>>;
 
   constructor(private readonly options: HubClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 5_000;
+    this.groups = new TtlCache({ ttlMs: options.groupsTtlMs ?? GROUPS_TTL_MS, maxEntries: 10_000 });
+  }
+
+  /**
+   * The hub groups of `user` (`GET /hub/api/users/{name}` with the service
+   * token, which needs `read:users:groups`; without it the hub leaves the
+   * field out and this is empty). An unknown user has none. Cached for
+   * 30 s, so group edits in the hub reach the quotas within that; a failed
+   * lookup is not cached.
+   */
+  userGroups(user: string): Promise<string[]> {
+    const cached = this.groups.get(user);
+    if (cached) return cached;
+    const lookup = this.fetchUserGroups(user);
+    this.groups.set(user, lookup);
+    lookup.catch(() => this.groups.delete(user));
+    return lookup;
+  }
+
+  private async fetchUserGroups(user: string): Promise<string[]> {
+    const res = await this.call('users/groups', `/users/${encodeURIComponent(user)}`, {
+      headers: this.serviceHeaders(),
+    });
+    if (res.status === 404) return [];
+    if (!res.ok) throw new BadGatewayError(`The hub answered ${res.status} to a user lookup.`);
+    const model = hubUserGroupsSchema.safeParse(await res.json().catch(() => undefined));
+    if (!model.success) throw new BadGatewayError('The hub returned an unexpected user model.');
+    return model.data.groups ?? [];
   }
 
   /**

@@ -9,10 +9,10 @@ const limitsOf = (env: Record<string, string>, readFile = noFiles) =>
   load({ env: { ...managedEnv, ...env }, readFile }).jobs.limits;
 
 describe('jobs.limits settings', () => {
-  it('defaults to 100 jobs, 10 active runs, 10 run-now calls a minute and 64 KiB of parameters per user', () => {
+  it('defaults to 100 jobs, 10 run-now calls a minute and 64 KiB of parameters per user', () => {
+    // Active runs moved to the concurrentRuns quota (quotas feature).
     expect(limitsOf({})).toEqual({
       jobsPerUser: 100,
-      activeRunsPerUser: 10,
       runNowPerMinute: 10,
       maxParametersBytes: 64 * 1024,
     });
@@ -26,7 +26,7 @@ describe('jobs.limits settings', () => {
       ),
     ).toMatchObject({
       jobsPerUser: 5,
-      activeRunsPerUser: 10,
+      runNowPerMinute: 10,
     });
   });
 

@@ -3,8 +3,9 @@ import { z } from 'zod';
 const KiB = 1024;
 
 /**
- * What one user may consume through the jobs API (`jobs.limits` in the
- * config). Each is checked against the job's owner, also when an admin
+ * Fixed limits of the jobs API (`jobs.limits` in the config); the
+ * admin-editable quotas (concurrent runs, scheduled jobs, GPUs) live in
+ * the quotas feature. Each is checked against the job's owner, also when an admin
  * acts for them. Counts come from the runtime's own listings when a
  * request is made, so nothing can drift; two requests racing at the edge
  * of a limit may both pass.
@@ -12,8 +13,11 @@ const KiB = 1024;
 export const jobLimitsSchema = z.strictObject({
   /** Jobs (NotebookJobs) one user may own. */
   jobsPerUser: z.coerce.number().int().min(1).max(100_000).default(100),
-  /** Queued plus running runs of one user's jobs before a run-now is refused. */
-  activeRunsPerUser: z.coerce.number().int().min(1).max(10_000).default(10),
+  /**
+   * Replaced by the admin-editable `concurrentRuns` quota (docs/admin/quotas.md);
+   * still accepted so old configs load, and ignored with a warning.
+   */
+  activeRunsPerUser: z.coerce.number().int().min(1).max(10_000).optional(),
   /** Run-now calls per user in any 60 s window, counted by each replica on its own. */
   runNowPerMinute: z.coerce.number().int().min(1).max(10_000).default(10),
   /**

@@ -113,7 +113,8 @@ export class JobsService {
     // The owner's jobs were just listed for the dependencies: count those.
     this.limits.checkJobCount(graph.size);
     this.limits.checkParameters(body.parameters);
-    if (env.ok) this.limits.checkJobGpus(actor.name, env.resources.gpus);
+    if (env.ok) await this.limits.checkJobGpus(actor.name, env.resources.gpus);
+    if (body.schedule) await this.limits.checkScheduledJobs(actor.name);
     throwIfAny(await webhookErrors(body.alerts, this.options.checkWebhook));
     if (!env.ok) return unreachable();
     if (await this.exists(objectName)) throw duplicate(body.name);
@@ -170,7 +171,8 @@ export class JobsService {
     ];
     throwIfAny(errors);
     this.limits.checkParameters(patch.parameters);
-    if (env?.ok) this.limits.checkJobGpus(ownerName(current, actor), env.resources.gpus);
+    if (env?.ok) await this.limits.checkJobGpus(ownerName(current, actor), env.resources.gpus);
+    if (patch.schedule && !spec.schedule) await this.limits.checkScheduledJobs(ownerName(current, actor));
     if (patch.alerts) throwIfAny(await webhookErrors(patch.alerts, this.options.checkWebhook));
 
     const owner = ownerName(current, actor);

@@ -14,7 +14,7 @@ import { JobRunsService } from './runs.js';
 import { createJobBodySchema, type CreateJobBody } from './schemas.js';
 import { JobsService } from './service.js';
 import { InMemoryJobRuntime } from './testing/in-memory-job-runtime.js';
-import { JobUsageLimits, RunNowRate } from './usage-limits.js';
+import { fixedJobQuotas, JobUsageLimits, RunNowRate } from './usage-limits.js';
 
 const alice: Actor = { name: 'alice', isAdmin: false };
 const bob: Actor = { name: 'bob', isAdmin: false };
@@ -86,8 +86,14 @@ describe('per-user limits of the jobs API', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** Services over the in-memory runtime with `limits` over the defaults, and a GPU quota of 2. */
-  function services(limits: Partial<JobLimitsSettings> = {}) {
+  /**
+   * Services over the in-memory runtime with `limits` over the defaults, a
+   * GPU quota of 2, and the concurrentRuns / scheduledJobs quotas (default 10 and 50).
+   */
+  function services(
+    limits: Partial<JobLimitsSettings> = {},
+    quotas: { concurrentRuns?: number; scheduledJobs?: number } = {},
+  ) {
     const gpuQuota = new GpuQuotaService({
       catalog,
       quotas: { defaultMaxGpus: 2, users: {} },
@@ -97,6 +103,7 @@ describe('per-user limits of the jobs API', () => {
       limits: { ...jobLimitsSchema.parse({}), ...limits },
       runtime,
       gpuQuota,
+      quotas: fixedJobQuotas({ concurrentRuns: 10, scheduledJobs: 50, ...quotas }),
       now: () => clock,
     });
     gpuQuota.addHolder(usage.gpuHolder());
@@ -162,8 +169,8 @@ describe('per-user limits of the jobs API', () => {
     });
   });
 
-  it("refuses a run-now past activeRunsPerUser over all the owner's jobs; a finished run frees a slot", async () => {
-    const { jobs, runs } = services({ activeRunsPerUser: 2 });
+  it("refuses a run-now past the concurrentRuns quota over all the owner's jobs (429, Retry-After); a finished run frees a slot", async () => {
+    const { jobs, runs } = services({}, { concurrentRuns: 2 });
     await jobs.create(alice, body('a', { concurrency: 'allow' }));
     await jobs.create(alice, body('b', { concurrency: 'allow' }));
     await jobs.create(bob, body('a', { concurrency: 'allow' }));
@@ -171,7 +178,18 @@ describe('per-user limits of the jobs API', () => {
     await runs.runNow(alice, 'b', undefined);
     await runs.runNow(bob, 'a', undefined);
     const err = await rejection(runs.runNow(alice, 'a', undefined));
-    expect(problemOf(err)).toMatchObject({ status: 429, quota: 'activeRunsPerUser', limit: 2, used: 2 });
+    expect(problemOf(err)).toMatchObject({
+      status: 429,
+      type: 'https://turing.dev/problems/quota-exceeded',
+      quota: 'concurrentRuns',
+      limit: 2,
+      used: 2,
+      headers: { 'Retry-After': '30' },
+    });
+    expect(problemOf(err).detail).toBe(
+      'Quota concurrentRuns exceeded: 2 of 2 runs in use; cancel a run or wait for one to finish, ' +
+        'or ask an admin to raise your quota.',
+    );
     await runtime.finish(first.id, 'succeeded');
     await expect(runs.runNow(alice, 'a', undefined)).resolves.toMatchObject({ state: 'running' });
   });
@@ -198,11 +216,41 @@ describe('per-user limits of the jobs API', () => {
   });
 
   it("holds an admin running another user's job to the owner's limits", async () => {
-    const { jobs, runs } = services({ activeRunsPerUser: 1 });
+    const { jobs, runs } = services({}, { concurrentRuns: 1, scheduledJobs: 0 });
     await jobs.create(alice, body('a', { concurrency: 'allow' }));
     await runs.runNow(alice, 'a', undefined);
     const err = await rejection(runs.runNow(admin, 'a', undefined, 'alice'));
-    expect(problemOf(err)).toMatchObject({ status: 429, quota: 'activeRunsPerUser' });
+    expect(problemOf(err)).toMatchObject({ status: 429, quota: 'concurrentRuns' });
+    const schedule = await rejection(
+      jobs.update(admin, 'a', { schedule: { cron: '0 * * * *', timezone: 'UTC' } }, 'alice'),
+    );
+    expect(problemOf(schedule)).toMatchObject({ status: 403, quota: 'scheduledJobs', limit: 0, used: 0 });
+  });
+
+  it('refuses a scheduled job past the scheduledJobs quota on create and when an edit adds a schedule (403)', async () => {
+    const { jobs } = services({}, { scheduledJobs: 1 });
+    const hourly = { schedule: { cron: '0 * * * *', timezone: 'UTC' } };
+    await jobs.create(alice, body('first', hourly));
+    await jobs.create(bob, body('first', hourly));
+    await jobs.create(alice, body('on-demand'));
+    const created = await rejection(jobs.create(alice, body('second', hourly)));
+    expect(created).toBeInstanceOf(QuotaExceeded);
+    expect(problemOf(created)).toMatchObject({
+      status: 403,
+      type: 'https://turing.dev/problems/quota-exceeded',
+      quota: 'scheduledJobs',
+      limit: 1,
+      used: 1,
+    });
+    expect(problemOf(created).detail).toMatch(/^Quota scheduledJobs exceeded: 1 of 1 scheduled jobs in use/);
+    const edited = await rejection(jobs.update(alice, 'on-demand', hourly));
+    expect(problemOf(edited)).toMatchObject({ status: 403, quota: 'scheduledJobs' });
+    // Changing the schedule of a job that has one adds nothing; removing one frees a place.
+    await expect(
+      jobs.update(alice, 'first', { schedule: { cron: '5 * * * *', timezone: 'UTC' } }),
+    ).resolves.toBeDefined();
+    await jobs.update(alice, 'first', { schedule: null });
+    await expect(jobs.update(alice, 'on-demand', hourly)).resolves.toBeDefined();
   });
 
   describe('GPUs against the GPU quota', () => {

@@ -1,6 +1,7 @@
 import { formatBytes } from '../artifacts/index.js';
 import type { GpuHolder, GpuQuota } from '../environments/index.js';
-import { Forbidden, QuotaExceeded, TooLarge } from '../errors/index.js';
+import { QuotaExceeded, TooLarge } from '../errors/index.js';
+import { assertWithinQuota, type QuotaKey, type QuotaRequest } from '../quotas/index.js';
 import type { JobLimitsSettings } from './limits-config.js';
 import { isTerminal, type JobRuntime, type NotebookJob, type RunRecord } from './model.js';
 import { listOwnedJobs } from './owned-jobs.js';
@@ -79,30 +80,55 @@ export async function activityOf(runtime: JobRuntime, owner: string): Promise<Ow
   return { jobs, activeRuns, activeRunGpus };
 }
 
+/** The quotas the jobs API checks: the quotas feature's policy, or fixed limits. */
+export interface JobQuotas {
+  /** Refuses (QuotaExceeded) when `used` plus what the request adds is over the owner's `key`. */
+  assertWithin(
+    owner: string,
+    key: Extract<QuotaKey, 'concurrentRuns' | 'scheduledJobs'>,
+    used: number,
+    request?: QuotaRequest,
+  ): Promise<void>;
+}
+
+/** The seed's built-in limits, for a JobUsageLimits built without the quotas feature (tests). */
+export function fixedJobQuotas(limits: { concurrentRuns: number; scheduledJobs: number }): JobQuotas {
+  return {
+    assertWithin: (_owner, key, used, request) => {
+      assertWithinQuota(key, limits[key], used, request);
+      return Promise.resolve();
+    },
+  };
+}
+
 /** Settings and collaborators of {@link JobUsageLimits}. */
 export interface JobUsageLimitsOptions {
   limits: JobLimitsSettings;
   runtime: JobRuntime;
   /** The per-user GPU quota (environments); absent: GPUs are not checked. */
   gpuQuota?: GpuQuota;
+  /** The `concurrentRuns` and `scheduledJobs` quotas; default 10 and 50 for everyone. */
+  quotas?: JobQuotas;
   /** The clock of the run-now window (tests). */
   now?: () => number;
 }
 
 /**
- * What one user may consume through the jobs API (see `limits-config.ts`),
- * checked against the job's owner whoever calls. Over a count or a rate:
- * 429 `quota-exceeded` naming the limit (`quota`), its value and the use;
- * parameters too large: 413 `parameters-too-large`; GPUs over the quota:
- * 403 `gpu-quota-exceeded`, as for servers.
+ * What one user may consume through the jobs API, checked against the
+ * job's owner whoever calls. The quotas (quotas feature): `concurrentRuns`
+ * (429 with Retry-After), `scheduledJobs` and `gpus` (403); the fixed
+ * limits (`limits-config.ts`): jobs per user and the run-now rate (429
+ * `quota-exceeded` naming the limit), parameter size (413).
  */
 export class JobUsageLimits {
   readonly limits: JobLimitsSettings;
   private readonly rate: RunNowRate;
+  private readonly quotas: JobQuotas;
 
   constructor(private readonly options: JobUsageLimitsOptions) {
     this.limits = options.limits;
     this.rate = new RunNowRate(options.limits.runNowPerMinute, options.now);
+    this.quotas = options.quotas ?? fixedJobQuotas({ concurrentRuns: 10, scheduledJobs: 50 });
   }
 
   /** Refuses parameters whose JSON is over `maxParametersBytes` (413). */
@@ -132,23 +158,48 @@ export class JobUsageLimits {
     }
   }
 
-  /** Refuses a job that asks for more GPUs than the owner's whole quota: it could never run (403). */
-  checkJobGpus(owner: string, gpus: number): void {
+  /**
+   * Refuses a job that asks for more GPUs than the owner's whole `gpus`
+   * quota: it could never run (403 `gpu-quota-exceeded`).
+   */
+  async checkJobGpus(owner: string, gpus: number): Promise<void> {
     const quota = this.options.gpuQuota;
     if (!quota || gpus <= 0) return;
-    const max = quota.maxGpus(owner);
+    const max = await quota.maxGpus(owner);
     if (gpus > max) {
-      throw new Forbidden(
+      throw new QuotaExceeded(
+        'gpus',
+        max,
+        0,
         `This job asks for ${gpus} GPUs, more than your GPU quota of ${max}; it could never run. Ask for fewer GPUs.`,
-        { code: 'gpu-quota-exceeded', title: 'GPU Quota Exceeded' },
+        undefined,
+        { persistence: 'permanent', code: 'gpu-quota-exceeded', title: 'GPU Quota Exceeded' },
       );
     }
   }
 
   /**
+   * Refuses giving `owner` one more scheduled job (a create with a
+   * schedule, or an edit adding one to a job without) past their
+   * `scheduledJobs` quota (403).
+   */
+  async checkScheduledJobs(owner: string): Promise<void> {
+    const jobs = await listOwnedJobs(this.options.runtime.definitions, owner);
+    const scheduled = jobs.filter((job) => job.spec.schedule !== undefined).length;
+    await this.quotas.assertWithin(owner, 'scheduledJobs', scheduled);
+  }
+
+  /** The owner's jobs with a schedule, for the quotas' usage view. */
+  async scheduledJobsOf(owner: string): Promise<number> {
+    const jobs = await listOwnedJobs(this.options.runtime.definitions, owner);
+    return jobs.filter((job) => job.spec.schedule !== undefined).length;
+  }
+
+  /**
    * Admits a run-now of `job` for its owner: the parameters' size, the
-   * run-now rate, the active runs, and the GPU quota (the owner's servers,
-   * active runs and this run together).
+   * run-now rate, the `concurrentRuns` quota (queued plus running runs of
+   * all their jobs), and the GPU quota (the owner's servers, active runs,
+   * model replicas and this run together).
    */
   async admitRunNow(
     owner: string,
@@ -158,16 +209,7 @@ export class JobUsageLimits {
     this.checkParameters(parameters);
     this.rate.take(owner);
     const activity = await activityOf(this.options.runtime, owner);
-    const max = this.limits.activeRunsPerUser;
-    if (activity.activeRuns.length >= max) {
-      throw new QuotaExceeded(
-        'activeRunsPerUser',
-        max,
-        activity.activeRuns.length,
-        `You have ${activity.activeRuns.length} runs queued or running, the most one user may (activeRunsPerUser); ` +
-          'wait for one to finish or cancel one.',
-      );
-    }
+    await this.quotas.assertWithin(owner, 'concurrentRuns', activity.activeRuns.length);
     await this.options.gpuQuota?.assertWithin(owner, { gpus: job.spec.resources.gpus, for: 'this run' });
   }
 

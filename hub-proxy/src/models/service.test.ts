@@ -51,7 +51,7 @@ describe('ModelsService', () => {
       uploads: new ModelUploads({ artifacts, maxVersionBytes: 1024 * 1024, ttlSeconds: 600 }),
       runtimes: DEFAULT_SERVING_RUNTIMES,
       gpuQuota: {
-        maxGpus: () => 1,
+        maxGpus: () => Promise.resolve(1),
         addHolder: () => undefined,
         usage: async () => ({ used: 0, max: 1, servers: 0, holders: [] }) as never,
         assertWithin: async (_user, request) => {

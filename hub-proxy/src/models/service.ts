@@ -11,6 +11,7 @@ import {
 } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
 import { mayManage } from './access.js';
+import { withDisabled } from './admin-disable.js';
 import { mintApiKey } from './api-keys.js';
 import type { ServingRuntime } from './config.js';
 import { detectModel } from './formats/detect-format.js';
@@ -35,12 +36,27 @@ export interface ModelsServiceOptions {
   uploads: ModelUploads;
   runtimes: readonly ServingRuntime[];
   gpuQuota: GpuQuota;
+  /** The `modelReplicas` quota (quotas feature); absent: replicas are not counted against one. */
+  quotas?: ModelQuotas;
   maxModelsPerUser: number;
   maxReplicas: number;
   servicePrefix: string;
   /** The API-key listener's in-cluster URL, for the views. */
   apiKeyBaseUrl?: string | undefined;
   logger: Logger;
+}
+
+/** The quota checks the models API makes (the quotas feature's policy fits). */
+export interface ModelQuotas {
+  /** Refuses (403 QuotaExceeded) when `used` plus `request.adds` is over the owner's `modelReplicas`. */
+  assertWithin(owner: string, key: 'modelReplicas', used: number, request?: { adds?: number }): Promise<void>;
+}
+
+/** The sum of `replicas.max` over `owner`'s enabled models: what the `modelReplicas` quota counts. */
+export async function modelReplicasOf(runtime: Pick<ModelRuntime, 'list'>, owner: string): Promise<number> {
+  return (await runtime.list(owner))
+    .filter((model) => !model.spec.disabled)
+    .reduce((sum, model) => sum + model.spec.replicas.max, 0);
 }
 
 /** A create request after edge validation. */
@@ -106,6 +122,7 @@ export class ModelsService {
       );
     }
     await this.checkGpus(caller.name, input.resources.gpu * input.replicas.max, 0);
+    await this.checkReplicaQuota(caller.name, input.replicas.max, 0);
     const spec: ModelSpec = {
       name: input.name,
       owner: caller.name,
@@ -146,8 +163,12 @@ export class ModelsService {
         );
       }
       this.checkReplicas(replicas);
-      await this.checkGpus(spec.owner, resources.gpu * replicas.max, spec.resources.gpu * spec.replicas.max);
-      return {
+      await this.checkServingQuotas(spec, {
+        replicas,
+        gpu: resources.gpu,
+        disabled: input.disabled ?? spec.disabled,
+      });
+      const edited: ModelSpec = {
         ...spec,
         runtime,
         replicas,
@@ -158,8 +179,8 @@ export class ModelsService {
           ...(resources.gpuType ? { gpuType: resources.gpuType } : {}),
         },
         access: input.access ?? spec.access,
-        disabled: input.disabled ?? spec.disabled,
       };
+      return withDisabled(caller, edited, input.disabled);
     });
   }
 
@@ -303,6 +324,7 @@ export class ModelsService {
         versions: [],
         disabled: false,
       };
+      await this.checkReplicaQuota(request.owner, spec.replicas.max, 0);
       await this.options.runtime.create(spec).catch((err: unknown) => {
         if (!(err instanceof Conflict)) throw err;
       });
@@ -485,6 +507,29 @@ export class ModelsService {
         `A model may have at most ${this.options.maxReplicas} replicas.`,
       );
     }
+  }
+
+  /**
+   * The owner's GPUs and `modelReplicas` after an edit: a disabled model
+   * holds neither, so enabling one is checked like creating it, and
+   * lowering or disabling always passes.
+   */
+  private async checkServingQuotas(
+    before: ModelSpec,
+    after: { replicas: { max: number }; gpu: number; disabled: boolean },
+  ): Promise<void> {
+    const held = (spec: { replicas: { max: number }; disabled: boolean }) =>
+      spec.disabled ? 0 : spec.replicas.max;
+    await this.checkGpus(before.owner, after.gpu * held(after), before.resources.gpu * held(before));
+    await this.checkReplicaQuota(before.owner, held(after), held(before));
+  }
+
+  /** Refuses taking the owner's replicas from `current` to `wanted` for one model past `modelReplicas`. */
+  private async checkReplicaQuota(owner: string, wanted: number, current: number): Promise<void> {
+    const quotas = this.options.quotas;
+    if (!quotas || wanted <= current) return;
+    const used = await modelReplicasOf(this.options.runtime, owner);
+    await quotas.assertWithin(owner, 'modelReplicas', used, { adds: wanted - current });
   }
 
   private async checkGpus(owner: string, wanted: number, current: number): Promise<void> {
