@@ -3,7 +3,11 @@ import { resolve } from 'node:path';
 import { createArtifactStore } from '../artifacts/index.js';
 import type { Config } from '../config/schema.js';
 import { CATALOG, GPU_QUOTA } from '../environments/index.js';
+import { QUOTAS } from '../quotas/index.js';
 import { defineFeature } from '../feature.js';
+import { jobInventory } from './admin-inventory.js';
+import { AdminJobListing } from './admin-listing.js';
+import { adminJobRoutes } from './admin-routes.js';
 import { jobsConfig, type JobsSettings } from './config.js';
 import { KubernetesJobRuntime } from './kubernetes/index.js';
 import { alertWebhookPolicy, createTimeWebhookCheck } from './lifecycle/alert-webhooks.js';
@@ -18,7 +22,8 @@ import { runnerRoutes } from './runner-routes.js';
 import { jobRoutes } from './routes.js';
 import { JobRunsService } from './runs.js';
 import { JobsService } from './service.js';
-import { JobUsageLimits } from './usage-limits.js';
+import { activityOf, JobUsageLimits } from './usage-limits.js';
+import { artifactKeys } from './naming.js';
 
 /** Where runners reach hub-proxy: configured, or hub-proxy's own loopback listener. */
 export function runnerApiUrl(
@@ -57,7 +62,9 @@ export const jobsFeature = defineFeature({
     const catalog = context.require(CATALOG);
     const catalogIds = catalog.environments.map((e) => e.id);
     const log = context.logger.child({ component: 'jobs' });
-    const artifacts = createArtifactStore(config.artifacts);
+    // The owner's `artifactBytes` quota replaces the fixed artifacts.maxOwnerBytes.
+    const quotas = context.require(QUOTAS);
+    const artifacts = createArtifactStore(config.artifacts, (owner) => quotas.artifactBytesFor(owner));
     const tokens = new HmacRunTokens(runTokenSecret(config, settings));
     let runtime: JobRuntime;
     // The local runtime runs notebooks as hub-proxy's own OS user: one person only, unless told otherwise.
@@ -135,8 +142,19 @@ export const jobsFeature = defineFeature({
 
     // Job runs hold GPUs from the same per-user quota as servers: check against it, and count in it.
     const gpuQuota = context.require(GPU_QUOTA);
-    const limits = new JobUsageLimits({ limits: settings.limits, runtime, gpuQuota });
+    const limits = new JobUsageLimits({ limits: settings.limits, runtime, gpuQuota, quotas });
     gpuQuota.addHolder(limits.gpuHolder());
+    quotas.registerUsage(
+      'concurrentRuns',
+      async (user) => (await activityOf(runtime, user)).activeRuns.length,
+    );
+    quotas.registerUsage('scheduledJobs', (user) => limits.scheduledJobsOf(user));
+    quotas.registerUsage('artifactBytes', (user) => artifacts.usage(artifactKeys.ownerPrefix(user)));
+    if (settings.limits.activeRunsPerUser !== undefined) {
+      log.warn(
+        'jobs.limits.activeRunsPerUser is ignored: the concurrentRuns quota replaces it (see docs/admin/quotas.md)',
+      );
+    }
     const jobs = new JobsService({
       runtime,
       artifacts,
@@ -153,6 +171,8 @@ export const jobsFeature = defineFeature({
       routes: [
         ...(singleUser ? singleUserRoutes(userRoutes, singleUser) : userRoutes),
         ...runnerRoutes(new RunnerApiService({ runtime, artifacts, tokens })),
+        // Read-only and for admins: outside the local runtime's single-user gate, which would bind them.
+        ...adminJobRoutes(new AdminJobListing({ inventory: jobInventory(runtime), artifacts })),
       ],
       readinessChecks: [
         async () => {

@@ -13,3 +13,11 @@ export {
   type ModelOutputs,
   type ModelRollout,
 } from './model-output.js';
+export {
+  ADMIN_JOB_STATES,
+  adminJobsPageSchema,
+  adminRunSchema,
+  adminRunsPageSchema,
+  type AdminJobState,
+  type AdminRunView,
+} from './admin-schemas.js';
