@@ -4,9 +4,11 @@ import { dirname, join, resolve } from 'node:path';
 import { createArtifactStore, type ArtifactStore } from '../artifacts/index.js';
 import type { Config } from '../config/schema.js';
 import { CATALOG, GPU_QUOTA } from '../environments/index.js';
+import { QUOTAS } from '../quotas/index.js';
 import { defineFeature } from '../feature.js';
 import { selfServiceUrl } from '../config/self-url.js';
 import { MODEL_OUTPUTS } from '../jobs/index.js';
+import { adminModelRoutes } from './admin-routes.js';
 import { modelsConfig, type ModelsSettings } from './config.js';
 import { ModelGateway } from './gateway/index.js';
 import { apiKeyListener, hubGatewayRoute } from './gateway-mounts.js';
@@ -17,7 +19,7 @@ import { modelArtifactRoutes } from './model-artifact-routes.js';
 import { HmacModelArtifactTokens } from './model-artifact-token.js';
 import { ModelDirectory } from './model-directory.js';
 import { modelRoutes } from './routes.js';
-import { ModelsService } from './service.js';
+import { modelReplicasOf, ModelsService } from './service.js';
 import { ModelUploads } from './uploads.js';
 
 /** Model-artifact token secret: configured, or derived from the service token so every replica agrees. */
@@ -57,7 +59,9 @@ export const modelsFeature = defineFeature({
   create(context, { models: settings }) {
     const { config, cluster } = context;
     const log = context.logger.child({ component: 'models' });
-    const artifacts = createArtifactStore(config.artifacts);
+    // The owner's `artifactBytes` quota replaces the fixed artifacts.maxOwnerBytes.
+    const quotas = context.require(QUOTAS);
+    const artifacts = createArtifactStore(config.artifacts, (owner) => quotas.artifactBytesFor(owner));
     const tokens = new HmacModelArtifactTokens(artifactTokenSecret(config, settings));
     const catalog = context.require(CATALOG);
     let runtime: ModelRuntime;
@@ -121,6 +125,7 @@ export const modelsFeature = defineFeature({
           spec && {
             name,
             disabled: spec.disabled,
+            ...(spec.disabledBy ? { disabledBy: spec.disabledBy } : {}),
             versions: spec.versions.map((v) => v.version),
             ...(spec.traffic ? { traffic: spec.traffic } : {}),
           }
@@ -140,6 +145,7 @@ export const modelsFeature = defineFeature({
           .filter((m) => !m.spec.disabled)
           .reduce((sum, m) => sum + m.spec.resources.gpu * m.spec.replicas.max, 0),
     });
+    quotas.registerUsage('modelReplicas', (user) => modelReplicasOf(runtime, user));
     const service = new ModelsService({
       runtime: refreshing(runtime, directory),
       artifacts,
@@ -150,6 +156,7 @@ export const modelsFeature = defineFeature({
       }),
       runtimes: settings.runtimes,
       gpuQuota,
+      quotas,
       maxModelsPerUser: settings.maxModelsPerUser,
       maxReplicas: settings.maxReplicas,
       servicePrefix: config.servicePrefix,
@@ -160,7 +167,11 @@ export const modelsFeature = defineFeature({
 
     const mountDeps = { gateway, spec: (name: string) => directory.spec(name) };
     return {
-      routes: [...modelRoutes(service, gateway), ...modelArtifactRoutes(runtime, artifacts, tokens)],
+      routes: [
+        ...modelRoutes(service, gateway),
+        ...modelArtifactRoutes(runtime, artifacts, tokens),
+        ...adminModelRoutes(service, gateway),
+      ],
       rawRoutes: [hubGatewayRoute(mountDeps)],
       listeners:
         settings.apiKeyListenPort < 0

@@ -146,6 +146,10 @@ export const modelServerSpecSchema = z.object({
   traffic: trafficSchema.optional().meta({ description: 'Unset until the first version exists.' }),
   previousTraffic: trafficSchema.optional().meta({ description: 'The split before the last change.' }),
   disabled: z.boolean().default(false),
+  disabledBy: z
+    .enum(['owner', 'admin'])
+    .optional()
+    .meta({ description: 'Who disabled it; only an admin may enable a model an admin disabled.' }),
   autoscaleOnRequestRate: z
     .object({ targetPerReplica: z.number().gt(0) })
     .optional()

@@ -78,6 +78,9 @@ export interface TrafficSplit {
   canaryPercent: number;
 }
 
+/** Who disabled a model: its owner, or an admin (whose decision the owner cannot undo). */
+export type ModelDisabledBy = 'owner' | 'admin';
+
 /** Resources of one serving replica. */
 export interface ModelResources {
   /** Kubernetes quantities. */
@@ -106,6 +109,8 @@ export interface ModelSpec {
   /** Versions that traffic pointed at before the last change (for roll back). */
   previousTraffic?: TrafficSplit;
   disabled: boolean;
+  /** Who disabled it; only an admin may enable a model an admin disabled. Unset while enabled. */
+  disabledBy?: ModelDisabledBy;
   /** Autoscale on the gateway's per-model request rate instead of CPU. */
   autoscaleOnRequestRate?: { targetPerReplica: number };
 }

@@ -50,7 +50,8 @@ export const modelResourcesSchema = z.strictObject({
 });
 
 export const replicasSchema = z
-  .strictObject({ min: z.number().int().min(0).max(1000), max: z.number().int().min(1).max(1000) })
+  // min 0 would be refused by the ModelServer CRD; disabling is how a model goes to zero.
+  .strictObject({ min: z.number().int().min(1).max(1000), max: z.number().int().min(1).max(1000) })
   .refine((r) => r.min <= r.max, { error: 'min must not exceed max', path: ['min'] });
 
 export const runtimeChoiceSchema = z.strictObject({
@@ -146,6 +147,10 @@ export const modelSchema = z.object({
   traffic: trafficViewSchema.optional(),
   previousTraffic: trafficViewSchema.optional(),
   disabled: z.boolean(),
+  disabledBy: z
+    .enum(['owner', 'admin'])
+    .optional()
+    .meta({ description: 'Who disabled it; only an admin may enable a model an admin disabled (else 403).' }),
   status: modelStatusSchema,
   endpoints: z.object({
     v1: z.string().meta({ description: 'TF Serving REST base, under the hub (hub token or cookie).' }),

@@ -28,6 +28,7 @@ export function modelView(record: ModelRecord, servicePrefix: string, apiKeyBase
     ...(spec.traffic ? { traffic: spec.traffic } : {}),
     ...(spec.previousTraffic ? { previousTraffic: spec.previousTraffic } : {}),
     disabled: spec.disabled,
+    ...(spec.disabledBy ? { disabledBy: spec.disabledBy } : {}),
     status,
     endpoints: {
       v1: `${base}v1/models/${spec.name}`,

@@ -6,7 +6,7 @@ export {
   type GatewayStats,
   type ModelGatewayOptions,
 } from './model-gateway.js';
-export type { StatsPoint } from './request-stats.js';
+export type { StatsPoint, WindowSummary } from './request-stats.js';
 export { MODEL_VERSION_HEADER } from './forward-headers.js';
 export { GatewayTimeoutError, writeProblem } from './gateway-errors.js';
 export { NodeHttpTransport, type NodeHttpTransportOptions } from './node-http-transport.js';

@@ -12,8 +12,8 @@
  * - 405: a method the operation does not take (`Allow` lists it);
  * - 413: a body over `maxRequestBytes`, from `content-length` or while reading;
  * - 502: the backend failed (after the retry, when one was allowed);
- * - 503: the model is disabled (no `Retry-After`: its owner must enable
- *   it), has no version yet, or no ready backend serves the version
+ * - 503: the model is disabled (no `Retry-After`: its owner or an admin,
+ *   whoever disabled it, must enable it), has no version yet, or no ready backend serves the version
  *   (`Retry-After: 2`);
  * - 504: no answer within `upstreamTimeoutMs`.
  */
@@ -28,7 +28,7 @@ import {
   type HttpError,
 } from '../../http/errors.js';
 import type { Logger } from '../../observability/logger.js';
-import type { TrafficSplit } from '../model.js';
+import type { ModelDisabledBy, TrafficSplit } from '../model.js';
 import { BackendRegistry } from './backend-registry.js';
 import type { EndpointSource } from './endpoint-source.js';
 import { Exchange, type ExchangeContext } from './exchange.js';
@@ -36,7 +36,7 @@ import { writeProblem } from './gateway-errors.js';
 import { GatewayMetrics, gatewayMetricSet } from './gateway-metrics.js';
 import { parseGatewayPath, upstreamPath } from './gateway-path.js';
 import { NodeHttpTransport } from './node-http-transport.js';
-import { RequestStats, type StatsPoint } from './request-stats.js';
+import { RequestStats, type StatsPoint, type WindowSummary } from './request-stats.js';
 import { isReadMethod } from './retry-policy.js';
 import { resolveTarget } from './traffic-split.js';
 import type { UpstreamTransport } from './transport.js';
@@ -47,6 +47,8 @@ export interface GatewayModelRoute {
   /** Unset until the model has a version. */
   traffic?: TrafficSplit;
   disabled: boolean;
+  /** Who disabled it, for the 503's detail. */
+  disabledBy?: ModelDisabledBy;
   /** Versions that exist; when given, a call naming another version is a 404 instead of a 503. */
   versions?: readonly number[];
 }
@@ -148,6 +150,11 @@ export class ModelGateway {
     return { points: (this.statsByModel.get(model) ?? NO_TRAFFIC).points(Date.now()) };
   }
 
+  /** Calls of `model` through this replica's gateway in about the last minute (see {@link RequestStats.summary}). */
+  lastMinute(model: string): WindowSummary {
+    return (this.statsByModel.get(model) ?? NO_TRAFFIC).summary(Date.now());
+  }
+
   /** Stops following the endpoint source and closes every connection pool. */
   close(): void {
     this.ctx.backends.close();
@@ -175,12 +182,8 @@ export class ModelGateway {
       return;
     }
     if (spec.disabled) {
-      this.refuse(
-        req,
-        res,
-        model,
-        new ServiceUnavailableError(`The model ${model} is disabled by its owner.`),
-      );
+      const by = spec.disabledBy === 'admin' ? 'an admin' : 'its owner';
+      this.refuse(req, res, model, new ServiceUnavailableError(`Model ${model} is disabled by ${by}.`));
       return;
     }
     const resolved = resolveTarget(parsed.path, spec, this.ctx.random);

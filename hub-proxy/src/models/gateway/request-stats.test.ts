@@ -51,4 +51,53 @@ describe('RequestStats', () => {
     // The last bin starts below ten minutes and holds everything slower.
     expect(stats.points(T0 + 20_000).at(-1)?.p95Ms).toBeGreaterThan(400_000);
   });
+
+  describe('summary of the last minute', () => {
+    it('answers zeros and no percentiles for a model without calls', () => {
+      expect(new RequestStats().summary(T0 + 5_000)).toEqual({
+        requests: 0,
+        requestsPerSecond: 0,
+        p50Ms: null,
+        p95Ms: null,
+        errorRate: 0,
+      });
+    });
+
+    it('counts the bucket still filling, so a call shows at once', () => {
+      const stats = new RequestStats();
+      stats.record(T0 + 1_000, 3, false);
+      const summary = stats.summary(T0 + 2_000);
+      expect(summary.requests).toBe(1);
+      expect(summary.p50Ms).toBeGreaterThanOrEqual(3);
+      expect(summary.p50Ms).toBeLessThan(3.75);
+    });
+
+    it('merges the buckets of the window into a rate, p50, p95 and error rate', () => {
+      const stats = new RequestStats();
+      // One call a second: 40 fast, 18 slower, 2 failed slow ones.
+      for (let i = 0; i < 40; i++) stats.record(T0 + i * 1_000, 2, false);
+      for (let i = 0; i < 18; i++) stats.record(T0 + 40_000 + i * 1_000, 50, false);
+      for (let i = 0; i < 2; i++) stats.record(T0 + 58_000 + i * 1_000, 400, true);
+      const summary = stats.summary(T0 + 60_000);
+      // At T0 + 60 s the window holds the buckets from T0 + 10 s: 50 s and 50 calls (30 fast),
+      // so the 48th call (p95) is a slower one.
+      expect(summary.requests).toBe(50);
+      expect(summary.requestsPerSecond).toBe(1);
+      expect(summary.p50Ms).toBeGreaterThanOrEqual(2);
+      expect(summary.p50Ms).toBeLessThan(2.5);
+      expect(summary.p95Ms).toBeGreaterThanOrEqual(50);
+      expect(summary.p95Ms).toBeLessThan(62.5);
+      expect(summary.errorRate).toBe(0.04);
+    });
+
+    it('forgets calls older than the window', () => {
+      const stats = new RequestStats();
+      stats.record(T0, 1, true);
+      expect(stats.summary(T0 + 59_000).requests).toBe(1);
+      expect(stats.summary(T0 + 60_000)).toMatchObject({ requests: 0, errorRate: 0, p95Ms: null });
+      // Ten minutes later the slot holds a new bucket; the old count must not come back.
+      stats.record(T0 + 610_000, 1, false);
+      expect(stats.summary(T0 + 611_000)).toMatchObject({ requests: 1, errorRate: 0 });
+    });
+  });
 });

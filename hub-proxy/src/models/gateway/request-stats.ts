@@ -1,6 +1,7 @@
 /**
- * Recent traffic of one model for the panel's sparklines: request rate,
- * p95 latency and errors over the last ten minutes in ten-second buckets.
+ * Recent traffic of one model for the panel's sparklines (request rate,
+ * p95 latency and errors over the last ten minutes in ten-second buckets)
+ * and the admin page's last-minute summary.
  * Prometheus holds the real history; this answers without one. Latencies
  * go into log-spaced bins (each 25 % wider than the last), so a bucket
  * costs a fixed few hundred bytes and its p95 is within one bin.
@@ -15,6 +16,18 @@ export interface StatsPoint {
   p95Ms: number | null;
   /** Calls answered with a 5xx status, the gateway's own included. */
   errors: number;
+}
+
+/** One model's traffic over a recent window (the admin models page). */
+export interface WindowSummary {
+  /** Calls that finished within the window. */
+  requests: number;
+  requestsPerSecond: number;
+  /** Upper edges of the latency bins holding the median and the 95th percentile; null without requests. */
+  p50Ms: number | null;
+  p95Ms: number | null;
+  /** Share of the calls answered with a 5xx status (0 to 1); 0 without requests. */
+  errorRate: number;
 }
 
 const FIRST_EDGE_MS = 0.25;
@@ -86,6 +99,36 @@ export class RequestStats {
       });
     }
     return points;
+  }
+
+  /**
+   * The calls of the last `windowMs` before `nowMs`, the bucket still
+   * filling included (so a call shows at once). The window is rounded to
+   * whole buckets: it starts at the first bucket that begins inside it, and
+   * the rate divides by the time from that start to `nowMs`.
+   */
+  summary(nowMs: number, windowMs = 60_000): WindowSummary {
+    const current = Math.floor(nowMs / this.bucketMs);
+    const first = Math.max(current - this.buckets, Math.floor((nowMs - windowMs) / this.bucketMs) + 1);
+    const merged: Bucket = { index: 0, count: 0, errors: 0, bins: new Uint32Array(EDGES_MS.length) };
+    for (let index = first; index <= current; index++) {
+      const bucket = this.ring[index % this.ring.length] as Bucket;
+      if (bucket.index !== index) continue;
+      merged.count += bucket.count;
+      merged.errors += bucket.errors;
+      for (let bin = 0; bin < bucket.bins.length; bin++) {
+        merged.bins[bin] = (merged.bins[bin] as number) + (bucket.bins[bin] as number);
+      }
+    }
+    const seconds = Math.max(1, nowMs - first * this.bucketMs) / 1000;
+    const empty = merged.count === 0;
+    return {
+      requests: merged.count,
+      requestsPerSecond: Math.round((merged.count / seconds) * 1000) / 1000,
+      p50Ms: empty ? null : percentileMs(merged, 0.5),
+      p95Ms: empty ? null : percentileMs(merged, 0.95),
+      errorRate: empty ? 0 : Math.round((merged.errors / merged.count) * 10_000) / 10_000,
+    };
   }
 }
 
