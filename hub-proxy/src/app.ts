@@ -4,14 +4,14 @@ import type { HubClient } from './auth/hub-client.js';
 import type { IdentityResolver } from './auth/identity-resolver.js';
 import { oauthRouter } from './auth/oauth.js';
 import type { Config } from './config/schema.js';
-import { requestContext } from './http/context.js';
+import { maybeRequestContext, requestContext } from './http/context.js';
 import { buildOpenApi } from './http/openapi.js';
 import { notFound, problemHandler } from './http/problem.js';
 import { requestId } from './http/request-id.js';
 import { declaredPaths, methodNotAllowed } from './http/method-not-allowed.js';
 import { limitUrlLength } from './http/request-limits.js';
 import { attachSsePolicy, SsePolicy } from './http/sse-policy.js';
-import type { RouteDefinition } from './http/route.js';
+import type { RouteDefinition, RouteDoc } from './http/route.js';
 import type { Logger } from './observability/logger.js';
 import { requestLog } from './observability/request-log.js';
 import { adminStatusRoute } from './observability/admin-status-route.js';
@@ -19,7 +19,7 @@ import { publicReadyzRoute } from './observability/health-routes.js';
 import { meRoute } from './auth/me-route.js';
 import { openApiRoute } from './http/openapi-route.js';
 import type { ReadinessCheck } from './observability/readiness.js';
-import type { RawRoute } from './feature.js';
+import type { ObservedRequest, RawRoute, RequestObserver } from './feature.js';
 import type { StatusProvider } from './observability/status.js';
 
 /** Everything {@link createApp} needs; built by `startHubProxy` (or a test). */
@@ -35,6 +35,8 @@ export interface AppDeps {
   routes?: readonly RouteDefinition[];
   /** Streamed handlers mounted before the JSON body parser, behind their authentication. */
   rawRoutes?: readonly RawRoute[];
+  /** Told about every call of a declared route once its response ends, refused calls included. */
+  requestObservers?: readonly RequestObserver[];
   /** Version reported in the OpenAPI document. */
   version?: string;
 }
@@ -87,6 +89,7 @@ export function createApp(deps: AppDeps): HubProxyApp {
     ...(deps.routes ?? []),
   ];
 
+  const observers = deps.requestObservers ?? [];
   const app = express();
   app.disable('x-powered-by');
   // req.secure (and so the cookies' Secure flag) believes X-Forwarded-Proto only from these peers.
@@ -120,7 +123,9 @@ export function createApp(deps: AppDeps): HubProxyApp {
       next();
     };
     const guard = spec.auth === 'none' ? [] : [guards[spec.auth]];
-    app[spec.method](`${prefix}${pattern.slice(1)}`, label, ...guard, ...route.handlers);
+    // Before the guard, so calls it refuses are seen too.
+    const observe = observers.length > 0 ? [observeRequest(spec, observers, deps.logger)] : [];
+    app[spec.method](`${prefix}${pattern.slice(1)}`, label, ...observe, ...guard, ...route.handlers);
   }
   // Unknown API paths and methods are only revealed to authenticated callers (and writes still need CSRF).
   for (const declared of declaredPaths(routes)) {
@@ -136,4 +141,54 @@ export function createApp(deps: AppDeps): HubProxyApp {
   app.use(problemHandler());
 
   return { app, routes, openApi };
+}
+
+/**
+ * Tells `observers` about the request once its response has ended (or the
+ * client went away). Params, query and body are taken now, as this route
+ * matched them; the identity later, as authentication set it.
+ */
+function observeRequest(
+  spec: RouteDoc,
+  observers: readonly RequestObserver[],
+  logger: Logger,
+): RequestHandler {
+  const route = { operationId: spec.operationId, method: spec.method, path: spec.path, auth: spec.auth };
+  return (req, res, next) => {
+    const receivedAt = new Date();
+    const params = { ...req.params } as Record<string, string>;
+    const query = { ...(req.query as Record<string, unknown>) };
+    const body: unknown = req.body;
+    const length = Number(req.get('Content-Length'));
+    const rawBodyBytes = body === undefined && length > 0 ? length : undefined;
+    let told = false;
+    const tell = () => {
+      if (told) return;
+      told = true;
+      const ctx = maybeRequestContext(req);
+      const observed: ObservedRequest = {
+        route,
+        path: req.originalUrl.split('?')[0] ?? '',
+        params,
+        query,
+        body,
+        ...(rawBodyBytes === undefined ? {} : { rawBodyBytes }),
+        ...(ctx?.identity ? { identity: ctx.identity } : {}),
+        status: res.statusCode,
+        completed: res.writableFinished,
+        requestId: ctx?.requestId ?? '',
+        receivedAt,
+      };
+      for (const observer of observers) {
+        try {
+          observer(observed);
+        } catch (err) {
+          (ctx?.log ?? logger).error({ err, route: spec.operationId }, 'request observer failed');
+        }
+      }
+    };
+    res.once('finish', tell);
+    res.once('close', tell);
+    next();
+  };
 }

@@ -11,7 +11,13 @@ export interface AssembledHubProxy {
   extras: Required<
     Pick<
       HubProxyExtras,
-      'routes' | 'rawRoutes' | 'listeners' | 'readinessChecks' | 'statusProviders' | 'shutdownHooks'
+      | 'routes'
+      | 'rawRoutes'
+      | 'listeners'
+      | 'readinessChecks'
+      | 'statusProviders'
+      | 'shutdownHooks'
+      | 'requestObservers'
     >
   >;
   /** Present with `runtime: kubernetes`. */
@@ -78,6 +84,7 @@ export function assembleHubProxy(
       routes: parts.flatMap((p) => p.routes ?? []),
       rawRoutes: parts.flatMap((p) => p.rawRoutes ?? []),
       listeners: parts.flatMap((p) => p.listeners ?? []),
+      requestObservers: parts.flatMap((p) => p.requestObservers ?? []),
       readinessChecks: [
         ...(cluster?.readinessChecks ?? []),
         ...parts.flatMap((p) => p.readinessChecks ?? []),

@@ -4,7 +4,8 @@ import type { ConfigSection } from './config/config-section.js';
 import type { Config } from './config/schema.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
-import type { RouteDefinition } from './http/route.js';
+import type { Identity } from './auth/identity.js';
+import type { RouteDefinition, RouteDoc } from './http/route.js';
 import type { Cluster } from './k8s/cluster.js';
 import type { Logger } from './observability/logger.js';
 import type { ReadinessCheck } from './observability/readiness.js';
@@ -35,7 +36,8 @@ export class ServiceKey<T> {
 export interface RawRoute {
   /** Express pattern under the service prefix, starting with `/`: `/models/:model/*rest`. */
   path: string;
-  auth: 'user';
+  /** The guard in front of the handler: the access scope, or also the admin scope. */
+  auth: 'user' | 'admin';
   handler: RequestHandler;
 }
 
@@ -47,6 +49,36 @@ export interface ExtraListener {
   port: number;
   handler: (req: IncomingMessage, res: ServerResponse) => void;
 }
+
+/** One finished call of a declared API route, as {@link RequestObserver}s see it. */
+export interface ObservedRequest {
+  /** The route that matched: its operationId, method, path pattern and auth level. */
+  route: Pick<RouteDoc, 'operationId' | 'method' | 'path' | 'auth'>;
+  /** The path under the host, without the query string. */
+  path: string;
+  params: Readonly<Record<string, string>>;
+  query: Readonly<Record<string, unknown>>;
+  /** The parsed JSON body; undefined when none was sent or the route streams a raw body. */
+  body: unknown;
+  /** Bytes of a body that was not parsed as JSON (an upload), from Content-Length. */
+  rawBodyBytes?: number;
+  /** The caller, when authentication got that far (also on a 403). */
+  identity?: Identity;
+  status: number;
+  /** False when the client went away before the response was complete. */
+  completed: boolean;
+  requestId: string;
+  /** When the request arrived. */
+  receivedAt: Date;
+}
+
+/**
+ * Sees every call of a declared route once, after its response ended,
+ * including calls the authentication refused (the audit log). Called
+ * synchronously on the response's end: it must return quickly, and a throw
+ * is logged, never answered.
+ */
+export type RequestObserver = (request: ObservedRequest) => void;
 
 /** What a feature receives when it is created. */
 export interface FeatureContext {
@@ -81,6 +113,8 @@ export interface FeatureParts {
   rawRoutes?: RawRoute[];
   /** More listeners, started and drained with the public one. */
   listeners?: ExtraListener[];
+  /** Told about every call of a declared route, refused ones included. */
+  requestObservers?: RequestObserver[];
 }
 
 /**

@@ -5,7 +5,7 @@ import { createApp, type HubProxyApp } from './app.js';
 import { HubClient } from './auth/hub-client.js';
 import { IdentityResolver } from './auth/identity-resolver.js';
 import type { Config } from './config/schema.js';
-import type { ExtraListener, RawRoute, ShutdownHook } from './feature.js';
+import type { ExtraListener, RawRoute, RequestObserver, ShutdownHook } from './feature.js';
 import type { RouteDefinition } from './http/route.js';
 import { answerClientErrors, MAX_HEADER_BYTES } from './http/request-limits.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -32,6 +32,8 @@ export interface HubProxyExtras {
   rawRoutes?: RawRoute[];
   /** More listeners (the API-key model gateway), drained with the public one. */
   listeners?: ExtraListener[];
+  /** Told about every call of a declared route (the audit log). */
+  requestObservers?: RequestObserver[];
   /** Use this logger instead of one built from the config. */
   logger?: Logger;
   /** Where the built logger writes (tests capture it); ignored with `logger`. */
@@ -95,6 +97,7 @@ export async function startHubProxy(config: Config, extras: HubProxyExtras = {})
     statusProviders: () => providers,
     ...(extras.routes ? { routes: extras.routes } : {}),
     ...(extras.rawRoutes ? { rawRoutes: extras.rawRoutes } : {}),
+    ...(extras.requestObservers ? { requestObservers: extras.requestObservers } : {}),
   });
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app.app);
   answerClientErrors(server, logger);

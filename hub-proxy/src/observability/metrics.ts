@@ -126,3 +126,48 @@ export function recordCacheLookup(cache: string, hit: boolean): void {
 export function recordHubRequest(endpoint: string, status: number | 'error'): void {
   hubRequests.inc({ endpoint, status: String(status) });
 }
+
+const auditWriteFailures = new Counter({
+  name: 'turing_audit_write_failures_total',
+  help: 'Failed writes of a batch of audit entries to the audit store (each is retried).',
+  registers: [metricsRegistry],
+});
+
+const auditEntriesWritten = new Counter({
+  name: 'turing_audit_entries_written_total',
+  help: 'Audit entries written to the audit store.',
+  registers: [metricsRegistry],
+});
+
+const auditEntriesDropped = new Counter({
+  name: 'turing_audit_entries_dropped_total',
+  help: 'Audit entries lost: the queue was full (overflow) or still held them at shutdown (shutdown).',
+  labelNames: ['reason'] as const,
+  registers: [metricsRegistry],
+});
+
+const auditQueueEntries = new Gauge({
+  name: 'turing_audit_queue_entries',
+  help: 'Audit entries waiting to be written.',
+  registers: [metricsRegistry],
+});
+
+/** Counts one failed write of a batch of audit entries. */
+export function recordAuditWriteFailure(): void {
+  auditWriteFailures.inc();
+}
+
+/** Counts audit entries written. */
+export function recordAuditEntriesWritten(count: number): void {
+  auditEntriesWritten.inc(count);
+}
+
+/** Counts audit entries lost, by why. */
+export function recordAuditEntriesDropped(reason: 'overflow' | 'shutdown', count: number): void {
+  auditEntriesDropped.inc({ reason }, count);
+}
+
+/** Reports how many audit entries wait to be written. */
+export function setAuditQueueSize(entries: number): void {
+  auditQueueEntries.set(entries);
+}
