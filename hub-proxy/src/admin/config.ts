@@ -1,0 +1,23 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { ConfigSection } from '../config/config-section.js';
+
+/** The admin UI bundle of this checkout: `admin-ui/dist` (built by `npm run build:admin`). */
+export const DEFAULT_ADMIN_UI_DIR = fileURLToPath(new URL('../../../admin-ui/dist', import.meta.url));
+
+/** The config keys the admin feature owns, and their environment variables. */
+export const adminConfig = {
+  fields: {
+    /** The built admin UI: `index.html` and `assets/`. */
+    adminUiDir: z
+      .string()
+      .min(1)
+      .default(DEFAULT_ADMIN_UI_DIR)
+      .transform((path) => resolve(path)),
+  },
+  env: { adminUiDir: ['TURING_ADMIN_UI_DIR'] },
+} satisfies ConfigSection;
+
+/** The admin feature's settings. */
+export type AdminSettings = z.output<z.ZodObject<typeof adminConfig.fields>>;
