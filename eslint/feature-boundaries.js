@@ -1,7 +1,7 @@
 // hub-proxy's import boundaries (docs/architecture.md, "Feature-first layout"):
 // shared folders never import a feature, features meet only through each
 // other's index.ts, and the composition root knows features only by index.
-const FEATURES = ['environments', 'jobs', 'models', 'admin'];
+const FEATURES = ['quotas', 'environments', 'jobs', 'models', 'audit', 'admin'];
 const SHARED = [
   'config',
   'http',
@@ -12,6 +12,7 @@ const SHARED = [
   'artifacts',
   'errors',
   'files',
+  'documents',
 ];
 const anyFeature = FEATURES.join('|');
 

@@ -120,6 +120,7 @@ describe('authorization matrix: every route × anonymous, owner, other user, adm
       init.body = plan.raw.body;
       init.headers = { 'Content-Type': plan.raw.contentType };
     }
+    if (plan.headers) init.headers = { ...(init.headers as Record<string, string>), ...plan.headers };
     const res = await stack.call(tokens[caller], path, init);
     requests += 1;
     // Streams (server progress, ?follow) may stay open: the status is all the matrix needs.
@@ -235,6 +236,7 @@ describe('authorization matrix: every route × anonymous, owner, other user, adm
 
     fixtures = {
       owner: 'alice',
+      asAdmin: (path, init = {}) => stack.call(stack.tokens.admin, path, init),
       job: 'fixture',
       run: run.id,
       model: 'fixture-model',

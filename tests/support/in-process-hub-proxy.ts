@@ -52,6 +52,8 @@ export async function startInProcessHubProxy(
       // The models' API-key listener too, and their local state in a directory of this run's own.
       TURING_MODELS_API_KEY_LISTEN_PORT: '0',
       TURING_MODELS_STATE_DIR: mkdtempSync(join(tmpdir(), 'turing-models-')),
+      // What admins edit, and the audit log: per instance, never the checkout's `.turing/`.
+      ...adminStatePaths(),
       TURING_RUNTIME: 'local',
       TURING_LOG_LEVEL: 'warn',
       ...options.env,
@@ -93,4 +95,14 @@ function loggerSettings(level: HubProxyConfig['logLevel'], destination: Destinat
   ];
   if (level !== 'silent') streams.push({ level, stream: destination ?? pino.destination(1) });
   return { level: level === 'trace' ? 'trace' : 'debug', destination: pino.multistream(streams) };
+}
+
+/** Temporary homes of the editable catalog, the quotas and the audit log (local runtime). */
+function adminStatePaths(): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'turing-admin-state-'));
+  return {
+    TURING_EDITABLE_CATALOG: join(dir, 'catalog.yaml'),
+    TURING_QUOTAS_PATH: join(dir, 'quotas.json'),
+    TURING_AUDIT_DIR: join(dir, 'audit'),
+  };
 }

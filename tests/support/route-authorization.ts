@@ -1,5 +1,11 @@
 import type { AuthLevel, RouteDoc } from '../../hub-proxy/src/http/route.js';
 import { pythonNotebook } from './notebooks.js';
+import { ADMIN_ROUTE_AUTHORIZATION } from './route-authorization-admin.js';
+import { AUDIT_ROUTE_AUTHORIZATION } from './route-authorization-audit.js';
+import { CATALOG_ROUTE_AUTHORIZATION } from './route-authorization-catalog.js';
+import { JOBS_ADMIN_ROUTE_AUTHORIZATION } from './route-authorization-jobs-admin.js';
+import { MODELS_ADMIN_ROUTE_AUTHORIZATION } from './route-authorization-models-admin.js';
+import { QUOTAS_ROUTE_AUTHORIZATION } from './route-authorization-quotas.js';
 
 /**
  * Who calls a route in the authorization matrix:
@@ -41,6 +47,8 @@ export const SCOPE_AUTH: Record<RouteScope, AuthLevel> = {
 export interface MatrixFixtures {
   /** The owner's user name. */
   owner: string;
+  /** Calls the API as the admin (to read an ETag before a versioned write, say). */
+  asAdmin(path: string, init?: RequestInit): Promise<Response>;
   /** The owner's job: on demand, concurrency `allow`. */
   job: string;
   /** An ended run of `job`, with output.ipynb, output.html and log.txt stored. */
@@ -67,6 +75,8 @@ export interface RequestPlan {
   json?: unknown;
   /** Sent as is, with its content type. */
   raw?: { body: string; contentType: string };
+  /** More request headers (e.g. `If-Match` for versioned documents). */
+  headers?: Record<string, string>;
 }
 
 /** What the matrix must know about one operation. */
@@ -250,6 +260,14 @@ export const ROUTE_AUTHORIZATION: Record<string, RouteAuthorization> = {
     expect: { ownRunner: 409 },
     because: 'the fixture run has ended',
   },
+
+  // Admin routes (issue 14), declared next to the features that serve them.
+  ...CATALOG_ROUTE_AUTHORIZATION,
+  ...QUOTAS_ROUTE_AUTHORIZATION,
+  ...JOBS_ADMIN_ROUTE_AUTHORIZATION,
+  ...MODELS_ADMIN_ROUTE_AUTHORIZATION,
+  ...AUDIT_ROUTE_AUTHORIZATION,
+  ...ADMIN_ROUTE_AUTHORIZATION,
 };
 
 /** The status `caller` must get from a route of `scope` whose success status is `ok`. */
@@ -285,11 +303,11 @@ export function expectedStatuses(route: RouteDoc, declared: RouteAuthorization):
 
 /**
  * What another user gets when naming the owner with `?user=<owner>` (on routes
- * that take `user`): a caller-scoped listing refuses it (403), an owner-scoped
- * object stays invisible (404).
+ * that take `user`): a caller-scoped listing and an admin route refuse it
+ * (403), an owner-scoped object stays invisible (404).
  */
 export function otherNamingOwnerStatus(scope: RouteScope): number {
-  return scope === 'caller' ? 403 : 404;
+  return scope === 'caller' || scope === 'admin' ? 403 : 404;
 }
 
 /** The query parameter names a route declares (its zod object's keys). */
