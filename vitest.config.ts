@@ -10,6 +10,7 @@ export default defineConfig({
           include: [
             'hub-proxy/src/**/*.test.ts',
             'extensions/*/src/**/*.test.ts',
+            'admin-ui/src/**/*.test.ts',
             'scripts/**/*.test.ts',
             'tests/contract/**/*.test.ts',
             'eslint/**/*.test.ts',

@@ -69,6 +69,19 @@ if [ "$(cat .venv/.turing-ext-hash 2>/dev/null)" != "$ext_hash" ] \
 fi
 step "jupyterlab extensions ready ($(took "$t"))"
 
+# The hub admin pages: admin-ui bundled by vite into admin-ui/dist (hub-proxy
+# serves it); rebuilt only when its sources, @turing/ui's or the lock change.
+t=$(now)
+admin_hash=$( (find admin-ui extensions/ui/src extensions/ui/style -path '*/node_modules' -prune \
+  -o -path admin-ui/dist -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum; \
+  cat package-lock.json) | sha256sum | cut -c1-16)
+if [ "$(cat admin-ui/dist/.turing-hash 2>/dev/null)" != "$admin_hash" ] || [ ! -f admin-ui/dist/index.html ]; then
+  step "building the admin pages"
+  npm run -s build:admin >&2
+  echo "$admin_hash" > admin-ui/dist/.turing-hash
+fi
+step "admin pages ready ($(took "$t"))"
+
 # Debian's Chromium for the browser tests (playwright-core drives it; no
 # browser download). Needs root, as on CI and the dev machines.
 t=$(now)

@@ -53,7 +53,7 @@ describe('models for admins', () => {
       uploads: new ModelUploads({ artifacts, maxVersionBytes: 1024 * 1024, ttlSeconds: 600 }),
       runtimes: DEFAULT_SERVING_RUNTIMES,
       gpuQuota: {
-        maxGpus: () => 1,
+        maxGpus: () => Promise.resolve(1),
         addHolder: () => undefined,
         usage: async () => ({ used: 0, max: 1, servers: 0, holders: [] }) as never,
         assertWithin: async () => undefined,
