@@ -35,6 +35,16 @@ const routes = [
     handler: () => ({ ok: true }),
   }),
   defineRoute({
+    method: 'post',
+    path: '/api/v1/things/:name/adopt',
+    operationId: 'adoptThing',
+    summary: 'Answers with the view of a thing someone else owns',
+    tags: [],
+    auth: 'user',
+    response: z.object({ name: z.string(), owner: z.string() }),
+    handler: () => ({ name: 'box', owner: 'bob' }),
+  }),
+  defineRoute({
     method: 'put',
     path: '/api/v1/admin/things',
     operationId: 'adminReplaceThings',
@@ -132,6 +142,18 @@ describe('request observers', () => {
       requestId: res.headers.get('x-request-id'),
     });
     expect(call?.receivedAt).toBeInstanceOf(Date);
+  });
+
+  it('are told whose object it was when the response names its owner', async () => {
+    const observed: ObservedRequest[] = [];
+    const base = await serve([(r) => observed.push(r)]);
+    const res = await fetch(`${base}/api/v1/things/box/adopt`, {
+      method: 'POST',
+      headers: { Authorization: 'token root-token' },
+    });
+    expect(res.status).toBe(200);
+    const [call] = await seen(observed, 1);
+    expect(call).toMatchObject({ identity: { name: 'root' }, subjectOwner: 'bob' });
   });
 
   it('see a call the authentication refuses: 403 with the caller, 401 without one', async () => {

@@ -174,6 +174,7 @@ function observeRequest(
         body,
         ...(rawBodyBytes === undefined ? {} : { rawBodyBytes }),
         ...(ctx?.identity ? { identity: ctx.identity } : {}),
+        ...(ctx?.subjectOwner ? { subjectOwner: ctx.subjectOwner } : {}),
         status: res.statusCode,
         completed: res.writableFinished,
         requestId: ctx?.requestId ?? '',

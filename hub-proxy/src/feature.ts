@@ -64,6 +64,8 @@ export interface ObservedRequest {
   rawBodyBytes?: number;
   /** The caller, when authentication got that far (also on a 403). */
   identity?: Identity;
+  /** Whose object the call acted on, when the handler said (`RequestContext.subjectOwner`). */
+  subjectOwner?: string;
   status: number;
   /** False when the client went away before the response was complete. */
   completed: boolean;

@@ -33,6 +33,7 @@ export function toAuditEntry(request: ObservedRequest): AuditEntry {
       params: request.params,
       query: request.query,
       body: request.body,
+      ...(request.subjectOwner ? { subjectOwner: request.subjectOwner } : {}),
       ...(actor.kind === 'user' || actor.kind === 'service' ? { actorName: actor.name } : {}),
     }),
     result: { status: request.status, outcome: outcomeOf(request.status) },

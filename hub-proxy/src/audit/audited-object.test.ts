@@ -12,6 +12,18 @@ const call = (pattern: string, extra: Partial<AuditedCall> = {}): AuditedCall =>
 });
 
 describe('auditedObject', () => {
+  it('owns the object by whoever the handler named, not the admin acting on it', () => {
+    expect(
+      auditedObject(
+        call('/api/v1/models/:name/api-keys/:id', {
+          params: { name: 'ctr', id: 'k1' },
+          actorName: 'root',
+          subjectOwner: 'alice',
+        }),
+      ),
+    ).toMatchObject({ kind: 'apiKey', name: 'k1', owner: 'alice' });
+  });
+
   it('names the object of the deepest collection/:param pair, owned by the caller', () => {
     expect(auditedObject(call('/api/v1/jobs/:name', { params: { name: 'nightly' } }))).toEqual({
       kind: 'job',

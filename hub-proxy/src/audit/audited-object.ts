@@ -27,6 +27,8 @@ export interface AuditedCall {
   params: Readonly<Record<string, string>>;
   query: Readonly<Record<string, unknown>>;
   body: unknown;
+  /** Whose object it was, when the handler said (an admin acting on someone's model). */
+  subjectOwner?: string;
   /** The caller's name, for objects of their own; absent for runners and anonymous callers. */
   actorName?: string;
 }
@@ -35,7 +37,8 @@ export interface AuditedCall {
  * The object a call acts on. The kind comes from the deepest
  * `collection/:param` pair of the path (`/jobs/:name/runs` acts on the
  * job, `/runs/:id` on the run); a collection without a param is a create,
- * named by the body's `name` or `id`. The owner is `?user=`, else the caller.
+ * named by the body's `name` or `id`. The owner is `?user=`, else whose object
+ * the handler said it was, else the caller.
  */
 export function auditedObject(call: AuditedCall): AuditObject {
   const segments = call.pattern
@@ -62,7 +65,9 @@ export function auditedObject(call: AuditedCall): AuditObject {
   const object: AuditObject = { kind: kind ?? segments[0] ?? 'unknown' };
   if (name !== undefined) object.name = name;
   const owner =
-    typeof call.query.user === 'string' && call.query.user !== '' ? call.query.user : call.actorName;
+    typeof call.query.user === 'string' && call.query.user !== ''
+      ? call.query.user
+      : (call.subjectOwner ?? call.actorName);
   if (owner !== undefined && !SHARED_KINDS.has(object.kind)) object.owner = owner;
   return object;
 }

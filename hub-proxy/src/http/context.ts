@@ -14,6 +14,12 @@ export interface RequestContext {
   identity?: Identity;
   /** Heartbeats and per-user caps of event streams; set by `attachSsePolicy`. */
   sse?: SsePolicy;
+  /**
+   * The owner of the object the call acted on, when the handler knows it
+   * (an admin acting on someone's model), for the audit log. Set from a
+   * response's `owner` field, or by the handler itself.
+   */
+  subjectOwner?: string;
 }
 
 // A WeakMap instead of augmenting Express's global types.

@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { Identity } from '../auth/identity.js';
 import type { Logger } from '../observability/logger.js';
-import { requestContext } from './context.js';
+import { maybeRequestContext, requestContext } from './context.js';
 import { InternalServerError, UnsupportedMediaTypeError } from './errors.js';
 import { parseInputs } from './validation.js';
 
@@ -146,6 +146,7 @@ export function defineRoute<
       throw new InternalServerError();
     }
     if (spec.status !== undefined && res.statusCode === 200) res.status(spec.status);
+    noteSubjectOwner(req, checked.data);
     if (res.statusCode === 204) res.end();
     else res.json(checked.data);
   };
@@ -155,4 +156,14 @@ export function defineRoute<
 /** `/api/v1/jobs/:name` -> `/api/v1/jobs/{name}` */
 export function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+/** A view naming its `owner` (a job, run or model) tells the audit log whose object it was. */
+function noteSubjectOwner(req: Request, body: unknown): void {
+  if (body === null || typeof body !== 'object' || !('owner' in body)) return;
+  const { owner } = body as { owner: unknown };
+  const context = maybeRequestContext(req);
+  if (typeof owner === 'string' && owner !== '' && context && context.subjectOwner === undefined) {
+    context.subjectOwner = owner;
+  }
 }

@@ -1,4 +1,7 @@
+import type { Request } from 'express';
 import { z } from 'zod';
+import type { Identity } from '../auth/identity.js';
+import { requestContext } from '../http/context.js';
 import { defineRawBodyRoute } from '../http/raw-body-route.js';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { defineStreamRoute } from '../http/streaming-route.js';
@@ -119,7 +122,8 @@ export function modelRoutes(models: ModelsService, stats: ModelStatsSource): Rou
       params: nameParams,
       response: z.undefined(),
       status: 204,
-      handler: async ({ identity, params }) => {
+      handler: async ({ identity, params, req }) => {
+        await noteOwnerForAdmin(models, identity, params.name, req);
         await models.delete(identity, params.name);
         return undefined;
       },
@@ -244,7 +248,8 @@ export function modelRoutes(models: ModelsService, stats: ModelStatsSource): Rou
       params: keyParams,
       response: z.undefined(),
       status: 204,
-      handler: async ({ identity, params }) => {
+      handler: async ({ identity, params, req }) => {
+        await noteOwnerForAdmin(models, identity, params.name, req);
         await models.revokeApiKey(identity, params.name, params.id);
         return undefined;
       },
@@ -301,4 +306,18 @@ function uploadFileRoute(models: ModelsService): RouteDefinition {
     handle: ({ identity, params, req }) =>
       models.putUploadFile(identity, params.name, params.uploadId, params.file, req),
   });
+}
+
+/**
+ * An admin's 204 on someone's model carries no view naming its owner: look it
+ * up first, so the audit log records whose model it was.
+ */
+async function noteOwnerForAdmin(
+  models: ModelsService,
+  identity: Identity,
+  name: string,
+  req: Request,
+): Promise<void> {
+  if (!identity.isAdmin) return;
+  requestContext(req).subjectOwner = (await models.get(identity, name)).owner;
 }
