@@ -62,6 +62,32 @@ describe('npm run demo', () => {
     expect((await fetch(`${url}/hub/api/`)).ok).toBe(true);
   });
 
+  it('makes demo a Turing admin with the admin pages, and any other name a plain user', async () => {
+    const url = printed('URL') as string;
+    const asDemo = { Authorization: `token ${printed('TOKEN')}` };
+    expect(output()).toContain(`("demo" is a Turing admin: ${url}/services/turing/admin/)`);
+    const page = await fetch(`${url}/services/turing/admin/`, { headers: asDemo });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toMatch(/<script type="module"[^>]* src="\.\/assets\/[^"]+\.js"/);
+    expect((await fetch(`${url}/services/turing/api/v1/admin/quotas`, { headers: asDemo })).status).toBe(200);
+
+    // demo is a hub admin too, so it may make another user and a token for them.
+    await fetch(`${url}/hub/api/users/carol`, { method: 'POST', headers: asDemo });
+    const minted = await fetch(`${url}/hub/api/users/carol/tokens`, {
+      method: 'POST',
+      headers: { ...asDemo, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ note: 'demo test' }),
+    });
+    expect(minted.status).toBe(201);
+    const asCarol = { Authorization: `token ${((await minted.json()) as { token: string }).token}` };
+    expect((await fetch(`${url}/services/turing/api/v1/me`, { headers: asCarol })).status).toBe(200);
+    expect((await fetch(`${url}/services/turing/api/v1/admin/quotas`, { headers: asCarol })).status).toBe(
+      403,
+    );
+    expect((await fetch(`${url}/services/turing/admin/`, { headers: asCarol })).status).toBe(403);
+  });
+
   it('seeds a new home with the example notebook, whose parameters cell the Schedule dialog reads', async () => {
     const url = printed('URL') as string;
     const headers = { Authorization: `token ${printed('TOKEN')}` };
