@@ -1,5 +1,7 @@
-import { XSRF_COOKIE, XSRF_HEADER, readCookie } from '@turing/client/lib/cookies';
-import { TuringApiError, TuringLoginRequiredError } from '@turing/client/lib/errors';
+import { XSRF_HEADER } from '@turing/client/lib/cookies';
+import { TuringApiError } from '@turing/client/lib/errors';
+import { checkResponse } from '@turing/client/lib/response-check';
+import { xsrfToken } from '@turing/client/lib/xsrf-token';
 
 import { adminErrorFromProblem } from './api-error';
 import type { QueryValues } from './query-string';
@@ -54,10 +56,6 @@ export function versionFromEtag(etag: string | null): string | undefined {
     return undefined;
   }
   return etag.replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
-}
-
-function isHtml(response: Response): boolean {
-  return (response.headers.get('content-type') ?? '').toLowerCase().includes('text/html');
 }
 
 /**
@@ -235,7 +233,7 @@ export class AdminApiClient {
       headers['If-Match'] = `"${options.ifMatch}"`;
     }
     if (!['GET', 'HEAD'].includes(method)) {
-      headers[XSRF_HEADER] = await this.xsrfToken();
+      headers[XSRF_HEADER] = await xsrfToken(this.cookies, () => this.me());
     }
     let response: Response;
     try {
@@ -262,42 +260,13 @@ export class AdminApiClient {
     return { data, etag: versionFromEtag(response.headers.get('etag')) };
   }
 
-  /** The anti-CSRF token; a missing cookie is fetched by one GET (the silent login). */
-  private async xsrfToken(): Promise<string> {
-    let token = readCookie(this.cookies(), XSRF_COOKIE);
-    if (token === undefined) {
-      await this.me();
-      token = readCookie(this.cookies(), XSRF_COOKIE);
-    }
-    return token ?? '';
-  }
-
-  /** Throws for the hub's login page (HTML) and for error statuses. */
-  private async check(response: Response): Promise<void> {
-    if (isHtml(response)) {
-      await response.body?.cancel().catch(() => undefined);
-      if (response.ok) {
-        throw new TuringLoginRequiredError(this.loginUrl);
-      }
-      throw new TuringApiError({
-        status: response.status,
-        title: response.statusText || `HTTP ${response.status}`,
-        detail: `The Turing service did not answer at ${response.url || this.apiUrl}.`,
-      });
-    }
-    if (response.ok) {
-      return;
-    }
-    const text = await response.text().catch(() => '');
-    let body: unknown = text;
-    if ((response.headers.get('content-type') ?? '').includes('json')) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = text;
-      }
-    }
-    throw adminErrorFromProblem(response.status, response.statusText, body);
+  /** Throws for the hub's login page (HTML) and for error statuses (as `AdminApiError`). */
+  private check(response: Response): Promise<void> {
+    return checkResponse(response, {
+      loginUrl: this.loginUrl,
+      where: this.apiUrl,
+      toError: adminErrorFromProblem,
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import React, { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
 
 import { trans } from '../app/translation';
+import { ActionButton } from './action-button';
 
 /** What {@link useConfirm}'s function asks. */
 export interface ConfirmOptions {
@@ -73,23 +74,18 @@ export function ConfirmProvider({ children }: { children: React.ReactNode }): Re
             </h2>
             <p id="turing-admin-confirm-body">{pending.body}</p>
             <div className="jp-Turing-Admin-actions">
-              <button
-                type="button"
-                className="jp-mod-styled jp-Turing-Button"
+              <ActionButton
+                label={trans.__('Keep')}
                 autoFocus
-                data-testid="confirm-keep"
+                testId="confirm-keep"
                 onClick={() => settle(false)}
-              >
-                {trans.__('Keep')}
-              </button>
-              <button
-                type="button"
-                className="jp-mod-styled jp-mod-warn"
-                data-testid="confirm-accept"
+              />
+              <ActionButton
+                label={pending.acceptLabel}
+                tone="warn"
+                testId="confirm-accept"
                 onClick={() => settle(true)}
-              >
-                {pending.acceptLabel}
-              </button>
+              />
             </div>
           </>
         )}

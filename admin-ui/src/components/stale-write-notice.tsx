@@ -1,6 +1,7 @@
 import React from 'react';
 
 import { trans } from '../app/translation';
+import { ActionButton } from './action-button';
 
 /** Props of {@link StaleWriteNotice}. */
 export interface StaleWriteNoticeProps {
@@ -20,22 +21,23 @@ export function StaleWriteNotice({
   testId,
 }: StaleWriteNoticeProps): React.ReactElement {
   return (
-    <div className="jp-Turing-Error jp-Turing-Admin-conflict" role="alert" data-testid={testId}>
+    <div
+      className="jp-Turing-Error jp-Turing-Admin-section jp-Turing-Admin-conflict"
+      role="alert"
+      data-testid={testId}
+    >
       <div className="jp-Turing-Error-title">
         {trans.__('Someone else changed %1 since you loaded it.', what)}
       </div>
       <div className="jp-Turing-Error-detail">
         {trans.__('Reload it: your edit stays in the form; check it against their change, then save again.')}
       </div>
-      <button
-        type="button"
-        className="jp-mod-styled jp-Turing-Button"
+      <ActionButton
+        label={trans.__('Reload')}
         disabled={busy}
-        data-testid={testId ? `${testId}-reload` : undefined}
+        testId={testId ? `${testId}-reload` : undefined}
         onClick={onReload}
-      >
-        {trans.__('Reload')}
-      </button>
+      />
     </div>
   );
 }

@@ -1,8 +1,10 @@
-import { XSRF_COOKIE, XSRF_HEADER, readCookie } from './cookies';
-import { TuringApiError, TuringLoginRequiredError, errorFromProblem } from './errors';
+import { XSRF_HEADER } from './cookies';
+import { TuringApiError, errorFromProblem } from './errors';
+import { checkResponse } from './response-check';
 import { readEventStream } from './sse';
 import type { HubContext } from './urls';
 import { serviceUrl } from './urls';
+import { xsrfToken } from './xsrf-token';
 
 /** Options of {@link TuringConnection}. */
 export interface TuringConnectionOptions {
@@ -60,10 +62,6 @@ export function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isHtml(response: Response): boolean {
-  return (response.headers.get('content-type') ?? '').toLowerCase().includes('text/html');
 }
 
 /**
@@ -154,17 +152,9 @@ export class TuringConnection implements ITuringConnection {
     return readEventStream(response, (data, event) => onEvent(parseJson(data), event));
   }
 
-  /**
-   * The anti-CSRF token. The cookie appears with the first login; if it is
-   * missing, one GET runs the silent login first.
-   */
-  private async xsrfToken(): Promise<string> {
-    let token = readCookie(this.cookies(), XSRF_COOKIE);
-    if (token === undefined) {
-      await this.request('GET', 'v1/me');
-      token = readCookie(this.cookies(), XSRF_COOKIE);
-    }
-    return token ?? '';
+  /** The anti-CSRF token; a missing cookie runs the silent login (one GET) first. */
+  private xsrfToken(): Promise<string> {
+    return xsrfToken(this.cookies, () => this.request('GET', 'v1/me'));
   }
 
   private async send(url: string, init: RequestInit): Promise<Response> {
@@ -183,31 +173,11 @@ export class TuringConnection implements ITuringConnection {
   }
 
   /** Throws for the login page (HTML) and for error statuses. */
-  private async check(response: Response): Promise<void> {
-    if (isHtml(response)) {
-      await response.body?.cancel().catch(() => undefined);
-      if (response.ok) {
-        // The silent login ended on the hub's login form: the hub session is gone.
-        throw new TuringLoginRequiredError(this.loginUrl);
-      }
-      throw new TuringApiError({
-        status: response.status,
-        title: response.statusText || `HTTP ${response.status}`,
-        detail: `The Turing service did not answer at ${response.url || this.serviceUrl}.`,
-      });
-    }
-    if (response.ok) {
-      return;
-    }
-    const text = await response.text().catch(() => '');
-    let body: unknown = text;
-    if ((response.headers.get('content-type') ?? '').includes('json')) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = text;
-      }
-    }
-    throw errorFromProblem(response.status, response.statusText, body);
+  private check(response: Response): Promise<void> {
+    return checkResponse(response, {
+      loginUrl: this.loginUrl,
+      where: this.serviceUrl,
+      toError: errorFromProblem,
+    });
   }
 }

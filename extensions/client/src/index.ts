@@ -7,8 +7,16 @@ export type { ITuringConnection, TuringConnectionOptions } from './connection';
 export { XSRF_COOKIE, XSRF_HEADER, readCookie } from './cookies';
 export { EnvironmentsClient } from './environments-client';
 export type { IEnvironmentsClient, SpawnProgressOptions } from './environments-client';
-export { TuringApiError, TuringLoginRequiredError, describeError, errorFromProblem } from './errors';
-export type { ErrorDescription, TuringApiErrorOptions } from './errors';
+export {
+  TuringApiError,
+  TuringLoginRequiredError,
+  describeError,
+  errorFromProblem,
+  errorSentence,
+  parseRetryAfter,
+  retryHint,
+} from './errors';
+export type { ErrorDescription, PluralTranslator, TuringApiErrorOptions } from './errors';
 export { JOB_LIMITS } from './job-limits';
 export type { JobLimits } from './job-limits';
 export { JobsClient } from './jobs-client';

@@ -4,6 +4,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { SidePanel } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
 import type { ITuringClient, Job, Run } from '@turing/client';
+import type { ShownError } from '@turing/ui';
 import { ViewWidget, createSidePanel } from '@turing/ui';
 import React from 'react';
 
@@ -41,9 +42,12 @@ export class JobsBody extends ViewWidget<PanelSettings, RevealRequest> {
     return this.selected;
   }
 
-  /** Shows a job (of `owner`, default the home's owner; and the log of one of its runs), and reloads the lists. */
-  reveal(job?: string, run?: string, owner?: string): void {
-    this.requestView({ job, owner, run });
+  /**
+   * Shows a job (of `owner`, default the home's owner; and the log of one of
+   * its runs), and reloads the lists. `error` is shown in the panel's alert.
+   */
+  reveal(job?: string, run?: string, owner?: string, error?: ShownError): void {
+    this.requestView({ job, owner, run, ...(error ? { error } : {}) });
   }
 
   protected render(): React.ReactElement {

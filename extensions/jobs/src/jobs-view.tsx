@@ -38,6 +38,8 @@ export interface RevealRequest {
   /** The job's owner; default the home's owner. */
   owner?: string;
   run?: string;
+  /** Why an action on the job failed elsewhere (e.g. the run the Schedule dialog could not start), shown in the panel's alert. */
+  error?: ShownError;
   serial: number;
 }
 
@@ -162,6 +164,9 @@ export function JobsView(props: JobsViewProps): React.ReactElement {
     if (request.job) {
       setSelected({ name: request.job, owner: request.owner ?? homeOwner });
       setSelectedRun(request.run ?? null);
+    }
+    if (request.error) {
+      setActionError(request.error);
     }
     jobs.reload();
     runs.reload();

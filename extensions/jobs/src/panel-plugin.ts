@@ -3,6 +3,7 @@ import { IDocumentManager } from '@jupyterlab/docmanager';
 import { sidePanelPlugin, stringArg, toShownError } from '@turing/ui';
 
 import { jobEditor } from './edit-job';
+import { shownErrorArg } from './error-arg';
 import { jobsIcon } from './icons';
 import { createJobsPanel } from './jobs-panel';
 import { openRunLogInMainArea } from './run-log-widget';
@@ -40,7 +41,12 @@ export const panelPlugin = sidePanelPlugin({
       caption: trans.__('Show your scheduled notebook jobs and their runs'),
       icon: (args) => (args.isPalette ? undefined : jobsIcon),
       execute: (args) => {
-        body.reveal(stringArg(args.job), stringArg(args.run), stringArg(args.user));
+        body.reveal(
+          stringArg(args.job),
+          stringArg(args.run),
+          stringArg(args.user),
+          shownErrorArg(args.error),
+        );
         app.shell.activateById(PANEL_ID);
       },
     });
@@ -62,10 +68,13 @@ export const panelPlugin = sidePanelPlugin({
           body.reveal(name, run.id, run.owner);
           app.shell.activateById(PANEL_ID);
         } catch (error) {
+          // In the panel's alert: a notification would cut the server's detail (quota, limit, use) short.
           const shown = toShownError(error);
-          Notification.error(trans.__('Could not start "%1": %2', name, shown.detail ?? shown.title), {
-            autoClose: false,
+          body.reveal(name, undefined, owner, {
+            ...shown,
+            title: trans.__('Could not start "%1": %2', name, shown.title),
           });
+          app.shell.activateById(PANEL_ID);
         }
       },
     });

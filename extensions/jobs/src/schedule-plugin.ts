@@ -6,9 +6,10 @@ import type { NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator } from '@jupyterlab/translation';
 import { CommandToolbarButton } from '@jupyterlab/ui-components';
-import { ITuringClient } from '@turing/client';
+import { ITuringClient, errorSentence } from '@turing/client';
 import { toShownError, turingTranslation, watchSettings } from '@turing/ui';
 
+import { errorArg } from './error-arg';
 import { scheduleIcon } from './icons';
 import { openScheduleDialog } from './schedule-dialog';
 import { resolveNotebookSource } from './schedule-source';
@@ -56,12 +57,25 @@ export const schedulePlugin: JupyterFrontEndPlugin<void> = {
         void app.commands.execute(CommandIDs.openJobs, { job: job.name, user: job.owner, run: run.id });
         return;
       }
+      if (runError && app.commands.hasCommand(CommandIDs.openJobs)) {
+        // The panel's alert shows the whole refusal; a notification would cut its detail short.
+        const error = {
+          ...runError,
+          title: trans.__('Job "%1" was created, but its run could not start: %2', job.name, runError.title),
+        };
+        void app.commands.execute(CommandIDs.openJobs, {
+          job: job.name,
+          user: job.owner,
+          error: errorArg(error),
+        });
+        return;
+      }
       if (runError) {
         Notification.error(
           trans.__(
             'Job "%1" was created, but its run could not start: %2',
             job.name,
-            runError.detail ?? runError.title,
+            errorSentence(runError, trans),
           ),
           { autoClose: false },
         );

@@ -1,6 +1,6 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { ErrorDescription } from '@turing/client';
-import { TuringLoginRequiredError, describeError } from '@turing/client';
+import { TuringLoginRequiredError, describeError, retryHint } from '@turing/client';
 import React from 'react';
 
 /** An error ready for display, with a login link when the hub session ended. */
@@ -25,8 +25,12 @@ export interface ErrorMessageProps {
   testId?: string;
 }
 
-/** Shows an API error as readable text: title, detail, one line per bad field, login link, request id. */
+/**
+ * Shows an API error as readable text: title, detail, one line per bad
+ * field, when to retry, login link, request id.
+ */
 export function ErrorMessage({ error, trans, testId }: ErrorMessageProps): React.ReactElement {
+  const retry = retryHint(error.retryAfterSeconds, trans);
   return (
     <div className="jp-Turing-Error" role="alert" data-testid={testId}>
       <div className="jp-Turing-Error-title">{error.title}</div>
@@ -38,6 +42,7 @@ export function ErrorMessage({ error, trans, testId }: ErrorMessageProps): React
           ))}
         </ul>
       )}
+      {retry && <div className="jp-Turing-Error-retry">{retry}</div>}
       {error.loginUrl && (
         <a className="jp-Turing-Error-login" href={error.loginUrl}>
           {trans.__('Log in to JupyterHub')}

@@ -1,4 +1,3 @@
-import { DataTable } from '@turing/ui/lib/data-table';
 import type { TableColumn } from '@turing/ui/lib/data-table';
 import { ErrorMessage } from '@turing/ui/lib/error-message';
 import { StatusBadge } from '@turing/ui/lib/status-badge';
@@ -9,6 +8,7 @@ import { queryString } from '../../api/query-string';
 import type { AuditEntry } from '../../api/types';
 import { pageTitle } from '../../app/pages';
 import { trans } from '../../app/translation';
+import { CursorTable } from '../../components/cursor-table';
 import { PageHeading } from '../../components/page-heading';
 import { useCursorList } from '../../hooks/use-cursor-list';
 import { useDebounced } from '../../hooks/use-debounced';
@@ -115,32 +115,17 @@ export function AuditPage(): React.ReactElement {
       </PageHeading>
       <AuditFiltersForm filters={filters} onChange={setFilters} />
       {entries.error && <ErrorMessage error={entries.error} trans={trans} testId="audit-error" />}
-      <p className="jp-Turing-Hint" aria-live="polite" data-testid="audit-count">
-        {entries.loading
-          ? trans.__('Loading…')
-          : trans.__('%1 entries shown, newest first.', entries.items.length)}
-      </p>
-      <DataTable
-        rows={entries.items}
+      <CursorTable
+        list={entries}
         columns={columns}
         rowKey={(entry) => entry.id}
         label={trans.__('Audit log')}
         pageSize={50}
-        emptyText={entries.loading ? trans.__('Loading…') : trans.__('No entries match the filters.')}
-        testId="audit-table"
-        trans={trans}
+        countText={(shown) => trans.__('%1 entries shown, newest first.', shown)}
+        emptyText={trans.__('No entries match the filters.')}
+        moreText={trans.__('Load older entries')}
+        testIdPrefix="audit"
       />
-      {entries.hasMore && (
-        <button
-          type="button"
-          className="jp-mod-styled jp-Turing-Button"
-          disabled={entries.loading}
-          data-testid="audit-more"
-          onClick={() => void entries.loadMore()}
-        >
-          {trans.__('Load older entries')}
-        </button>
-      )}
     </>
   );
 }

@@ -1,15 +1,13 @@
-import { ErrorMessage } from '@turing/ui/lib/error-message';
-import type { ShownError } from '@turing/ui/lib/error-message';
-import { toShownError } from '@turing/ui/lib/error-message';
 import { announce } from '@turing/ui/lib/live-region';
 import React, { useState } from 'react';
 
 import { useApi } from '../../api/api-context';
 import type { AdminCatalog, AdminEnvironment, KubeSpawnerProfile } from '../../api/types';
-import { describeWriteFailure } from '../../api/write-failure';
 import { trans } from '../../app/translation';
+import { ActionButton } from '../../components/action-button';
 import { useConfirm } from '../../components/confirm-dialog';
-import { StaleWriteNotice } from '../../components/stale-write-notice';
+import { WriteFeedback } from '../../components/write-feedback';
+import { useVersionedWrite } from '../../hooks/use-versioned-write';
 import { catalogErrorField } from './catalog-field-errors';
 import type { EnvironmentDraft } from './environment-draft';
 import { draftFromEnvironment, emptyDraft, environmentFromDraft } from './environment-draft';
@@ -39,39 +37,17 @@ export function EnvironmentEditor(props: EnvironmentEditorProps): React.ReactEle
   const [draft, setDraft] = useState<EnvironmentDraft>(() =>
     environment ? draftFromEnvironment(environment) : emptyDraft(),
   );
-  const [fields, setFields] = useState<Record<string, string[]>>({});
-  const [summary, setSummary] = useState<ShownError | null>(null);
-  const [stale, setStale] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const write = useVersionedWrite({
+    fieldOf: catalogErrorField,
+    staleMessage: trans.__('Someone else changed the catalog.'),
+  });
+  const { fields, busy, run } = write;
   const [preview, setPreview] = useState<KubeSpawnerProfile | null>(environment?.profile ?? null);
-
-  const fail = (error: unknown): void => {
-    const failure = describeWriteFailure(error, catalogErrorField);
-    setStale(failure.stale);
-    setFields(failure.fields);
-    setSummary(failure.stale ? null : failure.shown);
-    announce(
-      failure.stale ? trans.__('Someone else changed the catalog.') : failure.shown.title,
-      'assertive',
-    );
-  };
-
-  const run = async (action: () => Promise<void>): Promise<void> => {
-    setBusy(true);
-    try {
-      await action();
-    } catch (error) {
-      fail(error);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const entryOf = (from: EnvironmentDraft) => {
     const result = environmentFromDraft(from);
     if (!result.ok) {
-      setFields(result.errors);
-      setSummary({ title: trans.__('Check the highlighted fields.'), fields: [] });
+      write.invalid(result.errors);
       return null;
     }
     return result.environment;
@@ -88,9 +64,7 @@ export function EnvironmentEditor(props: EnvironmentEditorProps): React.ReactEle
         : await api.replaceEnvironment(entry.id, entry, catalog.version);
       setDraft(draftFromEnvironment(answer.item));
       setPreview(answer.item.profile);
-      setFields({});
-      setSummary(null);
-      setStale(false);
+      write.succeeded();
       await reloadCatalog();
       announce(message);
       if (isNew) {
@@ -145,24 +119,10 @@ export function EnvironmentEditor(props: EnvironmentEditorProps): React.ReactEle
       const entry = entryOf(draft);
       if (entry) {
         setPreview(await api.previewEnvironment(entry));
-        setFields({});
-        setSummary(null);
+        write.clearErrors();
         announce(trans.__('Profile preview updated.'));
       }
     });
-
-  const reload = async (): Promise<void> => {
-    setBusy(true);
-    try {
-      await reloadCatalog();
-      setStale(false);
-      announce(trans.__('Catalog reloaded. Your edit is kept; save it again.'));
-    } catch (error) {
-      setSummary(toShownError(error));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const scope = { idPrefix: 'env', testIdPrefix: 'env', errors: fields };
   return (
@@ -174,15 +134,14 @@ export function EnvironmentEditor(props: EnvironmentEditorProps): React.ReactEle
       <h2 id="env-editor-title" className="jp-Turing-Admin-h2">
         {isNew ? trans.__('New environment') : trans.__('Environment %1', environment.id)}
       </h2>
-      {stale && (
-        <StaleWriteNotice
-          what={trans.__('the catalog')}
-          onReload={() => void reload()}
-          busy={busy}
-          testId="env-conflict"
-        />
-      )}
-      {summary && <ErrorMessage error={summary} trans={trans} testId="env-error" />}
+      <WriteFeedback
+        write={write}
+        what={trans.__('the catalog')}
+        onReload={() =>
+          void write.reload(reloadCatalog, trans.__('Catalog reloaded. Your edit is kept; save it again.'))
+        }
+        testIdPrefix="env"
+      />
       {fields.general && (
         <ul className="jp-Turing-FieldError" data-testid="env-error-general">
           {fields.general.map((message, index) => (
@@ -210,43 +169,34 @@ export function EnvironmentEditor(props: EnvironmentEditorProps): React.ReactEle
           disabled={busy}
         />
         <div className="jp-Turing-Admin-actions">
-          <button
-            type="submit"
-            className="jp-mod-styled jp-mod-accept"
+          <ActionButton
+            label={isNew ? trans.__('Create') : trans.__('Save')}
+            submit
+            tone="accept"
             disabled={busy}
-            data-testid="env-save"
-          >
-            {isNew ? trans.__('Create') : trans.__('Save')}
-          </button>
-          <button
-            type="button"
-            className="jp-mod-styled jp-Turing-Button"
+            testId="env-save"
+          />
+          <ActionButton
+            label={trans.__('Preview profile')}
             disabled={busy}
-            data-testid="env-preview"
+            testId="env-preview"
             onClick={() => void showPreview()}
-          >
-            {trans.__('Preview profile')}
-          </button>
+          />
           {!isNew && (
             <>
-              <button
-                type="button"
-                className="jp-mod-styled jp-Turing-Button"
+              <ActionButton
+                label={draft.disabled ? trans.__('Enable') : trans.__('Disable')}
                 disabled={busy}
-                data-testid="env-toggle-disabled"
+                testId="env-toggle-disabled"
                 onClick={() => void toggleDisabled()}
-              >
-                {draft.disabled ? trans.__('Enable') : trans.__('Disable')}
-              </button>
-              <button
-                type="button"
-                className="jp-mod-styled jp-mod-warn"
+              />
+              <ActionButton
+                label={trans.__('Delete')}
+                tone="warn"
                 disabled={busy}
-                data-testid="env-delete"
+                testId="env-delete"
                 onClick={() => void remove()}
-              >
-                {trans.__('Delete')}
-              </button>
+              />
             </>
           )}
         </div>

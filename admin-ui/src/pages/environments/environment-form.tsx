@@ -32,6 +32,14 @@ export function EnvironmentForm(props: EnvironmentFormProps): React.ReactElement
   const set = <K extends keyof EnvironmentDraft>(key: K, value: EnvironmentDraft[K]): void =>
     onChange({ ...draft, [key]: value });
 
+  /** What every control shares: its id, disabled state, test id and error attributes. */
+  const common = (id: string, key: keyof EnvironmentDraft, field: string) => ({
+    id,
+    disabled,
+    'data-testid': `env-field-${key}`,
+    ...errorProps(scope, field),
+  });
+
   const text = (
     key: TextKey,
     field: string,
@@ -42,15 +50,12 @@ export function EnvironmentForm(props: EnvironmentFormProps): React.ReactElement
     <Field scope={scope} field={field} label={label} hint={hint}>
       {(id) => (
         <input
-          id={id}
+          {...common(id, key, field)}
           type="text"
           className="jp-mod-styled"
           value={draft[key]}
           readOnly={readOnly}
-          disabled={disabled}
           spellCheck={false}
-          data-testid={`env-field-${key}`}
-          {...errorProps(scope, field)}
           onChange={(event) => set(key, event.target.value)}
         />
       )}
@@ -61,13 +66,10 @@ export function EnvironmentForm(props: EnvironmentFormProps): React.ReactElement
     <Field scope={scope} field={field} label={label} hint={hint}>
       {(id) => (
         <input
-          id={id}
+          {...common(id, key, field)}
           type="checkbox"
           className="jp-Turing-Admin-checkbox"
           checked={draft[key]}
-          disabled={disabled}
-          data-testid={`env-field-${key}`}
-          {...errorProps(scope, field)}
           onChange={(event) => set(key, event.target.checked)}
         />
       )}
@@ -92,13 +94,10 @@ export function EnvironmentForm(props: EnvironmentFormProps): React.ReactElement
         <Field scope={scope} field="description" label={trans.__('Description')}>
           {(id) => (
             <textarea
-              id={id}
+              {...common(id, 'description', 'description')}
               className="jp-mod-styled"
               rows={2}
               value={draft.description}
-              disabled={disabled}
-              data-testid="env-field-description"
-              {...errorProps(scope, 'description')}
               onChange={(event) => set('description', event.target.value)}
             />
           )}
@@ -137,14 +136,11 @@ export function EnvironmentForm(props: EnvironmentFormProps): React.ReactElement
         >
           {(id) => (
             <textarea
-              id={id}
+              {...common(id, 'frameworks', 'versions.frameworks')}
               className="jp-mod-styled jp-Turing-Admin-code"
               rows={3}
               value={draft.frameworks}
-              disabled={disabled}
               spellCheck={false}
-              data-testid="env-field-frameworks"
-              {...errorProps(scope, 'versions.frameworks')}
               onChange={(event) => set('frameworks', event.target.value)}
             />
           )}

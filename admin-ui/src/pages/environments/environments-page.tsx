@@ -1,7 +1,6 @@
 import { DataTable } from '@turing/ui/lib/data-table';
 import type { TableColumn } from '@turing/ui/lib/data-table';
 import { ErrorMessage } from '@turing/ui/lib/error-message';
-import { SearchBox } from '@turing/ui/lib/search-box';
 import { StatusBadge } from '@turing/ui/lib/status-badge';
 import { TextButton } from '@turing/ui/lib/buttons';
 import React, { useMemo, useState } from 'react';
@@ -13,6 +12,8 @@ import { pageTitle } from '../../app/pages';
 import { trans } from '../../app/translation';
 import { addIcon } from '../../components/icons';
 import { PageHeading } from '../../components/page-heading';
+import { textColumn } from '../../components/text-column';
+import { ToolbarSearch } from '../../components/toolbar-search';
 import { useResource } from '../../hooks/use-resource';
 import { EnvironmentEditor } from './environment-editor';
 
@@ -68,12 +69,7 @@ export function EnvironmentsPage(): React.ReactElement {
         ),
         sortValue: (env) => env.id,
       },
-      {
-        id: 'name',
-        header: trans.__('Name'),
-        cell: (env) => env.displayName,
-        sortValue: (env) => env.displayName,
-      },
+      textColumn('name', trans.__('Name'), (env) => env.displayName),
       {
         id: 'image',
         header: trans.__('Image'),
@@ -141,14 +137,12 @@ export function EnvironmentsPage(): React.ReactElement {
         </p>
       )}
       {detail}
-      <div className="jp-Turing-Admin-toolbar">
-        <SearchBox
-          value={filter}
-          onChange={setFilter}
-          label={trans.__('Filter environments by id, name, image or tag')}
-          testId="env-filter"
-        />
-      </div>
+      <ToolbarSearch
+        value={filter}
+        onChange={setFilter}
+        label={trans.__('Filter environments by id, name, image or tag')}
+        testId="env-filter"
+      />
       <DataTable
         rows={rows}
         columns={columns}

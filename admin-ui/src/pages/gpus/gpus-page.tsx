@@ -2,62 +2,20 @@ import { ErrorMessage } from '@turing/ui/lib/error-message';
 import React, { useState } from 'react';
 
 import { useApi } from '../../api/api-context';
-import type { GpuCapacity, GpuUsage } from '../../api/types';
+import type { GpuUsage } from '../../api/types';
 import { WORKLOAD_KINDS } from '../../api/types';
 import { pageTitle } from '../../app/pages';
 import { trans } from '../../app/translation';
+import { EmptyRow } from '../../components/empty-row';
 import { PageHeading } from '../../components/page-heading';
+import { TableHead } from '../../components/table-head';
+import { TitledSection } from '../../components/titled-section';
 import { useResource } from '../../hooks/use-resource';
+import { CapacityTable } from './capacity-table';
 import { rowsByType, rowsByUser } from './chart-stacks';
 import { StackedBarChart } from './stacked-bar-chart';
 import { kindLabel } from './workload-kinds';
-
-function CapacityTable(props: {
-  title: string;
-  header: string;
-  rows: Array<GpuCapacity & { label: string; product?: string }>;
-  testId: string;
-}): React.ReactElement {
-  const { title, header, rows, testId } = props;
-  const showProduct = rows.some((row) => row.product !== undefined);
-  return (
-    <table className="jp-Turing-Table" aria-label={title} data-testid={testId}>
-      <thead>
-        <tr>
-          <th scope="col">{header}</th>
-          {showProduct && <th scope="col">{trans.__('GPU type')}</th>}
-          <th scope="col" className="jp-Turing-Admin-numeric">
-            {trans.__('Capacity')}
-          </th>
-          <th scope="col" className="jp-Turing-Admin-numeric">
-            {trans.__('Allocated')}
-          </th>
-          <th scope="col" className="jp-Turing-Admin-numeric">
-            {trans.__('Free')}
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.length === 0 && (
-          <tr>
-            <td className="jp-Turing-Table-empty" colSpan={showProduct ? 5 : 4}>
-              {trans.__('No GPU nodes.')}
-            </td>
-          </tr>
-        )}
-        {rows.map((row) => (
-          <tr key={row.label}>
-            <th scope="row">{row.label}</th>
-            {showProduct && <td>{row.product}</td>}
-            <td className="jp-Turing-Admin-numeric">{row.capacity}</td>
-            <td className="jp-Turing-Admin-numeric">{row.allocated}</td>
-            <td className="jp-Turing-Admin-numeric">{row.free}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
+import { WorkloadTable } from './workload-table';
 
 function Usage({ usage }: { usage: GpuUsage }): React.ReactElement {
   const [by, setBy] = useState<'type' | 'user'>('type');
@@ -70,22 +28,19 @@ function Usage({ usage }: { usage: GpuUsage }): React.ReactElement {
         </p>
       )}
       <dl className="jp-Turing-Admin-totals" data-testid="gpu-totals">
-        <div>
-          <dt>{trans.__('Capacity')}</dt>
-          <dd data-testid="gpu-total-capacity">{totals.capacity}</dd>
-        </div>
-        <div>
-          <dt>{trans.__('Allocated')}</dt>
-          <dd data-testid="gpu-total-allocated">{totals.allocated}</dd>
-        </div>
-        <div>
-          <dt>{trans.__('Free')}</dt>
-          <dd data-testid="gpu-total-free">{totals.free}</dd>
-        </div>
-        {WORKLOAD_KINDS.map((kind) => (
-          <div key={kind}>
-            <dt>{kindLabel(kind)}</dt>
-            <dd data-testid={`gpu-kind-${kind}`}>{usage.byKind[kind]}</dd>
+        {[
+          { label: trans.__('Capacity'), value: totals.capacity, testId: 'gpu-total-capacity' },
+          { label: trans.__('Allocated'), value: totals.allocated, testId: 'gpu-total-allocated' },
+          { label: trans.__('Free'), value: totals.free, testId: 'gpu-total-free' },
+          ...WORKLOAD_KINDS.map((kind) => ({
+            label: kindLabel(kind),
+            value: usage.byKind[kind],
+            testId: `gpu-kind-${kind}`,
+          })),
+        ].map((total) => (
+          <div key={total.testId}>
+            <dt>{total.label}</dt>
+            <dd data-testid={total.testId}>{total.value}</dd>
           </div>
         ))}
       </dl>
@@ -122,97 +77,56 @@ function Usage({ usage }: { usage: GpuUsage }): React.ReactElement {
         />
       )}
       <div className="jp-Turing-Admin-columns">
-        <section aria-labelledby="gpu-types-title">
-          <h2 id="gpu-types-title" className="jp-Turing-Admin-h2">
-            {trans.__('By GPU type')}
-          </h2>
+        <TitledSection headingId="gpu-types-title" title={trans.__('By GPU type')}>
           <CapacityTable
             title={trans.__('GPUs by type')}
             header={trans.__('GPU type')}
             rows={usage.byType.map(({ product, ...row }) => ({ ...row, label: product }))}
             testId="gpu-by-type"
           />
-        </section>
-        <section aria-labelledby="gpu-nodes-title">
-          <h2 id="gpu-nodes-title" className="jp-Turing-Admin-h2">
-            {trans.__('By node')}
-          </h2>
+        </TitledSection>
+        <TitledSection headingId="gpu-nodes-title" title={trans.__('By node')}>
           <CapacityTable
             title={trans.__('GPUs by node')}
             header={trans.__('Node')}
             rows={usage.nodes.map((row) => ({ ...row, label: row.name }))}
             testId="gpu-by-node"
           />
-        </section>
+        </TitledSection>
       </div>
-      <section aria-labelledby="gpu-users-title">
-        <h2 id="gpu-users-title" className="jp-Turing-Admin-h2">
-          {trans.__('By user and workload')}
-        </h2>
-        <table className="jp-Turing-Table" aria-labelledby="gpu-users-title" data-testid="gpu-by-user">
-          <thead>
-            <tr>
-              <th scope="col">{trans.__('User')}</th>
-              {WORKLOAD_KINDS.map((kind) => (
-                <th key={kind} scope="col" className="jp-Turing-Admin-numeric">
-                  {kindLabel(kind)}
-                </th>
-              ))}
-              <th scope="col" className="jp-Turing-Admin-numeric">
-                {trans.__('Total')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {usage.byUser.length === 0 && (
-              <tr>
-                <td className="jp-Turing-Table-empty" colSpan={WORKLOAD_KINDS.length + 2}>
-                  {trans.__('No user holds a GPU.')}
-                </td>
-              </tr>
-            )}
-            {usage.byUser.map((row) => (
-              <tr key={row.user} data-testid={`gpu-user-${row.user}`}>
-                <th scope="row">{row.user}</th>
-                {WORKLOAD_KINDS.map((kind) => (
-                  <td key={kind} className="jp-Turing-Admin-numeric">
-                    {row[kind]}
-                  </td>
-                ))}
-                <td className="jp-Turing-Admin-numeric">{row.total}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-      <section aria-labelledby="gpu-allocations-title">
-        <h2 id="gpu-allocations-title" className="jp-Turing-Admin-h2">
-          {trans.__('Allocations')}
-        </h2>
+      <TitledSection headingId="gpu-users-title" title={trans.__('By user and workload')}>
+        <WorkloadTable
+          labelHeader={trans.__('User')}
+          rows={usage.byUser.map((row) => ({
+            label: row.user,
+            values: row,
+            total: row.total,
+            testId: `gpu-user-${row.user}`,
+          }))}
+          name={{ labelledBy: 'gpu-users-title' }}
+          emptyText={trans.__('No user holds a GPU.')}
+          testId="gpu-by-user"
+        />
+      </TitledSection>
+      <TitledSection headingId="gpu-allocations-title" title={trans.__('Allocations')}>
         <table
           className="jp-Turing-Table"
           aria-labelledby="gpu-allocations-title"
           data-testid="gpu-allocations"
         >
-          <thead>
-            <tr>
-              <th scope="col">{trans.__('Pod')}</th>
-              <th scope="col">{trans.__('User')}</th>
-              <th scope="col">{trans.__('Workload')}</th>
-              <th scope="col">{trans.__('Node')}</th>
-              <th scope="col">{trans.__('GPU type')}</th>
-              <th scope="col" className="jp-Turing-Admin-numeric">
-                {trans.__('GPUs')}
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              trans.__('Pod'),
+              trans.__('User'),
+              trans.__('Workload'),
+              trans.__('Node'),
+              trans.__('GPU type'),
+              { label: trans.__('GPUs'), numeric: true },
+            ]}
+          />
           <tbody>
             {usage.allocations.length === 0 && (
-              <tr>
-                <td className="jp-Turing-Table-empty" colSpan={6}>
-                  {trans.__('No GPUs are allocated.')}
-                </td>
-              </tr>
+              <EmptyRow columns={6}>{trans.__('No GPUs are allocated.')}</EmptyRow>
             )}
             {usage.allocations.map((row) => (
               <tr key={`${row.namespace}/${row.pod}`}>
@@ -228,7 +142,7 @@ function Usage({ usage }: { usage: GpuUsage }): React.ReactElement {
             ))}
           </tbody>
         </table>
-      </section>
+      </TitledSection>
     </>
   );
 }
@@ -239,16 +153,11 @@ export function GpusPage(): React.ReactElement {
   const usage = useResource(() => api.gpuUsage(), 'gpus');
   return (
     <>
-      <PageHeading title={pageTitle('gpus')}>
-        <button
-          type="button"
-          className="jp-mod-styled jp-Turing-Button"
-          data-testid="gpus-reload"
-          onClick={() => void usage.reload()}
-        >
-          {trans.__('Reload')}
-        </button>
-      </PageHeading>
+      <PageHeading
+        title={pageTitle('gpus')}
+        reloadTestId="gpus-reload"
+        onReload={() => void usage.reload()}
+      />
       {usage.error && <ErrorMessage error={usage.error} trans={trans} testId="gpus-error" />}
       {usage.loading && !usage.data && <p className="jp-Turing-Hint">{trans.__('Loading…')}</p>}
       {usage.data && !usage.data.available && (

@@ -5,6 +5,7 @@ import { trans } from '../../app/translation';
 import type { StackRow } from './chart-stacks';
 import { stackBars } from './chart-stacks';
 import { kindLabel } from './workload-kinds';
+import { WorkloadTable } from './workload-table';
 
 /** Props of {@link StackedBarChart}. */
 export interface StackedBarChartProps {
@@ -125,42 +126,19 @@ export function StackedBarChart({
           {String(scale)}
         </text>
       </svg>
-      <table
-        className="jp-Turing-Table"
-        aria-label={trans.__('%1 (table)', title)}
-        data-testid={`${testId}-table`}
-      >
-        <thead>
-          <tr>
-            <th scope="col">{labelHeader}</th>
-            {WORKLOAD_KINDS.map((kind) => (
-              <th key={kind} scope="col" className="jp-Turing-Admin-numeric">
-                {kindLabel(kind)}
-              </th>
-            ))}
-            <th scope="col" className="jp-Turing-Admin-numeric">
-              {trans.__('Total')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row, index) => (
-            <tr key={row.label}>
-              <th scope="row">{row.label}</th>
-              {WORKLOAD_KINDS.map((kind) => (
-                <td key={kind} className="jp-Turing-Admin-numeric">
-                  {row.values[kind]}
-                </td>
-              ))}
-              <td className="jp-Turing-Admin-numeric">
-                {row.capacity === undefined
-                  ? (bars[index]?.total ?? 0)
-                  : trans.__('%1 of %2', bars[index]?.total ?? 0, row.capacity)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <WorkloadTable
+        labelHeader={labelHeader}
+        rows={rows.map((row, index) => {
+          const total = bars[index]?.total ?? 0;
+          return {
+            label: row.label,
+            values: row.values,
+            total: row.capacity === undefined ? total : trans.__('%1 of %2', total, row.capacity),
+          };
+        })}
+        name={{ label: trans.__('%1 (table)', title) }}
+        testId={`${testId}-table`}
+      />
     </figure>
   );
 }

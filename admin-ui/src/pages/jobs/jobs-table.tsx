@@ -5,6 +5,8 @@ import React, { useMemo } from 'react';
 
 import type { AdminJob } from '../../api/types';
 import { trans } from '../../app/translation';
+import { ActionButton } from '../../components/action-button';
+import { textColumn } from '../../components/text-column';
 
 /** Props of {@link JobsTable}. */
 export interface JobsTableProps {
@@ -24,14 +26,9 @@ export function jobKey(job: Pick<AdminJob, 'owner' | 'name'>): string {
 export function JobsTable({ jobs, loading, busy, onSetSuspended }: JobsTableProps): React.ReactElement {
   const columns = useMemo<TableColumn<AdminJob>[]>(
     () => [
-      { id: 'name', header: trans.__('Job'), cell: (job) => job.name, sortValue: (job) => job.name },
-      { id: 'owner', header: trans.__('User'), cell: (job) => job.owner, sortValue: (job) => job.owner },
-      {
-        id: 'environment',
-        header: trans.__('Environment'),
-        cell: (job) => job.environment,
-        sortValue: (job) => job.environment,
-      },
+      textColumn('name', trans.__('Job'), (job) => job.name),
+      textColumn('owner', trans.__('User'), (job) => job.owner),
+      textColumn('environment', trans.__('Environment'), (job) => job.environment),
       {
         id: 'schedule',
         header: trans.__('Schedule'),
@@ -62,20 +59,18 @@ export function JobsTable({ jobs, loading, busy, onSetSuspended }: JobsTableProp
         header: trans.__('Actions'),
         cell: (job) =>
           job.schedule ? (
-            <button
-              type="button"
-              className="jp-mod-styled jp-Turing-Button jp-Turing-SmallButton"
-              aria-label={
+            <ActionButton
+              label={job.suspended ? trans.__('Resume') : trans.__('Pause')}
+              small
+              ariaLabel={
                 job.suspended
                   ? trans.__('Resume job %1 of %2', job.name, job.owner)
                   : trans.__('Pause job %1 of %2', job.name, job.owner)
               }
               disabled={busy !== null}
-              data-testid={`job-${job.suspended ? 'resume' : 'pause'}-${jobKey(job)}`}
+              testId={`job-${job.suspended ? 'resume' : 'pause'}-${jobKey(job)}`}
               onClick={() => onSetSuspended(job, !job.suspended)}
-            >
-              {job.suspended ? trans.__('Resume') : trans.__('Pause')}
-            </button>
+            />
           ) : null,
       },
     ],

@@ -1,4 +1,3 @@
-import { DataTable } from '@turing/ui/lib/data-table';
 import type { TableColumn } from '@turing/ui/lib/data-table';
 import { ErrorMessage, toShownError } from '@turing/ui/lib/error-message';
 import type { ShownError } from '@turing/ui/lib/error-message';
@@ -11,8 +10,11 @@ import { queryString } from '../../api/query-string';
 import type { AdminJob, AdminRun } from '../../api/types';
 import { pageTitle } from '../../app/pages';
 import { trans } from '../../app/translation';
+import { ActionButton } from '../../components/action-button';
 import { useConfirm } from '../../components/confirm-dialog';
+import { CursorTable } from '../../components/cursor-table';
 import { PageHeading } from '../../components/page-heading';
+import { textColumn } from '../../components/text-column';
 import { TimeCell, timeSortValue } from '../../components/time-cell';
 import { useCursorList } from '../../hooks/use-cursor-list';
 import { useDebounced } from '../../hooks/use-debounced';
@@ -87,8 +89,8 @@ export function RunsPage(): React.ReactElement {
         cell: (run) => <code title={run.id}>{shortRunId(run.id, run.job)}</code>,
         sortValue: (run) => run.id,
       },
-      { id: 'job', header: trans.__('Job'), cell: (run) => run.job, sortValue: (run) => run.job },
-      { id: 'owner', header: trans.__('User'), cell: (run) => run.owner, sortValue: (run) => run.owner },
+      textColumn('job', trans.__('Job'), (run) => run.job),
+      textColumn('owner', trans.__('User'), (run) => run.owner),
       {
         id: 'state',
         header: trans.__('State'),
@@ -108,12 +110,7 @@ export function RunsPage(): React.ReactElement {
         ),
         sortValue: (run) => run.state,
       },
-      {
-        id: 'environment',
-        header: trans.__('Environment'),
-        cell: (run) => run.environment ?? '',
-        sortValue: (run) => run.environment ?? '',
-      },
+      textColumn('environment', trans.__('Environment'), (run) => run.environment ?? ''),
       {
         id: 'started',
         header: trans.__('Started'),
@@ -175,16 +172,14 @@ export function RunsPage(): React.ReactElement {
           return (
             <span className="jp-Turing-Admin-links">
               {isCancellable(run.state) && (
-                <button
-                  type="button"
-                  className="jp-mod-styled jp-Turing-Button jp-Turing-SmallButton"
-                  aria-label={trans.__('Cancel run %1 of %2', short, run.job)}
+                <ActionButton
+                  label={trans.__('Cancel')}
+                  small
+                  ariaLabel={trans.__('Cancel run %1 of %2', short, run.job)}
                   disabled={busy !== null}
-                  data-testid={`run-cancel-${run.id}`}
+                  testId={`run-cancel-${run.id}`}
                   onClick={() => void cancel(run)}
-                >
-                  {trans.__('Cancel')}
-                </button>
+                />
               )}
             </span>
           );
@@ -196,43 +191,25 @@ export function RunsPage(): React.ReactElement {
 
   return (
     <>
-      <PageHeading title={pageTitle('jobs')}>
-        <button
-          type="button"
-          className="jp-mod-styled jp-Turing-Button"
-          data-testid="runs-reload"
-          onClick={() => void Promise.all([runs.reload(), jobs.reload()])}
-        >
-          {trans.__('Reload')}
-        </button>
-      </PageHeading>
+      <PageHeading
+        title={pageTitle('jobs')}
+        reloadTestId="runs-reload"
+        onReload={() => void Promise.all([runs.reload(), jobs.reload()])}
+      />
       <RunFiltersForm filters={filters} onChange={setFilters} />
       {runs.error && <ErrorMessage error={runs.error} trans={trans} testId="runs-error" />}
       {actionError && <ErrorMessage error={actionError} trans={trans} testId="runs-action-error" />}
       <h2 className="jp-Turing-Admin-h2">{trans.__('Runs')}</h2>
-      <p className="jp-Turing-Hint" aria-live="polite" data-testid="runs-count">
-        {runs.loading ? trans.__('Loading…') : trans.__('%1 runs shown, newest first.', runs.items.length)}
-      </p>
-      <DataTable
-        rows={runs.items}
+      <CursorTable
+        list={runs}
         columns={columns}
         rowKey={(run) => run.id}
         label={trans.__('Runs of every user')}
-        emptyText={runs.loading ? trans.__('Loading…') : trans.__('No runs match the filters.')}
-        testId="runs-table"
-        trans={trans}
+        countText={(shown) => trans.__('%1 runs shown, newest first.', shown)}
+        emptyText={trans.__('No runs match the filters.')}
+        moreText={trans.__('Load older runs')}
+        testIdPrefix="runs"
       />
-      {runs.hasMore && (
-        <button
-          type="button"
-          className="jp-mod-styled jp-Turing-Button"
-          disabled={runs.loading}
-          data-testid="runs-more"
-          onClick={() => void runs.loadMore()}
-        >
-          {trans.__('Load older runs')}
-        </button>
-      )}
       <h2 className="jp-Turing-Admin-h2">{trans.__('Jobs')}</h2>
       {jobs.error && <ErrorMessage error={jobs.error} trans={trans} testId="jobs-error" />}
       <JobsTable

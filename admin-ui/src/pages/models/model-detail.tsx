@@ -6,9 +6,32 @@ import React, { useState } from 'react';
 import { useApi } from '../../api/api-context';
 import type { AdminModel } from '../../api/types';
 import { trans } from '../../app/translation';
+import { ActionButton } from '../../components/action-button';
 import { useConfirm } from '../../components/confirm-dialog';
+import { InlineField } from '../../components/inline-field';
+import { TableHead } from '../../components/table-head';
 import { TimeCell } from '../../components/time-cell';
 import { parseReplicas } from './model-view';
+
+function replicasInput(
+  label: string,
+  value: string,
+  onChange: (value: string) => void,
+  testId: string,
+): React.ReactElement {
+  return (
+    <InlineField label={label}>
+      <input
+        type="number"
+        min={0}
+        className="jp-mod-styled jp-Turing-Admin-number"
+        value={value}
+        data-testid={testId}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </InlineField>
+  );
+}
 
 /** Props of {@link ModelDetail}. */
 export interface ModelDetailProps {
@@ -97,45 +120,16 @@ export function ModelDetail({ model, reload }: ModelDetailProps): React.ReactEle
           void scale();
         }}
       >
-        <label className="jp-Turing-Admin-filter">
-          <span>{trans.__('Minimum replicas')}</span>
-          <input
-            type="number"
-            min={0}
-            className="jp-mod-styled jp-Turing-Admin-number"
-            value={min}
-            data-testid="model-min"
-            onChange={(event) => setMin(event.target.value)}
-          />
-        </label>
-        <label className="jp-Turing-Admin-filter">
-          <span>{trans.__('Maximum replicas')}</span>
-          <input
-            type="number"
-            min={0}
-            className="jp-mod-styled jp-Turing-Admin-number"
-            value={max}
-            data-testid="model-max"
-            onChange={(event) => setMax(event.target.value)}
-          />
-        </label>
-        <button
-          type="submit"
-          className="jp-mod-styled jp-mod-accept"
+        {replicasInput(trans.__('Minimum replicas'), min, setMin, 'model-min')}
+        {replicasInput(trans.__('Maximum replicas'), max, setMax, 'model-max')}
+        <ActionButton label={trans.__('Scale')} submit tone="accept" disabled={busy} testId="model-scale" />
+        <ActionButton
+          label={model.disabled ? trans.__('Enable model') : trans.__('Disable model')}
+          tone={model.disabled ? 'plain' : 'warn'}
           disabled={busy}
-          data-testid="model-scale"
-        >
-          {trans.__('Scale')}
-        </button>
-        <button
-          type="button"
-          className={model.disabled ? 'jp-mod-styled jp-Turing-Button' : 'jp-mod-styled jp-mod-warn'}
-          disabled={busy}
-          data-testid="model-toggle-disabled"
+          testId="model-toggle-disabled"
           onClick={() => void toggle()}
-        >
-          {model.disabled ? trans.__('Enable model') : trans.__('Disable model')}
-        </button>
+        />
       </form>
       <h3 className="jp-Turing-Admin-h3">{trans.__('API keys')}</h3>
       {model.apiKeys.length === 0 ? (
@@ -146,16 +140,7 @@ export function ModelDetail({ model, reload }: ModelDetailProps): React.ReactEle
           aria-label={trans.__('API keys of model %1', model.name)}
           data-testid="model-keys"
         >
-          <thead>
-            <tr>
-              <th scope="col">{trans.__('Name')}</th>
-              <th scope="col">{trans.__('Created')}</th>
-              <th scope="col">{trans.__('Last used')}</th>
-              <th scope="col">
-                <span className="jp-Turing-VisuallyHidden">{trans.__('Actions')}</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={[trans.__('Name'), trans.__('Created'), trans.__('Last used')]} actions />
           <tbody>
             {model.apiKeys.map((key) => {
               const name = key.name ?? key.label ?? key.id;
@@ -167,16 +152,14 @@ export function ModelDetail({ model, reload }: ModelDetailProps): React.ReactEle
                   </td>
                   <td>{key.lastUsedAt ? <TimeCell iso={key.lastUsedAt} /> : trans.__('never')}</td>
                   <td>
-                    <button
-                      type="button"
-                      className="jp-mod-styled jp-Turing-Button jp-Turing-SmallButton"
-                      aria-label={trans.__('Revoke API key %1 of model %2', name, model.name)}
+                    <ActionButton
+                      label={trans.__('Revoke')}
+                      small
+                      ariaLabel={trans.__('Revoke API key %1 of model %2', name, model.name)}
                       disabled={busy}
-                      data-testid={`model-revoke-${key.id}`}
+                      testId={`model-revoke-${key.id}`}
                       onClick={() => void revoke(key.id, name)}
-                    >
-                      {trans.__('Revoke')}
-                    </button>
+                    />
                   </td>
                 </tr>
               );

@@ -1,7 +1,6 @@
 import { DataTable } from '@turing/ui/lib/data-table';
 import type { TableColumn } from '@turing/ui/lib/data-table';
 import { ErrorMessage } from '@turing/ui/lib/error-message';
-import { SearchBox } from '@turing/ui/lib/search-box';
 import { StatusBadge } from '@turing/ui/lib/status-badge';
 import React, { useMemo, useState } from 'react';
 
@@ -9,7 +8,10 @@ import { useApi } from '../../api/api-context';
 import type { AdminModel } from '../../api/types';
 import { pageTitle } from '../../app/pages';
 import { trans } from '../../app/translation';
+import { ActionButton } from '../../components/action-button';
 import { PageHeading } from '../../components/page-heading';
+import { textColumn } from '../../components/text-column';
+import { ToolbarSearch } from '../../components/toolbar-search';
 import { useDebounced } from '../../hooks/use-debounced';
 import { useResource } from '../../hooks/use-resource';
 import { ModelDetail } from './model-detail';
@@ -44,6 +46,24 @@ function stateBadge(model: AdminModel): React.ReactElement {
   );
 }
 
+type Gateway = NonNullable<AdminModel['gateway']>;
+
+/** A right-aligned column of one of the gateway's metrics, sorted by it (0 without one). */
+function gatewayColumn<K extends 'requestsPerSecond' | 'p95Ms' | 'errorRate'>(
+  id: string,
+  header: string,
+  metric: K,
+  text: (value: Gateway[K] | undefined) => string,
+): TableColumn<AdminModel> {
+  return {
+    id,
+    header,
+    cell: (m) => text(m.gateway?.[metric]),
+    sortValue: (m) => m.gateway?.[metric] ?? 0,
+    className: 'jp-Turing-Admin-numeric',
+  };
+}
+
 /** Every user's models with replicas, versions, traffic and gateway metrics; scale, disable, revoke keys. */
 export function ModelsPage(): React.ReactElement {
   const api = useApi();
@@ -54,8 +74,8 @@ export function ModelsPage(): React.ReactElement {
 
   const columns = useMemo<TableColumn<AdminModel>[]>(
     () => [
-      { id: 'name', header: trans.__('Model'), cell: (m) => m.name, sortValue: (m) => m.name },
-      { id: 'owner', header: trans.__('Owner'), cell: (m) => m.owner, sortValue: (m) => m.owner },
+      textColumn('name', trans.__('Model'), (m) => m.name),
+      textColumn('owner', trans.__('Owner'), (m) => m.owner),
       { id: 'runtime', header: trans.__('Runtime'), cell: runtimeText },
       {
         id: 'state',
@@ -82,41 +102,21 @@ export function ModelsPage(): React.ReactElement {
             .join(', '),
       },
       { id: 'traffic', header: trans.__('Traffic'), cell: trafficText },
-      {
-        id: 'rate',
-        header: trans.__('Requests'),
-        cell: (m) => rateText(m.gateway?.requestsPerSecond),
-        sortValue: (m) => m.gateway?.requestsPerSecond ?? 0,
-        className: 'jp-Turing-Admin-numeric',
-      },
-      {
-        id: 'p95',
-        header: trans.__('p95 latency'),
-        cell: (m) => latencyText(m.gateway?.p95Ms),
-        sortValue: (m) => m.gateway?.p95Ms ?? 0,
-        className: 'jp-Turing-Admin-numeric',
-      },
-      {
-        id: 'errors',
-        header: trans.__('Error rate'),
-        cell: (m) => errorRateText(m.gateway?.errorRate),
-        sortValue: (m) => m.gateway?.errorRate ?? 0,
-        className: 'jp-Turing-Admin-numeric',
-      },
+      gatewayColumn('rate', trans.__('Requests'), 'requestsPerSecond', rateText),
+      gatewayColumn('p95', trans.__('p95 latency'), 'p95Ms', latencyText),
+      gatewayColumn('errors', trans.__('Error rate'), 'errorRate', errorRateText),
       {
         id: 'manage',
         header: trans.__('Actions'),
         cell: (m) => (
-          <button
-            type="button"
-            className="jp-mod-styled jp-Turing-Button jp-Turing-SmallButton"
-            aria-label={trans.__('Manage model %1 of %2', m.name, m.owner)}
-            aria-expanded={selected === m.name}
-            data-testid={`model-manage-${m.name}`}
+          <ActionButton
+            label={trans.__('Manage')}
+            small
+            ariaLabel={trans.__('Manage model %1 of %2', m.name, m.owner)}
+            ariaExpanded={selected === m.name}
+            testId={`model-manage-${m.name}`}
             onClick={() => setSelected(selected === m.name ? null : m.name)}
-          >
-            {trans.__('Manage')}
-          </button>
+          />
         ),
       },
     ],
@@ -127,24 +127,17 @@ export function ModelsPage(): React.ReactElement {
   const model = items.find((m) => m.name === selected);
   return (
     <>
-      <PageHeading title={pageTitle('models')}>
-        <button
-          type="button"
-          className="jp-mod-styled jp-Turing-Button"
-          data-testid="models-reload"
-          onClick={() => void models.reload()}
-        >
-          {trans.__('Reload')}
-        </button>
-      </PageHeading>
-      <div className="jp-Turing-Admin-toolbar">
-        <SearchBox
-          value={user}
-          onChange={setUser}
-          label={trans.__('Show the models of one user')}
-          testId="models-user"
-        />
-      </div>
+      <PageHeading
+        title={pageTitle('models')}
+        reloadTestId="models-reload"
+        onReload={() => void models.reload()}
+      />
+      <ToolbarSearch
+        value={user}
+        onChange={setUser}
+        label={trans.__('Show the models of one user')}
+        testId="models-user"
+      />
       <p className="jp-Turing-Hint">
         {trans.__('Requests, latency and errors are the gateway’s, over the last minute.')}
       </p>

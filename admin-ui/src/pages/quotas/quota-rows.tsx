@@ -5,7 +5,10 @@ import React from 'react';
 
 import { QUOTA_KEYS } from '../../api/types';
 import { trans } from '../../app/translation';
+import { EmptyRow } from '../../components/empty-row';
 import { addIcon, closeIcon } from '../../components/icons';
+import { TableHead } from '../../components/table-head';
+import { TitledSection } from '../../components/titled-section';
 import { LimitsInputs } from './limits-inputs';
 import { quotaLabel } from './quota-labels';
 import type { LimitsDraft, QuotaRowDraft, QuotaSection } from './quotas-draft';
@@ -30,10 +33,7 @@ export function QuotaRows({ section, rows, onChange, scope }: QuotaRowsProps): R
     onChange(rows.map((row) => (row.key === key ? { ...row, ...change } : row)));
 
   return (
-    <section className="jp-Turing-Admin-section" aria-labelledby={headingId}>
-      <h2 id={headingId} className="jp-Turing-Admin-h2">
-        {title}
-      </h2>
+    <TitledSection className="jp-Turing-Admin-section" headingId={headingId} title={title}>
       <p className="jp-Turing-Hint">
         {groups
           ? trans.__('A user in several groups gets the highest value any of them sets. Empty: the default.')
@@ -45,26 +45,15 @@ export function QuotaRows({ section, rows, onChange, scope }: QuotaRowsProps): R
           aria-labelledby={headingId}
           data-testid={`quota-${section}`}
         >
-          <thead>
-            <tr>
-              <th scope="col">{groups ? trans.__('Group') : trans.__('User')}</th>
-              {QUOTA_KEYS.map((key) => (
-                <th key={key} scope="col">
-                  {quotaLabel(key)}
-                </th>
-              ))}
-              <th scope="col">
-                <span className="jp-Turing-VisuallyHidden">{trans.__('Actions')}</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[groups ? trans.__('Group') : trans.__('User'), ...QUOTA_KEYS.map(quotaLabel)]}
+            actions
+          />
           <tbody>
             {rows.length === 0 && (
-              <tr>
-                <td className="jp-Turing-Table-empty" colSpan={QUOTA_KEYS.length + 2}>
-                  {groups ? trans.__('No group limits.') : trans.__('No user limits.')}
-                </td>
-              </tr>
+              <EmptyRow columns={QUOTA_KEYS.length + 2}>
+                {groups ? trans.__('No group limits.') : trans.__('No user limits.')}
+              </EmptyRow>
             )}
             {rows.map((row, index) => {
               const owner = row.name.trim()
@@ -115,6 +104,6 @@ export function QuotaRows({ section, rows, onChange, scope }: QuotaRowsProps): R
         testId={`quota-${section}-add`}
         onClick={() => onChange([...rows, emptyRow()])}
       />
-    </section>
+    </TitledSection>
   );
 }

@@ -1,16 +1,17 @@
 import { ErrorMessage } from '@turing/ui/lib/error-message';
-import type { ShownError } from '@turing/ui/lib/error-message';
-import { toShownError } from '@turing/ui/lib/error-message';
 import { announce } from '@turing/ui/lib/live-region';
 import React, { useEffect, useState } from 'react';
 
 import { useApi } from '../../api/api-context';
 import { QUOTA_KEYS } from '../../api/types';
-import { describeWriteFailure } from '../../api/write-failure';
 import { pageTitle } from '../../app/pages';
 import { trans } from '../../app/translation';
+import { ActionButton } from '../../components/action-button';
 import { PageHeading } from '../../components/page-heading';
-import { StaleWriteNotice } from '../../components/stale-write-notice';
+import { TableHead } from '../../components/table-head';
+import { TitledSection } from '../../components/titled-section';
+import { WriteFeedback } from '../../components/write-feedback';
+import { useVersionedWrite } from '../../hooks/use-versioned-write';
 import { useResource } from '../../hooks/use-resource';
 import { LimitsInputs } from './limits-inputs';
 import { quotaLabel } from './quota-labels';
@@ -28,10 +29,10 @@ export function QuotasPage(): React.ReactElement {
   const quotas = useResource(() => api.quotas(), 'quotas');
   const [draft, setDraft] = useState<QuotasDraft | null>(null);
   const [version, setVersion] = useState<string | null>(null);
-  const [fields, setFields] = useState<Record<string, string[]>>({});
-  const [summary, setSummary] = useState<ShownError | null>(null);
-  const [stale, setStale] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const write = useVersionedWrite({
+    fieldOf: quotaErrorField,
+    staleMessage: trans.__('Someone else changed the quotas.'),
+  });
 
   // The first load fills the form; later loads (a reload after a conflict) only move the version.
   useEffect(() => {
@@ -47,62 +48,40 @@ export function QuotasPage(): React.ReactElement {
     }
     const result = quotasFromDraft(draft);
     if (!result.ok) {
-      setFields(result.errors);
-      setSummary({ title: trans.__('Check the highlighted fields.'), fields: [] });
+      write.invalid(result.errors);
       announce(trans.__('Check the highlighted fields.'), 'assertive');
       return;
     }
-    setBusy(true);
-    try {
+    await write.run(async () => {
       const saved = await api.replaceQuotas(result.document, version);
       setVersion(saved.version);
       setDraft(draftFromQuotas(saved));
-      setFields({});
-      setSummary(null);
-      setStale(false);
+      write.succeeded();
       announce(trans.__('Quotas saved.'));
-    } catch (error) {
-      const failure = describeWriteFailure(error, quotaErrorField);
-      setStale(failure.stale);
-      setFields(failure.fields);
-      setSummary(failure.stale ? null : failure.shown);
-      announce(
-        failure.stale ? trans.__('Someone else changed the quotas.') : failure.shown.title,
-        'assertive',
-      );
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const reload = async (): Promise<void> => {
-    setBusy(true);
-    const loaded = await quotas.reload();
-    setBusy(false);
-    if (loaded) {
-      setStale(false);
-      announce(trans.__('Quotas reloaded. Your edit is kept; save it again.'));
-    } else {
-      setSummary(toShownError(quotas.rawError));
-    }
-  };
+  // `reload()` resolves `undefined` when the load failed; its error is then the summary.
+  const reload = () =>
+    write.reload(async () => {
+      if (!(await quotas.reload())) {
+        throw quotas.rawError;
+      }
+    }, trans.__('Quotas reloaded. Your edit is kept; save it again.'));
 
-  const scope = { idPrefix: 'quota', testIdPrefix: 'quota', errors: fields };
+  const scope = { idPrefix: 'quota', testIdPrefix: 'quota', errors: write.fields };
   return (
     <>
       <PageHeading title={pageTitle('quotas')} />
       {quotas.error && !draft && (
         <ErrorMessage error={quotas.error} trans={trans} testId="quota-load-error" />
       )}
-      {stale && (
-        <StaleWriteNotice
-          what={trans.__('the quotas')}
-          onReload={() => void reload()}
-          busy={busy}
-          testId="quota-conflict"
-        />
-      )}
-      {summary && <ErrorMessage error={summary} trans={trans} testId="quota-error" />}
+      <WriteFeedback
+        write={write}
+        what={trans.__('the quotas')}
+        onReload={() => void reload()}
+        testIdPrefix="quota"
+      />
       {draft && (
         <form
           onSubmit={(event) => {
@@ -110,10 +89,11 @@ export function QuotasPage(): React.ReactElement {
             void save();
           }}
         >
-          <section className="jp-Turing-Admin-section" aria-labelledby="quota-defaults-title">
-            <h2 id="quota-defaults-title" className="jp-Turing-Admin-h2">
-              {trans.__('Defaults')}
-            </h2>
+          <TitledSection
+            className="jp-Turing-Admin-section"
+            headingId="quota-defaults-title"
+            title={trans.__('Defaults')}
+          >
             <p className="jp-Turing-Hint">
               {trans.__(
                 'Every user gets these unless a group or their own row sets a value. GPUs count servers, job runs and model replicas together.',
@@ -125,15 +105,7 @@ export function QuotasPage(): React.ReactElement {
                 aria-labelledby="quota-defaults-title"
                 data-testid="quota-defaults"
               >
-                <thead>
-                  <tr>
-                    {QUOTA_KEYS.map((key) => (
-                      <th key={key} scope="col">
-                        {quotaLabel(key)}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
+                <TableHead columns={QUOTA_KEYS.map(quotaLabel)} />
                 <tbody>
                   <tr>
                     <LimitsInputs
@@ -149,7 +121,7 @@ export function QuotasPage(): React.ReactElement {
                 </tbody>
               </table>
             </div>
-          </section>
+          </TitledSection>
           <QuotaRows
             section="groups"
             rows={draft.groups}
@@ -163,14 +135,13 @@ export function QuotasPage(): React.ReactElement {
             scope={scope}
           />
           <div className="jp-Turing-Admin-actions">
-            <button
-              type="submit"
-              className="jp-mod-styled jp-mod-accept"
-              disabled={busy}
-              data-testid="quota-save"
-            >
-              {trans.__('Save quotas')}
-            </button>
+            <ActionButton
+              label={trans.__('Save quotas')}
+              submit
+              tone="accept"
+              disabled={write.busy}
+              testId="quota-save"
+            />
             <span className="jp-Turing-Hint" data-testid="quota-version">
               {trans.__('Version %1', version ?? '')}
             </span>

@@ -7,6 +7,9 @@ import { useApi } from '../../api/api-context';
 import type { QuotaKey, QuotaUsage } from '../../api/types';
 import { QUOTA_KEYS } from '../../api/types';
 import { trans } from '../../app/translation';
+import { ActionButton } from '../../components/action-button';
+import { TableHead } from '../../components/table-head';
+import { TitledSection } from '../../components/titled-section';
 import { quotaLabel } from './quota-labels';
 import { formatBytes } from './quota-units';
 
@@ -51,10 +54,11 @@ export function UsageLookup(): React.ReactElement {
   };
 
   return (
-    <section className="jp-Turing-Admin-section" aria-labelledby="quota-usage-title">
-      <h2 id="quota-usage-title" className="jp-Turing-Admin-h2">
-        {trans.__('Usage of a user')}
-      </h2>
+    <TitledSection
+      className="jp-Turing-Admin-section"
+      headingId="quota-usage-title"
+      title={trans.__('Usage of a user')}
+    >
       <form
         className="jp-Turing-Admin-toolbar"
         onSubmit={(event) => {
@@ -72,14 +76,7 @@ export function UsageLookup(): React.ReactElement {
           data-testid="quota-usage-user"
           onChange={(event) => setUser(event.target.value)}
         />
-        <button
-          type="submit"
-          className="jp-mod-styled jp-Turing-Button"
-          disabled={busy}
-          data-testid="quota-usage-show"
-        >
-          {trans.__('Show usage')}
-        </button>
+        <ActionButton label={trans.__('Show usage')} submit disabled={busy} testId="quota-usage-show" />
       </form>
       {error && <ErrorMessage error={error} trans={trans} testId="quota-usage-error" />}
       {usage && (
@@ -94,14 +91,9 @@ export function UsageLookup(): React.ReactElement {
             aria-label={trans.__('Quota usage of %1', usage.user)}
             data-testid="quota-usage"
           >
-            <thead>
-              <tr>
-                <th scope="col">{trans.__('Quota')}</th>
-                <th scope="col">{trans.__('Used')}</th>
-                <th scope="col">{trans.__('Limit')}</th>
-                <th scope="col">{trans.__('Limit from')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[trans.__('Quota'), trans.__('Used'), trans.__('Limit'), trans.__('Limit from')]}
+            />
             <tbody>
               {QUOTA_KEYS.map((key) => (
                 <tr key={key} data-testid={`quota-usage-${key}`}>
@@ -115,6 +107,6 @@ export function UsageLookup(): React.ReactElement {
           </table>
         </>
       )}
-    </section>
+    </TitledSection>
   );
 }
