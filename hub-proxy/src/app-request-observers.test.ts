@@ -1,24 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createApp } from './app.js';
-import type { HubClient } from './auth/hub-client.js';
-import type { HubIdentity } from './auth/identity.js';
-import { IdentityResolver } from './auth/identity-resolver.js';
-import { loadConfig } from './config/load.js';
 import type { ObservedRequest } from './feature.js';
 import { defineRawBodyRoute } from './http/raw-body-route.js';
 import { defineRoute } from './http/route.js';
-import { createLogger } from './observability/logger.js';
-
-const ACCESS = 'access:services!service=turing';
-const ADMIN = 'custom:turing:admin';
-const identities: Record<string, HubIdentity> = {
-  'alice-token': { name: 'alice', kind: 'user', hubAdmin: false, scopes: [ACCESS] },
-  'root-token': { name: 'root', kind: 'user', hubAdmin: true, scopes: [ACCESS, ADMIN] },
-};
-const hub = { whoami: async (token: string) => identities[token] ?? null } as unknown as HubClient;
+import { closeTestApps, serveTestApp } from './testing/serve-test-app.js';
 
 const routes = [
   defineRoute({
@@ -81,33 +66,10 @@ const routes = [
   }),
 ];
 
-let server: Server | undefined;
-afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+afterEach(closeTestApps);
 
 async function serve(observers: Array<(r: ObservedRequest) => void>): Promise<string> {
-  const config = loadConfig({
-    env: {
-      TURING_HUB_API_URL: 'http://127.0.0.1:9/hub/api',
-      TURING_API_TOKEN: 'unit-test-token',
-      TURING_LISTEN_PORT: '0',
-    },
-    readFile: () => {
-      throw new Error('no files');
-    },
-  });
-  const { app } = createApp({
-    config,
-    logger: createLogger({ level: 'silent' }),
-    hub,
-    resolver: new IdentityResolver(hub, { ttlMs: 0, maxEntries: 10 }),
-    readinessChecks: () => [],
-    statusProviders: () => ({}),
-    routes,
-    requestObservers: observers,
-  });
-  server = createServer(app);
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/turing`;
+  return `${await serveTestApp({ routes, requestObservers: observers })}/services/turing`;
 }
 
 /** Waits for the observers to have been told `count` times (they run on the response's end). */

@@ -1,25 +1,10 @@
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createApp } from './app.js';
-import type { HubClient } from './auth/hub-client.js';
-import type { HubIdentity } from './auth/identity.js';
-import { IdentityResolver } from './auth/identity-resolver.js';
-import { loadConfig } from './config/load.js';
 import { defineRoute, type RouteDefinition } from './http/route.js';
-import { createLogger } from './observability/logger.js';
 import type { ReadinessCheck } from './observability/readiness.js';
+import { closeTestApps, serveTestApp, stubHub, testAppConfig } from './testing/serve-test-app.js';
 
-const ACCESS = 'access:services!service=turing';
-const identities: Record<string, HubIdentity> = {
-  'alice-token': { name: 'alice', kind: 'user', hubAdmin: false, scopes: [ACCESS] },
-};
-
-const hub = {
-  whoami: async (token: string) => identities[token] ?? null,
-  exchangeCode: async () => ({ accessToken: 'alice-token', expiresIn: 3600 }),
-} as unknown as HubClient;
+const hub = stubHub({ exchangeCode: async () => ({ accessToken: 'alice-token', expiresIn: 3600 }) });
 
 const listThings = defineRoute({
   method: 'get',
@@ -71,34 +56,17 @@ const failingHub: ReadinessCheck = async () => ({
   detail: 'connect ECONNREFUSED 10.0.0.7:8081 (hub internals)',
 });
 
-let server: Server | undefined;
-afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+afterEach(closeTestApps);
 
 /** The real app (auth, 404/405, problem+json) with a stub hub, on an ephemeral port. */
 async function serve(env: Record<string, string> = {}, routes: RouteDefinition[] = []): Promise<string> {
-  const config = loadConfig({
-    env: {
-      TURING_HUB_API_URL: 'http://127.0.0.1:9/hub/api',
-      TURING_API_TOKEN: 'unit-test-token',
-      TURING_LISTEN_PORT: '0',
-      ...env,
-    },
-    readFile: () => {
-      throw new Error('no files');
-    },
-  });
-  const { app } = createApp({
-    config,
-    logger: createLogger({ level: 'silent' }),
+  const origin = await serveTestApp({
+    config: testAppConfig(env),
     hub,
-    resolver: new IdentityResolver(hub, { ttlMs: 0, maxEntries: 10 }),
     readinessChecks: () => [failingHub],
-    statusProviders: () => ({}),
     routes: [listThings, createThing, deleteThing, runnerPing, ...routes],
   });
-  server = createServer(app);
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/turing`;
+  return `${origin}/services/turing`;
 }
 
 const asAlice = (init: RequestInit = {}): RequestInit => ({

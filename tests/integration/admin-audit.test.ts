@@ -5,6 +5,7 @@ import type { AuditEntry } from '../../hub-proxy/src/audit/audit-entry.js';
 import { AuditRetention } from '../../hub-proxy/src/audit/audit-retention.js';
 import { DayPartitionedAuditStore } from '../../hub-proxy/src/audit/audit-store.js';
 import { AUDIT_DAY_LABEL, KubernetesAuditDays } from '../../hub-proxy/src/audit/kubernetes-audit-days.js';
+import { auditEntryFixture } from '../../hub-proxy/src/audit/testing/audit-entry-fixture.js';
 import { createKubeClients } from '../../hub-proxy/src/k8s/index.js';
 import { createLogger } from '../../hub-proxy/src/observability/logger.js';
 import { ApiStack, jobBody, type StackUser } from '../support/api-stack.js';
@@ -58,20 +59,30 @@ describe('the audit log (real hub, kubernetes runtime)', () => {
       headers: { Authorization: `Bearer ${stack.tokens[user]}`, 'Content-Type': 'application/json' },
     });
 
-  /** Makes a call through the hub and notes what the log must say about it. */
+  /**
+   * Makes a call through the hub (`body` sent as JSON) and notes what the log
+   * must say about it: `[action, object, status, outcome]`.
+   */
   async function audited(
     user: StackUser | 'anonymous',
+    method: string,
     path: string,
-    init: RequestInit,
-    expect: Omit<Expected, 'requestId' | 'actor'>,
+    body: unknown,
+    [action, object, status, outcome]: [
+      string,
+      AuditEntry['object'],
+      number,
+      AuditEntry['result']['outcome'],
+    ],
   ): Promise<Response> {
+    const init: RequestInit = { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
     const res = await stack.call(user === 'anonymous' ? undefined : stack.tokens[user], path, init);
     const requestId = res.headers.get('x-request-id');
-    if (res.status !== expect.status) {
-      throw new Error(`${init.method} ${path} as ${user}: ${res.status}: ${await res.text()}`);
+    if (res.status !== status) {
+      throw new Error(`${method} ${path} as ${user}: ${res.status}: ${await res.text()}`);
     }
     if (!requestId) throw new Error('no X-Request-Id');
-    expected.push({ ...expect, requestId, actor: user });
+    expected.push({ action, object, status, outcome, requestId, actor: user });
     return res;
   }
 
@@ -107,77 +118,38 @@ describe('the audit log (real hub, kubernetes runtime)', () => {
   it('records each mutating call once: who, which object, the change, the result and the request id', async () => {
     // A fresh namespace: no audit days yet (the metadata-only list of none is read as empty).
     expect(await new KubernetesAuditDays(clients()).days()).toEqual([]);
-    await audited(
-      'alice',
-      '/api/v1/jobs',
-      { method: 'POST', body: JSON.stringify(jobBody(job)) },
-      {
-        action: 'createJob',
-        object: { kind: 'job', name: job, owner: 'alice' },
-        status: 201,
-        outcome: 'success',
-      },
-    );
+    const aliceJob = { kind: 'job', name: job, owner: 'alice' };
+    await audited('alice', 'POST', '/api/v1/jobs', jobBody(job), ['createJob', aliceJob, 201, 'success']);
     await stack.jobReconciled('alice', job);
-    await audited(
-      'alice',
-      `/api/v1/jobs/${job}/runs`,
-      { method: 'POST', body: '{}' },
-      {
-        action: 'runJob',
-        object: { kind: 'job', name: job, owner: 'alice' },
-        status: 201,
-        outcome: 'success',
-      },
-    );
-    await audited(
-      'alice',
-      `/api/v1/jobs/${job}`,
-      {
-        method: 'PATCH',
-        body: JSON.stringify({ parameters: { n: 2, apiToken: 'hunter2-hunter2' } }),
-      },
-      {
-        action: 'updateJob',
-        object: { kind: 'job', name: job, owner: 'alice' },
-        status: 200,
-        outcome: 'success',
-      },
-    );
+    await audited('alice', 'POST', `/api/v1/jobs/${job}/runs`, {}, ['runJob', aliceJob, 201, 'success']);
+    const secretParameter = { parameters: { n: 2, apiToken: 'hunter2-hunter2' } };
+    await audited('alice', 'PATCH', `/api/v1/jobs/${job}`, secretParameter, [
+      'updateJob',
+      aliceJob,
+      200,
+      'success',
+    ]);
     // Another user's job is hidden from bob (404), even when he names its owner.
-    await audited(
-      'bob',
-      `/api/v1/jobs/${job}?user=alice`,
-      { method: 'DELETE' },
-      {
-        action: 'deleteJob',
-        object: { kind: 'job', name: job, owner: 'alice' },
-        status: 404,
-        outcome: 'failure',
-      },
-    );
-    await audited(
-      'anonymous',
-      `/api/v1/jobs/${job}`,
-      { method: 'PATCH', body: JSON.stringify({ parameters: { n: 3 } }) },
-      {
-        action: 'updateJob',
-        object: { kind: 'job', name: job },
-        status: 401,
-        outcome: 'denied',
-      },
-    );
-    await audited(
-      'admin',
-      `/api/v1/jobs/${job}?user=alice`,
-      { method: 'DELETE' },
-      {
-        action: 'deleteJob',
-        object: { kind: 'job', name: job, owner: 'alice' },
-        status: 204,
-        outcome: 'success',
-      },
-    );
+    await audited('bob', 'DELETE', `/api/v1/jobs/${job}?user=alice`, undefined, [
+      'deleteJob',
+      aliceJob,
+      404,
+      'failure',
+    ]);
+    // Nobody is known to own anything for an anonymous caller.
+    const unowned = { kind: 'job', name: job };
+    await audited('anonymous', 'PATCH', `/api/v1/jobs/${job}`, { parameters: { n: 3 } }, [
+      'updateJob',
+      unowned,
+      401,
+      'denied',
+    ]);
+    await audited('admin', 'DELETE', `/api/v1/jobs/${job}?user=alice`, undefined, [
+      'deleteJob',
+      aliceJob,
+      204,
+      'success',
+    ]);
 
     for (const want of expected) {
       const found = await entriesOf(stack.base, want.requestId, `object=${job}`);
@@ -323,17 +295,14 @@ describe('the audit log (real hub, kubernetes runtime)', () => {
     const store = new DayPartitionedAuditStore(new KubernetesAuditDays(clients()));
     const now = new Date();
     const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
-    const old = (n: number): AuditEntry => ({
-      id: `old-${n}-${randomBytes(3).toString('hex')}`,
-      time: daysAgo(n).toISOString(),
-      requestId: `retention-${n}`,
-      actor: { name: 'alice', kind: 'user', admin: false },
-      action: 'updateJob',
-      method: 'PATCH',
-      path: '/services/turing/api/v1/jobs/x',
-      object: { kind: 'job', name: 'retention-probe', owner: 'alice' },
-      result: { status: 200, outcome: 'success' },
-    });
+    const old = (n: number): AuditEntry =>
+      auditEntryFixture({
+        id: `old-${n}-${randomBytes(3).toString('hex')}`,
+        time: daysAgo(n).toISOString(),
+        requestId: `retention-${n}`,
+        path: '/services/turing/api/v1/jobs/x',
+        object: { kind: 'job', name: 'retention-probe', owner: 'alice' },
+      });
     await store.append([old(120), old(91), old(89)]);
     const probe = async () =>
       (await auditPage(survivorBase || stack.base, 'object=retention-probe&limit=50')).items.map(

@@ -9,16 +9,15 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { GpuUsage } from '../../hub-proxy/src/admin/index.js';
 import { runJobSpec } from '../../hub-proxy/src/jobs/kubernetes/batch-manifests.js';
-import type { NotebookJob } from '../../hub-proxy/src/jobs/model.js';
 import {
   modelAnnotations,
   modelLabels,
 } from '../../hub-proxy/src/models/kubernetes/model-server-resource.js';
-import { ownerMetadata } from '../../hub-proxy/src/ownership/ownership.js';
 import { ApiStack } from '../support/api-stack.js';
 import { eventually } from '../support/eventually.js';
 import { FAKE_NODES } from '../support/fake-nodes.js';
 import { createNamespace } from '../support/namespaces.js';
+import { notebookJobFixture } from '../support/notebook-job-fixtures.js';
 
 /**
  * The admin GPU usage API against the real kube-apiserver with kwok GPU
@@ -39,34 +38,11 @@ const core = kc.makeApiClient(CoreV1Api);
 const namespace = `gpu-admin-${randomBytes(3).toString('hex')}`;
 
 /** A NotebookJob as the jobs feature stores it: its run pods carry the real jobs labels. */
-const aliceJob: NotebookJob = {
-  apiVersion: 'turing.dev/v1alpha1',
-  kind: 'NotebookJob',
-  metadata: { name: 'alice-train-0a1b2c', uid: 'uid-1', ...ownerMetadata('alice') },
-  spec: {
-    jobName: 'train',
-    notebook: {
-      path: 'train.ipynb',
-      inputKey: 'k',
-      digest: 'd',
-      sizeBytes: 1,
-      updatedAt: 't',
-      kernel: 'python3',
-    },
-    environment: 'gpu',
-    image: 'registry/gpu:1',
-    resources: { cpu: '1', memory: '1Gi', gpus: 2, gpuType: 'a100' },
-    parameters: {},
-    suspend: false,
-    retries: 0,
-    timeoutSeconds: 600,
-    concurrency: 'allow',
-    dependsOn: [],
-    alerts: [],
-    outputs: ['ipynb'],
-    historyLimit: 3,
-  },
-} as NotebookJob;
+const aliceJob = notebookJobFixture('alice', 'train', {
+  environment: 'gpu',
+  image: 'registry/gpu:1',
+  resources: { cpu: '1', memory: '1Gi', gpus: 2, gpuType: 'a100' },
+});
 
 /** One pod the test makes, and what it expects the page to say about it. */
 interface TestPod {

@@ -1,14 +1,9 @@
 import { BatchV1Api, KubeConfig } from '@kubernetes/client-node';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cronJobName } from '../../hub-proxy/src/jobs/kubernetes/index.js';
 import { jobObjectName } from '../../hub-proxy/src/jobs/naming.js';
 import { ApiStack, type ApiRun } from '../support/api-stack.js';
 import { eventually } from '../support/eventually.js';
-import { KWOK_OUTCOME_LABEL } from '../support/notebook-job-fixtures.js';
-
-const execFileAsync = promisify(execFile);
 
 interface AdminRun extends ApiRun {
   environment: string;
@@ -76,25 +71,7 @@ describe('admin: all jobs and runs (real hub, kubernetes runtime)', () => {
 
     // Starts strictly after the runs above, at the seconds Kubernetes keeps: a clean time boundary.
     await new Promise((r) => setTimeout(r, 1100));
-    await stack.createJob('alice', 'hangs');
-    // Pods of this job stay Running (tests/support/kwok-outcome-stages.yaml); labels reach the pods.
-    await execFileAsync('kubectl', [
-      '--kubeconfig',
-      kubeconfigPath,
-      '-n',
-      stack.namespace,
-      'label',
-      'notebookjob',
-      jobObjectName('alice', 'hangs'),
-      `${KWOK_OUTCOME_LABEL}=hang`,
-    ]);
-    hangRun = await stack.runJob('alice', 'hangs');
-    await eventually(
-      "alice's hanging run to start",
-      60_000,
-      async () => (await stack.json<ApiRun>('alice', `/api/v1/runs/${hangRun.id}`)).state === 'running',
-      250,
-    );
+    hangRun = await stack.startHangingRun('alice', 'hangs');
   }, 240_000);
   afterAll(() => stack.stop(), 60_000);
 

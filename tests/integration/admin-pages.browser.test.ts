@@ -5,13 +5,11 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { jobObjectName } from '../../hub-proxy/src/jobs/naming.js';
 import { seriousViolations } from '../support/accessibility.js';
 import { ApiStack, type ApiRun } from '../support/api-stack.js';
 import { launchChromium } from '../support/chromium.js';
 import { eventually } from '../support/eventually.js';
 import { ModelsApi, seededModel } from '../support/model-publishing.js';
-import { KWOK_OUTCOME_LABEL } from '../support/notebook-job-fixtures.js';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -155,24 +153,7 @@ describe('admin pages (Chromium, real hub, kubernetes runtime)', () => {
     await stack.runJob('alice', 'etl');
     await stack.runsSettled('alice', 'etl');
     await stack.createJob('bob', 'train', { schedule: { cron: '0 2 * * *', timezone: 'UTC' } });
-    await stack.createJob('alice', 'hangs');
-    await execFileAsync('kubectl', [
-      '--kubeconfig',
-      kubeconfigPath,
-      '-n',
-      stack.namespace,
-      'label',
-      'notebookjob',
-      jobObjectName('alice', 'hangs'),
-      `${KWOK_OUTCOME_LABEL}=hang`,
-    ]);
-    hangRun = await stack.runJob('alice', 'hangs');
-    await eventually(
-      "alice's hanging run to start",
-      60_000,
-      async () => (await stack.json<ApiRun>('alice', `/api/v1/runs/${hangRun.id}`)).state === 'running',
-      250,
-    );
+    hangRun = await stack.startHangingRun('alice', 'hangs');
 
     // A served model of alice's, and a GPU server pod of hers on the A100 node.
     const publisher = new ModelsApi(stack.hub.url, stack.tokens.alice);

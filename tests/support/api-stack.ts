@@ -1,8 +1,10 @@
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   NOTEBOOK_JOB_RESOURCE,
   RUNNER_TOKEN_KEY,
@@ -14,6 +16,7 @@ import { eventually } from './eventually.js';
 import { startInProcessHubProxy, type InProcessHubProxy } from './in-process-hub-proxy.js';
 import type { JupyterHub } from './jupyterhub.js';
 import { createNamespace } from './namespaces.js';
+import { KWOK_OUTCOME_LABEL } from './notebook-job-fixtures.js';
 import { pythonNotebook } from './notebooks.js';
 import { freePort } from './ports.js';
 import { turingHub } from './turing-hub.js';
@@ -31,6 +34,8 @@ export interface ApiRun {
 }
 
 const TERMINAL = ['succeeded', 'failed', 'cancelled', 'timed_out'];
+
+const execFileAsync = promisify(execFile);
 
 // Single-user "servers" that answer any request with 200: the hub sees them
 // come up in well under a second, so switching servers costs no JupyterLab.
@@ -174,6 +179,33 @@ export class ApiStack {
   /** Runs `user`'s job `name` now and returns the run as created. */
   async runJob(user: StackUser, name: string): Promise<ApiRun> {
     return this.json<ApiRun>(user, `/api/v1/jobs/${name}/runs`, { method: 'POST', body: '{}' }, 201);
+  }
+
+  /**
+   * Creates `user`'s job `name` labelled so kwok keeps its pods Running
+   * (tests/support/kwok-outcome-stages.yaml; labels reach the pods), runs it
+   * and waits until the run is running. Returns the run as created.
+   */
+  async startHangingRun(user: StackUser, name: string): Promise<ApiRun> {
+    await this.createJob(user, name);
+    await execFileAsync('kubectl', [
+      '--kubeconfig',
+      this.kubeconfigPath,
+      '-n',
+      this.namespace,
+      'label',
+      'notebookjob',
+      jobObjectName(user, name),
+      `${KWOK_OUTCOME_LABEL}=hang`,
+    ]);
+    const run = await this.runJob(user, name);
+    await eventually(
+      `${user}'s hanging run to start`,
+      60_000,
+      async () => (await this.json<ApiRun>(user, `/api/v1/runs/${run.id}`)).state === 'running',
+      250,
+    );
+    return run;
   }
 
   /** Waits until every run of `user`'s job `name` has ended (kwok completes run pods). */

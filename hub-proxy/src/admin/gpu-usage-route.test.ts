@@ -1,48 +1,13 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp } from '../app.js';
-import type { HubClient } from '../auth/hub-client.js';
-import type { HubIdentity } from '../auth/identity.js';
-import { IdentityResolver } from '../auth/identity-resolver.js';
-import { loadConfig } from '../config/load.js';
 import type { GpuCaches } from '../environments/index.js';
-import { createLogger } from '../observability/logger.js';
+import { closeTestApps, serveTestApp } from '../testing/serve-test-app.js';
 import { gpuUsageRoute, NO_GPU_USAGE } from './gpu-usage-route.js';
 
-const ACCESS = 'access:services!service=turing';
-const identities: Record<string, HubIdentity> = {
-  'alice-token': { name: 'alice', kind: 'user', hubAdmin: false, scopes: [ACCESS] },
-  'root-token': { name: 'root', kind: 'user', hubAdmin: true, scopes: [ACCESS, 'custom:turing:admin'] },
-};
-const hub = { whoami: async (token: string) => identities[token] ?? null } as unknown as HubClient;
-
-let server: Server | undefined;
-afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+afterEach(closeTestApps);
 
 async function serve(caches: Parameters<typeof gpuUsageRoute>[0]): Promise<string> {
-  const config = loadConfig({
-    env: {
-      TURING_HUB_API_URL: 'http://127.0.0.1:9/hub/api',
-      TURING_API_TOKEN: 'unit-test-token',
-      TURING_LISTEN_PORT: '0',
-    },
-    readFile: () => {
-      throw new Error('no files');
-    },
-  });
-  const { app } = createApp({
-    config,
-    logger: createLogger({ level: 'silent' }),
-    hub,
-    resolver: new IdentityResolver(hub, { ttlMs: 0, maxEntries: 10 }),
-    readinessChecks: () => [],
-    statusProviders: () => ({}),
-    routes: [gpuUsageRoute(caches)],
-  });
-  server = createServer(app);
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/turing/api/v1/admin/gpu-usage`;
+  const origin = await serveTestApp({ routes: [gpuUsageRoute(caches)] });
+  return `${origin}/services/turing/api/v1/admin/gpu-usage`;
 }
 
 const asRoot = { headers: { Authorization: 'token root-token' } };

@@ -1,31 +1,17 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { request as httpRequest, createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../app.js';
-import type { HubClient } from '../auth/hub-client.js';
-import type { HubIdentity } from '../auth/identity.js';
-import { IdentityResolver } from '../auth/identity-resolver.js';
-import { loadConfig } from '../config/load.js';
-import { createLogger } from '../observability/logger.js';
+import { closeTestApps, serveTestApp, testAppConfig } from '../testing/serve-test-app.js';
 import { AdminBundle } from './admin-bundle.js';
 import { adminPageRoutes } from './page-routes.js';
 import { ADMIN_CSP } from './security-headers.js';
-
-const ACCESS = 'access:services!service=turing';
-const identities: Record<string, HubIdentity> = {
-  'alice-token': { name: 'alice', kind: 'user', hubAdmin: false, scopes: [ACCESS] },
-  'root-token': { name: 'root', kind: 'user', hubAdmin: true, scopes: [ACCESS, 'custom:turing:admin'] },
-};
-const hub = { whoami: async (token: string) => identities[token] ?? null } as unknown as HubClient;
 
 const SHELL =
   '<!doctype html>\n<html lang="en"><head><script type="module" src="./assets/index-Bq3xK9aZ.js"></script></head><body><div id="root"></div></body></html>\n';
 
 let dir: string;
-let server: Server | undefined;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'admin-ui-'));
@@ -38,27 +24,13 @@ beforeAll(() => {
   symlinkSync(join(dir, 'secret.txt'), join(dir, 'assets', 'linked-outside.txt'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+afterEach(closeTestApps);
 
 /** The real app (guards, problem+json) with the admin page routes over `uiDir`. */
 async function serve(uiDir = dir): Promise<string> {
-  const config = loadConfig({
-    env: {
-      TURING_HUB_API_URL: 'http://127.0.0.1:9/hub/api',
-      TURING_API_TOKEN: 'unit-test-token',
-      TURING_LISTEN_PORT: '0',
-    },
-    readFile: () => {
-      throw new Error('no files');
-    },
-  });
-  const { app } = createApp({
+  const config = testAppConfig();
+  return serveTestApp({
     config,
-    logger: createLogger({ level: 'silent' }),
-    hub,
-    resolver: new IdentityResolver(hub, { ttlMs: 0, maxEntries: 10 }),
-    readinessChecks: () => [],
-    statusProviders: () => ({}),
     rawRoutes: adminPageRoutes({
       bundle: new AdminBundle(uiDir),
       servicePrefix: config.servicePrefix,
@@ -66,9 +38,6 @@ async function serve(uiDir = dir): Promise<string> {
       adminScope: config.adminScope,
     }),
   });
-  server = createServer(app);
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 const as = (token: string, headers: Record<string, string> = {}): RequestInit => ({

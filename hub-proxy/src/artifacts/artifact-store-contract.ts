@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidInput, QuotaExceeded, TooLarge } from '../errors/index.js';
+import { rejectionOf } from '../errors/testing/rejection.js';
 import { toHttpError } from '../http/error-mapping.js';
 import type { ArtifactStore } from './artifact-store.js';
 import type { ArtifactLimits } from './artifact-limits.js';
@@ -42,15 +43,6 @@ function chunkStream(count: number, size: number, fill: number) {
     }
   }
   return { body: generate(), yielded };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
 }
 
 /**
@@ -122,7 +114,7 @@ export function describeArtifactStoreContract(
 
     it('rejects a content type that is not a media type', async () => {
       const store = await open();
-      const err = await rejection(
+      const err = await rejectionOf(
         store.put('users/alice/x', Buffer.from('x'), { contentType: 'text/html\r\nX: y' }),
       );
       expect(err).toBeInstanceOf(InvalidInput);
@@ -258,19 +250,19 @@ export function describeArtifactStoreContract(
       const key = 'users/alice/jobs/a/output.html';
       await store.put(key, Buffer.alloc(4096, 1), { contentType: 'text/html' });
 
-      const whole = await rejection(store.put(key, Buffer.alloc(4097, 2)));
+      const whole = await rejectionOf(store.put(key, Buffer.alloc(4097, 2)));
       expect(whole).toBeInstanceOf(TooLarge);
       expect(toHttpError(whole).status).toBe(413);
       expect(toHttpError(whole).detail).toContain('over the 4 KiB limit');
 
       const { body, yielded } = chunkStream(100, 1024, 3);
-      expect(await rejection(store.put(key, body))).toBeInstanceOf(TooLarge);
+      expect(await rejectionOf(store.put(key, body))).toBeInstanceOf(TooLarge);
       // The limit stops the stream instead of reading it all first.
       expect(yielded.count).toBeLessThan(10);
 
       expect(await store.head(key)).toMatchObject({ sizeBytes: 4096, contentType: 'text/html' });
       expect((await contentOf(store, key))?.equals(Buffer.alloc(4096, 1))).toBe(true);
-      expect(await rejection(store.put('users/alice/jobs/a/new', Buffer.alloc(5000)))).toBeInstanceOf(
+      expect(await rejectionOf(store.put('users/alice/jobs/a/new', Buffer.alloc(5000)))).toBeInstanceOf(
         TooLarge,
       );
       expect(await store.head('users/alice/jobs/a/new')).toBeUndefined();
@@ -280,7 +272,7 @@ export function describeArtifactStoreContract(
     it("refuses a put past the owner's total limit (403, quota artifactBytes), per owner", async () => {
       const store = await open({ maxObjectBytes: 8 * 1024, maxOwnerBytes: 10 * 1024 });
       await store.put('users/alice/a', Buffer.alloc(6 * 1024));
-      const err = await rejection(store.put('users/alice/b', Buffer.alloc(6 * 1024)));
+      const err = await rejectionOf(store.put('users/alice/b', Buffer.alloc(6 * 1024)));
       expect(err).toBeInstanceOf(QuotaExceeded);
       expect(toHttpError(err)).toMatchObject({
         status: 403,
@@ -293,7 +285,7 @@ export function describeArtifactStoreContract(
       await store.put('users/alice/b', Buffer.alloc(2 * 1024));
       await store.put('users/bob/a', Buffer.alloc(8 * 1024));
       expect(await store.usage('users/alice/')).toBe(10 * 1024);
-      expect(await rejection(store.put('users/alice/c', Buffer.alloc(1)))).toBeInstanceOf(QuotaExceeded);
+      expect(await rejectionOf(store.put('users/alice/c', Buffer.alloc(1)))).toBeInstanceOf(QuotaExceeded);
     });
 
     it("looks the owner's limit up per put when given a function (the artifactBytes quota)", async () => {
@@ -303,12 +295,14 @@ export function describeArtifactStoreContract(
         maxOwnerBytes: (owner) => Promise.resolve(limits[owner] ?? 1024),
       });
       await store.put('users/alice/a', Buffer.alloc(3 * 1024));
-      const err = await rejection(store.put('users/alice/b', Buffer.alloc(2 * 1024)));
+      const err = await rejectionOf(store.put('users/alice/b', Buffer.alloc(2 * 1024)));
       expect(toHttpError(err)).toMatchObject({
         status: 403,
         extensions: { quota: 'artifactBytes', limit: 4096 },
       });
-      expect(await rejection(store.put('users/bob/a', Buffer.alloc(2 * 1024)))).toBeInstanceOf(QuotaExceeded);
+      expect(await rejectionOf(store.put('users/bob/a', Buffer.alloc(2 * 1024)))).toBeInstanceOf(
+        QuotaExceeded,
+      );
       // A raised limit applies to the next put.
       limits['users/alice/'] = 8 * 1024;
       await store.put('users/alice/b', Buffer.alloc(2 * 1024));
@@ -327,16 +321,16 @@ export function describeArtifactStoreContract(
         '',
       ];
       for (const key of badKeys) {
-        expect(await rejection(store.put(key, Buffer.from('x'))), key).toBeInstanceOf(InvalidInput);
-        expect(await rejection(store.get(key)), key).toBeInstanceOf(InvalidInput);
-        expect(await rejection(store.head(key)), key).toBeInstanceOf(InvalidInput);
-        expect(await rejection(store.delete(key)), key).toBeInstanceOf(InvalidInput);
+        expect(await rejectionOf(store.put(key, Buffer.from('x'))), key).toBeInstanceOf(InvalidInput);
+        expect(await rejectionOf(store.get(key)), key).toBeInstanceOf(InvalidInput);
+        expect(await rejectionOf(store.head(key)), key).toBeInstanceOf(InvalidInput);
+        expect(await rejectionOf(store.delete(key)), key).toBeInstanceOf(InvalidInput);
       }
       for (const prefix of ['', 'users/alice', '../', '/users/', 'users//']) {
-        expect(await rejection(store.list(prefix)), prefix).toBeInstanceOf(InvalidInput);
-        expect(await rejection(store.deletePrefix(prefix)), prefix).toBeInstanceOf(InvalidInput);
+        expect(await rejectionOf(store.list(prefix)), prefix).toBeInstanceOf(InvalidInput);
+        expect(await rejectionOf(store.deletePrefix(prefix)), prefix).toBeInstanceOf(InvalidInput);
       }
-      expect(await rejection(store.usage('users/alice/jobs/'))).toBeInstanceOf(InvalidInput);
+      expect(await rejectionOf(store.usage('users/alice/jobs/'))).toBeInstanceOf(InvalidInput);
     });
   });
 }

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Identity } from '../auth/identity.js';
+import { alice } from '../auth/testing/identities.js';
 import type { ObservedRequest } from '../feature.js';
 import { auditEntrySchema } from './audit-entry.js';
 import { isAudited, toAuditEntry } from './audit-entry-builder.js';
-
-const alice: Identity = {
-  name: 'alice',
-  kind: 'user',
-  hubAdmin: false,
-  scopes: [],
-  isAdmin: false,
-  via: 'token',
-};
 
 function observed(extra: Partial<ObservedRequest> = {}): ObservedRequest {
   return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidInput } from '../errors/index.js';
+import { cursorState, encodeCursor } from '../http/pagination.js';
 import { matchesAuditFilter, newestFirst, type AuditEntry, type AuditFilter } from './audit-entry.js';
 
 /** One page request: how many entries, and where the previous page stopped. */
@@ -122,18 +123,8 @@ function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
-function encodeCursor(position: { t: string; i: string }): string {
-  return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
-}
-
 function decodeCursor(cursor: string): { t: string; i: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    value = undefined;
-  }
-  const parsed = cursorSchema.safeParse(value);
+  const parsed = cursorSchema.safeParse(cursorState(cursor));
   if (!parsed.success || Number.isNaN(Date.parse(parsed.data.t))) {
     throw new InvalidInput([{ field: 'query.cursor', message: 'invalid or expired cursor' }]);
   }

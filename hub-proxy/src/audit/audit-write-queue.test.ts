@@ -3,19 +3,17 @@ import { createLogger } from '../observability/logger.js';
 import { metricsRegistry } from '../observability/metrics.js';
 import type { AuditEntry } from './audit-entry.js';
 import { AuditWriteQueue } from './audit-write-queue.js';
+import { auditEntryFixture } from './testing/audit-entry-fixture.js';
 
 const logger = createLogger({ level: 'silent' });
-const entry = (n: number): AuditEntry => ({
-  id: `e${n}`,
-  time: '2026-12-01T10:00:00.000Z',
-  requestId: `r${n}`,
-  actor: { name: 'alice', kind: 'user', admin: false },
-  action: 'updateJob',
-  method: 'PATCH',
-  path: '/x',
-  object: { kind: 'job' },
-  result: { status: 200, outcome: 'success' },
-});
+const entry = (n: number): AuditEntry =>
+  auditEntryFixture({
+    id: `e${n}`,
+    time: '2026-12-01T10:00:00.000Z',
+    requestId: `r${n}`,
+    path: '/x',
+    object: { kind: 'job' },
+  });
 
 async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
   const found = (await metricsRegistry.getMetricsAsJSON()).find((m) => m.name === name);

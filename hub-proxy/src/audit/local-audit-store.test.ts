@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from './audit-entry.js';
 import { DayPartitionedAuditStore } from './audit-store.js';
 import { LocalAuditDays } from './local-audit-days.js';
+import { auditEntryFixture } from './testing/audit-entry-fixture.js';
 
 let dir: string;
 let store: DayPartitionedAuditStore;
@@ -17,18 +18,12 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 let serial = 0;
 function entry(time: string, extra: Partial<AuditEntry> = {}): AuditEntry {
   serial++;
-  return {
+  return auditEntryFixture({
     id: `${time.replace(/[-:]/g, '')}-req${serial}-000000`,
     time,
     requestId: `req${serial}`,
-    actor: { name: 'alice', kind: 'user', admin: false },
-    action: 'updateJob',
-    method: 'PATCH',
-    path: '/services/turing/api/v1/jobs/a',
-    object: { kind: 'job', name: 'a', owner: 'alice' },
-    result: { status: 200, outcome: 'success' },
     ...extra,
-  };
+  });
 }
 
 describe('the local audit store', () => {

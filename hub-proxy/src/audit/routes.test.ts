@@ -1,22 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp } from '../app.js';
-import type { HubClient } from '../auth/hub-client.js';
-import type { HubIdentity } from '../auth/identity.js';
-import { IdentityResolver } from '../auth/identity-resolver.js';
-import { loadConfig } from '../config/load.js';
-import { createLogger } from '../observability/logger.js';
+import { closeTestApps, serveTestApp } from '../testing/serve-test-app.js';
 import type { AuditEntry } from './audit-entry.js';
 import { DayPartitionedAuditStore, type AuditDays } from './audit-store.js';
 import { auditRoutes } from './routes.js';
-
-const ACCESS = 'access:services!service=turing';
-const identities: Record<string, HubIdentity> = {
-  'alice-token': { name: 'alice', kind: 'user', hubAdmin: false, scopes: [ACCESS] },
-  'root-token': { name: 'root', kind: 'user', hubAdmin: true, scopes: [ACCESS, 'custom:turing:admin'] },
-};
-const hub = { whoami: async (token: string) => identities[token] ?? null } as unknown as HubClient;
+import { auditEntryFixture } from './testing/audit-entry-fixture.js';
 
 /** In-memory days: the unit under test is the routes, not a backend. */
 class MemoryDays implements AuditDays {
@@ -28,20 +15,15 @@ class MemoryDays implements AuditDays {
   delete = async (day: string) => void this.byDay.delete(day);
 }
 
-const entry = (n: number, time: string): AuditEntry => ({
-  id: `${time}-${n}`,
-  time,
-  requestId: `r${n}`,
-  actor: { name: n % 2 ? 'alice' : 'bob', kind: 'user', admin: false },
-  action: 'updateJob',
-  method: 'PATCH',
-  path: '/services/turing/api/v1/jobs/a',
-  object: { kind: 'job', name: 'a', owner: 'alice' },
-  result: { status: 200, outcome: 'success' },
-});
+const entry = (n: number, time: string): AuditEntry =>
+  auditEntryFixture({
+    id: `${time}-${n}`,
+    time,
+    requestId: `r${n}`,
+    actor: { name: n % 2 ? 'alice' : 'bob', kind: 'user', admin: false },
+  });
 
-let server: Server | undefined;
-afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+afterEach(closeTestApps);
 
 async function serve(): Promise<string> {
   const days = new MemoryDays();
@@ -51,28 +33,10 @@ async function serve(): Promise<string> {
     entry(2, '2026-12-01T10:00:00.000Z'),
     entry(3, '2026-12-01T11:00:00.000Z'),
   ]);
-  const config = loadConfig({
-    env: {
-      TURING_HUB_API_URL: 'http://127.0.0.1:9/hub/api',
-      TURING_API_TOKEN: 'unit-test-token',
-      TURING_LISTEN_PORT: '0',
-    },
-    readFile: () => {
-      throw new Error('no files');
-    },
-  });
-  const { app } = createApp({
-    config,
-    logger: createLogger({ level: 'silent' }),
-    hub,
-    resolver: new IdentityResolver(hub, { ttlMs: 0, maxEntries: 10 }),
-    readinessChecks: () => [],
-    statusProviders: () => ({}),
+  const origin = await serveTestApp({
     routes: auditRoutes(store, 90, () => new Date('2026-12-01T12:00:00Z')),
   });
-  server = createServer(app);
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/turing/api/v1/admin/audit`;
+  return `${origin}/services/turing/api/v1/admin/audit`;
 }
 
 const as = (token: string) => ({ headers: { Authorization: `token ${token}` } });

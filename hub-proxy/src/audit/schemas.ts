@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '../http/pagination.js';
+import { pageCursorQuerySchema, pageLimitQuerySchema } from '../http/pagination.js';
 import { auditEntrySchema, auditOutcomeSchema, type AuditFilter } from './audit-entry.js';
 
 const exact = (description: string) => z.string().min(1).max(253).optional().meta({ description });
@@ -22,18 +22,8 @@ export const auditFilterQuerySchema = z.object({
 
 /** The list query: the filters plus a page. */
 export const auditListQuerySchema = auditFilterQuerySchema.extend({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(PAGE_LIMIT_MAX)
-    .default(PAGE_LIMIT_DEFAULT)
-    .meta({ description: `Page size, 1 to ${PAGE_LIMIT_MAX}.` }),
-  cursor: z
-    .string()
-    .max(4096)
-    .optional()
-    .meta({ description: "The previous page's `next`; omit for the first page." }),
+  limit: pageLimitQuerySchema,
+  cursor: pageCursorQuerySchema("The previous page's `next`; omit for the first page."),
 });
 
 /** A page of the audit log. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Identity } from '../auth/identity.js';
+import { userIdentity } from '../auth/testing/identities.js';
 import { FileDocumentStore } from '../documents/index.js';
 import { requestContext } from '../http/context.js';
 import { problemHandler } from '../http/problem.js';
@@ -21,14 +21,7 @@ import {
 import { CatalogSource } from './catalog-source.js';
 
 const seed = loadCatalog();
-const admin: Identity = {
-  name: 'root',
-  kind: 'user',
-  hubAdmin: true,
-  scopes: [],
-  isAdmin: true,
-  via: 'token',
-};
+const admin = userIdentity('root', { hubAdmin: true, isAdmin: true });
 
 let server: Server | undefined;
 let dir = '';

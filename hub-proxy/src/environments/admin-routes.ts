@@ -1,4 +1,3 @@
-import type { Response } from 'express';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import {
   adminCatalogSchema,
@@ -11,7 +10,7 @@ import {
 } from './admin-schemas.js';
 import { environmentProfile, type Catalog, type Environment } from './catalog/index.js';
 import type { CatalogSource } from './catalog-source.js';
-import { etagOf, expectedVersion } from '../http/if-match.js';
+import { expectedVersion, withEtag } from '../http/if-match.js';
 
 const tags = ['admin'];
 const IF_MATCH =
@@ -27,11 +26,6 @@ function entry(catalog: Catalog, id: string): Environment {
   const env = catalog.environments.find((e) => e.id === id);
   if (!env) throw new Error(`environment ${id} missing after the edit`);
   return env;
-}
-
-function withEtag<T extends { version: string }>(res: Response, body: T): T {
-  res.setHeader('ETag', etagOf(body.version));
-  return body;
 }
 
 /**

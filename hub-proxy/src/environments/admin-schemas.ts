@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { profileSchema } from './catalog/index.js';
+import { profileSchema, tolerationViewSchema } from './catalog/index.js';
 import { environmentSchema as environmentViewSchema } from './schemas.js';
 
 /*
@@ -31,15 +31,7 @@ export const environmentEntryBodySchema = z.record(z.string(), z.unknown()).meta
 export const adminGpuTypeSchema = z.object({
   displayName: z.string(),
   nodeSelector: z.record(z.string(), z.string()),
-  tolerations: z.array(
-    z.object({
-      key: z.string().optional(),
-      operator: z.string().optional(),
-      value: z.string().optional(),
-      effect: z.string().optional(),
-      tolerationSeconds: z.number().optional(),
-    }),
-  ),
+  tolerations: z.array(tolerationViewSchema),
 });
 
 /** A catalog environment as admins see it: the entry, whether it is hidden, and the profile it yields. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HubServer } from '../auth/hub-client.js';
+import { rejectionOf } from '../errors/testing/rejection.js';
 import { toHttpError } from '../http/error-mapping.js';
 import { loadCatalog } from './catalog/index.js';
 import { GpuQuotaService } from './gpu-quota-service.js';
@@ -27,15 +28,6 @@ function quotaService(servers: HubServer[], quotas = { defaultMaxGpus: 2, users:
   return { service, lookups: () => lookups };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('GpuQuotaService', () => {
   const oneGpuServer = server('', { profile: 'tf-2.16-cuda12.3', gpus: '1', gpu_type: 't4' });
 
@@ -59,7 +51,7 @@ describe('GpuQuotaService', () => {
       remedy: 'cancel a run',
       gpusHeldBy: () => Promise.resolve(1),
     });
-    const err = await rejection(service.assertWithin('alice', { gpus: 1, for: 'this run' }));
+    const err = await rejectionOf(service.assertWithin('alice', { gpus: 1, for: 'this run' }));
     expect(err).toBeInstanceOf(GpuQuotaExceededError);
     expect(toHttpError(err)).toMatchObject({
       status: 403,
@@ -89,7 +81,7 @@ describe('GpuQuotaService', () => {
       hub: { userServers: () => Promise.resolve(new Map([['', oneGpuServer]])) },
     });
     expect(
-      (await rejection(service.assertWithin('alice', { gpus: 1, for: 'this run' }))) as Error,
+      (await rejectionOf(service.assertWithin('alice', { gpus: 1, for: 'this run' }))) as Error,
     ).toMatchObject({
       quota: 'gpus',
       limit: 1,

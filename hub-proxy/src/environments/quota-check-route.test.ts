@@ -4,6 +4,7 @@ import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HubServer } from '../auth/hub-client.js';
 import type { Identity } from '../auth/identity.js';
+import { userIdentity } from '../auth/testing/identities.js';
 import { requestContext } from '../http/context.js';
 import { problemHandler } from '../http/problem.js';
 import { requestId } from '../http/request-id.js';
@@ -13,10 +14,6 @@ import { GpuQuotaService } from './gpu-quota-service.js';
 import { quotaCheckRoute } from './quota-check-route.js';
 
 const catalog = loadCatalog();
-
-function identity(name: string, fields: Partial<Identity> = {}): Identity {
-  return { name, kind: 'user', hubAdmin: false, scopes: [], isAdmin: false, via: 'token', ...fields };
-}
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -59,7 +56,7 @@ const gpuServer = (name: string, gpus: number): HubServer => ({
 });
 
 describe('POST /api/v1/environments/quota/check', () => {
-  const service = identity('turing', { kind: 'service' });
+  const service = userIdentity('turing', { kind: 'service' });
 
   it("admits a spawn that fits beside the user's other servers and job runs, leaving out the server itself", async () => {
     // The spawning server is listed by the hub already; its own GPUs must not count.
@@ -97,10 +94,10 @@ describe('POST /api/v1/environments/quota/check', () => {
   it('lets users check only themselves; admins and the turing service check anyone; other services none', async () => {
     const body = { user: 'alice', userOptions: { profile: 'cpu-base' } };
     for (const [caller, status] of [
-      [identity('alice'), 200],
-      [identity('bob'), 403],
-      [identity('root', { isAdmin: true }), 200],
-      [identity('ci-bot', { kind: 'service' }), 403],
+      [userIdentity('alice'), 200],
+      [userIdentity('bob'), 403],
+      [userIdentity('root', { isAdmin: true }), 200],
+      [userIdentity('ci-bot', { kind: 'service' }), 403],
       [service, 200],
     ] as const) {
       const res = await post(await serve(caller, []), body);

@@ -4,6 +4,7 @@ import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HubClient } from '../auth/hub-client.js';
 import type { Identity } from '../auth/identity.js';
+import { alice } from '../auth/testing/identities.js';
 import { requestContext } from '../http/context.js';
 import { problemHandler } from '../http/problem.js';
 import { requestId } from '../http/request-id.js';
@@ -11,15 +12,6 @@ import { createLogger } from '../observability/logger.js';
 import { loadCatalog } from './catalog/index.js';
 import { serverProgressRoute } from './server-switch-routes.js';
 import { ServerSwitchService } from './server-switch.js';
-
-const alice: Identity = {
-  name: 'alice',
-  kind: 'user',
-  hubAdmin: false,
-  scopes: [],
-  isAdmin: false,
-  via: 'token',
-};
 
 let server: Server | undefined;
 afterEach(async () => {

@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { InvalidInput, PreconditionRequired } from '../errors/index.js';
 
 const QUOTED = /^"([^"\\\s,]{1,256})"$/;
@@ -37,4 +38,10 @@ export function expectedVersion(header: string | undefined, missingMessage?: str
 /** The `ETag` header value of a version. */
 export function etagOf(version: string): string {
   return `"${version}"`;
+}
+
+/** `body`, after setting the response's `ETag` to its `version`: a versioned read or write answered. */
+export function withEtag<T extends { version: string }>(res: Response, body: T): T {
+  res.setHeader('ETag', etagOf(body.version));
+  return body;
 }

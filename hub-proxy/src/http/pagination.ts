@@ -5,20 +5,24 @@ import { ValidationError } from './errors.js';
 export const PAGE_LIMIT_DEFAULT = 50;
 export const PAGE_LIMIT_MAX = 500;
 
+/** The `limit` query parameter of a list endpoint: 1 to {@link PAGE_LIMIT_MAX}, {@link PAGE_LIMIT_DEFAULT} when absent. */
+export const pageLimitQuerySchema = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(PAGE_LIMIT_MAX)
+  .default(PAGE_LIMIT_DEFAULT)
+  .meta({ description: `Page size, 1 to ${PAGE_LIMIT_MAX}.` });
+
+/** An optional opaque cursor query parameter of at most `maxLength` characters, documented as `description`. */
+export function pageCursorQuerySchema(description: string, maxLength = 4096) {
+  return z.string().max(maxLength).optional().meta({ description });
+}
+
 /** The `?limit=&continue=` query every list endpoint accepts; merge it into a route's query schema. */
 export const paginationQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(PAGE_LIMIT_MAX)
-    .default(PAGE_LIMIT_DEFAULT)
-    .meta({ description: `Page size, 1 to ${PAGE_LIMIT_MAX}.` }),
-  continue: z
-    .string()
-    .max(4096)
-    .optional()
-    .meta({ description: 'Opaque cursor from the previous page; omit for the first page.' }),
+  limit: pageLimitQuerySchema,
+  continue: pageCursorQuerySchema('Opaque cursor from the previous page; omit for the first page.'),
 });
 
 /** Parsed pagination query. */
@@ -46,15 +50,18 @@ export function encodeCursor(state: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
 }
 
+/** The state a cursor made by {@link encodeCursor} holds; `undefined` for a string that is not one. */
+export function cursorState(cursor: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Decodes a cursor made by {@link encodeCursor}; a bad one is a field error on `query.continue`. */
 export function decodeCursor<S extends z.ZodType>(cursor: string, schema: S): z.output<S> {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    value = undefined;
-  }
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(cursorState(cursor));
   if (!result.success) {
     throw new ValidationError([{ field: 'query.continue', message: 'invalid or expired cursor' }]);
   }

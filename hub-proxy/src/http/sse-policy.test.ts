@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Identity } from '../auth/identity.js';
+import { userIdentity } from '../auth/testing/identities.js';
 import { QuotaExceeded } from '../errors/index.js';
 import { createLogger } from '../observability/logger.js';
 import { requestContext } from './context.js';
@@ -12,10 +12,6 @@ import { requestId } from './request-id.js';
 import type { RouteDefinition } from './route.js';
 import { attachSsePolicy, SsePolicy } from './sse-policy.js';
 import { defineStreamRoute, SSE_HEARTBEAT } from './streaming-route.js';
-
-function user(name: string): Identity {
-  return { name, kind: 'user', hubAdmin: false, scopes: [], isAdmin: false, via: 'token' };
-}
 
 describe('SsePolicy', () => {
   it('admits up to the cap per caller, refuses the next with 429 naming the limit, and frees slots on release', () => {
@@ -58,7 +54,7 @@ describe('event stream routes under an SsePolicy', () => {
     app.use(requestId(createLogger({ level: 'silent' })));
     app.use(attachSsePolicy(policy));
     app.use((req, _res, next) => {
-      requestContext(req).identity = user(req.get('x-test-user') ?? 'alice'); // stands in for authenticate()
+      requestContext(req).identity = userIdentity(req.get('x-test-user') ?? 'alice'); // stands in for authenticate()
       next();
     });
     for (const { spec, handlers } of routes) app[spec.method](spec.path, ...handlers);

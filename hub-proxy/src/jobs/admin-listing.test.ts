@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { V1Job } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FilesystemArtifactStore } from '../artifacts/filesystem-store.js';
+import { rejectionOf } from '../errors/testing/rejection.js';
 import { ANNOTATIONS } from '../ownership/labels.js';
 import { cachedInventory, listingInventory } from './admin-inventory.js';
 import { AdminJobListing } from './admin-listing.js';
@@ -11,7 +12,7 @@ import { adminJobsQuerySchema, adminRunsQuerySchema } from './admin-schemas.js';
 import type { KubernetesJobRuntime } from './kubernetes/index.js';
 import type { NotebookJob, NotebookJobSpec, RunRecord } from './model.js';
 import { JOB_ANNOTATIONS, JOB_LABELS, artifactKeys } from './naming.js';
-import { errorKind, fieldsOf, rejectionOf } from './testing/error-kind.js';
+import { errorKind, fieldsOf } from './testing/error-kind.js';
 import { InMemoryJobRuntime } from './testing/in-memory-job-runtime.js';
 import { notebookJobFixture } from './testing/notebook-job-fixture.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ArtifactStore } from '../artifacts/index.js';
 import { InvalidInput } from '../errors/index.js';
-import { encodeCursor } from '../http/pagination.js';
+import { cursorState, encodeCursor } from '../http/pagination.js';
 import type { JobInventory } from './admin-inventory.js';
 import type { AdminJobsQuery, AdminRunsQuery, AdminRunView } from './admin-schemas.js';
 import type { NotebookJob, RunRecord } from './model.js';
@@ -188,13 +188,7 @@ function pageOf<T>(
 
 function readCursor(cursor: string | undefined): Position | undefined {
   if (cursor === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    value = undefined;
-  }
-  const parsed = positionSchema.safeParse(value);
+  const parsed = positionSchema.safeParse(cursorState(cursor));
   if (!parsed.success) {
     throw new InvalidInput(
       [{ field: 'query.cursor', message: 'invalid cursor' }],

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FilesystemArtifactStore } from '../artifacts/filesystem-store.js';
-import type { Identity } from '../auth/identity.js';
+import { userIdentity } from '../auth/testing/identities.js';
 import { requestContext } from '../http/context.js';
 import { problemHandler } from '../http/problem.js';
 import { requestId } from '../http/request-id.js';
@@ -17,14 +17,7 @@ import { adminJobRoutes } from './admin-routes.js';
 import { InMemoryJobRuntime } from './testing/in-memory-job-runtime.js';
 import { notebookJobFixture } from './testing/notebook-job-fixture.js';
 
-const admin: Identity = {
-  name: 'root',
-  kind: 'user',
-  hubAdmin: true,
-  scopes: ['custom:turing:admin'],
-  isAdmin: true,
-  via: 'token',
-};
+const admin = userIdentity('root', { hubAdmin: true, scopes: ['custom:turing:admin'], isAdmin: true });
 
 describe('admin job routes', () => {
   let dir: string;

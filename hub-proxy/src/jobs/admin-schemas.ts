@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '../http/pagination.js';
+import { pageCursorQuerySchema, pageLimitQuerySchema } from '../http/pagination.js';
 import { runStateSchema } from './notebook-job-schema.js';
 import { jobSchema, runSchema } from './schemas.js';
 
@@ -20,18 +20,7 @@ const environmentFilter = z
   .max(256)
   .optional()
   .meta({ description: 'Only jobs (runs of jobs) in this catalog environment id.' });
-const limit = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(PAGE_LIMIT_MAX)
-  .default(PAGE_LIMIT_DEFAULT)
-  .meta({ description: `Page size, 1 to ${PAGE_LIMIT_MAX}.` });
-const cursor = z
-  .string()
-  .max(1024)
-  .optional()
-  .meta({ description: '`next` of the previous page; omit for the first page.' });
+const cursor = pageCursorQuerySchema('`next` of the previous page; omit for the first page.', 1024);
 const instant = (description: string) =>
   z.iso
     .datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2030-01-31T00:00:00Z' })
@@ -47,7 +36,7 @@ export const adminJobsQuerySchema = z.object({
       'active: not paused; suspended: paused; failing: its newest finished run failed or timed out.',
   }),
   q: z.string().min(1).max(100).optional().meta({ description: 'Part of the job name (any case).' }),
-  limit,
+  limit: pageLimitQuerySchema,
   cursor,
 });
 export type AdminJobsQuery = z.output<typeof adminJobsQuerySchema>;
@@ -61,7 +50,7 @@ export const adminRunsQuerySchema = z
     environment: environmentFilter,
     since: instant('Runs that started (or, not started yet, were created) at or after this time.'),
     until: instant('Runs that started (or were created) at or before this time.'),
-    limit,
+    limit: pageLimitQuerySchema,
     cursor,
   })
   .superRefine((query, ctx) => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rejectionOf } from '../errors/testing/rejection.js';
 import { LABELS } from '../ownership/labels.js';
 import { ownerLabelValue, ownerSelector } from '../ownership/ownership.js';
 import {
@@ -11,7 +12,7 @@ import {
   type StartRunRequest,
 } from './model.js';
 import { dependencyRunId } from './naming.js';
-import { errorKind, rejectionOf } from './testing/error-kind.js';
+import { errorKind } from './testing/error-kind.js';
 
 /** How the runs of a contract job end. `hang`: not while the suite waits; the suite cancels them. */
 export type ContractRunBehaviour = 'succeed' | 'fail' | 'hang';

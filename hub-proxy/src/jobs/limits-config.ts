@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseJsonText } from '../config/json-text.js';
 
 const KiB = 1024;
 
@@ -37,18 +38,5 @@ export const jobLimitsSchema = z.strictObject({
 /** The validated `jobs.limits` settings. */
 export type JobLimitsSettings = z.output<typeof jobLimitsSchema>;
 
-/** A JSON object in a variable (`TURING_JOBS_LIMITS='{"jobsPerUser":50}'`) or an object from the file. */
-function jsonObjectText(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value; // not JSON: let the schema say what it expected
-  }
-}
-
 /** The `limits` field of the `jobs` section: an object, or JSON text from `TURING_JOBS_LIMITS`. */
-export const jobLimitsField = z.preprocess(
-  jsonObjectText,
-  jobLimitsSchema.default(jobLimitsSchema.parse({})),
-);
+export const jobLimitsField = z.preprocess(parseJsonText, jobLimitsSchema.default(jobLimitsSchema.parse({})));

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, request, type Server } from 'node:http';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Identity } from '../auth/identity.js';
+import { alice } from '../auth/testing/identities.js';
 import { requestContext } from '../http/context.js';
 import { problemHandler } from '../http/problem.js';
 import { requestId } from '../http/request-id.js';
@@ -14,15 +14,6 @@ import { jobRoutes } from './routes.js';
 import type { JobRunsService } from './runs.js';
 import type { RunnerApiService } from './runner-api.js';
 import type { JobsService } from './service.js';
-
-const alice: Identity = {
-  name: 'alice',
-  kind: 'user',
-  hubAdmin: false,
-  scopes: [],
-  isAdmin: false,
-  via: 'token',
-};
 
 /** A service that records any call: a bad path parameter must never reach one. */
 function untouchable<T>(name: string, calls: string[]): T {

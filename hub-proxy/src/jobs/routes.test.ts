@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Identity } from '../auth/identity.js';
+import { alice } from '../auth/testing/identities.js';
 import { requestContext } from '../http/context.js';
 import { problemHandler } from '../http/problem.js';
 import { requestId } from '../http/request-id.js';
@@ -12,15 +12,6 @@ import { jobRoutes } from './routes.js';
 import type { JobRunsService } from './runs.js';
 import type { RunView } from './schemas.js';
 import type { JobsService } from './service.js';
-
-const alice: Identity = {
-  name: 'alice',
-  kind: 'user',
-  hubAdmin: false,
-  scopes: [],
-  isAdmin: false,
-  via: 'token',
-};
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));

@@ -7,6 +7,7 @@ import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FilesystemArtifactStore } from '../artifacts/filesystem-store.js';
 import type { Identity } from '../auth/identity.js';
+import { admin, alice } from '../auth/testing/identities.js';
 import { Conflict } from '../errors/index.js';
 import { requestContext } from '../http/context.js';
 import { problemHandler } from '../http/problem.js';
@@ -18,15 +19,6 @@ import { artifactKeys, type RunArtifactName } from './naming.js';
 import { runRoutes } from './run-routes.js';
 import { JobRunsService } from './runs.js';
 import type { JobsService } from './service.js';
-
-const alice: Identity = {
-  name: 'alice',
-  kind: 'user',
-  hubAdmin: false,
-  scopes: [],
-  isAdmin: false,
-  via: 'token',
-};
 
 function runRecord(state: RunRecord['state']): RunRecord {
   return {
@@ -302,8 +294,6 @@ describe('run outputs and logs are inert for whoever views them', () => {
 });
 
 describe('?user= on run routes', () => {
-  const admin: Identity = { ...alice, name: 'root', isAdmin: true };
-
   it("lets an admin name the run's owner, and answers 404 when the run is someone else's", async () => {
     const run = runRecord('succeeded');
     await store(run, 'log.txt', 'hello\n');

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FilesystemArtifactStore } from '../artifacts/filesystem-store.js';
 import { Unauthenticated } from '../errors/index.js';
+import { rejectionOf } from '../errors/testing/rejection.js';
 import { ANNOTATIONS } from '../ownership/labels.js';
 import type { NotebookJob, RunRecord } from './model.js';
 import { jobObjectName } from './naming.js';
 import { HmacRunTokens } from './run-token.js';
 import { RunnerApiService } from './runner-api.js';
-import { errorKind, rejectionOf } from './testing/error-kind.js';
+import { errorKind } from './testing/error-kind.js';
 import { InMemoryJobRuntime } from './testing/in-memory-job-runtime.js';
 import { notebookJobFixture } from './testing/notebook-job-fixture.js';
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FilesystemArtifactStore } from '../artifacts/filesystem-store.js';
 import { loadCatalog } from '../environments/index.js';
+import { rejectionOf } from '../errors/testing/rejection.js';
 import { KubeUnavailableError } from '../k8s/errors.js';
 import { createLogger } from '../observability/logger.js';
 import { ANNOTATIONS, LABELS } from '../ownership/labels.js';
@@ -11,7 +12,7 @@ import type { Actor } from '../ownership/ownership.js';
 import { JOB_LABELS, artifactKeys, jobObjectName } from './naming.js';
 import { createJobBodySchema, type CreateJobBody } from './schemas.js';
 import { JobsService } from './service.js';
-import { errorKind, fieldsOf, rejectionOf } from './testing/error-kind.js';
+import { errorKind, fieldsOf } from './testing/error-kind.js';
 import { InMemoryJobRuntime } from './testing/in-memory-job-runtime.js';
 
 const alice: Actor = { name: 'alice', isAdmin: false };

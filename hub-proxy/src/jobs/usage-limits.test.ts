@@ -6,6 +6,7 @@ import { FilesystemArtifactStore } from '../artifacts/filesystem-store.js';
 import type { HubServer } from '../auth/hub-client.js';
 import { GpuQuotaService, loadCatalog } from '../environments/index.js';
 import { QuotaExceeded } from '../errors/index.js';
+import { rejectionOf } from '../errors/testing/rejection.js';
 import { toHttpError } from '../http/error-mapping.js';
 import { createLogger } from '../observability/logger.js';
 import type { Actor } from '../ownership/ownership.js';
@@ -36,15 +37,6 @@ function body(name: string, fields: Record<string, unknown> = {}): CreateJobBody
     environment: 'cpu-base',
     ...fields,
   });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** The problem+json an error is answered with, as the client sees it. */
@@ -130,7 +122,7 @@ describe('per-user limits of the jobs API', () => {
     await jobs.create(alice, body('one'));
     await jobs.create(alice, body('two'));
     await jobs.create(bob, body('one'));
-    const err = await rejection(jobs.create(alice, body('three')));
+    const err = await rejectionOf(jobs.create(alice, body('three')));
     expect(err).toBeInstanceOf(QuotaExceeded);
     expect(problemOf(err)).toMatchObject({ status: 429, quota: 'jobsPerUser', limit: 2, used: 2 });
     expect(problemOf(err).detail).toMatch(/jobsPerUser/);
@@ -142,7 +134,7 @@ describe('per-user limits of the jobs API', () => {
   it('answers a retried create of a job that already landed with 409, not 429, at the job limit', async () => {
     const { jobs } = services({ jobsPerUser: 1 });
     await jobs.create(alice, body('one'));
-    const err = await rejection(jobs.create(alice, body('one')));
+    const err = await rejectionOf(jobs.create(alice, body('one')));
     expect(problemOf(err)).toMatchObject({ status: 409 });
   });
 
@@ -157,7 +149,7 @@ describe('per-user limits of the jobs API', () => {
       },
       () => runs.runNow(alice, 'small', big),
     ]) {
-      const problem = problemOf(await rejection(attempt()));
+      const problem = problemOf(await rejectionOf(attempt()));
       expect(problem).toMatchObject({
         status: 413,
         type: 'https://turing.dev/problems/parameters-too-large',
@@ -177,7 +169,7 @@ describe('per-user limits of the jobs API', () => {
     const first = await runs.runNow(alice, 'a', undefined);
     await runs.runNow(alice, 'b', undefined);
     await runs.runNow(bob, 'a', undefined);
-    const err = await rejection(runs.runNow(alice, 'a', undefined));
+    const err = await rejectionOf(runs.runNow(alice, 'a', undefined));
     expect(problemOf(err)).toMatchObject({
       status: 429,
       type: 'https://turing.dev/problems/quota-exceeded',
@@ -200,7 +192,7 @@ describe('per-user limits of the jobs API', () => {
     await runs.runNow(alice, 'a', undefined);
     clock += 30_000;
     await runs.runNow(alice, 'a', undefined);
-    const err = await rejection(runs.runNow(alice, 'a', undefined));
+    const err = await rejectionOf(runs.runNow(alice, 'a', undefined));
     expect(problemOf(err)).toMatchObject({
       status: 429,
       quota: 'runNowPerMinute',
@@ -219,9 +211,9 @@ describe('per-user limits of the jobs API', () => {
     const { jobs, runs } = services({}, { concurrentRuns: 1, scheduledJobs: 0 });
     await jobs.create(alice, body('a', { concurrency: 'allow' }));
     await runs.runNow(alice, 'a', undefined);
-    const err = await rejection(runs.runNow(admin, 'a', undefined, 'alice'));
+    const err = await rejectionOf(runs.runNow(admin, 'a', undefined, 'alice'));
     expect(problemOf(err)).toMatchObject({ status: 429, quota: 'concurrentRuns' });
-    const schedule = await rejection(
+    const schedule = await rejectionOf(
       jobs.update(admin, 'a', { schedule: { cron: '0 * * * *', timezone: 'UTC' } }, 'alice'),
     );
     expect(problemOf(schedule)).toMatchObject({ status: 403, quota: 'scheduledJobs', limit: 0, used: 0 });
@@ -233,7 +225,7 @@ describe('per-user limits of the jobs API', () => {
     await jobs.create(alice, body('first', hourly));
     await jobs.create(bob, body('first', hourly));
     await jobs.create(alice, body('on-demand'));
-    const created = await rejection(jobs.create(alice, body('second', hourly)));
+    const created = await rejectionOf(jobs.create(alice, body('second', hourly)));
     expect(created).toBeInstanceOf(QuotaExceeded);
     expect(problemOf(created)).toMatchObject({
       status: 403,
@@ -243,7 +235,7 @@ describe('per-user limits of the jobs API', () => {
       used: 1,
     });
     expect(problemOf(created).detail).toMatch(/^Quota scheduledJobs exceeded: 1 of 1 scheduled jobs in use/);
-    const edited = await rejection(jobs.update(alice, 'on-demand', hourly));
+    const edited = await rejectionOf(jobs.update(alice, 'on-demand', hourly));
     expect(problemOf(edited)).toMatchObject({ status: 403, quota: 'scheduledJobs' });
     // Changing the schedule of a job that has one adds nothing; removing one frees a place.
     await expect(
@@ -259,14 +251,14 @@ describe('per-user limits of the jobs API', () => {
 
     it('refuses a job that asks for more GPUs than the whole quota (it could never run), 403', async () => {
       const { jobs } = services();
-      const err = await rejection(jobs.create(alice, gpuJob('huge', 4)));
+      const err = await rejectionOf(jobs.create(alice, gpuJob('huge', 4)));
       expect(problemOf(err)).toMatchObject({
         status: 403,
         type: 'https://turing.dev/problems/gpu-quota-exceeded',
       });
       expect(problemOf(err).detail).toMatch(/4 GPUs.*quota of 2/);
       await jobs.create(alice, gpuJob('fits', 2));
-      const edit = await rejection(jobs.update(alice, 'fits', { resources: { gpus: 4 } }));
+      const edit = await rejectionOf(jobs.update(alice, 'fits', { resources: { gpus: 4 } }));
       expect(problemOf(edit).status).toBe(403);
     });
 
@@ -275,7 +267,7 @@ describe('per-user limits of the jobs API', () => {
       await jobs.create(alice, gpuJob('train', 1));
       hubServers = [gpuServer('', 1)];
       const first = await runs.runNow(alice, 'train', undefined);
-      const err = await rejection(runs.runNow(alice, 'train', undefined));
+      const err = await rejectionOf(runs.runNow(alice, 'train', undefined));
       expect(problemOf(err)).toMatchObject({
         status: 403,
         type: 'https://turing.dev/problems/gpu-quota-exceeded',

@@ -1,30 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FilesystemArtifactStore } from '../artifacts/index.js';
-import type { Identity } from '../auth/identity.js';
+import { admin, alice, bob } from '../auth/testing/identities.js';
 import { Forbidden, NotFound } from '../errors/index.js';
-import { createLogger } from '../observability/logger.js';
 import { adminModelSchema } from './admin-schemas.js';
 import { adminModelView, byOwnerThenName } from './admin-view.js';
-import { DEFAULT_SERVING_RUNTIMES } from './config.js';
 import type { WindowSummary } from './gateway/index.js';
 import { patchModelBodySchema } from './schemas.js';
-import { ModelsService, type CreateModelInput } from './service.js';
-import { InMemoryModelRuntime } from './testing/in-memory-model-runtime.js';
-import { ModelUploads } from './uploads.js';
-
-const alice: Identity = {
-  name: 'alice',
-  kind: 'user',
-  hubAdmin: false,
-  scopes: [],
-  isAdmin: false,
-  via: 'token',
-};
-const bob: Identity = { ...alice, name: 'bob' };
-const admin: Identity = { ...alice, name: 'root', isAdmin: true };
+import type { ModelsService, CreateModelInput } from './service.js';
+import type { InMemoryModelRuntime } from './testing/in-memory-model-runtime.js';
+import { modelsServiceFixture } from './testing/models-service-fixture.js';
 
 const model = (name: string): CreateModelInput => ({
   name,
@@ -41,28 +24,7 @@ describe('models for admins', () => {
   let service: ModelsService;
 
   beforeEach(() => {
-    runtime = new InMemoryModelRuntime();
-    const artifacts = new FilesystemArtifactStore({
-      directory: mkdtempSync(join(tmpdir(), 'models-admin-')),
-      maxObjectBytes: 1024 * 1024,
-      maxOwnerBytes: 16 * 1024 * 1024,
-    });
-    service = new ModelsService({
-      runtime,
-      artifacts,
-      uploads: new ModelUploads({ artifacts, maxVersionBytes: 1024 * 1024, ttlSeconds: 600 }),
-      runtimes: DEFAULT_SERVING_RUNTIMES,
-      gpuQuota: {
-        maxGpus: () => Promise.resolve(1),
-        addHolder: () => undefined,
-        usage: async () => ({ used: 0, max: 1, servers: 0, holders: [] }) as never,
-        assertWithin: async () => undefined,
-      },
-      maxModelsPerUser: 5,
-      maxReplicas: 8,
-      servicePrefix: '/services/turing/',
-      logger: createLogger({ level: 'silent' }),
-    });
+    ({ service, runtime } = modelsServiceFixture());
   });
 
   it("lists every user's models by owner and name, with state, ready replicas, key metadata and the gateway's figures", async () => {

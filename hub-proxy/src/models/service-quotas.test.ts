@@ -1,27 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FilesystemArtifactStore } from '../artifacts/index.js';
-import type { Identity } from '../auth/identity.js';
+import { admin, alice } from '../auth/testing/identities.js';
 import type { GpuQuota } from '../environments/index.js';
+import { rejectionOf } from '../errors/testing/rejection.js';
 import { toHttpError } from '../http/error-mapping.js';
-import { createLogger } from '../observability/logger.js';
 import { assertWithinQuota } from '../quotas/index.js';
 import { DEFAULT_SERVING_RUNTIMES } from './config.js';
-import { ModelsService, type CreateModelInput } from './service.js';
-import { InMemoryModelRuntime } from './testing/in-memory-model-runtime.js';
-import { ModelUploads } from './uploads.js';
-
-const alice: Identity = {
-  name: 'alice',
-  kind: 'user',
-  hubAdmin: false,
-  scopes: [],
-  isAdmin: false,
-  via: 'token',
-};
-const admin: Identity = { ...alice, name: 'root', isAdmin: true };
+import type { ModelsService, CreateModelInput } from './service.js';
+import { modelsServiceFixture } from './testing/models-service-fixture.js';
 
 const model = (name: string, max: number): CreateModelInput => ({
   name,
@@ -31,26 +16,12 @@ const model = (name: string, max: number): CreateModelInput => ({
   access: { users: [], groups: [], apiKeys: false },
 });
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('ModelsService against the modelReplicas and GPU quotas', () => {
   let service: ModelsService;
   const gpuRequests: number[] = [];
 
   beforeEach(() => {
     gpuRequests.length = 0;
-    const artifacts = new FilesystemArtifactStore({
-      directory: mkdtempSync(join(tmpdir(), 'models-quota-')),
-      maxObjectBytes: 1024 * 1024,
-      maxOwnerBytes: 16 * 1024 * 1024,
-    });
     const gpuQuota: GpuQuota = {
       maxGpus: () => Promise.resolve(8),
       addHolder: () => undefined,
@@ -60,11 +31,7 @@ describe('ModelsService against the modelReplicas and GPU quotas', () => {
         return Promise.resolve(undefined);
       },
     };
-    service = new ModelsService({
-      runtime: new InMemoryModelRuntime(),
-      artifacts,
-      uploads: new ModelUploads({ artifacts, maxVersionBytes: 1024 * 1024, ttlSeconds: 600 }),
-      runtimes: DEFAULT_SERVING_RUNTIMES,
+    ({ service } = modelsServiceFixture({
       gpuQuota,
       // alice may have 4 replicas in all.
       quotas: {
@@ -73,14 +40,12 @@ describe('ModelsService against the modelReplicas and GPU quotas', () => {
       },
       maxModelsPerUser: 10,
       maxReplicas: 10,
-      servicePrefix: '/services/turing/',
-      logger: createLogger({ level: 'silent' }),
-    });
+    }));
   });
 
   it("refuses a create that takes the sum of replicas.max over the owner's enabled models past the quota (403)", async () => {
     await service.create(alice, model('a', 3));
-    const err = await rejection(service.create(alice, model('b', 2)));
+    const err = await rejectionOf(service.create(alice, model('b', 2)));
     expect(toHttpError(err)).toMatchObject({
       status: 403,
       type: 'https://turing.dev/problems/quota-exceeded',
@@ -93,7 +58,7 @@ describe('ModelsService against the modelReplicas and GPU quotas', () => {
   it('checks raising replicas and enabling a model, never lowering or disabling, for the owner also when an admin acts', async () => {
     await service.create(alice, model('a', 2));
     await service.create(alice, model('b', 2));
-    const raise = await rejection(service.patch(admin, 'a', { replicas: { min: 1, max: 3 } }));
+    const raise = await rejectionOf(service.patch(admin, 'a', { replicas: { min: 1, max: 3 } }));
     expect(toHttpError(raise)).toMatchObject({
       status: 403,
       extensions: { quota: 'modelReplicas', used: 4 },
@@ -101,7 +66,7 @@ describe('ModelsService against the modelReplicas and GPU quotas', () => {
     await service.patch(alice, 'b', { disabled: true });
     await service.patch(alice, 'a', { replicas: { min: 1, max: 3 } });
     // b is disabled: enabling it would hold 2 more beside a's 3.
-    const enable = await rejection(service.patch(alice, 'b', { disabled: false }));
+    const enable = await rejectionOf(service.patch(alice, 'b', { disabled: false }));
     expect(toHttpError(enable)).toMatchObject({
       status: 403,
       extensions: { quota: 'modelReplicas', used: 3 },

@@ -1,25 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FilesystemArtifactStore } from '../artifacts/index.js';
 import type { Identity } from '../auth/identity.js';
-import { createLogger } from '../observability/logger.js';
-import { DEFAULT_SERVING_RUNTIMES } from './config.js';
-import { ModelsService, type CreateModelInput } from './service.js';
-import { InMemoryModelRuntime } from './testing/in-memory-model-runtime.js';
-import { ModelUploads } from './uploads.js';
+import type { FilesystemArtifactStore } from '../artifacts/index.js';
+import { admin, alice, bob } from '../auth/testing/identities.js';
+import type { ModelsService, CreateModelInput } from './service.js';
+import type { InMemoryModelRuntime } from './testing/in-memory-model-runtime.js';
+import { modelsServiceFixture, permissiveGpuQuota } from './testing/models-service-fixture.js';
 
-const alice: Identity = {
-  name: 'alice',
-  kind: 'user',
-  hubAdmin: false,
-  scopes: [],
-  isAdmin: false,
-  via: 'token',
-};
-const bob: Identity = { ...alice, name: 'bob' };
-const admin: Identity = { ...alice, name: 'root', isAdmin: true };
 const XGB = JSON.stringify({ learner: { objective: 'binary:logistic' }, version: [3, 0, 0] });
 
 const mlserver: CreateModelInput = {
@@ -37,23 +23,12 @@ async function* bytes(text: string) {
 describe('ModelsService', () => {
   let runtime: InMemoryModelRuntime;
   let service: ModelsService;
+  let artifacts: FilesystemArtifactStore;
 
   beforeEach(() => {
-    runtime = new InMemoryModelRuntime();
-    const artifacts = new FilesystemArtifactStore({
-      directory: mkdtempSync(join(tmpdir(), 'models-svc-')),
-      maxObjectBytes: 1024 * 1024,
-      maxOwnerBytes: 16 * 1024 * 1024,
-    });
-    service = new ModelsService({
-      runtime,
-      artifacts,
-      uploads: new ModelUploads({ artifacts, maxVersionBytes: 1024 * 1024, ttlSeconds: 600 }),
-      runtimes: DEFAULT_SERVING_RUNTIMES,
+    ({ service, runtime, artifacts } = modelsServiceFixture({
       gpuQuota: {
-        maxGpus: () => Promise.resolve(1),
-        addHolder: () => undefined,
-        usage: async () => ({ used: 0, max: 1, servers: 0, holders: [] }) as never,
+        ...permissiveGpuQuota,
         assertWithin: async (_user, request) => {
           if (request.gpus > 1) throw new Error('gpu quota');
           return undefined;
@@ -61,9 +36,7 @@ describe('ModelsService', () => {
       },
       maxModelsPerUser: 2,
       maxReplicas: 4,
-      servicePrefix: '/services/turing/',
-      logger: createLogger({ level: 'silent' }),
-    });
+    }));
   });
 
   async function publish(
@@ -157,8 +130,6 @@ describe('ModelsService', () => {
   });
 
   it('publishes a run output once per run and creates the model on first use', async () => {
-    const artifacts = (service as unknown as { options: { artifacts: FilesystemArtifactStore } }).options
-      .artifacts;
     await artifacts.put('users/alice/jobs/j/runs/r1/model-output/model.json', new TextEncoder().encode(XGB));
     const request = {
       owner: 'alice',

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { ConfigSection } from '../config/config-section.js';
+import { parseJsonText } from '../config/json-text.js';
 import { QUOTA_KEYS, type Limits, type QuotaKey } from './limits.js';
 
 /** A whole, non-negative number of GPUs; numbers in text (env variables) are accepted. */
@@ -13,16 +14,6 @@ const limitValue = z.coerce
   .min(0)
   .max(2 ** 50);
 
-/** A JSON object in a variable (`TURING_QUOTAS_DEFAULTS='{"concurrentRuns":5}'`) or an object from the file. */
-function jsonObjectText(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value; // not JSON: let the schema say what it expected
-  }
-}
-
 /** Seed values when the config does not name them: today's built-in caps. */
 export const BUILT_IN_DEFAULTS: Omit<Limits, 'gpus'> = {
   concurrentRuns: 10,
@@ -31,8 +22,9 @@ export const BUILT_IN_DEFAULTS: Omit<Limits, 'gpus'> = {
   artifactBytes: 1024 * 1024 * 1024,
 };
 
+/** The seed defaults: an object from the file, or JSON text (`TURING_QUOTAS_DEFAULTS='{"concurrentRuns":5}'`). */
 const seedDefaultsSchema = z.preprocess(
-  jsonObjectText,
+  parseJsonText,
   z
     .strictObject(
       Object.fromEntries(QUOTA_KEYS.map((key) => [key, limitValue.optional()])) as Record<

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QuotaExceeded, Unprocessable, VersionConflict } from '../errors/index.js';
+import { rejectionOf } from '../errors/testing/rejection.js';
 import { toHttpError } from '../http/error-mapping.js';
 import { createLogger } from '../observability/logger.js';
 import { ownerLabelValue } from '../ownership/ownership.js';
@@ -13,15 +14,6 @@ const seed: QuotasDocument = {
   groups: { research: { concurrentRuns: 10 } },
   users: {},
 };
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 function policyOver(groups: Record<string, string[]> = {}, failGroups = false) {
   const store = new InMemoryDocumentStore(() => quotasText(seed));
@@ -58,7 +50,7 @@ describe('QuotaPolicy', () => {
     const written = await policy.replace(lowered, '1');
     expect(written.version).toBe('2');
     expect(await policy.limit('alice', 'concurrentRuns')).toBe(1);
-    const stale = await rejection(policy.replace(seed, '1'));
+    const stale = await rejectionOf(policy.replace(seed, '1'));
     expect(stale).toBeInstanceOf(VersionConflict);
     expect(toHttpError(stale)).toMatchObject({
       status: 409,
@@ -69,7 +61,7 @@ describe('QuotaPolicy', () => {
 
   it('refuses an invalid document with 422 naming each field, and writes nothing', async () => {
     const { policy } = policyOver();
-    const err = await rejection(policy.replace({ ...seed, users: { alice: { gpus: -2 } } }, '1'));
+    const err = await rejectionOf(policy.replace({ ...seed, users: { alice: { gpus: -2 } } }, '1'));
     expect(err).toBeInstanceOf(Unprocessable);
     expect(toHttpError(err)).toMatchObject({
       status: 422,
@@ -97,7 +89,7 @@ describe('QuotaPolicy', () => {
 
   it('refuses past a limit with the quota, limit and use: 429 + Retry-After for runs, 403 for the rest', async () => {
     const { policy } = policyOver();
-    const runs = await rejection(policy.assertWithin('alice', 'concurrentRuns', 3));
+    const runs = await rejectionOf(policy.assertWithin('alice', 'concurrentRuns', 3));
     expect(runs).toBeInstanceOf(QuotaExceeded);
     expect(toHttpError(runs)).toMatchObject({
       status: 429,
@@ -107,7 +99,7 @@ describe('QuotaPolicy', () => {
         'Quota concurrentRuns exceeded: 3 of 3 runs in use; cancel a run or wait for one to finish, ' +
         'or ask an admin to raise your quota.',
     });
-    const replicas = await rejection(policy.assertWithin('alice', 'modelReplicas', 2, { adds: 3 }));
+    const replicas = await rejectionOf(policy.assertWithin('alice', 'modelReplicas', 2, { adds: 3 }));
     expect(toHttpError(replicas)).toMatchObject({
       status: 403,
       type: 'https://turing.dev/problems/quota-exceeded',

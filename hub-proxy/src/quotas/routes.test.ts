@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Identity } from '../auth/identity.js';
+import { admin, alice } from '../auth/testing/identities.js';
 import { requestContext } from '../http/context.js';
 import { problemHandler } from '../http/problem.js';
 import { requestId } from '../http/request-id.js';
@@ -18,15 +19,6 @@ const seed: QuotasDocument = {
   groups: {},
   users: {},
 };
-const alice: Identity = {
-  name: 'alice',
-  kind: 'user',
-  hubAdmin: false,
-  scopes: [],
-  isAdmin: false,
-  via: 'token',
-};
-const admin: Identity = { ...alice, name: 'root', isAdmin: true };
 
 let server: Server | undefined;
 let base = '';

@@ -7,7 +7,7 @@ import {
   quotaUsageResponseSchema,
   replaceQuotasBodySchema,
 } from './schemas.js';
-import { etagOf, expectedVersion } from '../http/if-match.js';
+import { expectedVersion, withEtag } from '../http/if-match.js';
 
 function view({ version, document }: VersionedQuotas) {
   return { version, ...document };
@@ -28,11 +28,7 @@ export function quotaRoutes(policy: QuotaPolicy): RouteDefinition[] {
       tags: ['admin'],
       auth: 'admin',
       response: quotasResponseSchema,
-      handler: async ({ res }) => {
-        const current = await policy.snapshot();
-        res.setHeader('ETag', etagOf(current.version));
-        return view(current);
-      },
+      handler: async ({ res }) => withEtag(res, view(await policy.snapshot())),
     }),
     defineRoute({
       method: 'put',
@@ -55,8 +51,7 @@ export function quotaRoutes(policy: QuotaPolicy): RouteDefinition[] {
             'Send the version you are changing in the If-Match header: the ETag of your last GET /api/v1/admin/quotas.',
           ),
         );
-        res.setHeader('ETag', etagOf(replaced.version));
-        return view(replaced);
+        return withEtag(res, view(replaced));
       },
     }),
     defineRoute({

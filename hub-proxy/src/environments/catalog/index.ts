@@ -49,6 +49,7 @@ export {
 export {
   kubeSpawnerOverrideSchema,
   profileSchema,
+  tolerationViewSchema,
   type KubeSpawnerOverride,
   type Profile,
   type ProfileChoice,

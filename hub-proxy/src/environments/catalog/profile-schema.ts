@@ -6,6 +6,15 @@ import { z } from 'zod';
  * renderer's types come from them.
  */
 
+/** A toleration as the API shows it (in a profile, in the admin view of a GPU type); the catalog file's rules are `tolerationSchema`. */
+export const tolerationViewSchema = z.object({
+  key: z.string().optional(),
+  operator: z.string().optional(),
+  value: z.string().optional(),
+  effect: z.string().optional(),
+  tolerationSeconds: z.number().optional(),
+});
+
 /** The KubeSpawner traits a profile or choice sets; `null` deletes a key (KubeSpawner's merge). */
 export const kubeSpawnerOverrideSchema = z.object({
   image: z.string().optional(),
@@ -14,17 +23,7 @@ export const kubeSpawnerOverrideSchema = z.object({
   mem_guarantee: z.union([z.string(), z.number()]).optional(),
   mem_limit: z.union([z.string(), z.number()]).optional(),
   node_selector: z.record(z.string(), z.string().nullable()).optional(),
-  tolerations: z
-    .array(
-      z.object({
-        key: z.string().optional(),
-        operator: z.string().optional(),
-        value: z.string().optional(),
-        effect: z.string().optional(),
-        tolerationSeconds: z.number().optional(),
-      }),
-    )
-    .optional(),
+  tolerations: z.array(tolerationViewSchema).optional(),
   extra_resource_limits: z.record(z.string(), z.string().nullable()).optional(),
 });
 

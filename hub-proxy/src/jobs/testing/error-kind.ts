@@ -47,16 +47,6 @@ export function errorKind(err: unknown): ErrorKind {
   return 'other';
 }
 
-/** The error `promise` rejects with; throws if it resolves instead. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
-
 /** The field paths of a validation error (`errors[].field`), empty for other errors. */
 export function fieldsOf(err: unknown): string[] {
   const errors = (err as { errors?: unknown } | undefined)?.errors;

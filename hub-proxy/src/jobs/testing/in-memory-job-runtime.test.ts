@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { rejectionOf } from '../../errors/testing/rejection.js';
 import { describeJobRuntimeContract } from '../job-runtime-contract.js';
 import type { RunRecord } from '../model.js';
-import { errorKind, rejectionOf } from './error-kind.js';
+import { errorKind } from './error-kind.js';
 import { InMemoryJobRuntime } from './in-memory-job-runtime.js';
 import { notebookJobFixture } from './notebook-job-fixture.js';
 
