@@ -18,6 +18,7 @@ import {
   type RunView,
 } from '../../hub-proxy/src/jobs/index.js';
 import { createLogger } from '../../hub-proxy/src/observability/logger.js';
+import { quotasFeature } from '../../hub-proxy/src/quotas/index.js';
 import { startHubProxy, type HubProxyHandle } from '../../hub-proxy/src/server.js';
 import { eventually } from '../support/eventually.js';
 import type { JupyterHub } from '../support/jupyterhub.js';
@@ -146,7 +147,7 @@ describe('jobs with a model output (real JupyterHub, local runtime, real papermi
     const port = await freePort();
     hub = turingHub({ apiToken: serviceToken, url: `http://127.0.0.1:${port}` });
     await hub.start();
-    const merged = configSectionOf([environmentsFeature, jobsFeature]);
+    const merged = configSectionOf([quotasFeature, environmentsFeature, jobsFeature]);
     const config = loadConfig(
       {
         env: {
@@ -158,20 +159,30 @@ describe('jobs with a model output (real JupyterHub, local runtime, real papermi
           TURING_LOG_LEVEL: 'warn',
           TURING_JOBS_STATE_DIR: stateDir,
           TURING_ARTIFACTS_DIR: join(dir, 'artifacts'),
+          TURING_QUOTAS_PATH: join(dir, 'quotas.json'),
+          TURING_EDITABLE_CATALOG: join(dir, 'catalog.yaml'),
         },
         readFile: () => {
           throw new Error('no config files in tests');
         },
       },
       {
-        // Environments and jobs only: the models feature is what the recording publisher stands in for.
-        fields: { ...environmentsFeature.config.fields, ...jobsFeature.config.fields },
+        // Quotas, environments and jobs only: the models feature is what the recording publisher stands in for.
+        fields: {
+          ...quotasFeature.config.fields,
+          ...environmentsFeature.config.fields,
+          ...jobsFeature.config.fields,
+        },
         env: merged.env,
         nestedEnv: merged.nestedEnv,
       },
     );
     const logger = createLogger({ level: 'warn' });
-    assembled = assembleHubProxy(config, [environmentsFeature, jobsFeature, recordingModels], logger);
+    assembled = assembleHubProxy(
+      config,
+      [quotasFeature, environmentsFeature, jobsFeature, recordingModels],
+      logger,
+    );
     proxy = await startHubProxy(config, { ...assembled.extras, logger });
     artifacts = createArtifactStore(config.artifacts);
     base = `${hub.url}/services/turing`;
