@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNSAFE_MULTIUSER_ENV } from '../../hub-proxy/src/jobs/local/index.js';
-import { startDemoStack, type RunningDemoStack } from '../../scripts/demo-stack.js';
+import { DEMO_ADMIN, startDemoStack, type RunningDemoStack } from '../../scripts/demo-stack.js';
 import { waitUntil } from '../support/child-process.js';
 import { launchChromium } from '../support/chromium.js';
 import { currentNotebook, logInToLab, showSidePanel } from '../support/lab-page.js';
@@ -12,7 +12,8 @@ import { pythonNotebook } from '../support/notebooks.js';
 
 const screenshots = resolve(import.meta.dirname, '../../test-results/e2e');
 const owner = 'ada';
-const admin = 'admin';
+// The demo stack's Turing admin.
+const admin = DEMO_ADMIN;
 const job = 'report';
 
 /** Scripts in every form JupyterLab runs only for trusted cells; each sets `window.__pwned`. */
