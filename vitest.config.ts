@@ -21,7 +21,12 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['tests/integration/**/*.test.ts'],
+          // tests/chart and tests/images are also `npm run test:chart`.
+          include: [
+            'tests/integration/**/*.test.ts',
+            'tests/chart/**/*.test.ts',
+            'tests/images/**/*.test.ts',
+          ],
           globalSetup: ['tests/integration/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
