@@ -243,8 +243,8 @@ describe('parseCatalog', () => {
   });
 
   it('rejects a framework release the table does not list', () => {
-    expect(broken((doc) => (tf(doc).versions.frameworks = { tensorflow: '2.19.0' }))).toEqual([
-      'environments[tf-2.16-cuda12.3].versions.frameworks.tensorflow: TensorFlow 2.19.0 is not in the compatibility table (it lists 2.12, 2.13, 2.14, 2.15, 2.16, 2.17, 2.18)',
+    expect(broken((doc) => (tf(doc).versions.frameworks = { tensorflow: '2.22.0' }))).toEqual([
+      'environments[tf-2.16-cuda12.3].versions.frameworks.tensorflow: TensorFlow 2.22.0 is not in the compatibility table (it lists 2.12, 2.13, 2.14, 2.15, 2.16, 2.17, 2.18, 2.19, 2.20, 2.21)',
     ]);
   });
 
@@ -315,9 +315,12 @@ describe('loadCatalog', () => {
     expect(catalog.environments.map((e) => e.id)).toEqual([
       'cpu-base',
       'xgboost-cpu',
+      'xgboost-3.4-cpu',
       'tf-2.14-cuda11.8',
       'tf-2.16-cuda12.3',
+      'tf-2.21-cuda12.5',
       'torch-2.7-cuda12.6',
+      'torch-2.15-cuda13.2',
     ]);
     expect(Object.keys(catalog.gpuTypes).sort()).toEqual(['a100', 't4']);
   });
