@@ -1,12 +1,14 @@
 import { ApiException } from '@kubernetes/client-node';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   KubeConflictError,
   KubeForbiddenError,
   KubeInvalidError,
   KubeNotFoundError,
   KubeUnavailableError,
+  AUTHORIZER_WARMUP_MS,
   isKubeError,
+  resetApiServerReachability,
   toKubeError,
 } from './errors.js';
 
@@ -19,6 +21,28 @@ function apiException(
 }
 
 describe('toKubeError', () => {
+  beforeEach(() => resetApiServerReachability());
+
+  it('treats a 403 soon after the API server was unreachable as unavailable, and a later one as forbidden', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
+    const forbidden = () =>
+      apiException(403, { kind: 'Status', reason: 'Forbidden', message: 'jobs.batch is forbidden' });
+    expect(toKubeError(forbidden(), 1_000)).toBeInstanceOf(KubeForbiddenError);
+    expect(toKubeError(refused, 10_000).kind).toBe('unavailable');
+    const warming = toKubeError(forbidden(), 10_000 + AUTHORIZER_WARMUP_MS - 1);
+    expect(warming).toBeInstanceOf(KubeUnavailableError);
+    expect((warming as KubeUnavailableError).retryAfterSeconds).toBe(1);
+    expect(warming.message).toMatch(/jobs\.batch is forbidden .*authorizer may still be starting/);
+    expect(toKubeError(forbidden(), 10_000 + AUTHORIZER_WARMUP_MS)).toBeInstanceOf(KubeForbiddenError);
+  });
+
+  it('does not let a 429 mark the API server unreachable', () => {
+    toKubeError(apiException(429, { kind: 'Status', message: 'slow down' }), 5_000);
+    expect(toKubeError(apiException(403, { kind: 'Status', message: 'no' }), 5_001)).toBeInstanceOf(
+      KubeForbiddenError,
+    );
+  });
+
   it('maps 404 with the Status message and target', () => {
     const err = toKubeError(
       apiException(404, {

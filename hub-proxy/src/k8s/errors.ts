@@ -221,13 +221,51 @@ function fromStatus(
 }
 
 /**
+ * How long after the API server was last unreachable a 401/403 still counts
+ * as "unavailable": a restarted kube-apiserver serves requests before its
+ * RBAC caches have synced and refuses service accounts meanwhile (the admin
+ * certificate skips the check), so such a refusal is worth a retry, not a
+ * permanent error.
+ */
+export const AUTHORIZER_WARMUP_MS = 30_000;
+
+let lastUnreachableAt = Number.NEGATIVE_INFINITY;
+
+/** Forgets that the API server was unreachable (tests). */
+export function resetApiServerReachability(): void {
+  lastUnreachableAt = Number.NEGATIVE_INFINITY;
+}
+
+function noteReachability(error: KubeError, now: number): KubeError {
+  if (error instanceof KubeUnavailableError && error.kind !== 'too-many-requests') {
+    lastUnreachableAt = now;
+    return error;
+  }
+  if (error instanceof KubeForbiddenError && now - lastUnreachableAt < AUTHORIZER_WARMUP_MS) {
+    return new KubeUnavailableError(
+      'unavailable',
+      error.status,
+      `${error.message} (the API server was unreachable moments ago; its authorizer may still be starting)`,
+      { reason: error.reason, target: error.target, cause: error.cause, retryAfterSeconds: 1 },
+    );
+  }
+  return error;
+}
+
+/**
  * Turns whatever a client-node call threw into a {@link KubeError}:
  * `ApiException` (with the API server's Status body), the plain errors the
  * watch code throws (`statusCode`), and network or abort errors.
- * A value that is already a KubeError is returned unchanged.
+ * A value that is already a KubeError is returned unchanged. A 401/403
+ * within {@link AUTHORIZER_WARMUP_MS} of an unreachable API server is
+ * `unavailable` (with `Retry-After: 1`).
  */
-export function toKubeError(err: unknown): KubeError {
+export function toKubeError(err: unknown, now = Date.now()): KubeError {
   if (err instanceof KubeError) return err;
+  return noteReachability(translate(err), now);
+}
+
+function translate(err: unknown): KubeError {
   if (err instanceof ApiException) {
     return fromStatus(err.code, parseStatusBody(err.body), err.headers, err);
   }
