@@ -327,6 +327,25 @@ def read_environment() -> tuple[str, str, str]:
     return values["TURING_RUNNER_API"], values["TURING_RUN_TOKEN"], values["TURING_RUN_ID"]
 
 
+def missing_kernel_reason(name: str) -> str:
+    """One line on a kernel papermill cannot find: what there is, where the owner's own kernels were looked for."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    try:
+        available = ", ".join(sorted(KernelSpecManager().find_kernel_specs())) or "none"
+    except Exception:  # the listing only explains; never let it hide the real failure
+        available = "unknown"
+    # JUPYTER_PATH is the owner's home (jobs.homeVolume, jobs.localUserHome); else their own HOME.
+    homes = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    looked = " and ".join(os.path.join(p, "kernels") for p in homes) or "~/.local/share/jupyter/kernels"
+    # The list comes last: it may be long, and the reason is cut at 1000 characters.
+    return (
+        f"kernel {name!r} is not installed. Register your environment's kernel from inside it with "
+        f"`python -m ipykernel install --user --name <env>`; the owner's kernels were looked for in {looked}. "
+        f"Available: {available}"
+    )
+
+
 def execute_run(run: Run) -> tuple[int, str | None]:
     """Fetches the spec and runs the notebook: (exit code, failure reason or None)."""
     from jupyter_client.kernelspec import NoSuchKernel
@@ -343,7 +362,7 @@ def execute_run(run: Run) -> tuple[int, str | None]:
         log.error("%s", describe_cell_error(err))
         return EXIT_NOTEBOOK_FAILED, f"{err.ename}: {err.evalue}"
     except NoSuchKernel as err:
-        return EXIT_RUNNER_ERROR, f"kernel {err.name!r} is not installed in this image"
+        return EXIT_RUNNER_ERROR, missing_kernel_reason(err.name)
     except Exception as err:
         log.error("turing-runner: the notebook run broke off:\n%s", traceback.format_exc().rstrip())
         return EXIT_NOTEBOOK_FAILED, f"{type(err).__name__}: {err}"

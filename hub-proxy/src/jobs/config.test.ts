@@ -27,6 +27,38 @@ describe('jobs settings', () => {
     ).toMatchObject({ runEphemeralStorageRequest: '2Gi', runEphemeralStorageLimit: '20Gi' });
   });
 
+  it('mounts no home volume unless jobs.homeVolume is set; JSON from TURING_JOBS_HOME_VOLUME, defaults filled in', () => {
+    expect(jobsOf({}).homeVolume).toBeUndefined();
+    expect(jobsOf({ TURING_JOBS_HOME_VOLUME: '{}' }).homeVolume).toEqual({
+      claimNameTemplate: 'claim-{username}',
+      mountPath: '/home/jovyan',
+      readOnly: true,
+    });
+    expect(
+      jobsOf({
+        TURING_JOBS_HOME_VOLUME: '{"claimNameTemplate":"claim-{user_server}","mountPath":"/home/user"}',
+      }).homeVolume,
+    ).toMatchObject({ claimNameTemplate: 'claim-{user_server}', mountPath: '/home/user' });
+  });
+
+  it('refuses a home claim template with an unknown field, naming the key', () => {
+    const bad = configErrorOf(load, {
+      ...managedEnv,
+      TURING_JOBS_HOME_VOLUME: '{"claimNameTemplate":"claim-{userid}"}',
+    });
+    expect(bad.fields).toEqual(['jobs.homeVolume.claimNameTemplate']);
+    expect(bad.message).toContain('unknown field {userid}');
+  });
+
+  it('takes the local runtime’s per-user home as a template, from TURING_JOBS_LOCAL_USER_HOME', () => {
+    expect(jobsOf({}).localUserHome).toBeUndefined();
+    expect(jobsOf({ TURING_JOBS_LOCAL_USER_HOME: '/srv/homes/{username}' }).localUserHome).toBe(
+      '/srv/homes/{username}',
+    );
+    const bad = configErrorOf(load, { ...managedEnv, TURING_JOBS_LOCAL_USER_HOME: 'homes/{username}' });
+    expect(bad.fields).toEqual(['jobs.localUserHome']);
+  });
+
   it('refuses an ephemeral storage request over the limit, or one that is not a quantity', () => {
     const over = configErrorOf(load, { ...managedEnv, TURING_RUN_EPHEMERAL_STORAGE_REQUEST: '20Gi' });
     expect(over.fields).toEqual(['jobs.runEphemeralStorageRequest']);

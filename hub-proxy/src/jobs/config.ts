@@ -4,6 +4,7 @@ import { httpUrl } from '../config/schema.js';
 import { parseQuantity } from '../k8s/quantity.js';
 import { ALERTS_ENV, alertsSettingsField } from './lifecycle/alerts-settings.js';
 import { jobLimitsField } from './limits-config.js';
+import { homeVolumeField, localUserHomeField } from './owner-home.js';
 
 /** A yes/no setting from a file (`true`) or a variable (`1`, `true`, `0`, `false`). */
 const envFlag = z.union([
@@ -50,6 +51,21 @@ export const jobsSchema = z.strictObject({
   localRuntimeUser: z.string().min(1).optional(),
   /** Local runtime: let every hub user use it, each able to read the others' state and hub-proxy's secrets. */
   localRuntimeUnsafeMultiUser: envFlag.default(false),
+  /**
+   * Kubernetes runtime: mount each run owner's home PVC (`claim-{username}`,
+   * as helm/z2jh-values.yaml names it) into their run pods, read-only at `/home/jovyan`
+   * by default, so a notebook whose kernel is one of the user's own conda
+   * environments runs in it. Off unless set (`{}` takes the defaults): run
+   * pods must share the claims' namespace, and a ReadWriteOnce claim held by
+   * the user's server on another node makes the run wait (docs/jobs.md).
+   */
+  homeVolume: homeVolumeField,
+  /**
+   * Local runtime: the run owner's home directory, a template such as
+   * `/srv/homes/{username}` (KubeSpawner's safe slug); runs find the
+   * kernelspecs registered under it. Unset: hub-proxy's own `$HOME`.
+   */
+  localUserHome: localUserHomeField,
   /** Kubernetes runtime: ephemeral storage each run pod requests (also the scratch volume's share). */
   runEphemeralStorageRequest: positiveQuantity.default('1Gi'),
   /** Kubernetes runtime: ephemeral storage limit of a run pod; also the size limit of its scratch emptyDir. */
@@ -95,6 +111,8 @@ export const jobsConfig = {
       localRuntimeUnsafeMultiUser: 'TURING_LOCAL_RUNTIME_UNSAFE_MULTIUSER',
       runEphemeralStorageRequest: 'TURING_RUN_EPHEMERAL_STORAGE_REQUEST',
       runEphemeralStorageLimit: 'TURING_RUN_EPHEMERAL_STORAGE_LIMIT',
+      homeVolume: 'TURING_JOBS_HOME_VOLUME',
+      localUserHome: 'TURING_JOBS_LOCAL_USER_HOME',
     },
   },
 } satisfies ConfigSection;

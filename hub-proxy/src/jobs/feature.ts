@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
 import { createArtifactStore } from '../artifacts/index.js';
 import type { Config } from '../config/schema.js';
-import { CATALOG, GPU_QUOTA } from '../environments/index.js';
+import { CATALOG, GPU_QUOTA, gpuPlacementOf } from '../environments/index.js';
 import { QUOTAS } from '../quotas/index.js';
 import { defineFeature } from '../feature.js';
 import { jobInventory } from './admin-inventory.js';
@@ -80,7 +80,10 @@ export const jobsFeature = defineFeature({
           request: settings.runEphemeralStorageRequest,
           limit: settings.runEphemeralStorageLimit,
         },
-        gpuProductFor: (type) => catalog.gpuTypes[type]?.nodeSelector['nvidia.com/gpu.product'],
+        // Read at each manifest, so admin edits of the catalog apply to the next run.
+        gpuPlacementFor: (type) => gpuPlacementOf(catalog, type),
+        ...(settings.homeVolume ? { homeVolume: settings.homeVolume } : {}),
+        pods: cluster.ownedPods,
         resyncMs: settings.resyncSeconds * 1000,
         informerHooks: (label) => cluster.hooks(label),
         logger: log,
@@ -96,6 +99,7 @@ export const jobsFeature = defineFeature({
         tokens,
         runnerApiUrl: () => runnerApiUrl(config, settings),
         ...(settings.pythonPath ? { pythonPath: settings.pythonPath } : {}),
+        ...(settings.localUserHome ? { userHomeTemplate: settings.localUserHome } : {}),
         logger: log,
       });
       if (settings.localRuntimeUnsafeMultiUser) {

@@ -42,6 +42,8 @@ export const JOB_ANNOTATIONS = {
   markers: 'turing.dev/markers',
   /** Set when a user cancelled the run. */
   cancelled: 'turing.dev/cancelled',
+  /** Why hub-proxy ended a run that could never start (e.g. its home volume claim is missing). */
+  failure: 'turing.dev/failure',
   /** ISO creation time in milliseconds: creationTimestamp has whole seconds, too coarse to order runs. */
   createdAt: 'turing.dev/created-at',
   /** JSON {model, version} or {model, error}: what the run published. */

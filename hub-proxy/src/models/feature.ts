@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createArtifactStore, type ArtifactStore } from '../artifacts/index.js';
 import type { Config } from '../config/schema.js';
-import { CATALOG, GPU_QUOTA } from '../environments/index.js';
+import { CATALOG, GPU_QUOTA, gpuPlacementOf } from '../environments/index.js';
 import { QUOTAS } from '../quotas/index.js';
 import { defineFeature } from '../feature.js';
 import { selfServiceUrl } from '../config/self-url.js';
@@ -87,7 +87,8 @@ export const modelsFeature = defineFeature({
           tfserving: (version, gpu) => image('tfserving', version, gpu),
           mlserver: (version) => image('mlserver', version, false),
         },
-        gpuProductFor: (type) => catalog.gpuTypes[type]?.nodeSelector['nvidia.com/gpu.product'],
+        // Read at each manifest, so admin edits of the catalog apply to the next rollout.
+        gpuPlacementFor: (type) => gpuPlacementOf(catalog, type),
         resyncMs: settings.resyncSeconds * 1000,
         informerHooks: (label) => cluster.hooks(label),
         registerCache: (label, cache) => cluster.register(label, cache),

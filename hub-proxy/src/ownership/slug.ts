@@ -44,6 +44,23 @@ export function safeSlug(name: string, maxLength = SLUG_MAX_LENGTH): string {
   return stripAndHash(name, maxLength);
 }
 
+/**
+ * slugs.multi_slug, as KubeSpawner builds `{user_server}` when the pair is too
+ * long: every name cut to an equal share, joined with `--`, then `---` and 8
+ * hex of sha256 over the names separated by the byte 0xFF (never a UTF-8
+ * start byte, so boundaries cannot collide).
+ */
+export function multiSlug(names: readonly string[], maxLength: number): string {
+  const hasher = createHash('sha256');
+  names.forEach((name, i) => {
+    if (i > 0) hasher.update(Buffer.from([0xff]));
+    hasher.update(name, 'utf8');
+  });
+  const hash = hasher.digest('hex').slice(0, HASH_LENGTH);
+  const perName = Math.floor((maxLength - (HASH_LENGTH + 1)) / names.length);
+  return `${names.map((name) => extractSafeName(name, perName - 2)).join('--')}---${hash}`;
+}
+
 function trimEnd(s: string, ch: string): string {
   let end = s.length;
   while (end > 0 && s[end - 1] === ch) end--;

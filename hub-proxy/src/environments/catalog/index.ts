@@ -36,6 +36,7 @@ export {
   validateCatalogDocument,
   type CatalogValidation,
 } from './load-catalog.js';
+export { gpuPlacementOf, gpuPodFields, type GpuPlacement, type GpuPlacementSource } from './gpu-placement.js';
 export {
   GPU_COUNT_OPTION,
   GPU_TYPE_OPTION,

@@ -119,7 +119,7 @@ describe('resolveServerOptions', () => {
         {
           field: 'profile',
           message:
-            'unknown environment "tf-9"; choose cpu-base, xgboost-cpu, tf-2.14-cuda11.8, tf-2.16-cuda12.3 or torch-2.7-cuda12.6',
+            'unknown environment "tf-9"; choose cpu-base, xgboost-cpu, xgboost-3.4-cpu, tf-2.14-cuda11.8, tf-2.16-cuda12.3, tf-2.21-cuda12.5, torch-2.7-cuda12.6 or torch-2.15-cuda13.2',
         },
       ],
     });
@@ -276,5 +276,6 @@ describe.skipIf(!existsSync(PYTHON))('KubeSpawner 7 accepts the rendered profile
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // KubeSpawner builds a pod per profile and choice (the child's own limit is 60 s).
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
 import type { FieldError } from '../../errors/index.js';
 import { defaultEnvironment, type Catalog, type Environment } from './catalog-schema.js';
+import { gpuPlacementOf } from './gpu-placement.js';
 import type { KubeSpawnerOverride, Profile } from './profile-schema.js';
 import { parseQuantity, toKubeSpawnerBytes } from '../../k8s/quantity.js';
 
@@ -258,12 +259,10 @@ function gpuCountOverride(env: Environment, count: number): KubeSpawnerOverride 
 
 /** The GPU type's node selector (clearing other types' keys) and tolerations. */
 function gpuTypeOverride(catalog: Catalog, type: string): KubeSpawnerOverride {
-  const gpuType = catalog.gpuTypes[type];
-  if (!gpuType) return {};
-  return {
-    node_selector: { ...gpuResets(catalog).node_selector, ...gpuType.nodeSelector },
-    tolerations: gpuType.tolerations.map((t) => ({ ...t })),
-  };
+  if (!catalog.gpuTypes[type]) return {};
+  // The same placement job and model pods get (gpu-placement.ts).
+  const { nodeSelector, tolerations } = gpuPlacementOf(catalog, type);
+  return { node_selector: { ...gpuResets(catalog).node_selector, ...nodeSelector }, tolerations };
 }
 
 /** The description, followed by the versions users choose an environment for. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { gpuPlacementOf } from '../../environments/index.js';
 import type { NotebookJob } from '../model.js';
 import { JOB_ANNOTATIONS, JOB_LABELS } from '../naming.js';
 import { ANNOTATIONS, LABELS } from '../../ownership/labels.js';
@@ -43,9 +44,17 @@ const job: NotebookJob = {
     historyLimit: 7,
   },
 };
+const GPU_TAINT = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' } as const;
+const gpuTypes = {
+  t4: {
+    displayName: 'T4',
+    nodeSelector: { 'nvidia.com/gpu.product': 'Tesla-T4', 'cloud.google.com/gke-nodepool': 't4-pool' },
+    tolerations: [GPU_TAINT],
+  },
+};
 const options: RunnerPodOptions = {
   runnerApiUrl: 'http://hub-proxy/services/turing/',
-  gpuProductFor: (type) => (type === 't4' ? 'Tesla-T4' : undefined),
+  gpuPlacementFor: (type) => gpuPlacementOf({ gpuTypes }, type),
 };
 
 describe('runJobManifest', () => {
@@ -104,14 +113,22 @@ describe('runJobManifest', () => {
     });
   });
 
-  it('requests GPUs on the matching product and wires the runner script, run id and token', () => {
+  it('requests GPUs on the GPU type’s nodes, tolerating their taints, and wires the runner script, run id and token', () => {
     expect(container?.resources?.limits).toEqual({
       cpu: '2',
       memory: '4Gi',
       'nvidia.com/gpu': '1',
       'ephemeral-storage': '10Gi',
     });
-    expect(pod?.nodeSelector).toEqual({ 'nvidia.com/gpu.product': 'Tesla-T4' });
+    // Every node label of the type, and exactly what a notebook server of that type gets.
+    expect(pod?.nodeSelector).toEqual({
+      'nvidia.com/gpu.product': 'Tesla-T4',
+      'cloud.google.com/gke-nodepool': 't4-pool',
+    });
+    expect(pod?.tolerations).toEqual([GPU_TAINT]);
+    expect({ nodeSelector: pod?.nodeSelector, tolerations: pod?.tolerations }).toEqual(
+      gpuPlacementOf({ gpuTypes }, 't4'),
+    );
     expect(container?.command).toEqual(['python', '/opt/turing/runner/turing_runner.py']);
     expect(pod?.volumes?.[0]?.configMap?.name).toBe('turing-runner');
     const env = Object.fromEntries((container?.env ?? []).map((e) => [e.name, e]));
@@ -171,7 +188,75 @@ describe('runJobManifest', () => {
       'ephemeral-storage': '10Gi',
     });
     expect(cpu.spec?.template.spec?.nodeSelector).toBeUndefined();
+    expect(cpu.spec?.template.spec?.tolerations).toBeUndefined();
     expect(cpu.metadata.annotations?.[JOB_ANNOTATIONS.parameters]).toBeUndefined();
+  });
+
+  it('mounts no home volume unless told to', () => {
+    expect(pod?.volumes?.map((v) => v.name)).toEqual(['runner', 'scratch']);
+    expect(container?.env?.map((e) => e.name)).not.toContain('JUPYTER_PATH');
+    expect(pod?.securityContext?.fsGroupChangePolicy).toBeUndefined();
+  });
+});
+
+describe('runJobManifest with the owner’s home volume', () => {
+  const homeVolume = { claimNameTemplate: 'claim-{username}', mountPath: '/home/jovyan', readOnly: true };
+  const owned = (ownerName: string): NotebookJob => ({
+    ...job,
+    metadata: { ...job.metadata, annotations: { [ANNOTATIONS.ownerName]: ownerName } },
+  });
+  const podOf = (j: NotebookJob, volume = homeVolume) =>
+    runJobManifest(j, { id: 'r', trigger: 'manual' }, { ...options, homeVolume: volume }).spec?.template.spec;
+
+  it('mounts claim-<safe slug of the owner> read-only at the home, and points JUPYTER_PATH at its kernelspecs', () => {
+    const pod = podOf(owned('Alice.Smith@example.org'));
+    const container = pod?.containers[0];
+    expect(pod?.volumes).toContainEqual({
+      name: 'home',
+      persistentVolumeClaim: { claimName: 'claim-alice-smith-example-org---323a0b32', readOnly: true },
+    });
+    expect(container?.volumeMounts).toContainEqual({
+      name: 'home',
+      mountPath: '/home/jovyan',
+      readOnly: true,
+    });
+    const env = Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value]));
+    // HOME stays the writable scratch volume: Jupyter writes its runtime files there.
+    expect(env).toMatchObject({ JUPYTER_PATH: '/home/jovyan/.local/share/jupyter', HOME: '/tmp' });
+  });
+
+  it('keeps the restricted profile: uid 1000, no privilege, read-only root', () => {
+    const pod = podOf(owned('alice'));
+    expect(pod?.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, fsGroup: 100 });
+    // Read-only: the kubelet changes no ownership, so nothing to tune.
+    expect(pod?.securityContext?.fsGroupChangePolicy).toBeUndefined();
+    expect(pod?.containers[0]?.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+  });
+
+  it('mounts it writable only when configured so, without chowning the whole home at every run', () => {
+    const pod = podOf(owned('alice'), { ...homeVolume, readOnly: false, mountPath: '/home/user' });
+    expect(pod?.volumes).toContainEqual({
+      name: 'home',
+      persistentVolumeClaim: { claimName: 'claim-alice' },
+    });
+    expect(pod?.containers[0]?.volumeMounts).toContainEqual({
+      name: 'home',
+      mountPath: '/home/user',
+      readOnly: false,
+    });
+    expect(pod?.securityContext?.fsGroupChangePolicy).toBe('OnRootMismatch');
+  });
+
+  it('gives scheduled runs the same home as run-now ones', () => {
+    const cron = cronJobManifest(owned('alice'), { ...options, homeVolume });
+    expect(cron.spec?.jobTemplate.spec?.template.spec?.volumes).toContainEqual({
+      name: 'home',
+      persistentVolumeClaim: { claimName: 'claim-alice', readOnly: true },
+    });
   });
 });
 

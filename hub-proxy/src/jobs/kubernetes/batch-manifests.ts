@@ -7,10 +7,13 @@ import type {
   V1PodSpec,
   V1Secret,
 } from '@kubernetes/client-node';
+import { gpuPodFields, type GpuPlacementSource } from '../../environments/index.js';
+import type { HomeVolumeSettings } from '../owner-home.js';
 import type { ConcurrencyPolicy, NotebookJob, RunTrigger } from '../model.js';
 import { NOTEBOOK_JOB_API_VERSION, NOTEBOOK_JOB_KIND } from '../model.js';
 import { JOB_ANNOTATIONS, JOB_LABELS } from '../naming.js';
 import { ANNOTATIONS, LABELS } from '../../ownership/labels.js';
+import { homeMount, type HomeMount } from './home-volume.js';
 
 /**
  * Pure translations of a NotebookJob into the batch/v1 objects that run it:
@@ -44,16 +47,20 @@ export interface RunEphemeralStorage {
   limit: string;
 }
 
-/** What the manifests need besides the NotebookJob itself. */
-export interface RunnerPodOptions {
+/**
+ * What the manifests need besides the NotebookJob itself. GPU runs are placed
+ * through {@link GpuPlacementSource}: hub-proxy passes the catalog GPU type's
+ * node selector and tolerations, as for notebook servers and model servers.
+ */
+export interface RunnerPodOptions extends GpuPlacementSource {
   /** Base URL of hub-proxy's runner API, as pods reach it (TURING_RUNNER_API). */
   runnerApiUrl: string;
   /** ConfigMap with the runner script; default {@link DEFAULT_RUNNER_CONFIG_MAP}. */
   runnerConfigMap?: string;
-  /** The `nvidia.com/gpu.product` node label value for a job's `gpuType`, if known. */
-  gpuProductFor(gpuType: string): string | undefined;
   /** Default {@link DEFAULT_RUN_EPHEMERAL_STORAGE}. */
   ephemeralStorage?: RunEphemeralStorage;
+  /** Mount the run owner's home volume (their kernels and conda environments); absent: no home. */
+  homeVolume?: HomeVolumeSettings;
 }
 
 /** One run to start, as {@link runJobManifest} needs it. */
@@ -143,11 +150,12 @@ export function runnerSecretManifest(
   };
 }
 
-function runnerEnv(job: NotebookJob, options: RunnerPodOptions): V1EnvVar[] {
+function runnerEnv(job: NotebookJob, options: RunnerPodOptions, home: HomeMount | undefined): V1EnvVar[] {
   return [
     { name: 'TURING_RUNNER_API', value: options.runnerApiUrl },
     { name: 'HOME', value: SCRATCH_MOUNT_PATH },
     { name: 'TMPDIR', value: SCRATCH_MOUNT_PATH },
+    ...(home ? home.env : []),
     {
       name: 'TURING_RUN_ID',
       valueFrom: { fieldRef: { fieldPath: `metadata.labels['${JOB_NAME_POD_LABEL}']` } },
@@ -162,14 +170,15 @@ function runnerEnv(job: NotebookJob, options: RunnerPodOptions): V1EnvVar[] {
 /**
  * The runner pod: restricted Pod Security profile, no API token, the runner
  * script from a ConfigMap, a read-only root filesystem with a size-limited
- * scratch emptyDir, and bounded ephemeral storage.
+ * scratch emptyDir, and bounded ephemeral storage; on GPUs, the catalog GPU
+ * type's placement; with `homeVolume`, the owner's home (home-volume.ts).
  */
 function runnerPodSpec(job: NotebookJob, options: RunnerPodOptions): V1PodSpec {
   const { cpu, memory, gpus, gpuType } = job.spec.resources;
   const quantities: Record<string, string> = { cpu, memory };
   if (gpus > 0) quantities['nvidia.com/gpu'] = String(gpus);
-  const gpuProduct = gpus > 0 && gpuType ? options.gpuProductFor(gpuType) : undefined;
   const storage = options.ephemeralStorage ?? DEFAULT_RUN_EPHEMERAL_STORAGE;
+  const home = options.homeVolume ? homeMount(job, options.homeVolume) : undefined;
   return {
     restartPolicy: 'Never',
     automountServiceAccountToken: false,
@@ -179,15 +188,17 @@ function runnerPodSpec(job: NotebookJob, options: RunnerPodOptions): V1PodSpec {
       runAsUser: 1000,
       runAsGroup: 100,
       fsGroup: 100,
+      // The kubelet would otherwise chown a writable home file by file at every run.
+      ...(home && !home.mount.readOnly ? { fsGroupChangePolicy: 'OnRootMismatch' } : {}),
       seccompProfile: { type: 'RuntimeDefault' },
     },
-    ...(gpuProduct ? { nodeSelector: { 'nvidia.com/gpu.product': gpuProduct } } : {}),
+    ...gpuPodFields(options, gpus, gpuType),
     containers: [
       {
         name: RUNNER_CONTAINER,
         image: job.spec.image,
         command: ['python', `${RUNNER_MOUNT_PATH}/turing_runner.py`],
-        env: runnerEnv(job, options),
+        env: runnerEnv(job, options, home),
         resources: {
           requests: { ...quantities, 'ephemeral-storage': storage.request },
           limits: { ...quantities, 'ephemeral-storage': storage.limit },
@@ -195,6 +206,7 @@ function runnerPodSpec(job: NotebookJob, options: RunnerPodOptions): V1PodSpec {
         volumeMounts: [
           { name: 'runner', mountPath: RUNNER_MOUNT_PATH, readOnly: true },
           { name: 'scratch', mountPath: SCRATCH_MOUNT_PATH },
+          ...(home ? [home.mount] : []),
         ],
         securityContext: {
           runAsNonRoot: true,
@@ -210,6 +222,7 @@ function runnerPodSpec(job: NotebookJob, options: RunnerPodOptions): V1PodSpec {
     volumes: [
       { name: 'runner', configMap: { name: options.runnerConfigMap ?? DEFAULT_RUNNER_CONFIG_MAP } },
       { name: 'scratch', emptyDir: { sizeLimit: storage.limit } },
+      ...(home ? [home.volume] : []),
     ],
   };
 }

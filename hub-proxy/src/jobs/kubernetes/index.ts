@@ -18,6 +18,8 @@ export {
   type RunJobFields,
   type RunnerPodOptions,
 } from './batch-manifests.js';
+export { HOME_VOLUME_NAME, homeClaimName, homeMount, missingClaimOf, type HomeMount } from './home-volume.js';
+export { MissingClaimWatcher, type MissingClaimWatcherOptions } from './missing-claim-watcher.js';
 export {
   formatMarkers,
   isRunJob,

@@ -48,6 +48,26 @@ describe('runStateOf', () => {
     );
     expect(runStateOf(job({ conditions: [condition('Complete')] }, cancelled))).toBe('succeeded');
   });
+
+  it('reports a run hub-proxy failed (e.g. its home claim is missing) as failed with that reason, not timed out', () => {
+    const reason =
+      'The run needs alice\'s home volume, PersistentVolumeClaim "claim-alice", which does not exist.';
+    const failing = { [JOB_ANNOTATIONS.failure]: reason };
+    // Until the 1-second deadline fails the Job, it is still waiting.
+    expect(runStateOf(job({}, failing))).toBe('queued');
+    const failed = runRecordFromJob(
+      job(
+        {
+          conditions: [
+            condition('Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline'),
+          ],
+        },
+        failing,
+      ),
+    );
+    expect(failed).toMatchObject({ state: 'failed', reason, finishedAt: '2026-11-28T10:05:00Z' });
+    expect(runStateOf(job({ conditions: [condition('Complete')] }, failing))).toBe('succeeded');
+  });
 });
 
 describe('runRecordFromJob', () => {

@@ -77,13 +77,17 @@ export function parseModelOutput(value: string | undefined): ModelOutputOutcome 
  * if a late cancel marked it; a cancel ends the Job through a 1-second
  * deadline (see `KubernetesJobRuntime.cancelRun`), so the cancelled
  * annotation wins over the `DeadlineExceeded` failure that follows, and
- * counts as cancelled before that failure arrives; otherwise
- * `DeadlineExceeded` is the Job controller's reason for `activeDeadlineSeconds`.
+ * counts as cancelled before that failure arrives. A run hub-proxy failed
+ * (`failRun`, e.g. its home volume claim is missing) ends the same way and
+ * is `failed` once the Job is; otherwise `DeadlineExceeded` is the Job
+ * controller's reason for `activeDeadlineSeconds`.
  */
 export function runStateOf(job: V1Job): RunState {
   if (condition(job, 'Complete')) return 'succeeded';
   if (job.metadata?.annotations?.[JOB_ANNOTATIONS.cancelled]) return 'cancelled';
   const failed = condition(job, 'Failed');
+  // hub-proxy ended a run that could never start through the same 1-second deadline.
+  if (failed && job.metadata?.annotations?.[JOB_ANNOTATIONS.failure]) return 'failed';
   if (failed?.reason === 'DeadlineExceeded') return 'timed_out';
   if (failed) return 'failed';
   const { active = 0, ready = 0 } = job.status ?? {};
@@ -112,6 +116,8 @@ function reasonOf(job: V1Job, state: RunState): string | undefined {
   if (state === 'cancelled') return 'Cancelled';
   const failed = condition(job, 'Failed');
   if (!failed) return undefined;
+  const failure = job.metadata?.annotations?.[JOB_ANNOTATIONS.failure];
+  if (state === 'failed' && failure) return failure;
   if (state === 'timed_out')
     return failed.message ? `DeadlineExceeded: ${failed.message}` : 'DeadlineExceeded';
   return failed.message || failed.reason || undefined;

@@ -1,17 +1,18 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import type { KubeClients, ManagedController } from '../../k8s/index.js';
+import type { InformerCache, KubeClients, ManagedController } from '../../k8s/index.js';
 import { KubernetesJobRuntime } from './kubernetes-job-runtime.js';
+import { MissingClaimWatcher } from './missing-claim-watcher.js';
 
 /** A runtime over clients that are never called (nothing here reaches a cluster). */
-function runtimeWith(registered: ManagedController[]) {
+function runtimeWith(registered: ManagedController[], pods?: InformerCache<V1Pod>) {
   const clients = { kubeConfig: new KubeConfig(), namespace: 'turing' } as unknown as KubeClients;
   return new KubernetesJobRuntime({
     clients,
     controllers: { register: (controller) => registered.push(controller) },
     tokens: { issue: () => 'token', verify: () => undefined },
     runnerApiUrl: 'http://hub-proxy/',
-    gpuProductFor: () => undefined,
+    ...(pods ? { pods } : {}),
   });
 }
 
@@ -22,6 +23,15 @@ describe('KubernetesJobRuntime', () => {
     expect(registered).toEqual([runtime.controller]);
     expect(runtime.controller.name).toBe('notebookjobs');
     expect(runtime.controller.ready()).toBe(false); // caches not synced yet
+  });
+
+  it('also registers the watcher of run pods whose claim is missing when given the pods cache', () => {
+    const registered: ManagedController[] = [];
+    const pods = { synced: false } as unknown as InformerCache<V1Pod>;
+    const runtime = runtimeWith(registered, pods);
+    expect(registered.map((c) => c.name)).toEqual([runtime.controller.name, 'run-pod-claims']);
+    expect(registered[1]).toBeInstanceOf(MissingClaimWatcher);
+    expect(registered[1]?.ready()).toBe(false);
   });
 
   it('stop() also stops a running controller and leaves the caches unsynced, so it is not started again', async () => {

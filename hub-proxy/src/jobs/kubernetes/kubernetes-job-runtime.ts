@@ -1,4 +1,4 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import {
   isTerminal,
   type AlertDelivery,
@@ -27,6 +27,7 @@ import {
 import { runJobManifest, type RunnerPodOptions } from './batch-manifests.js';
 import { formatMarkers, isRunJob, newestFirst, parseMarkers, runRecordFromJob } from './job-run-record.js';
 import { asKubernetesObject, asNotebookJob, jobsKubeApi, type JobsKubeApi } from './jobs-kube-api.js';
+import { MissingClaimWatcher } from './missing-claim-watcher.js';
 import { NotebookJobController, type JobsCaches } from './notebook-job-controller.js';
 import { ensureRunnerSecret } from './runner-secret.js';
 
@@ -44,6 +45,12 @@ export interface KubernetesJobRuntimeOptions extends RunnerPodOptions {
   resyncMs?: number;
   /** How long {@link KubernetesJobRuntime.start} waits for the caches. Default 60 s. */
   syncTimeoutMs?: number;
+  /**
+   * The cluster's cache of owner-labelled pods (run pods among them). Given,
+   * a {@link MissingClaimWatcher} fails runs whose pod waits for a claim that
+   * does not exist (the owner's home volume); absent, such runs wait for their timeout.
+   */
+  pods?: InformerCache<V1Pod>;
   /** Metrics hooks per cache, by label (`notebookjobs`, `jobs`, `cronjobs`). */
   informerHooks?(label: string): InformerMetricsHooks;
   logger?: KubeLogger;
@@ -105,6 +112,16 @@ export class KubernetesJobRuntime implements JobRuntime {
     });
     this.definitions = definitionsOver(this.api);
     options.controllers.register(this.controller);
+    if (options.pods) {
+      options.controllers.register(
+        new MissingClaimWatcher({
+          pods: options.pods,
+          jobs: this.caches.jobs,
+          failRun: (runId, reason) => this.failRun(runId, reason),
+          logger: this.logger,
+        }),
+      );
+    }
   }
 
   /**
@@ -210,6 +227,21 @@ export class KubernetesJobRuntime implements JobRuntime {
       spec: { activeDeadlineSeconds: 1 },
     });
     return runRecordFromJob(patched);
+  }
+
+  /**
+   * Ends a run that cannot start, as `failed` with `reason`: the reason is
+   * stored on the Job and its deadline set to 1 s, so the Job controller
+   * removes the pod and fails the Job (see {@link cancelRun}). Finished runs
+   * are left alone.
+   */
+  async failRun(runId: string, reason: string): Promise<void> {
+    const run = runRecordFromJob(await this.api.jobs.get(runId));
+    if (isTerminal(run.state)) return;
+    await this.api.jobs.mergePatch(runId, {
+      metadata: { annotations: { [JOB_ANNOTATIONS.failure]: reason } },
+      spec: { activeDeadlineSeconds: 1 },
+    });
   }
 
   async recordProgress(runId: string, progress: RunProgress): Promise<void> {

@@ -100,7 +100,7 @@ function setup(overrides: Partial<NotebookJobControllerOptions> = {}) {
     },
     // Neither due for renewal nor too long-lived for a 600 s timeout.
     tokens: fakeTokens(2 * 3600),
-    pod: { runnerApiUrl: 'http://hub-proxy/', gpuProductFor: () => undefined },
+    pod: { runnerApiUrl: 'http://hub-proxy/' },
     listeners: () => [
       async (run: RunRecord, _job: NotebookJob | undefined) => {
         delivered.push(run.id);

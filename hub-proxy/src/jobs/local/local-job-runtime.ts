@@ -37,6 +37,8 @@ export interface LocalJobRuntimeOptions {
   logger: Logger;
   /** Between SIGTERM and SIGKILL when a run is stopped; 5 s. */
   killGraceMs?: number;
+  /** The run owner's home, a template such as `/srv/homes/{username}` (`jobs.localUserHome`); default hub-proxy's `HOME`. */
+  userHomeTemplate?: string;
 }
 
 /** A run with a process: how to stop it and when its record is terminal. */
@@ -85,6 +87,7 @@ export class LocalJobRuntime implements model.JobRuntime {
       tokens: options.tokens,
       logger: options.logger,
       ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
+      ...(options.userHomeTemplate === undefined ? {} : { userHomeTemplate: options.userHomeTemplate }),
     });
     this.definitions = {
       list: (o) => this.store.list(o),

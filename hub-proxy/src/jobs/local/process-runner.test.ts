@@ -61,5 +61,35 @@ describe('ProcessRunner', () => {
     expect(log).not.toContain('seed-secret');
     expect(log).not.toContain('aws-secret');
     expect(Object.keys(env)).not.toContain('TURING_CONFIG');
+    // No home template: the runner keeps hub-proxy's HOME and so its user's kernelspecs.
+    expect(Object.keys(env)).not.toContain('JUPYTER_PATH');
+  });
+
+  it("points JUPYTER_PATH at the owner's kernelspecs under the configured home, named like KubeSpawner's", async () => {
+    const script = join(dir, 'runner.mjs');
+    await writeFile(script, PRINT_ENV);
+    const runner = new ProcessRunner({
+      pythonPath: process.execPath,
+      runnerScript: script,
+      logsDir: join(dir, 'logs'),
+      runnerApiUrl: () => 'http://127.0.0.1:8000/services/turing/',
+      tokens: { issue: () => 'the-run-token', verify: () => undefined },
+      logger: createLogger({ level: 'silent' }),
+      userHomeTemplate: '/srv/homes/{username}',
+    });
+    const outcome = await runner.start({
+      runId: 'run-2',
+      tokenSubject: { job: 'job-abc123', uid: 'uid-1', owner: 'Bob' },
+      retries: 0,
+      timeoutSeconds: 60,
+      onAttempt: () => Promise.resolve(),
+    }).done;
+    expect(outcome.state).toBe('succeeded');
+    const log = await readFile(runner.logPath('run-2'), 'utf8');
+    const env = JSON.parse(log.slice(log.indexOf('ENV ') + 4).split('\n')[0] ?? '{}') as Record<
+      string,
+      string
+    >;
+    expect(env.JUPYTER_PATH).toBe('/srv/homes/bob---cd9fb1e1/.local/share/jupyter');
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunTokenClaims, RunTokens } from '../model.js';
 import type { Logger } from '../../observability/logger.js';
+import { expandUserTemplate, ownerJupyterPath } from '../owner-home.js';
 import { lastFailureReason } from './failure-reason.js';
 
 /** How a run's processes ended. */
@@ -28,6 +29,12 @@ export interface ProcessRunnerOptions {
   logger: Logger;
   /** Between SIGTERM and SIGKILL when a run is stopped; 5 s. */
   killGraceMs?: number;
+  /**
+   * The run owner's home directory, a KubeSpawner-style template
+   * (`/srv/homes/{username}`): runs get `JUPYTER_PATH` on its kernelspecs.
+   * Unset: the runner inherits hub-proxy's `HOME`, and so its user's kernelspecs.
+   */
+  userHomeTemplate?: string;
 }
 
 /** One run to execute: attempts, limits and a callback as each attempt starts. */
@@ -150,8 +157,13 @@ export class ProcessRunner {
   private environment(request: ProcessRunRequest): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {};
     for (const name of INHERITED_ENV) if (process.env[name] !== undefined) env[name] = process.env[name];
+    const home = this.options.userHomeTemplate
+      ? expandUserTemplate(this.options.userHomeTemplate, request.tokenSubject.owner)
+      : undefined;
     return {
       ...env,
+      // As on Kubernetes: kernelspecs the owner registered with `ipykernel install --user`.
+      ...(home ? { JUPYTER_PATH: ownerJupyterPath(home) } : {}),
       PYTHONUNBUFFERED: '1',
       TURING_RUNNER_API: this.options.runnerApiUrl(),
       TURING_RUN_ID: request.runId,

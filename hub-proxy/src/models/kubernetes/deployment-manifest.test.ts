@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { gpuPlacementOf } from '../../environments/index.js';
 import { deploymentManifest, type ServingPodOptions } from './deployment-manifest.js';
 import { servingConfig } from './serving-config.js';
 import { modelServerFixture, modelSpecFixture, versionFixture } from './testing/model-server-fixture.js';
+
+const GPU_TAINT = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' } as const;
+const gpuTypes = {
+  t4: {
+    displayName: 'T4',
+    nodeSelector: { 'nvidia.com/gpu.product': 'Tesla-T4', 'eks.amazonaws.com/nodegroup': 'g4dn' },
+    tolerations: [GPU_TAINT],
+  },
+};
 
 const options: ServingPodOptions = {
   images: {
@@ -10,7 +20,7 @@ const options: ServingPodOptions = {
   },
   artifactApiUrl: 'http://hub-proxy.jhub:8000/services/turing/',
   initImage: 'python:3.11-slim',
-  gpuProductFor: (type) => (type === 't4' ? 'Tesla-T4' : undefined),
+  gpuPlacementFor: (type) => gpuPlacementOf({ gpuTypes }, type),
 };
 
 function render(change: Parameters<typeof modelSpecFixture>[0] = {}) {
@@ -110,6 +120,9 @@ describe('deploymentManifest', () => {
       name: 'serving-config',
       configMap: { name: `model-ctr-${config.hash}`, items: config.items },
     });
+    // A CPU model neither selects GPU nodes nor tolerates their taints.
+    expect(pod?.nodeSelector).toBeUndefined();
+    expect(pod?.tolerations).toBeUndefined();
     expect(render({ resources: { cpu: '3', memory: '1Gi', gpu: 0 } }).server?.env).toContainEqual({
       name: 'OMP_NUM_THREADS',
       value: '3',
@@ -134,9 +147,28 @@ describe('deploymentManifest', () => {
       mountPath: '/etc/turing/serving',
       readOnly: true,
     });
-    expect(pod?.nodeSelector).toEqual({ 'nvidia.com/gpu.product': 'Tesla-T4' });
+    // Every node label of the GPU type and its tolerations: what servers and job runs of the type get.
+    expect(pod?.nodeSelector).toEqual({
+      'nvidia.com/gpu.product': 'Tesla-T4',
+      'eks.amazonaws.com/nodegroup': 'g4dn',
+    });
+    expect(pod?.tolerations).toEqual([GPU_TAINT]);
+    expect({ nodeSelector: pod?.nodeSelector, tolerations: pod?.tolerations }).toEqual(
+      gpuPlacementOf({ gpuTypes }, 't4'),
+    );
     // TF Serving reads its config where it is mounted: nothing to copy.
     expect(envOf(fetch)).not.toHaveProperty('TURING_CONFIG_DIR');
+  });
+
+  it('lets a GPU model without a GPU type run on any GPU node, tainted ones included', () => {
+    const { pod } = render({
+      runtime: { kind: 'tfserving', version: '2.19.0', gpu: true },
+      format: 'tensorflow',
+      resources: { cpu: '2', memory: '8Gi', gpu: 1 },
+      versions: [versionFixture(1, 'tensorflow')],
+    });
+    expect(pod?.nodeSelector).toBeUndefined();
+    expect(pod?.tolerations).toEqual([GPU_TAINT]);
   });
 
   it('sizes the models volume for the wanted versions plus headroom', () => {

@@ -5,6 +5,7 @@ import type {
   V1SecurityContext,
   V1Volume,
 } from '@kubernetes/client-node';
+import { gpuPodFields, type GpuPlacementSource } from '../../environments/index.js';
 import type { ModelSpec } from '../model.js';
 import type { ModelServer } from '../model-server-schema.js';
 import {
@@ -56,8 +57,12 @@ export interface ServingImages {
   mlserver(version: string): string;
 }
 
-/** What the serving pods need besides the ModelServer. */
-export interface ServingPodOptions {
+/**
+ * What the serving pods need besides the ModelServer. GPU pods are placed
+ * through {@link GpuPlacementSource}: hub-proxy passes the catalog GPU
+ * type's node selector and tolerations, as for notebook servers and job runs.
+ */
+export interface ServingPodOptions extends GpuPlacementSource {
   images: ServingImages;
   /** Base URL of hub-proxy as pods reach it, ending with the service prefix and `/`. */
   artifactApiUrl: string;
@@ -65,8 +70,6 @@ export interface ServingPodOptions {
   initImage: string;
   /** ConfigMap holding the files of `runner/`, including `fetch_model.py`. Default `turing-runner`. */
   runnerConfigMap?: string;
-  /** The `nvidia.com/gpu.product` node label value of a catalog GPU type, if known. */
-  gpuProductFor(gpuType: string): string | undefined;
 }
 
 /** The ConfigMap of `runner/` files unless configured (the jobs runner's, which also holds `fetch_model.py`). */
@@ -238,7 +241,6 @@ export function servingPodSpec(
   options: ServingPodOptions,
 ): V1PodSpec {
   const { gpu, gpuType } = spec.resources;
-  const gpuProduct = gpu > 0 && gpuType ? options.gpuProductFor(gpuType) : undefined;
   return {
     automountServiceAccountToken: false,
     enableServiceLinks: false,
@@ -250,7 +252,7 @@ export function servingPodSpec(
       fsGroup: UID,
       seccompProfile: { type: 'RuntimeDefault' },
     },
-    ...(gpuProduct ? { nodeSelector: { 'nvidia.com/gpu.product': gpuProduct } } : {}),
+    ...gpuPodFields(options, gpu, gpuType),
     topologySpreadConstraints: [
       {
         maxSkew: 1,
