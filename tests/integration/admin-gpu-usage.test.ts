@@ -56,7 +56,7 @@ interface TestPod {
 
 const runMetadata = runJobSpec(aliceJob, 'manual', {
   runnerApiUrl: 'http://hub-proxy/services/turing/',
-  gpuProductFor: () => A100,
+  gpuPlacementFor: () => ({ nodeSelector: { 'nvidia.com/gpu.product': A100 }, tolerations: [] }),
 }).template.metadata;
 
 const PODS: TestPod[] = [

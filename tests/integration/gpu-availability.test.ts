@@ -7,6 +7,7 @@ import { startCluster, type Cluster } from '../../hub-proxy/src/k8s/cluster.js';
 import { watchGpuCapacity, type GpuCaches } from '../../hub-proxy/src/environments/index.js';
 import type { GpuTypeAvailability } from '../../hub-proxy/src/environments/gpu-availability.js';
 import { createNamespace } from '../support/namespaces.js';
+import { hubProxyKubeconfig } from '../support/chart-service-account.js';
 import { eventually } from '../support/eventually.js';
 
 const A100 = 'NVIDIA-A100-SXM4-80GB';
@@ -76,7 +77,8 @@ describe('live GPU availability from the informer caches (kube-scheduler binds, 
       hubApiUrl: 'http://127.0.0.1:9/hub/api',
       apiToken: 'integration-test-token',
       namespace: runtimeNamespace,
-      kubeconfigPath,
+      // As the chart's ServiceAccount: its ClusterRole is what reads nodes and every namespace's pods.
+      kubeconfigPath: await hubProxyKubeconfig(kubeconfigPath, runtimeNamespace),
       logLevel: 'silent',
     });
     cluster = startCluster(config, createLogger({ level: 'silent' }));

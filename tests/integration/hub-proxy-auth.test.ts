@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../hub-proxy/src/config/load.js';
 import { startHubProxy, type HubProxyHandle } from '../../hub-proxy/src/server.js';
 import { Browser } from '../support/browser.js';
+import { hubProxyKubeconfig } from '../support/chart-service-account.js';
 import { waitUntil } from '../support/child-process.js';
 import type { JupyterHub } from '../support/jupyterhub.js';
 import { ACCESS_SCOPE as ACCESS, turingHub, type TuringServiceSpec } from '../support/turing-hub.js';
@@ -317,7 +318,8 @@ describe('hub-proxy as a JupyterHub managed service', () => {
       environment: {
         // tsx runs under `env node`; the hub keeps only a few variables by default.
         PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
-        TURING_KUBECONFIG: inject('kubeconfigPath'),
+        // As the chart's ServiceAccount, with exactly the chart's RBAC.
+        TURING_KUBECONFIG: await hubProxyKubeconfig(inject('kubeconfigPath'), namespace),
         TURING_OPS_LISTEN_PORT: '0',
         TURING_MODELS_API_KEY_LISTEN_PORT: '0',
         TURING_NAMESPACE: namespace,

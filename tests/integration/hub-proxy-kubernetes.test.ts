@@ -2,6 +2,7 @@ import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hubProxyKubeconfig } from '../support/chart-service-account.js';
 import { startProcess, waitUntil, type ManagedProcess } from '../support/child-process.js';
 import { ControlPlane } from '../support/control-plane.js';
 import { installCrds } from '../support/crds.js';
@@ -54,7 +55,8 @@ describe('hub-proxy replicas on a real cluster', () => {
           TURING_LISTEN_PORT: String(port),
           TURING_OPS_LISTEN_PORT: String(opsPort),
           TURING_MODELS_API_KEY_LISTEN_PORT: '0',
-          TURING_KUBECONFIG: controlPlane.kubeconfigPath,
+          // As the chart's ServiceAccount, with exactly the chart's RBAC.
+          TURING_KUBECONFIG: await hubProxyKubeconfig(controlPlane.kubeconfigPath, namespace),
           TURING_NAMESPACE: namespace,
           TURING_LEASE_DURATION_SECONDS: String(LEASE_SECONDS),
         },

@@ -22,6 +22,7 @@ import { createLogger } from '../../hub-proxy/src/observability/logger.js';
 import { startHubProxy } from '../../hub-proxy/src/server.js';
 import { eventually } from '../support/eventually.js';
 import { localJobFor } from '../support/local-job.js';
+import { hubProxyKubeconfig } from '../support/chart-service-account.js';
 import { createNamespace } from '../support/namespaces.js';
 import { KWOK_OUTCOME_LABEL, notebookJobFixture } from '../support/notebook-job-fixtures.js';
 import { pythonNotebook } from '../support/notebooks.js';
@@ -112,11 +113,15 @@ describeJobRuntimeContract('kubernetes (kube-apiserver + kwok)', async () => {
   // This replica always leads: the contract is about the runtime, not about the Lease.
   const controllers = new ControllerManager({ leadership: { isLeader: true }, pollMs: 100 });
   const runtime = new KubernetesJobRuntime({
-    clients,
+    // As the chart's ServiceAccount, with exactly the chart's RBAC.
+    clients: createKubeClients({
+      kubeconfigPath: await hubProxyKubeconfig(kubeconfigPath, clients.namespace),
+      namespace: clients.namespace,
+    }),
     controllers,
     tokens: new HmacRunTokens('a test secret of at least sixteen characters'),
     runnerApiUrl: 'http://hub-proxy.turing.svc:8080/services/turing/',
-    gpuProductFor: () => undefined,
+    gpuPlacementFor: () => undefined,
     resyncMs: 2000,
   });
   await runtime.start();

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { NotebookJob } from '../../hub-proxy/src/jobs/model.js';
 import { jobObjectName } from '../../hub-proxy/src/jobs/naming.js';
 import { runJobManifest } from '../../hub-proxy/src/jobs/kubernetes/index.js';
+import { hubProxyKubeconfig } from '../support/chart-service-account.js';
 import { startProcess, waitUntil, type ManagedProcess } from '../support/child-process.js';
 import type { JupyterHub } from '../support/jupyterhub.js';
 import { createNamespace } from '../support/namespaces.js';
@@ -73,7 +74,8 @@ describe('job dependencies and alerts on Kubernetes, across hub-proxy restarts',
           TURING_LISTEN_PORT: String(port),
           TURING_OPS_LISTEN_PORT: '0',
           TURING_MODELS_API_KEY_LISTEN_PORT: '0',
-          TURING_KUBECONFIG: kubeconfigPath,
+          // As the chart's ServiceAccount, with exactly the chart's RBAC.
+          TURING_KUBECONFIG: await hubProxyKubeconfig(kubeconfigPath, namespace),
           TURING_NAMESPACE: namespace,
           TURING_LEASE_DURATION_SECONDS: '3',
           TURING_JOBS_RESYNC_SECONDS: String(RESYNC_SECONDS),
@@ -176,7 +178,7 @@ describe('job dependencies and alerts on Kubernetes, across hub-proxy restarts',
     const manifest = runJobManifest(
       extract,
       { id: upstreamId, trigger: 'manual' },
-      { runnerApiUrl: 'http://127.0.0.1:1/', gpuProductFor: () => undefined },
+      { runnerApiUrl: 'http://127.0.0.1:1/', gpuPlacementFor: () => undefined },
     );
     await batch.createNamespacedJob({ namespace, body: manifest });
     await waitForJobCondition(upstreamId, 'Complete');

@@ -39,15 +39,36 @@ import {
   serverSideApply,
 } from '../../hub-proxy/src/k8s/index.js';
 import { Conflict } from '../../hub-proxy/src/errors/index.js';
+import { gpuPlacementOf } from '../../hub-proxy/src/environments/index.js';
 import { installCrds } from '../support/crds.js';
 import { eventually } from '../support/eventually.js';
+import { hubProxyKubeconfig } from '../support/chart-service-account.js';
 import { createNamespace } from '../support/namespaces.js';
 
 const kubeconfigPath = inject('kubeconfigPath');
+// The test's own reads, as the cluster admin.
 const clients = createKubeClients({ kubeconfigPath, namespace: `models-${randomBytes(3).toString('hex')}` });
 const { namespace } = clients;
+// hub-proxy's: the chart's ServiceAccount with exactly the chart's RBAC, which needs the namespace first.
+await createNamespace(kubeconfigPath, namespace);
+const hubProxyClients = createKubeClients({
+  kubeconfigPath: await hubProxyKubeconfig(kubeconfigPath, namespace),
+  namespace,
+});
 const tokens = new HmacModelArtifactTokens('a test secret of at least sixteen characters');
 const OWNER = 'alice@example.org';
+
+// The GPU types of images/catalog.yaml that these tests' models name.
+const TEST_GPU_TYPES = {
+  gpuTypes: {
+    t4: { displayName: 'T4', nodeSelector: { 'nvidia.com/gpu.product': 'Tesla-T4' }, tolerations: [] },
+    a100: {
+      displayName: 'A100',
+      nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' },
+      tolerations: [],
+    },
+  },
+};
 
 const podOptions: ServingPodOptions = {
   images: {
@@ -56,13 +77,19 @@ const podOptions: ServingPodOptions = {
   },
   artifactApiUrl: 'http://turing-hub-proxy.jhub.svc:8000/services/turing/',
   initImage: 'python:3.11-slim',
-  gpuProductFor: (type) => ({ t4: 'Tesla-T4', a100: 'NVIDIA-A100-SXM4-80GB' })[type],
+  gpuPlacementFor: (type) => gpuPlacementOf(TEST_GPU_TYPES, type),
 };
 
 // Always the leader: leader election has its own tests (k8s-leader-election, notebook-jobs-kubernetes).
 const controllers = new ControllerManager({ leadership: { isLeader: true }, pollMs: 100 });
-const runtime = new KubernetesModelRuntime({ clients, controllers, tokens, ...podOptions, resyncMs: 2000 });
-const api = modelsKubeApi(clients);
+const runtime = new KubernetesModelRuntime({
+  clients: hubProxyClients,
+  controllers,
+  tokens,
+  ...podOptions,
+  resyncMs: 2000,
+});
+const api = modelsKubeApi(hubProxyClients);
 
 function version(n: number, format: ModelVersion['format'] = 'xgboost'): ModelVersion {
   const tensorflow = format === 'tensorflow';
@@ -206,7 +233,6 @@ function podsServing(model: string, label: string, count: number) {
 describe('models on the kubernetes runtime (real kube-apiserver, controller-manager, kwok)', () => {
   beforeAll(async () => {
     await installCrds(kubeconfigPath);
-    await createNamespace(kubeconfigPath, namespace);
     controllers.start();
     await runtime.start();
     await eventually('the ModelServer controller to run', 15_000, () => runtime.controller.isRunning);

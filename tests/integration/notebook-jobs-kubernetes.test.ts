@@ -21,16 +21,25 @@ import {
 import { RunnerApiService } from '../../hub-proxy/src/jobs/runner-api.js';
 import { errorKind } from '../../hub-proxy/src/jobs/testing/error-kind.js';
 import { FilesystemArtifactStore } from '../../hub-proxy/src/artifacts/filesystem-store.js';
+import { hubProxyKubeconfig } from '../support/chart-service-account.js';
 import { installCrds } from '../support/crds.js';
 import { eventually } from '../support/eventually.js';
 import { createNamespace } from '../support/namespaces.js';
 import { KWOK_OUTCOME_LABEL, notebookJobFixture } from '../support/notebook-job-fixtures.js';
 
 const kubeconfigPath = inject('kubeconfigPath');
+// The test's own reads, as the cluster admin.
 const clients = createKubeClients({ kubeconfigPath, namespace: `nbjobs-${randomBytes(3).toString('hex')}` });
 const { namespace } = clients;
+// hub-proxy's: the chart's ServiceAccount with exactly the chart's RBAC, which needs the namespace first.
+await createNamespace(kubeconfigPath, namespace);
+const hubProxyClients = createKubeClients({
+  kubeconfigPath: await hubProxyKubeconfig(kubeconfigPath, namespace),
+  namespace,
+});
 const tokens = new HmacRunTokens('a test secret of at least sixteen characters');
-const LEASE = 'turing-jobs-controllers';
+// The chart's Role lets hub-proxy read and renew only this Lease.
+const LEASE = 'turing-hub-proxy-controllers';
 const OWNER = 'alice@example.org';
 
 const electors: LeaderElector[] = [];
@@ -39,7 +48,7 @@ const managers: ControllerManager[] = [];
 
 function elector(identity: string): LeaderElector {
   const e = new LeaderElector({
-    clients,
+    clients: hubProxyClients,
     leaseName: LEASE,
     identity,
     leaseDurationSeconds: 3,
@@ -56,11 +65,11 @@ function runtimeWith(leader: Pick<LeaderElector, 'isLeader'>) {
   // One ControllerManager per simulated replica, as hub-proxy's Cluster makes.
   const controllers = new ControllerManager({ leadership: leader, pollMs: 100 });
   const runtime = new KubernetesJobRuntime({
-    clients,
+    clients: hubProxyClients,
     controllers,
     tokens,
     runnerApiUrl: 'http://hub-proxy.turing.svc:8080/services/turing/',
-    gpuProductFor: () => undefined,
+    gpuPlacementFor: () => undefined,
     resyncMs: 2000,
   });
   controllers.start();
@@ -142,7 +151,6 @@ function afterNextMinute(slackMs: number): Promise<void> {
 describe('NotebookJobs on the kubernetes runtime (real kube-apiserver, controller-manager, kwok)', () => {
   beforeAll(async () => {
     await installCrds(kubeconfigPath);
-    await createNamespace(kubeconfigPath, namespace);
     electors[0]?.start();
     await primary.runtime.start();
     await eventually('replica-a to lead and run the controller', 15_000, () =>

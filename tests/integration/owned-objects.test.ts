@@ -12,6 +12,7 @@ import {
 } from '../../hub-proxy/src/k8s/index.js';
 import { ANNOTATIONS, LABELS } from '../../hub-proxy/src/ownership/labels.js';
 import { OwnedObjects } from '../../hub-proxy/src/ownership/owned-objects.js';
+import { hubProxyKubeconfig } from '../support/chart-service-account.js';
 
 const alice = { name: 'alice', isAdmin: false };
 const bob = { name: 'bob', isAdmin: false };
@@ -26,12 +27,21 @@ const configMap = (name: string, data: Record<string, string> = {}): V1ConfigMap
   data,
 });
 
+const kubeconfigPath = inject('kubeconfigPath');
+// The test's own set-up and reads, as the cluster admin.
+const clients: KubeClients = createKubeClients({
+  kubeconfigPath,
+  namespace: `owned-${randomBytes(3).toString('hex')}`,
+});
+// The store as hub-proxy holds it: the chart's ServiceAccount, whose RoleBinding needs the namespace first.
+await clients.core.createNamespace({ body: { metadata: { name: clients.namespace } } });
+const hubProxyClients: KubeClients = createKubeClients({
+  kubeconfigPath: await hubProxyKubeconfig(kubeconfigPath, clients.namespace),
+  namespace: clients.namespace,
+});
+
 describe('OwnedObjects over ConfigMaps on the shared kube-apiserver', () => {
-  const clients: KubeClients = createKubeClients({
-    kubeconfigPath: inject('kubeconfigPath'),
-    namespace: `owned-${randomBytes(3).toString('hex')}`,
-  });
-  const store = new OwnedResourceStore<V1ConfigMap>(clients, {
+  const store = new OwnedResourceStore<V1ConfigMap>(hubProxyClients, {
     version: 'v1',
     plural: 'configmaps',
     kind: 'ConfigMap',
@@ -41,7 +51,6 @@ describe('OwnedObjects over ConfigMaps on the shared kube-apiserver', () => {
   const read = (name: string) => clients.core.readNamespacedConfigMap({ namespace: clients.namespace, name });
 
   beforeAll(async () => {
-    await clients.core.createNamespace({ body: { metadata: { name: clients.namespace } } });
     await service.create(alice, configMap('a1', { v: 'a1' }));
     await service.create(alice, configMap('a2', { v: 'a2' }));
     await service.create(bob, configMap('b1', { v: 'bob' }));

@@ -14,6 +14,7 @@ import { HmacRunTokens } from '../../hub-proxy/src/jobs/run-token.js';
 import { createKubeClients } from '../../hub-proxy/src/k8s/index.js';
 import { installCrds } from '../support/crds.js';
 import { eventually } from '../support/eventually.js';
+import { hubProxyKubeconfig } from '../support/chart-service-account.js';
 import { createNamespace } from '../support/namespaces.js';
 import { notebookJobFixture } from '../support/notebook-job-fixtures.js';
 
@@ -70,12 +71,16 @@ describe('run pods on a real kube-apiserver (restricted Pod Security namespace)'
     await installCrds(kubeconfigPath);
     await createNamespace(kubeconfigPath, namespace);
     const runtime = new KubernetesJobRuntime({
-      clients,
+      // As the chart's ServiceAccount, with exactly the chart's RBAC.
+      clients: createKubeClients({
+        kubeconfigPath: await hubProxyKubeconfig(kubeconfigPath, namespace),
+        namespace,
+      }),
       // No controller needed: startRun creates the Secret and the Job itself.
       controllers: { register: () => undefined },
       tokens: new HmacRunTokens('a test secret of at least sixteen characters'),
       runnerApiUrl: 'http://turing-hub-proxy.jhub.svc:8000/services/turing/',
-      gpuProductFor: () => undefined,
+      gpuPlacementFor: () => undefined,
     });
     const job = await runtime.definitions.create(notebookJobFixture('alice', 'isolated'));
     const run = await runtime.startRun(job, { trigger: 'manual' });

@@ -95,6 +95,7 @@ export class ApiStack {
       port,
       env: {
         TURING_RUNTIME: 'kubernetes',
+        // The admin's; startInProcessHubProxy gives hub-proxy the chart's ServiceAccount instead.
         TURING_KUBECONFIG: this.kubeconfigPath,
         TURING_NAMESPACE: this.namespace,
         TURING_ARTIFACTS_DIR: join(this.dir, 'artifacts'),

@@ -127,6 +127,9 @@ export class ControlPlane {
         '--allow-privileged=true',
         '--authorization-mode=RBAC',
         '--disable-admission-plugins=ServiceAccount',
+        // As managed clusters run it: setting an ownerReference needs delete on
+        // the object and update on the owner's finalizers (docs/rbac.md).
+        '--enable-admission-plugins=OwnerReferencesPermissionEnforcement',
         `--service-account-issuer=https://127.0.0.1:${this.apiserverPort}/`,
         `--service-account-key-file=${c.serviceAccountPub}`,
         `--service-account-signing-key-file=${c.serviceAccountKey}`,

@@ -24,6 +24,16 @@ export interface RenderedObject {
   [key: string]: unknown;
 }
 
+/**
+ * The Kubernetes version offline commands (`template`, `lint`) assume. helm
+ * built from Go modules lacks the release ldflags that set its default, so it
+ * would assume 1.20 and refuse the chart's `kubeVersion`; this is the version
+ * the test control plane runs (scripts/k8s-binaries.sh).
+ */
+export const KUBE_VERSION = 'v1.36.3';
+
+const OFFLINE_COMMANDS = new Set(['template', 'lint']);
+
 /** What {@link helm} ran and printed. */
 export interface HelmResult {
   stdout: string;
@@ -44,7 +54,9 @@ export async function helm(args: string[], options: { kubeconfigPath?: string } 
       HELM_DATA_HOME: join(home, 'data'),
       ...(options.kubeconfigPath ? { KUBECONFIG: options.kubeconfigPath } : {}),
     };
-    const { stdout, stderr } = await run(helmBinary(), args, { env, maxBuffer: 64 * 1024 * 1024 });
+    const offline = OFFLINE_COMMANDS.has(args[0] ?? '') && !args.includes('--kube-version');
+    const fullArgs = offline ? [...args, '--kube-version', KUBE_VERSION] : args;
+    const { stdout, stderr } = await run(helmBinary(), fullArgs, { env, maxBuffer: 64 * 1024 * 1024 });
     return { stdout, stderr };
   } catch (err) {
     const e = err as Error & { stderr?: string; stdout?: string };

@@ -7,6 +7,7 @@ import { assembleHubProxy, type AssembledHubProxy } from '../../hub-proxy/src/as
 import { FEATURES, loadHubProxyConfig, type HubProxyConfig } from '../../hub-proxy/src/features.js';
 import { createLogger } from '../../hub-proxy/src/observability/logger.js';
 import { startHubProxy, type HubProxyExtras, type HubProxyHandle } from '../../hub-proxy/src/server.js';
+import { hubProxyKubeconfig } from './chart-service-account.js';
 import type { JupyterHub } from './jupyterhub.js';
 import { collectLogFiles, logCaptureFile } from './secrets-scan.js';
 
@@ -31,6 +32,10 @@ export interface InProcessHubProxy {
  * `logDestination` (stdout by default) and, during an integration run, at
  * debug level to a file for the secrets scan (tests/support/secrets-scan.ts),
  * which also gets the local runtime's run logs on {@link InProcessHubProxy.stop}.
+ * On the kubernetes runtime, `TURING_KUBECONFIG` names the admin kubeconfig
+ * and hub-proxy gets a token of the chart's ServiceAccount in
+ * `TURING_NAMESPACE` instead (tests/support/chart-service-account.ts), so it
+ * runs with exactly the chart's RBAC.
  */
 export async function startInProcessHubProxy(
   hub: JupyterHub,
@@ -42,22 +47,29 @@ export async function startInProcessHubProxy(
     extras?: Pick<HubProxyExtras, 'statusProviders'>;
   },
 ): Promise<InProcessHubProxy> {
+  const env: Record<string, string> = {
+    TURING_HUB_API_URL: hub.apiUrl,
+    TURING_API_TOKEN: options.serviceToken,
+    TURING_LISTEN_PORT: String(options.port),
+    // The operations listener (healthz, readyz, metrics) on a free port: tests run side by side.
+    TURING_OPS_LISTEN_PORT: '0',
+    // The models' API-key listener too, and their local state in a directory of this run's own.
+    TURING_MODELS_API_KEY_LISTEN_PORT: '0',
+    TURING_MODELS_STATE_DIR: mkdtempSync(join(tmpdir(), 'turing-models-')),
+    // What admins edit, and the audit log: per instance, never the checkout's `.turing/`.
+    ...adminStatePaths(),
+    TURING_RUNTIME: 'local',
+    TURING_LOG_LEVEL: 'warn',
+    ...options.env,
+  };
+  if (env.TURING_RUNTIME === 'kubernetes' && env.TURING_KUBECONFIG) {
+    env.TURING_KUBECONFIG = await hubProxyKubeconfig(
+      env.TURING_KUBECONFIG,
+      env.TURING_NAMESPACE ?? 'default',
+    );
+  }
   const config = loadHubProxyConfig({
-    env: {
-      TURING_HUB_API_URL: hub.apiUrl,
-      TURING_API_TOKEN: options.serviceToken,
-      TURING_LISTEN_PORT: String(options.port),
-      // The operations listener (healthz, readyz, metrics) on a free port: tests run side by side.
-      TURING_OPS_LISTEN_PORT: '0',
-      // The models' API-key listener too, and their local state in a directory of this run's own.
-      TURING_MODELS_API_KEY_LISTEN_PORT: '0',
-      TURING_MODELS_STATE_DIR: mkdtempSync(join(tmpdir(), 'turing-models-')),
-      // What admins edit, and the audit log: per instance, never the checkout's `.turing/`.
-      ...adminStatePaths(),
-      TURING_RUNTIME: 'local',
-      TURING_LOG_LEVEL: 'warn',
-      ...options.env,
-    },
+    env,
     readFile: () => {
       throw new Error('no config files in tests');
     },

@@ -31,6 +31,7 @@ export const SECRETS_SCAN_ROOT = resolve(import.meta.dirname, '../../test-result
 export type SecretKind =
   | 'hub-api-token'
   | 'service-token'
+  | 'service-account-token'
   | 'run-token'
   | 'run-token-secret'
   | 'cookie'
