@@ -5,21 +5,18 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parse } from 'yaml';
 import { KubernetesJobRuntime } from '../../hub-proxy/src/jobs/kubernetes/index.js';
 import { HmacRunTokens } from '../../hub-proxy/src/jobs/run-token.js';
 import { createKubeClients } from '../../hub-proxy/src/k8s/index.js';
 import { installCrds } from '../support/crds.js';
 import { eventually } from '../support/eventually.js';
 import { hubProxyKubeconfig } from '../support/chart-service-account.js';
+import { renderChart } from '../support/helm.js';
 import { createNamespace } from '../support/namespaces.js';
 import { notebookJobFixture } from '../support/notebook-job-fixtures.js';
 
-const repoRoot = resolve(import.meta.dirname, '../..');
-const POLICY_FILE = join(repoRoot, 'helm/turing/files/networkpolicy-runs.yaml');
+const POLICY_TEMPLATE = 'templates/jobs/networkpolicy.yaml';
 const kubeconfigPath = inject('kubeconfigPath');
 const clients = createKubeClients({ kubeconfigPath, namespace: `runpods-${randomBytes(3).toString('hex')}` });
 const { namespace } = clients;
@@ -143,11 +140,12 @@ describe('run pods on a real kube-apiserver (restricted Pod Security namespace)'
 
   // There is no CNI here, so whether traffic is really blocked cannot be
   // tested: these check what the apiserver stores and which pods it selects.
-  describe('the run NetworkPolicy (helm/turing/files/networkpolicy-runs.yaml)', () => {
+  describe("the run NetworkPolicy (the chart's templates/jobs/networkpolicy.yaml)", () => {
     let policy: V1NetworkPolicy;
 
     beforeAll(async () => {
-      const manifest = parse(readFileSync(POLICY_FILE, 'utf8')) as V1NetworkPolicy;
+      const [rendered] = await renderChart({ namespace, showOnly: [POLICY_TEMPLATE] });
+      const manifest = { ...rendered, metadata: { ...rendered?.metadata, namespace } } as V1NetworkPolicy;
       // Validated by the apiserver; an invalid ipBlock or selector is a 422 here.
       policy = await networking.createNamespacedNetworkPolicy({ namespace, body: manifest });
     });
