@@ -9,7 +9,7 @@
  *   npx tsx scripts/generate-bake.ts           write the file
  *   npx tsx scripts/generate-bake.ts --check   write nothing; exit 1 if it is stale
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
@@ -22,6 +22,7 @@ import {
   type CompatibilityTable,
   type Environment,
 } from '../hub-proxy/src/environments/catalog/index.js';
+import { syncGeneratedFile } from './generated-file.js';
 
 /** The repository root; file names below are relative to it. */
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
@@ -40,8 +41,6 @@ export const DOCKERFILES = {
   runner: 'images/runner/Dockerfile',
 } as const;
 
-/** The runner image's repository (its tag is the chart's appVersion, like hub-proxy's). */
-const RUNNER_REPOSITORY = 'ghcr.io/turing-platform/runner';
 /** The CUDA wheels (TensorFlow's, PyTorch's) exist for x86_64 Linux; so do the images. */
 const NOTEBOOK_PLATFORMS = ['linux/amd64'];
 const PYTORCH_WHEEL_INDEX = 'https://download.pytorch.org/whl/';
@@ -360,36 +359,24 @@ export function generateBake(root = REPO_ROOT): string {
   return renderBake(bakeMatrix(catalog, table, bases, chartImages(root)));
 }
 
-/** The hub-proxy image the chart deploys (values.yaml name, Chart.yaml appVersion), and the runner's. */
+/** The hub-proxy and runner images the chart deploys (their values.yaml names, Chart.yaml's appVersion). */
 export function chartImages(root = REPO_ROOT): { hubProxyImage: string; runnerImage: string } {
   const chart = z
     .object({ appVersion: z.string().min(1) })
     .parse(parse(readFileSync(resolve(root, 'helm/turing/Chart.yaml'), 'utf8')));
   const values = z
-    .object({ hubProxy: z.object({ image: z.object({ name: z.string().min(1) }) }) })
+    .object({
+      hubProxy: z.object({ image: z.object({ name: z.string().min(1) }) }),
+      modelGateway: z.object({ initImage: z.object({ name: z.string().min(1) }) }),
+    })
     .parse(parse(readFileSync(resolve(root, 'helm/turing/values.yaml'), 'utf8')));
   return {
     hubProxyImage: `${values.hubProxy.image.name}:${chart.appVersion}`,
-    runnerImage: `${RUNNER_REPOSITORY}:${chart.appVersion}`,
+    runnerImage: `${values.modelGateway.initImage.name}:${chart.appVersion}`,
   };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const text = generateBake();
-  const path = resolve(REPO_ROOT, BAKE_FILE);
-  let current: string | undefined;
-  try {
-    current = readFileSync(path, 'utf8');
-  } catch {
-    current = undefined;
-  }
-  if (current === text) {
-    console.log(`unchanged ${BAKE_FILE}`);
-  } else if (process.argv.includes('--check')) {
-    console.error(`out of date ${BAKE_FILE}: run npx tsx scripts/generate-bake.ts`);
-    process.exitCode = 1;
-  } else {
-    writeFileSync(path, text);
-    console.log(`wrote ${BAKE_FILE}`);
-  }
+  const fresh = syncGeneratedFile(REPO_ROOT, BAKE_FILE, generateBake(), process.argv.includes('--check'));
+  process.exitCode = fresh ? 0 : 1;
 }

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CHART_VARIANTS, VARIANT_NAMES, withValuesFile } from '../support/chart-variants.js';
 import { CHART_DIR, helm, renderChart, type RenderedObject } from '../support/helm.js';
 import { createNamespace } from '../support/namespaces.js';
+import { kubectl as runKubectl, type KubectlResult } from '../support/kubectl.js';
 
 /**
  * Every object the chart renders, for every variant, against the real
@@ -20,23 +20,8 @@ import { createNamespace } from '../support/namespaces.js';
 const kubeconfigPath = inject('kubeconfigPath');
 const namespace = `chart-dry-run-${randomBytes(3).toString('hex')}`;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function kubectl(args: string[], input?: string): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', ['--kubeconfig', kubeconfigPath, ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
+function kubectl(args: string[], input?: string): Promise<KubectlResult> {
+  return runKubectl(kubeconfigPath, args, input);
 }
 
 /** One JSON List: unlike YAML re-serialised by another library, JSON means the same to kubectl (YAML 1.1 reads `y` as true). */

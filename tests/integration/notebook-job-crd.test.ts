@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -6,6 +5,7 @@ import type { NotebookJob } from '../../hub-proxy/src/jobs/model.js';
 import { NOTEBOOK_JOB_CRD_FILE } from '../../hub-proxy/src/jobs/notebook-job-crd.js';
 import { createNamespace } from '../support/namespaces.js';
 import { notebookJobFixture } from '../support/notebook-job-fixtures.js';
+import { kubectl as runKubectl, type KubectlResult } from '../support/kubectl.js';
 
 /**
  * The generated NotebookJob CRD against a real kube-apiserver: it is a valid
@@ -18,23 +18,8 @@ const namespace = `nbjob-crd-${randomBytes(3).toString('hex')}`;
 const CRD_PATH = join(import.meta.dirname, '..', '..', NOTEBOOK_JOB_CRD_FILE);
 const OWNER = 'carol@example.org';
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function kubectl(args: string[], input?: string): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', ['--kubeconfig', kubeconfigPath, ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
+function kubectl(args: string[], input?: string): Promise<KubectlResult> {
+  return runKubectl(kubeconfigPath, args, input);
 }
 
 /** Server-side dry-run create: full validation, defaulting and CEL, nothing stored. */
