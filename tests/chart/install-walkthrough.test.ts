@@ -70,7 +70,9 @@ async function releaseObjects(): Promise<KubeObject[]> {
     '-o',
     'json',
   );
-  return [namespaced, cluster].flatMap((out) => (JSON.parse(out) as { items: KubeObject[] }).items);
+  const items = (out: string) => (JSON.parse(out) as { items: KubeObject[] }).items;
+  // As the doc's `grep -- '-jhub$'`: releases named turing in other namespaces (other test files) are not this one.
+  return [...items(namespaced), ...items(cluster).filter((o) => o.metadata.name.endsWith(`-${namespace}`))];
 }
 
 /** `kind/name` of each object, as `kubectl get` names them. */
