@@ -132,9 +132,11 @@ describe('Jobs side panel UX (Chromium)', () => {
   const card = (name: string) => jobsPanel().getByTestId(`job-${name}`);
   const expand = async (name: string): Promise<Locator> => {
     const runs = card(name).getByTestId('job-runs');
-    if (!(await runs.isVisible())) {
-      await card(name).getByRole('button', { name, exact: true }).click();
-    }
+    // Ask the card itself: right after a reload the runs may still be loading
+    // under an expanded card, and a click would then collapse it.
+    const toggle = card(name).getByRole('button', { name, exact: true });
+    await toggle.waitFor({ timeout: 30_000 });
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
     await runs.waitFor({ timeout: 30_000 });
     return runs;
   };

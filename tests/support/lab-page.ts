@@ -27,13 +27,25 @@ export function sidebarTab(page: Page, id: string): Locator {
   return page.locator(`.jp-SideBar .lm-TabBar-tab[data-id="${id}"]`);
 }
 
-/** Shows the side panel `id`; clicking the tab of a shown panel would hide it, so that is checked first. */
+/**
+ * Shows the side panel `id`. Clicking the tab of a shown panel hides it, and
+ * right after a reload the layout restorer may show the panel between a
+ * check and a click, so the click is made only while the tab is not the
+ * current one, and repeated if a late restore undid it.
+ */
 export async function showSidePanel(page: Page, id: string): Promise<Locator> {
   const panel = page.locator(`#${id}`);
-  if (!(await panel.isVisible())) {
-    await sidebarTab(page, id).click();
+  const tab = sidebarTab(page, id);
+  const deadline = Date.now() + 30_000;
+  while (!(await panel.isVisible())) {
+    if (Date.now() > deadline) {
+      await panel.waitFor({ state: 'visible', timeout: 1 });
+      break;
+    }
+    await tab.waitFor({ timeout: 30_000 });
+    if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
+    await panel.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
   }
-  await panel.waitFor({ state: 'visible', timeout: 30_000 });
   return panel;
 }
 
