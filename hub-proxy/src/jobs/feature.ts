@@ -82,8 +82,8 @@ export const jobsFeature = defineFeature({
         },
         // Read at each manifest, so admin edits of the catalog apply to the next run.
         gpuPlacementFor: (type) => gpuPlacementOf(catalog, type),
-        ...(settings.homeVolume ? { homeVolume: settings.homeVolume } : {}),
-        pods: cluster.ownedPods,
+        // Only runs that mount a home claim can wait on a missing one, so only then watch pods for it.
+        ...(settings.homeVolume ? { homeVolume: settings.homeVolume, pods: cluster.ownedPods } : {}),
         resyncMs: settings.resyncSeconds * 1000,
         informerHooks: (label) => cluster.hooks(label),
         logger: log,
