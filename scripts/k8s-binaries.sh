@@ -3,6 +3,8 @@
 # kube-controller-manager, etcd, kwok, helm) from the Go module proxy, and
 # caches them by version so a second run is a no-op.
 # Prints the directory that holds the binaries on its last line.
+# With --check it builds nothing: prints that directory and exits 0 when every
+# binary is there, exits 1 otherwise.
 set -euo pipefail
 
 K8S_VERSION="${TURING_K8S_VERSION:-v1.36.3}"
@@ -22,6 +24,7 @@ ALL="kube-apiserver kube-controller-manager kube-scheduler etcd kwok helm"
 missing=0; for b in $ALL; do [ -x "$BIN_DIR/$b" ] || missing=1; done
 [ -f "$BIN_DIR/kwok-stages.yaml" ] || missing=1
 if [ $missing = 0 ]; then echo "$BIN_DIR"; exit 0; fi
+[ "${1:-}" = --check ] && exit 1
 started=$(date +%s)
 
 # Writes a throwaway module that pins $1@$2 (plus extra go.mod lines from stdin)
