@@ -36,11 +36,22 @@ describeArtifactStoreContract('S3 (moto server)', async (limits) => {
   const bucket = `turing-${randomBytes(6).toString('hex')}`;
   await moto.createBucket(bucket);
   const store = new S3ArtifactStore({ ...storeOptions(moto.endpoint, bucket), ...limits });
+  const others: S3ArtifactStore[] = [];
+  const raw = new S3Client({ ...storeOptions(moto.endpoint, bucket), credentials: MOTO_CREDENTIALS });
   return {
     store,
+    reopen: () => {
+      const other = new S3ArtifactStore({ ...storeOptions(moto.endpoint, bucket), ...limits });
+      others.push(other);
+      return Promise.resolve(other);
+    },
+    plant: async (key, bytes) => {
+      await raw.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes }));
+    },
     cleanup: async () => {
       await store.deletePrefix('users/');
-      store.destroy();
+      for (const made of [store, ...others]) made.destroy();
+      raw.destroy();
     },
   };
 });
@@ -56,7 +67,7 @@ describe('S3ArtifactStore against moto', () => {
     });
     try {
       const keys = Array.from({ length: 1005 }, (_, i) => `users/alice/many/${String(i).padStart(4, '0')}`);
-      // Seeded straight through S3: a store put sums the owner's usage first, which would make this quadratic.
+      // Seeded straight through S3, before the owner has a usage record: the first use counts them.
       const seeder = new S3Client({ ...storeOptions(moto.endpoint, bucket), credentials: MOTO_CREDENTIALS });
       for (let i = 0; i < keys.length; i += 50) {
         await Promise.all(
@@ -72,6 +83,100 @@ describe('S3ArtifactStore against moto', () => {
       await store.deletePrefix('users/alice/');
       expect(await store.usage('users/alice/')).toBe(0);
     } finally {
+      store.destroy();
+    }
+  });
+
+  it('lists 2,500 objects with 3 ListObjectsV2 requests and no HEAD, and puts among them without listing', async () => {
+    const bucket = `turing-${randomBytes(6).toString('hex')}`;
+    await moto.createBucket(bucket);
+    const requests: string[] = [];
+    const store = new S3ArtifactStore({
+      ...storeOptions(moto.endpoint, bucket),
+      maxObjectBytes: 1024,
+      maxOwnerBytes: 1024 * 1024,
+      onRequest: (command) => requests.push(command),
+    });
+    const seeder = new S3Client({ ...storeOptions(moto.endpoint, bucket), credentials: MOTO_CREDENTIALS });
+    try {
+      const keys = Array.from({ length: 2500 }, (_, i) => `users/alice/many/${String(i).padStart(4, '0')}`);
+      for (let i = 0; i < keys.length; i += 50) {
+        await Promise.all(
+          keys
+            .slice(i, i + 50)
+            .map((Key) => seeder.send(new PutObjectCommand({ Bucket: bucket, Key, Body: 'xy' }))),
+        );
+      }
+      const listed = await store.list('users/alice/');
+      expect(listed).toHaveLength(2500);
+      expect(listed[2499]).toMatchObject({ key: keys[2499], sizeBytes: 2 });
+      // ceil(2500 / 1000) pages: O(N/1000) requests, none per object.
+      expect(requests).toEqual(['ListObjectsV2Command', 'ListObjectsV2Command', 'ListObjectsV2Command']);
+
+      // The first use seeds the usage record with one count; puts after that never list.
+      expect(await store.usage('users/alice/')).toBe(5000);
+      requests.length = 0;
+      await store.put('users/alice/one-more', Buffer.alloc(100));
+      await store.put('users/alice/many/0000', Buffer.alloc(10)); // replaces 2 bytes
+      expect(requests.filter((command) => command === 'ListObjectsV2Command')).toEqual([]);
+      // Per put: the record and the key's HEAD to open, HEAD + record compare-and-swap + PutObject to commit.
+      expect(requests.length).toBeLessThanOrEqual(2 * 6);
+      expect(await store.usage('users/alice/')).toBe(5000 + 100 + 8);
+      expect(await store.recount('users/alice/')).toBe(5108);
+    } finally {
+      seeder.destroy();
+      await store.deletePrefix('users/');
+      store.destroy();
+    }
+  });
+
+  it('gives a reservation back when S3 refuses the object, and keeps it when S3 cannot be reached', async () => {
+    const bucket = `turing-${randomBytes(6).toString('hex')}`;
+    await moto.createBucket(bucket);
+    let refuse: 'no' | 'refuse' | 'cut' = 'no';
+    const store = new S3ArtifactStore({
+      ...storeOptions(moto.endpoint, bucket),
+      maxObjectBytes: 1024,
+      maxOwnerBytes: 4096,
+    });
+    // Fails PutObject of data keys only, as S3 would (an error answer) or as a dropped connection would.
+    (store as unknown as { client: S3Client }).client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Key?: string };
+        if (
+          refuse !== 'no' &&
+          context.commandName === 'PutObjectCommand' &&
+          input.Key?.startsWith('users/')
+        ) {
+          if (refuse === 'cut') throw new Error('socket hang up');
+          const { S3ServiceException } = await import('@aws-sdk/client-s3');
+          throw new S3ServiceException({
+            name: 'InternalError',
+            $fault: 'server',
+            $metadata: { httpStatusCode: 500 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'testFailPut' },
+    );
+    try {
+      await store.put('users/alice/a', Buffer.alloc(1000));
+      refuse = 'refuse';
+      expect(await store.put('users/alice/b', Buffer.alloc(1000)).catch((e: unknown) => e)).toBeInstanceOf(
+        UpstreamFailed,
+      );
+      expect(await store.usage('users/alice/')).toBe(1000);
+      refuse = 'cut';
+      expect(await store.put('users/alice/c', Buffer.alloc(1000)).catch((e: unknown) => e)).toBeInstanceOf(
+        Unavailable,
+      );
+      // The object might exist: the record errs high until a recount looks.
+      expect(await store.usage('users/alice/')).toBe(2000);
+      refuse = 'no';
+      expect(await store.recount('users/alice/')).toBe(1000);
+    } finally {
+      await store.deletePrefix('users/');
       store.destroy();
     }
   });

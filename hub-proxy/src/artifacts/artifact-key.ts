@@ -11,6 +11,12 @@ import { InvalidInput } from '../errors/index.js';
 
 /** Longest key, in UTF-8 bytes (S3 allows 1024; leave room for a bucket-side prefix). */
 export const MAX_ARTIFACT_KEY_BYTES = 512;
+/**
+ * First segment reserved for the S3 backend's per-owner usage records
+ * (`.turing-usage/<a>/<b>.json`): no artifact key or prefix may use it.
+ */
+export const USAGE_RECORD_ROOT = '.turing-usage';
+
 /** Longest segment, in UTF-8 bytes (a file name on most filesystems). */
 export const MAX_ARTIFACT_SEGMENT_BYTES = 255;
 
@@ -31,6 +37,8 @@ function problemWith(path: string): string | undefined {
   if (path.startsWith('/')) return 'must be relative (no leading "/")';
   if (path.includes('\\')) return 'must use "/" as separator, not "\\"';
   if (CONTROL_CHARACTER.test(path)) return 'must not contain control characters';
+  if (path.split('/')[0] === USAGE_RECORD_ROOT)
+    return `must not start with the reserved "${USAGE_RECORD_ROOT}/"`;
   for (const segment of path.split('/')) {
     if (segment === '') return 'must not contain empty segments ("//" or a trailing "/")';
     if (segment === '.' || segment === '..') return 'must not contain "." or ".." segments';

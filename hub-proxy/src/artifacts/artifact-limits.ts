@@ -36,12 +36,50 @@ export interface PutMeter {
   close(): void;
 }
 
+/** The 403 `artifactBytes` error: the owner's objects would pass `maxOwnerBytes`. */
+export function ownerQuotaExceeded(
+  ownerPrefix: string,
+  maxOwnerBytes: number,
+  used: number,
+  storedBytes: number,
+): QuotaExceeded {
+  return new QuotaExceeded(
+    'artifactBytes',
+    maxOwnerBytes,
+    used,
+    `Quota artifactBytes exceeded: the artifacts under ${ownerPrefix} would be over their ` +
+      `${formatBytes(maxOwnerBytes)} total limit (${formatBytes(storedBytes)} stored); ` +
+      'delete old runs or models, or ask an admin to raise the quota.',
+    undefined,
+    { persistence: 'permanent' },
+  );
+}
+
 /**
- * Enforces {@link ArtifactLimits} while bodies stream in. Bytes of puts still
- * in progress count against their owner too, so two concurrent uploads in
- * this process cannot each use the whole remaining allowance. Across
- * replicas the owner total is best-effort: each replica sees only what is
- * already stored.
+ * The check made when a put commits, against the owner's latest usage record
+ * (read under the backend's lock or compare-and-swap): `delta` is the new
+ * object's size minus the one it replaces. Growth past `maxOwnerBytes` throws;
+ * a put that does not grow the total always passes, so an owner over a
+ * lowered limit can still shrink.
+ */
+export function checkCommit(
+  ownerPrefix: string,
+  recordBytes: number,
+  delta: number,
+  maxOwnerBytes: number,
+): void {
+  if (delta > 0 && recordBytes + delta > maxOwnerBytes) {
+    throw ownerQuotaExceeded(ownerPrefix, maxOwnerBytes, recordBytes, recordBytes);
+  }
+}
+
+/**
+ * Enforces {@link ArtifactLimits} while bodies stream in, so an over-limit
+ * body is stopped early. Bytes of puts still in progress count against their
+ * owner too, so two concurrent uploads in this process cannot each use the
+ * whole remaining allowance. This is the early check only: the binding one
+ * is {@link checkCommit} at commit, against the usage record every replica
+ * updates.
  */
 export class ArtifactQuota {
   private readonly inFlight = new Map<string, number>();
@@ -58,14 +96,18 @@ export class ArtifactQuota {
       usage(ownerPrefix: string): Promise<number>;
       head(key: string): Promise<{ sizeBytes: number } | undefined>;
     },
-  ): Promise<{ owner: string; meter: PutMeter }> {
+  ): Promise<{ owner: string; meter: PutMeter; maxOwnerBytes: number }> {
     const owner = ownerPrefixOf(key);
     const [stored, previous, maxOwnerBytes] = await Promise.all([
       store.usage(owner),
       store.head(key),
       this.ownerLimit(owner),
     ]);
-    return { owner, meter: this.open(owner, stored - (previous?.sizeBytes ?? 0), maxOwnerBytes) };
+    return {
+      owner,
+      maxOwnerBytes,
+      meter: this.open(owner, Math.max(0, stored - (previous?.sizeBytes ?? 0)), maxOwnerBytes),
+    };
   }
 
   /** The most bytes `ownerPrefix` may hold. */
@@ -105,16 +147,11 @@ export class ArtifactQuota {
         }
         const othersInFlight = (inFlight.get(ownerPrefix) ?? 0) - bytes;
         if (storedBytes + othersInFlight + bytes + n > maxOwnerBytes) {
-          const used = storedBytes + othersInFlight + bytes;
-          throw new QuotaExceeded(
-            'artifactBytes',
+          throw ownerQuotaExceeded(
+            ownerPrefix,
             maxOwnerBytes,
-            used,
-            `Quota artifactBytes exceeded: the artifacts under ${ownerPrefix} would be over their ` +
-              `${formatBytes(maxOwnerBytes)} total limit (${formatBytes(storedBytes)} stored); ` +
-              'delete old runs or models, or ask an admin to raise the quota.',
-            undefined,
-            { persistence: 'permanent' },
+            storedBytes + othersInFlight + bytes,
+            storedBytes,
           );
         }
         bytes += n;

@@ -24,6 +24,13 @@ describe('artifactStoreConfigSchema', () => {
       secretAccessKey: 'secret',
     });
     expect(config).toMatchObject({ region: 'us-east-1', forcePathStyle: false, maxObjectBytes: 1048576 });
+    expect(
+      artifactStoreConfigSchema.parse({
+        backend: 'filesystem',
+        directory: '/d',
+        usageRecountSeconds: '3600',
+      }),
+    ).toMatchObject({ usageRecountSeconds: 3600 });
   });
 
   it('names the field that is wrong', () => {

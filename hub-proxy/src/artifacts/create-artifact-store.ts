@@ -21,6 +21,8 @@ const byteCount = z.coerce.number().int().positive();
 const limits = {
   maxObjectBytes: byteCount.default(DEFAULT_MAX_OBJECT_BYTES),
   maxOwnerBytes: byteCount.default(DEFAULT_MAX_OWNER_BYTES),
+  /** Seconds after which an owner's usage record is recounted on next use (default one day). */
+  usageRecountSeconds: z.coerce.number().int().positive().optional(),
 };
 
 /** `true`/`false`, also spelled as text (z.coerce.boolean would read "false" as true). */
@@ -81,10 +83,18 @@ export function createArtifactStore(
 ): ArtifactStore {
   const { maxObjectBytes } = config;
   const maxOwnerBytes = ownerBytesLimit ?? config.maxOwnerBytes;
+  const recount =
+    config.usageRecountSeconds === undefined ? {} : { recountIntervalMs: config.usageRecountSeconds * 1000 };
   if (config.backend === 'filesystem') {
-    return new FilesystemArtifactStore({ directory: config.directory, maxObjectBytes, maxOwnerBytes });
+    return new FilesystemArtifactStore({
+      directory: config.directory,
+      maxObjectBytes,
+      maxOwnerBytes,
+      ...recount,
+    });
   }
   return new S3ArtifactStore({
+    ...recount,
     region: config.region,
     bucket: config.bucket,
     forcePathStyle: config.forcePathStyle,

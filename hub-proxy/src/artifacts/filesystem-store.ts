@@ -14,22 +14,27 @@ import {
 } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Conflict } from '../errors/index.js';
-import type { ArtifactInfo, ArtifactStore } from './artifact-store.js';
+import type { ArtifactInfo, ArtifactListing, ArtifactStore } from './artifact-store.js';
 import {
   compareArtifactKeys,
+  ownerPrefixOf,
   validateArtifactKey,
   validateArtifactPrefix,
   validateOwnerPrefix,
 } from './artifact-key.js';
-import { ArtifactQuota, type ArtifactLimits } from './artifact-limits.js';
+import { ArtifactQuota, checkCommit, type ArtifactLimits } from './artifact-limits.js';
 import { chunksOf } from './body-chunks.js';
 import { mapWithConcurrency } from './bounded-concurrency.js';
 import { normalizeContentType } from './content-type.js';
+import { FilesystemUsageLedger } from './filesystem-usage.js';
+import { DEFAULT_RECOUNT_INTERVAL_MS, isStale, withDelta, type UsageRecord } from './usage-record.js';
 
 /** Options of {@link FilesystemArtifactStore}. */
 export interface FilesystemArtifactStoreOptions extends ArtifactLimits {
   /** Root directory (a PVC in the cluster); created on first write. */
   directory: string;
+  /** An owner's usage record older than this is recounted on next use (default 24 h). */
+  recountIntervalMs?: number;
 }
 
 /**
@@ -39,7 +44,7 @@ export interface FilesystemArtifactStoreOptions extends ArtifactLimits {
  * with an old content type; the fixed size lets sizes come from `stat`.
  */
 const HEADER_BYTES = 512;
-/** Files opened at once while listing or summing. */
+/** Files stat'ed at once while listing or summing. */
 const FILE_CONCURRENCY = 16;
 /** Temp files older than this are leftovers of a crashed process. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
@@ -90,6 +95,13 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number)
  * A key cannot name both an object and a "directory" of other keys
  * (`a/b/x` and `a/b/x/y`); such a put fails with Conflict. The key
  * layout in `jobs/naming.ts` never does this.
+ *
+ * Each owner's bytes are kept in a usage record (`filesystem-usage.ts`).
+ * A put streams into a temp file without the owner's lock, then, holding
+ * it, stats the object it replaces, checks the record plus the difference
+ * against the owner's limit, renames the file into place and rewrites the
+ * record; deletes likewise. So the record is exact and the limit holds
+ * across replicas sharing the volume, with no listing per write.
  */
 export class FilesystemArtifactStore implements ArtifactStore {
   readonly backend = 'filesystem';
@@ -97,12 +109,16 @@ export class FilesystemArtifactStore implements ArtifactStore {
   private readonly objectsDir: string;
   private readonly tempDir: string;
   private readonly quota: ArtifactQuota;
+  private readonly ledger: FilesystemUsageLedger;
+  private readonly recountIntervalMs: number;
   private prepared?: Promise<void>;
 
   constructor(options: FilesystemArtifactStoreOptions) {
     this.directory = resolve(options.directory);
     this.objectsDir = join(this.directory, 'objects');
     this.tempDir = join(this.directory, 'tmp');
+    this.ledger = new FilesystemUsageLedger(this.directory);
+    this.recountIntervalMs = options.recountIntervalMs ?? DEFAULT_RECOUNT_INTERVAL_MS;
     this.quota = new ArtifactQuota({
       maxObjectBytes: options.maxObjectBytes,
       maxOwnerBytes: options.maxOwnerBytes,
@@ -116,7 +132,7 @@ export class FilesystemArtifactStore implements ArtifactStore {
   ): Promise<ArtifactInfo> {
     await this.prepare();
     const contentType = normalizeContentType(options.contentType);
-    const { meter } = await this.quota.openPut(key, this);
+    const { owner, meter, maxOwnerBytes } = await this.quota.openPut(key, this);
     const temp = join(this.tempDir, `${randomUUID()}.part`);
     let handle: FileHandle | undefined;
     try {
@@ -130,7 +146,13 @@ export class FilesystemArtifactStore implements ArtifactStore {
       const { mtime } = await handle.stat();
       await handle.close();
       handle = undefined;
-      await this.moveIntoPlace(temp, key);
+      await this.ledger.withLock(owner, async () => {
+        const record = await this.lockedRecord(owner);
+        const delta = meter.bytes - (await this.storedSize(key));
+        checkCommit(owner, record.bytes, delta, maxOwnerBytes);
+        await this.moveIntoPlace(temp, key);
+        await this.ledger.write(owner, withDelta(record, delta));
+      });
       return { key, sizeBytes: meter.bytes, contentType, modifiedAt: mtime.toISOString() };
     } catch (err) {
       await handle?.close().catch(() => undefined);
@@ -167,11 +189,21 @@ export class FilesystemArtifactStore implements ArtifactStore {
     }
   }
 
-  async list(prefix: string): Promise<ArtifactInfo[]> {
+  async list(prefix: string): Promise<ArtifactListing[]> {
     validateArtifactPrefix(prefix);
     const keys = await this.keysUnder(prefix);
-    const infos = await mapWithConcurrency(keys, FILE_CONCURRENCY, (key) => this.head(key));
-    return infos.filter((info): info is ArtifactInfo => info !== undefined);
+    // A stat per file, no open: the header (content type) is for head and get.
+    const listed = await mapWithConcurrency(keys, FILE_CONCURRENCY, async (key) => {
+      const stats = await stat(this.pathOf(key)).catch(() => undefined);
+      if (!stats?.isFile()) return undefined;
+      return {
+        key,
+        sizeBytes: Math.max(0, stats.size - HEADER_BYTES),
+        modifiedAt: stats.mtime.toISOString(),
+      };
+    });
+    // A file deleted between the walk and its stat is simply gone.
+    return listed.filter((entry): entry is ArtifactListing => entry !== undefined);
   }
 
   async keys(prefix: string): Promise<string[]> {
@@ -180,14 +212,20 @@ export class FilesystemArtifactStore implements ArtifactStore {
   }
 
   async delete(key: string): Promise<void> {
-    validateArtifactKey(key);
-    try {
-      await unlink(this.pathOf(key));
-    } catch (err) {
-      if (!ABSENT.has(errorCode(err) ?? '') && errorCode(err) !== 'EPERM') throw err;
-      return;
-    }
-    await this.pruneEmptyParents(dirname(this.pathOf(key)));
+    const owner = ownerPrefixOf(key);
+    const removed = await this.ledger.withLock(owner, async () => {
+      const record = await this.lockedRecord(owner);
+      const size = await this.storedSize(key);
+      try {
+        await unlink(this.pathOf(key));
+      } catch (err) {
+        if (!ABSENT.has(errorCode(err) ?? '') && errorCode(err) !== 'EPERM') throw err;
+        return false;
+      }
+      await this.ledger.write(owner, withDelta(record, -size));
+      return true;
+    });
+    if (removed) await this.pruneEmptyParents(dirname(this.pathOf(key)));
   }
 
   async deletePrefix(prefix: string): Promise<void> {
@@ -196,18 +234,61 @@ export class FilesystemArtifactStore implements ArtifactStore {
     // Only a directory is a prefix; a file here is the object `prefix` minus its slash.
     const stats = await lstat(dir).catch(() => undefined);
     if (!stats?.isDirectory()) return;
-    await rm(dir, { recursive: true, force: true });
+    if (prefix.split('/').length === 2) {
+      // Above the owners (`users/`): one owner at a time, each under its own lock.
+      for (const entry of await readdir(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) await this.deletePrefix(`${prefix}${entry.name}/`);
+      }
+    } else {
+      const owner = ownerPrefixOf(`${prefix}x`);
+      await this.ledger.withLock(owner, async () => {
+        const record = await this.lockedRecord(owner);
+        const removed = await this.bytesUnder(prefix);
+        await rm(dir, { recursive: true, force: true });
+        await this.ledger.write(owner, withDelta(record, -removed));
+      });
+    }
     await this.pruneEmptyParents(dirname(dir));
   }
 
   async usage(ownerPrefix: string): Promise<number> {
     validateOwnerPrefix(ownerPrefix);
-    const keys = await this.keysUnder(ownerPrefix);
-    const sizes = await mapWithConcurrency(keys, FILE_CONCURRENCY, async (key) => {
-      const stats = await stat(this.pathOf(key)).catch(() => undefined);
-      return stats?.isFile() ? Math.max(0, stats.size - HEADER_BYTES) : 0;
-    });
+    const record = await this.ledger.read(ownerPrefix);
+    if (record && !isStale(record, this.recountIntervalMs)) return record.bytes;
+    return this.recount(ownerPrefix);
+  }
+
+  async recount(ownerPrefix: string): Promise<number> {
+    validateOwnerPrefix(ownerPrefix);
+    // Under the lock no put or delete of this owner commits meanwhile, so the count is exact.
+    return this.ledger.withLock(ownerPrefix, async () => (await this.countLocked(ownerPrefix)).bytes);
+  }
+
+  /** The owner's record; seeded (or refreshed when stale) by a count. Call holding the owner's lock. */
+  private async lockedRecord(ownerPrefix: string): Promise<UsageRecord> {
+    const record = await this.ledger.read(ownerPrefix);
+    if (record && !isStale(record, this.recountIntervalMs)) return record;
+    return this.countLocked(ownerPrefix);
+  }
+
+  /** Counts the owner's bytes and stores them as its record. Call holding the owner's lock. */
+  private async countLocked(ownerPrefix: string): Promise<UsageRecord> {
+    const record = { bytes: await this.bytesUnder(ownerPrefix), countedAt: new Date().toISOString() };
+    await this.ledger.write(ownerPrefix, record);
+    return record;
+  }
+
+  /** Bytes of the objects under `prefix`, by walking and stat'ing. */
+  private async bytesUnder(prefix: string): Promise<number> {
+    const keys = await this.keysUnder(prefix);
+    const sizes = await mapWithConcurrency(keys, FILE_CONCURRENCY, (key) => this.storedSize(key));
     return sizes.reduce((sum, size) => sum + size, 0);
+  }
+
+  /** Bytes of the object stored under `key` now; 0 if none. */
+  private async storedSize(key: string): Promise<number> {
+    const stats = await stat(this.pathOf(key)).catch(() => undefined);
+    return stats?.isFile() ? Math.max(0, stats.size - HEADER_BYTES) : 0;
   }
 
   /** Path of a validated key (or prefix without its slash); segments cannot leave the root. */

@@ -10,4 +10,5 @@ export {
 } from './create-artifact-store.js';
 export { FilesystemArtifactStore, type FilesystemArtifactStoreOptions } from './filesystem-store.js';
 export { S3ArtifactStore, type S3ArtifactStoreOptions } from './s3-store.js';
-export type { ArtifactInfo, ArtifactStore } from './artifact-store.js';
+export type { ArtifactInfo, ArtifactListing, ArtifactStore } from './artifact-store.js';
+export { DEFAULT_RECOUNT_INTERVAL_MS } from './usage-record.js';

@@ -8,18 +8,21 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Unavailable, UpstreamFailed } from '../errors/index.js';
-import type { ArtifactInfo, ArtifactStore } from './artifact-store.js';
+import type { ArtifactInfo, ArtifactListing, ArtifactStore } from './artifact-store.js';
 import {
   compareArtifactKeys,
+  ownerPrefixOf,
   validateArtifactKey,
   validateArtifactPrefix,
   validateOwnerPrefix,
 } from './artifact-key.js';
-import { ArtifactQuota, type ArtifactLimits } from './artifact-limits.js';
+import { ArtifactQuota, checkCommit, type ArtifactLimits } from './artifact-limits.js';
 import { chunksOf } from './body-chunks.js';
-import { mapWithConcurrency } from './bounded-concurrency.js';
 import { DEFAULT_CONTENT_TYPE, normalizeContentType } from './content-type.js';
+import { KeyedMutex } from './keyed-mutex.js';
 import { MAX_PART_BYTES, MIN_PART_BYTES, putStreamed } from './s3-streamed-put.js';
+import { S3UsageLedger } from './s3-usage.js';
+import { DEFAULT_RECOUNT_INTERVAL_MS, isStale, withDelta } from './usage-record.js';
 
 /** Options of {@link S3ArtifactStore}. */
 export interface S3ArtifactStoreOptions extends ArtifactLimits {
@@ -37,20 +40,17 @@ export interface S3ArtifactStoreOptions extends ArtifactLimits {
    * size; a put holds at most two parts in memory. Default 8 MiB, at least 5 MiB.
    */
   partSizeBytes?: number;
+  /** An owner's usage record older than this is recounted on next use (default 24 h). */
+  recountIntervalMs?: number;
+  /** Called once per HTTP request sent to S3 (retries included) with the command's name: metrics, tests. */
+  onRequest?: (command: string) => void;
 }
 
 /** Default part size of multipart uploads. */
 export const DEFAULT_PART_BYTES = 8 * 1024 * 1024;
 
-/** HEAD requests in flight while listing (ListObjectsV2 does not return content types). */
-const HEAD_CONCURRENCY = 8;
 /** DeleteObjects takes at most this many keys per call. */
 const DELETE_BATCH = 1000;
-
-interface ListedObject {
-  key: string;
-  sizeBytes: number;
-}
 
 function isNotFound(err: unknown): boolean {
   if (!(err instanceof S3ServiceException)) return false;
@@ -70,6 +70,12 @@ function storeFailure(err: unknown, operation: string): Error {
   return new Unavailable(`The S3 artifact store is unreachable (${operation}).`, undefined, { cause: err });
 }
 
+/** Whether S3 answered `err` with an error, so the request certainly changed nothing. */
+function refusedByStore(err: unknown): boolean {
+  const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
+  return cause instanceof S3ServiceException;
+}
+
 /**
  * The S3-compatible backend of the artifact store. Keys map one to one onto
  * object keys in `bucket`. A put streams its body: one PutObject when it
@@ -77,6 +83,15 @@ function storeFailure(err: unknown, operation: string): Error {
  * memory per put is bounded by two parts whatever the object's size. Both
  * are applied atomically: readers see the old or the new object, and a
  * failed or over-limit put stores nothing (its multipart upload is aborted).
+ *
+ * Each owner's bytes are kept in a usage record (`s3-usage.ts`) changed by
+ * compare-and-swap. A put that grows the total reserves the difference in
+ * the record (checking the limit against it) just before the object is
+ * published, and gives it back if S3 refuses the publish; a put that
+ * shrinks it, and a delete, change the record after S3 has. So the record
+ * never counts less than is stored, except for concurrent writes of the same
+ * key from different replicas; drift is corrected by a recount (one listing)
+ * on demand and whenever the record is older than the recount interval.
  */
 export class S3ArtifactStore implements ArtifactStore {
   readonly backend = 's3';
@@ -84,6 +99,10 @@ export class S3ArtifactStore implements ArtifactStore {
   private readonly client: S3Client;
   private readonly quota: ArtifactQuota;
   private readonly partSizeBytes: number;
+  private readonly ledger: S3UsageLedger;
+  private readonly recountIntervalMs: number;
+  /** Within this replica, writes of one key queue, so the size each replaces is exact. */
+  private readonly keyMutex = new KeyedMutex();
 
   constructor(options: S3ArtifactStoreOptions) {
     this.bucket = options.bucket;
@@ -107,6 +126,25 @@ export class S3ArtifactStore implements ArtifactStore {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
+    const onRequest = options.onRequest;
+    if (onRequest) {
+      // The deserialize step runs once per attempt, inside the retry loop: every request sent.
+      this.client.middlewareStack.add(
+        (next, context) => (args) => {
+          onRequest(context.commandName ?? 'unknown');
+          return next(args);
+        },
+        { step: 'deserialize', name: 'turingRequestObserver' },
+      );
+    }
+    this.recountIntervalMs = options.recountIntervalMs ?? DEFAULT_RECOUNT_INTERVAL_MS;
+    this.ledger = new S3UsageLedger({
+      client: this.client,
+      bucket: this.bucket,
+      send: (operation, call) => this.send(operation, call),
+      count: async (owner) =>
+        (await this.listObjects(owner)).reduce((sum, object) => sum + object.sizeBytes, 0),
+    });
   }
 
   async put(
@@ -115,7 +153,7 @@ export class S3ArtifactStore implements ArtifactStore {
     options: { contentType?: string } = {},
   ): Promise<ArtifactInfo> {
     const contentType = normalizeContentType(options.contentType);
-    const { meter } = await this.quota.openPut(key, this);
+    const { owner, meter, maxOwnerBytes } = await this.quota.openPut(key, this);
     try {
       const sizeBytes = await putStreamed(
         {
@@ -125,6 +163,7 @@ export class S3ArtifactStore implements ArtifactStore {
           contentType,
           partSizeBytes: this.partSizeBytes,
           send: (operation, call) => this.send(operation, call),
+          commit: (size, publish) => this.commitPut(owner, key, size, maxOwnerBytes, publish),
         },
         chunksOf(body),
         (bytes) => meter.add(bytes),
@@ -171,12 +210,10 @@ export class S3ArtifactStore implements ArtifactStore {
     };
   }
 
-  async list(prefix: string): Promise<ArtifactInfo[]> {
+  async list(prefix: string): Promise<ArtifactListing[]> {
     validateArtifactPrefix(prefix);
-    const listed = await this.listObjects(prefix);
-    const infos = await mapWithConcurrency(listed, HEAD_CONCURRENCY, (object) => this.head(object.key));
-    // An object deleted between the listing and its HEAD is simply gone.
-    return infos.filter((info): info is ArtifactInfo => info !== undefined);
+    // ListObjectsV2 gives size and time per object: no HEAD per object (1 request per 1000).
+    return this.listObjects(prefix);
   }
 
   async keys(prefix: string): Promise<string[]> {
@@ -185,26 +222,32 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   async delete(key: string): Promise<void> {
-    validateArtifactKey(key);
-    await this.send('delete an object', () =>
-      this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })),
-    );
+    const owner = ownerPrefixOf(key);
+    await this.keyMutex.run(key, async () => {
+      const existing = await this.head(key);
+      await this.send('delete an object', () =>
+        this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })),
+      );
+      // After the delete: a crash in between leaves the record counting more, never less.
+      if (existing) await this.ledger.change(owner, (record) => withDelta(record, -existing.sizeBytes));
+    });
   }
 
   async deletePrefix(prefix: string): Promise<void> {
     validateArtifactPrefix(prefix);
-    const keys = (await this.listObjects(prefix)).map((object) => object.key);
-    for (let start = 0; start < keys.length; start += DELETE_BATCH) {
-      const batch = keys.slice(start, start + DELETE_BATCH);
+    const objects = await this.listObjects(prefix);
+    for (let start = 0; start < objects.length; start += DELETE_BATCH) {
+      const batch = objects.slice(start, start + DELETE_BATCH);
       const response = await this.send('delete objects', () =>
         this.client.send(
           new DeleteObjectsCommand({
             Bucket: this.bucket,
-            Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+            Delete: { Objects: batch.map((object) => ({ Key: object.key })), Quiet: true },
           }),
         ),
       );
       const failed = response.Errors ?? [];
+      await this.accountDeleted(batch, new Set(failed.map((error) => error.Key)));
       if (failed.length > 0) {
         const first = failed[0];
         throw new UpstreamFailed(
@@ -217,8 +260,14 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async usage(ownerPrefix: string): Promise<number> {
     validateOwnerPrefix(ownerPrefix);
-    const listed = await this.listObjects(ownerPrefix);
-    return listed.reduce((sum, object) => sum + object.sizeBytes, 0);
+    const record = await this.ledger.read(ownerPrefix);
+    if (record && !isStale(record, this.recountIntervalMs)) return record.bytes;
+    return this.ledger.recount(ownerPrefix);
+  }
+
+  async recount(ownerPrefix: string): Promise<number> {
+    validateOwnerPrefix(ownerPrefix);
+    return this.ledger.recount(ownerPrefix);
   }
 
   /** Closes the client's sockets; the store is unusable afterwards. */
@@ -226,9 +275,57 @@ export class S3ArtifactStore implements ArtifactStore {
     this.client.destroy();
   }
 
+  /**
+   * Publishes a put of `size` bytes to `key` and accounts for it. Growth is
+   * reserved in the owner's record (the limit checked against it) before
+   * `publish`, and returned if S3 refuses it; shrinkage is recorded after.
+   */
+  private commitPut(
+    owner: string,
+    key: string,
+    size: number,
+    maxOwnerBytes: number,
+    publish: () => Promise<void>,
+  ): Promise<void> {
+    return this.keyMutex.run(key, async () => {
+      const delta = size - ((await this.head(key))?.sizeBytes ?? 0);
+      if (delta <= 0) {
+        await publish();
+        if (delta < 0) await this.ledger.change(owner, (record) => withDelta(record, delta));
+        return;
+      }
+      await this.ledger.change(owner, (record) => {
+        checkCommit(owner, record.bytes, delta, maxOwnerBytes);
+        return withDelta(record, delta);
+      });
+      try {
+        await publish();
+      } catch (err) {
+        // Unreachable or cut off: the object may exist, so the reservation stays (recount settles it).
+        if (refusedByStore(err)) {
+          await this.ledger.change(owner, (record) => withDelta(record, -delta)).catch(() => undefined);
+        }
+        throw err;
+      }
+    });
+  }
+
+  /** Takes the deleted objects of a batch (all but `failed`) off their owners' records. */
+  private async accountDeleted(batch: ArtifactListing[], failed: Set<string | undefined>): Promise<void> {
+    const removed = new Map<string, number>();
+    for (const object of batch) {
+      if (failed.has(object.key)) continue;
+      const owner = ownerPrefixOf(object.key);
+      removed.set(owner, (removed.get(owner) ?? 0) + object.sizeBytes);
+    }
+    for (const [owner, bytes] of removed) {
+      await this.ledger.change(owner, (record) => withDelta(record, -bytes));
+    }
+  }
+
   /** Every object under `prefix`, across all pages, sorted by key. */
-  private async listObjects(prefix: string): Promise<ListedObject[]> {
-    const objects: ListedObject[] = [];
+  private async listObjects(prefix: string): Promise<ArtifactListing[]> {
+    const objects: ArtifactListing[] = [];
     let continuationToken: string | undefined;
     do {
       const page = await this.send('list objects', () =>
@@ -241,7 +338,12 @@ export class S3ArtifactStore implements ArtifactStore {
         ),
       );
       for (const object of page.Contents ?? []) {
-        if (object.Key !== undefined) objects.push({ key: object.Key, sizeBytes: object.Size ?? 0 });
+        if (object.Key === undefined) continue;
+        objects.push({
+          key: object.Key,
+          sizeBytes: object.Size ?? 0,
+          modifiedAt: (object.LastModified ?? new Date(0)).toISOString(),
+        });
       }
       continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (continuationToken !== undefined);

@@ -27,6 +27,13 @@ export interface StreamedPutTarget {
    * names it for messages, e.g. `store an object`.
    */
   send<T>(operation: string, call: () => Promise<T>): Promise<T>;
+  /**
+   * Makes the object visible: called once the whole body is read and its
+   * size known, with the request that publishes it (PutObject, or
+   * CompleteMultipartUpload). The store reserves the bytes in the owner's
+   * usage record first, and may throw (a limit) to store nothing.
+   */
+  commit(sizeBytes: number, publish: () => Promise<void>): Promise<void>;
 }
 
 /**
@@ -83,7 +90,7 @@ export async function putStreamed(
   const queue = await firstParts(parts, 2);
   if (queue.length < 2) {
     const only = queue.pop() ?? Buffer.alloc(0);
-    await putObject(target, only);
+    await target.commit(only.byteLength, () => putObject(target, only));
     return only.byteLength;
   }
   return multipartUpload(target, queue, parts);
@@ -177,16 +184,18 @@ async function multipartUpload(
       inFlight = undefined;
     }
     completed.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
-    await target.send('complete a multipart upload', () =>
-      client.send(
-        new CompleteMultipartUploadCommand({
-          Bucket: bucket,
-          Key: key,
-          UploadId: uploadId,
-          MultipartUpload: { Parts: completed },
-        }),
-      ),
-    );
+    await target.commit(bytes, async () => {
+      await target.send('complete a multipart upload', () =>
+        client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId: uploadId,
+            MultipartUpload: { Parts: completed },
+          }),
+        ),
+      );
+    });
     return bytes;
   } catch (err) {
     // A part still uploading would be stored after the abort: let it finish first.
