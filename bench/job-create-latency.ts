@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { createKubeClients, InformerCache } from '../hub-proxy/src/k8s/index.js';
 import { waitUntil } from '../tests/support/child-process.js';
@@ -20,14 +21,23 @@ export interface JobCreateLatency {
   createToCronJob: Summary;
   /** Baseline: create a ConfigMap directly -> seen by the same kind of watch. */
   baselineConfigMap: Summary;
+  /** Where the figures were written (`bench/results/job-create-latency.json`). */
+  resultsPath: string;
   lines: string[];
 }
 
+/** Scheduled jobs per bench user: under the default `scheduledJobs` quota (50), so no create is refused. */
+const JOBS_PER_USER = 25;
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
 /**
  * Time from the create call to the CronJob being visible, over `count`
- * sequential creates, against a real control plane with hub-proxy's
- * kubernetes runtime behind a real JupyterHub. The baseline, taken in the
- * same run, is the API server's own create-to-watch latency for a ConfigMap.
+ * sequential creates (spread over users of {@link JOBS_PER_USER} jobs each),
+ * against a real control plane with hub-proxy's kubernetes runtime behind a
+ * real JupyterHub. The baseline, taken in the same run and interleaved, is
+ * the API server's own create-to-watch latency for a ConfigMap. Writes
+ * `bench/results/job-create-latency.json`.
  */
 export async function benchJobCreateLatency(count = 100): Promise<JobCreateLatency> {
   const controlPlane = new ControlPlane();
@@ -57,8 +67,11 @@ export async function benchJobCreateLatency(count = 100): Promise<JobCreateLaten
       },
     });
     cleanups.unshift(() => proxy.stop());
-    await hub.createUser('bench');
-    const token = await hub.tokenFor('bench');
+    const tokens: string[] = [];
+    for (let u = 0; u * JOBS_PER_USER < count; u += 1) {
+      await hub.createUser(`bench-${u}`);
+      tokens.push(await hub.tokenFor(`bench-${u}`));
+    }
     await waitUntil(
       'hub-proxy ready and leading',
       async () => {
@@ -110,6 +123,7 @@ export async function benchJobCreateLatency(count = 100): Promise<JobCreateLaten
       baseline.push((seen.get(cm) ?? NaN) - t0);
 
       const name = `bench-${i}`;
+      const token = tokens[Math.floor(i / JOBS_PER_USER)] ?? '';
       const t1 = performance.now();
       const res = await fetch(`${proxy.base}/api/v1/jobs`, {
         method: 'POST',
@@ -132,17 +146,65 @@ export async function benchJobCreateLatency(count = 100): Promise<JobCreateLaten
     }
     const created = summarize(createToCronJob);
     const base = summarize(baseline);
+    const resultsPath = writeResults(created, base, count);
     return {
       createToCronJob: created,
       baselineConfigMap: base,
+      resultsPath,
       lines: [
         formatSummary('POST /api/v1/jobs -> CronJob visible', created),
         formatSummary('baseline: create ConfigMap -> visible', base),
         `ratio p50 ${(created.p50 / base.p50).toFixed(1)}x, p95 ${(created.p95 / base.p95).toFixed(1)}x`,
+        `wrote ${resultsPath}`,
       ],
     };
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+/** Writes the figures, the same-run baseline and the machine to `bench/results/job-create-latency.json`. */
+function writeResults(created: Summary, base: Summary, count: number): string {
+  const results = {
+    measuredAt: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      totalMemoryMb: Math.round(totalmem() / 1024 / 1024),
+      loadavg: loadavg().map(round1),
+      node: process.version,
+    },
+    settings: {
+      creates: count,
+      jobsPerUser: JOBS_PER_USER,
+      measure:
+        'POST /api/v1/jobs through JupyterHub (kubernetes runtime, real kube-apiserver) until a watch sees the CronJob; ' +
+        'baseline: ConfigMap create until a watch sees it; interleaved, sequential',
+    },
+    create_to_cronjob_p50_ms: round1(created.p50),
+    create_to_cronjob_p95_ms: round1(created.p95),
+    create_to_cronjob_mean_ms: round1(created.mean),
+    create_to_cronjob_max_ms: round1(created.max),
+    baseline_configmap_p50_ms: round1(base.p50),
+    baseline_configmap_p95_ms: round1(base.p95),
+    baseline_configmap_mean_ms: round1(base.mean),
+    ratio_p50: round1(created.p50 / base.p50),
+    ratio_p95: round1(created.p95 / base.p95),
+    goals: {
+      create_to_cronjob_p95_ms: {
+        value: round1(created.p95),
+        goal: '<= 100',
+        met: created.p95 <= 100,
+      },
+    },
+  };
+  const out = resolve(repoRoot, 'bench/results/job-create-latency.json');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  return out;
 }

@@ -1,4 +1,4 @@
-import { asNotebookJob, isRunJob, KubernetesJobRuntime, runRecordFromJob } from './kubernetes/index.js';
+import { isRunJob, KubernetesJobRuntime, runRecordFromJob } from './kubernetes/index.js';
 import type { JobRuntime, NotebookJob, RunRecord } from './model.js';
 
 /** Every user's jobs and runs at one moment. */
@@ -38,16 +38,29 @@ export function listingInventory(runtime: JobRuntime): JobInventory {
  * The inventory from the Kubernetes runtime's informer caches (NotebookJobs
  * and run Jobs): no apiserver request per call. Until both caches have
  * synced, it reads through {@link listingInventory} instead.
+ *
+ * At scale (10,000 jobs, 50,000 runs) a snapshot must not copy the caches:
+ * the NotebookJobs are the cache's own objects, and each Job's RunRecord is
+ * made once and kept for as long as the cache holds that very object (a
+ * change replaces it). Both are shared between requests, so the listings
+ * only read them.
  */
 export function cachedInventory(runtime: KubernetesJobRuntime): JobInventory {
   const fallback = listingInventory(runtime);
+  type RunJob = Parameters<typeof runRecordFromJob>[0];
+  const records = new WeakMap<RunJob, RunRecord>();
+  const recordOf = (job: RunJob): RunRecord => {
+    let record = records.get(job);
+    if (!record) records.set(job, (record = runRecordFromJob(job)));
+    return record;
+  };
   return {
     snapshot() {
       const { notebookJobs, jobs } = runtime.caches;
       if (!notebookJobs.synced || !jobs.synced) return fallback.snapshot();
       return Promise.resolve({
-        jobs: notebookJobs.list().map(asNotebookJob),
-        runs: jobs.list().filter(isRunJob).map(runRecordFromJob),
+        jobs: notebookJobs.list() as unknown as NotebookJob[],
+        runs: jobs.list().filter(isRunJob).map(recordOf),
       });
     },
   };

@@ -13,6 +13,7 @@ import type { KubernetesJobRuntime } from './kubernetes/index.js';
 import type { NotebookJob, NotebookJobSpec, RunRecord } from './model.js';
 import { JOB_ANNOTATIONS, JOB_LABELS, artifactKeys } from './naming.js';
 import { errorKind, fieldsOf } from './testing/error-kind.js';
+import { ownerOf } from './views.js';
 import { InMemoryJobRuntime } from './testing/in-memory-job-runtime.js';
 import { notebookJobFixture } from './testing/notebook-job-fixture.js';
 
@@ -248,5 +249,40 @@ describe('cachedInventory', () => {
 
     expect(snapshot).toEqual({ jobs: [], runs: [] });
     expect(list).toHaveBeenCalled();
+  });
+});
+
+describe('AdminJobListing paging', () => {
+  it('walks 500 jobs with equal and shuffled creation times in exact newest-first order, none repeated or missed', async () => {
+    const jobs = Array.from({ length: 500 }, (_, i) => {
+      const job = notebookJobFixture(`user${i % 37}`, `job-${i}`);
+      // Many ties on time (one per 10 jobs), so the name decides within a second.
+      job.metadata.creationTimestamp = at(Math.floor(((i * 7919) % 500) / 10)) as unknown as Date;
+      return job;
+    });
+    const listing = new AdminJobListing({
+      inventory: { snapshot: () => Promise.resolve({ jobs, runs: [] }) },
+      artifacts: new FilesystemArtifactStore({ directory: tmpdir(), maxObjectBytes: 1, maxOwnerBytes: 1 }),
+    });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listing.listJobs(
+        adminJobsQuerySchema.parse({ limit: 7, ...(cursor ? { cursor } : {}) }),
+      );
+      expect(page.items.length).toBeLessThanOrEqual(7);
+      seen.push(...page.items.map((view) => `${view.owner}/${view.name}`));
+      cursor = page.next;
+    } while (cursor);
+    const expected = jobs
+      .map((job) => ({
+        t: Date.parse(String(job.metadata.creationTimestamp)),
+        k: job.metadata.name ?? '',
+        shown: `${ownerOf(job)}/${job.spec.jobName}`,
+      }))
+      .sort((a, b) => b.t - a.t || (a.k < b.k ? 1 : -1))
+      .map(({ shown }) => shown);
+    expect(new Set(seen).size).toBe(500);
+    expect(seen).toEqual(expected);
   });
 });

@@ -5,13 +5,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FilesystemArtifactStore } from '../artifacts/filesystem-store.js';
 import { loadCatalog } from '../environments/index.js';
 import { rejectionOf } from '../errors/testing/rejection.js';
+import { QuotaExceeded } from '../errors/index.js';
 import { KubeUnavailableError } from '../k8s/errors.js';
 import { createLogger } from '../observability/logger.js';
 import { ANNOTATIONS, LABELS } from '../ownership/labels.js';
 import type { Actor } from '../ownership/ownership.js';
 import { JOB_LABELS, artifactKeys, jobObjectName } from './naming.js';
 import { createJobBodySchema, type CreateJobBody } from './schemas.js';
+import type { NotebookJob } from './model.js';
 import { JobsService } from './service.js';
+import { jobLimitsSchema } from './limits-config.js';
+import { JobUsageLimits } from './usage-limits.js';
 import { errorKind, fieldsOf } from './testing/error-kind.js';
 import { InMemoryJobRuntime } from './testing/in-memory-job-runtime.js';
 
@@ -207,6 +211,95 @@ describe('JobsService over the in-memory runtime', () => {
       const err = await rejectionOf(service.create(mine, body('probe', { dependsOn: ['secret-project'] })));
       expect(errorKind(err)).toBe('invalid-input');
       expect(fieldsOf(err)).toEqual(['body.dependsOn[0]']);
+    });
+
+    it('reads nothing before the create: the create itself answers 409 for a taken name', async () => {
+      const get = vi.spyOn(runtime.definitions, 'get');
+      await service.create(alice, body('daily'));
+      expect(get).not.toHaveBeenCalled();
+    });
+
+    it('stores the snapshot while the checks run, and removes it when a check refuses', async () => {
+      let stored = false;
+      const put = artifacts.put.bind(artifacts);
+      vi.spyOn(artifacts, 'put').mockImplementation(async (...args) => {
+        stored = true;
+        return put(...args);
+      });
+      let storedBeforeChecksEnded = false;
+      const list = runtime.definitions.list.bind(runtime.definitions);
+      vi.spyOn(runtime.definitions, 'list').mockImplementation(async (options) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        storedBeforeChecksEnded ||= stored;
+        return list(options);
+      });
+      const err = await rejectionOf(
+        service.create(alice, body('daily', { schedule: { cron: 'every tuesday', timezone: 'UTC' } })),
+      );
+      expect(errorKind(err)).toBe('invalid-input');
+      expect(storedBeforeChecksEnded).toBe(true);
+      expect(await storedKeys('alice')).toEqual([]);
+    });
+
+    /** Gives the runtime an in-memory index (as the Kubernetes runtime's cache) that answers `jobs`. */
+    function withIndex(jobs: () => NotebookJob[]): void {
+      Object.assign(runtime, {
+        definitionIndex: { ready: () => true, after: () => structuredClone(jobs()) },
+      });
+    }
+    const limitedService = () =>
+      new JobsService({
+        runtime,
+        artifacts,
+        catalog,
+        checkWebhook: async () => ({ reachable: true }),
+        maxNotebookBytes: 1 << 20,
+        defaultHistoryLimit: 7,
+        limits: new JobUsageLimits({ limits: jobLimitsSchema.parse({ jobsPerUser: 1 }), runtime }),
+        logger: createLogger({ level: 'silent' }),
+      });
+
+    it('counts from the index, and confirms a refusal that rests on it against the store', async () => {
+      await limitedService().create(alice, body('old'));
+      const stale = await definitionsOf('alice');
+      await limitedService().delete(alice, 'old');
+      // The cache has not seen the delete yet.
+      withIndex(() => stale);
+      const limited = limitedService();
+      const list = vi.spyOn(runtime.definitions, 'list');
+      const view = await limited.create(alice, body('new'));
+      expect(view.name).toBe('new');
+      expect(list).toHaveBeenCalledTimes(1); // the confirmation only
+      // Still refused when the store agrees.
+      const err = await rejectionOf(limited.create(alice, body('third')));
+      expect(err).toBeInstanceOf(QuotaExceeded);
+      expect(err).toMatchObject({ quota: 'jobsPerUser' });
+    });
+
+    it('creates without any store read when the index answers', async () => {
+      withIndex(() => []);
+      const indexed = limitedService();
+      const list = vi.spyOn(runtime.definitions, 'list');
+      const get = vi.spyOn(runtime.definitions, 'get');
+      await indexed.create(alice, body('daily'));
+      expect(list).not.toHaveBeenCalled();
+      expect(get).not.toHaveBeenCalled();
+    });
+
+    it('checks dependsOn against the store, not an index that has not seen the upstream job yet', async () => {
+      await service.create(alice, body('extract'));
+      withIndex(() => []);
+      const indexed = new JobsService({
+        runtime,
+        artifacts,
+        catalog,
+        checkWebhook: async () => ({ reachable: true }),
+        maxNotebookBytes: 1 << 20,
+        defaultHistoryLimit: 7,
+        logger: createLogger({ level: 'silent' }),
+      });
+      const view = await indexed.create(alice, body('load', { dependsOn: ['extract'] }));
+      expect(view.dependsOn).toEqual(['extract']);
     });
   });
 

@@ -1,5 +1,5 @@
 import type { Actor } from '../ownership/ownership.js';
-import { listOwnedJobs } from './owned-jobs.js';
+import { definitionIndexOf, ownedJobsOf } from './owned-jobs.js';
 import type { Catalog } from '../environments/index.js';
 import { Conflict, InvalidInput, NotFound, TooLarge, type FieldError } from '../errors/index.js';
 import type { Page } from '../http/pagination.js';
@@ -24,7 +24,7 @@ import {
   webhookErrors,
   type WebhookCheck,
 } from './validation.js';
-import { OwnedObjects } from '../ownership/owned-objects.js';
+import { OwnedObjects, type OwnedObjectIndex } from '../ownership/owned-objects.js';
 import { jobLimitsSchema } from './limits-config.js';
 import { JobUsageLimits } from './usage-limits.js';
 
@@ -41,6 +41,13 @@ export interface JobsServiceOptions {
   limits?: JobUsageLimits;
   logger: Logger;
 }
+
+/**
+ * How long a create or delete waits for the runtime's cache to show it, so
+ * that the caller's next listing (served from the cache) agrees. The watch
+ * takes milliseconds; a cache that is behind delays the answer this much at most.
+ */
+const OBSERVE_OWN_WRITE_MS = 2000;
 
 function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -60,9 +67,11 @@ export class JobsService {
   readonly objects: OwnedObjects<NotebookJob>;
   /** What one user may consume; run-now (runs.ts) checks it too. */
   readonly limits: JobUsageLimits;
+  private readonly index: OwnedObjectIndex<NotebookJob> | undefined;
 
   constructor(private readonly options: JobsServiceOptions) {
-    this.objects = new OwnedObjects<NotebookJob>(options.runtime.definitions, 'Job');
+    this.index = definitionIndexOf(options.runtime);
+    this.objects = new OwnedObjects<NotebookJob>(options.runtime.definitions, 'Job', this.index);
     this.limits =
       options.limits ?? new JobUsageLimits({ limits: jobLimitsSchema.parse({}), runtime: options.runtime });
   }
@@ -96,30 +105,40 @@ export class JobsService {
     });
   }
 
+  /**
+   * Creates the job. The checks read the owner's jobs from the runtime's
+   * cache where it has one (a dependency check reads the API server, see
+   * {@link ownedJobs}), and the snapshot is stored while they run.
+   * The API server's create is the once-only guard for the name (409 if
+   * taken); nothing is read beforehand to ask. A refused or failed create
+   * removes the snapshot it stored, unless the job of that name uses it.
+   */
   async create(actor: Actor, body: CreateJobBody): Promise<JobView> {
     const objectName = jobObjectName(actor.name, body.name);
     const env = resolveEnvironment(this.options.catalog, body.environment, body.resources);
     const content = body.notebook.content as NotebookJson;
-    const graph = await this.dependencyGraph(actor);
-    const errors = [
-      ...(env.ok ? [] : env.errors),
-      ...scheduleFieldErrors(body.schedule),
-      ...notebookErrors(content, 'body.notebook.content'),
-      ...dependencyErrors(body.name, body.dependsOn, graph),
-    ];
-    throwIfAny(errors);
-    // A retried create that already landed must read 409, not "too many jobs".
-    if (graph.has(body.name)) throw duplicate(body.name);
-    // The owner's jobs were just listed for the dependencies: count those.
-    this.limits.checkJobCount(graph.size);
-    this.limits.checkParameters(body.parameters);
-    if (env.ok) await this.limits.checkJobGpus(actor.name, env.resources.gpus);
-    if (body.schedule) await this.limits.checkScheduledJobs(actor.name);
-    throwIfAny(await webhookErrors(body.alerts, this.options.checkWebhook));
-    if (!env.ok) return unreachable();
-    if (await this.exists(objectName)) throw duplicate(body.name);
-
-    const input = await this.storeInput(actor.name, objectName, body.notebook.path, content);
+    const contentErrors = notebookErrors(content, 'body.notebook.content');
+    // The write overlaps the checks below; its outcome is looked at only once they pass.
+    const storing =
+      contentErrors.length === 0
+        ? settle(this.storeInput(actor.name, objectName, body.notebook.path, content))
+        : undefined;
+    let input: NotebookInput;
+    try {
+      // A refusal that rests on cached jobs (name taken, a limit reached) is confirmed against the
+      // API server: the cache may still hold a job deleted a moment ago. Input errors need no second look.
+      await this.checkCreate(actor, body, env, contentErrors, false).catch((err: unknown) => {
+        if (err instanceof InvalidInput || body.dependsOn.length > 0) throw err;
+        return this.checkCreate(actor, body, env, contentErrors, true);
+      });
+      throwIfAny(await webhookErrors(body.alerts, this.options.checkWebhook));
+      if (!env.ok || !storing) return unreachable();
+      input = unwrap(await storing);
+    } catch (err) {
+      const stored = storing ? await storing : undefined;
+      if (stored?.ok) await this.dropSnapshotUnlessUsed(objectName, stored.value.inputKey);
+      throw err;
+    }
     const job: NotebookJob = {
       apiVersion: NOTEBOOK_JOB_API_VERSION,
       kind: NOTEBOOK_JOB_KIND,
@@ -143,12 +162,46 @@ export class JobsService {
         historyLimit: body.historyLimit ?? this.options.defaultHistoryLimit,
       },
     };
+    let created: NotebookJob;
     try {
-      return await this.view(await this.objects.create(actor, job));
+      created = await this.objects.create(actor, job);
     } catch (err) {
       await this.dropSnapshotUnlessUsed(objectName, input.inputKey);
       throw err instanceof Conflict ? duplicate(body.name) : err;
     }
+    // The caller's next listing (served from the cache) shows the job: wait for the watch, briefly.
+    await this.index?.observed?.(objectName, created.metadata.uid, OBSERVE_OWN_WRITE_MS);
+    return this.view(created);
+  }
+
+  /**
+   * The checks of a create but the webhooks', in the order their errors take
+   * precedence; throws the first refusal. `consistent`: read the owner's
+   * jobs from the API server (always so when there are dependencies).
+   */
+  private async checkCreate(
+    actor: Actor,
+    body: CreateJobBody,
+    env: ReturnType<typeof resolveEnvironment>,
+    contentErrors: FieldError[],
+    consistent: boolean,
+  ): Promise<void> {
+    const owned = await this.ownedJobs(actor.name, consistent || body.dependsOn.length > 0);
+    const graph = dependencyMap(owned);
+    const errors = [
+      ...(env.ok ? [] : env.errors),
+      ...scheduleFieldErrors(body.schedule),
+      ...contentErrors,
+      ...dependencyErrors(body.name, body.dependsOn, graph),
+    ];
+    throwIfAny(errors);
+    // A retried create that already landed must read 409, not "too many jobs".
+    if (graph.has(body.name)) throw duplicate(body.name);
+    // The owner's jobs were just listed for the dependencies: count those.
+    this.limits.checkJobCount(graph.size);
+    this.limits.checkParameters(body.parameters);
+    if (env.ok) await this.limits.checkJobGpus(actor.name, env.resources.gpus);
+    if (body.schedule) await this.limits.checkScheduledJobs(actor.name, owned);
   }
 
   async update(actor: Actor, name: string, patch: PatchJobBody, user?: string): Promise<JobView> {
@@ -162,7 +215,9 @@ export class JobsService {
           })
         : undefined;
     const content = patch.notebook?.content as NotebookJson | undefined;
-    const graph = await this.dependencyGraph({ name: ownerName(current, actor), isAdmin: false });
+    const graph = patch.dependsOn
+      ? dependencyMap(await this.ownedJobs(ownerName(current, actor), true))
+      : new Map<string, string[]>();
     const errors = [
       ...(env && !env.ok ? env.errors : []),
       ...scheduleFieldErrors(patch.schedule),
@@ -220,6 +275,7 @@ export class JobsService {
     const job = await this.getObject(actor, name, user);
     const objectName = job.metadata.name ?? '';
     await this.objects.delete(actor, objectName);
+    await this.index?.observed?.(objectName, undefined, OBSERVE_OWN_WRITE_MS);
     const { runtime, artifacts, logger } = this.options;
     try {
       for (const run of await runtime.listRuns(objectName)) await runtime.deleteRun(run.id);
@@ -255,20 +311,15 @@ export class JobsService {
     await this.options.artifacts.delete(inputKey).catch(() => undefined);
   }
 
-  private async exists(objectName: string): Promise<boolean> {
-    try {
-      await this.options.runtime.definitions.get(objectName);
-      return true;
-    } catch (err) {
-      if (err instanceof KubeNotFoundError) return false;
-      throw err;
-    }
-  }
-
-  /** job name -> its dependsOn, for every job of `actor` (as owner). */
-  private async dependencyGraph(actor: Actor): Promise<Map<string, string[]>> {
-    const jobs = await listOwnedJobs(this.options.runtime.definitions, actor.name);
-    return new Map(jobs.map((job) => [job.spec.jobName, job.spec.dependsOn]));
+  /**
+   * The owner's jobs: from the runtime's cache, or (`consistent`) read from
+   * the API server. Dependencies are always checked consistently: one the
+   * cache has not seen yet (created a moment ago, perhaps through another
+   * replica) must not read "no such job", nor a cycle closed by a moment-old
+   * edit go unseen.
+   */
+  private ownedJobs(owner: string, consistent: boolean): Promise<NotebookJob[]> {
+    return ownedJobsOf(this.options.runtime, owner, { consistent });
   }
 
   private async storeInput(
@@ -296,6 +347,26 @@ export class JobsService {
       kernel: kernelName(stripped) ?? 'python3',
     };
   }
+}
+
+/** job name -> its dependsOn, for the jobs of one owner. */
+function dependencyMap(jobs: NotebookJob[]): Map<string, string[]> {
+  return new Map(jobs.map((job) => [job.spec.jobName, job.spec.dependsOn]));
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects, so it may wait unobserved while other work throws. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+function unwrap<T>(settled: Settled<T>): T {
+  if (settled.ok) return settled.value;
+  throw settled.error;
 }
 
 function ownerName(job: NotebookJob, fallback: Actor): string {

@@ -4,7 +4,7 @@ import { QuotaExceeded, TooLarge } from '../errors/index.js';
 import { assertWithinQuota, type QuotaKey, type QuotaRequest } from '../quotas/index.js';
 import type { JobLimitsSettings } from './limits-config.js';
 import { isTerminal, type JobRuntime, type NotebookJob, type RunRecord } from './model.js';
-import { listOwnedJobs } from './owned-jobs.js';
+import { ownedJobsOf } from './owned-jobs.js';
 
 const WINDOW_MS = 60_000;
 
@@ -65,11 +65,12 @@ export interface OwnerActivity {
 
 /**
  * The owner's jobs and their unfinished runs, read from the runtime (on
- * Kubernetes: the NotebookJob listing and the Jobs informer cache; locally:
- * the state files), never from a counter of our own that could drift.
+ * Kubernetes: the NotebookJob and Jobs informer caches through their
+ * indexes; locally: the state files), never from a counter of our own that
+ * could drift.
  */
 export async function activityOf(runtime: JobRuntime, owner: string): Promise<OwnerActivity> {
-  const jobs = await listOwnedJobs(runtime.definitions, owner);
+  const jobs = await ownedJobsOf(runtime, owner);
   const activeRuns: RunRecord[] = [];
   let activeRunGpus = 0;
   for (const job of jobs) {
@@ -181,17 +182,18 @@ export class JobUsageLimits {
   /**
    * Refuses giving `owner` one more scheduled job (a create with a
    * schedule, or an edit adding one to a job without) past their
-   * `scheduledJobs` quota (403).
+   * `scheduledJobs` quota (403). `owned`: the owner's jobs, when the caller
+   * has just listed them (else they are listed here).
    */
-  async checkScheduledJobs(owner: string): Promise<void> {
-    const jobs = await listOwnedJobs(this.options.runtime.definitions, owner);
+  async checkScheduledJobs(owner: string, owned?: NotebookJob[]): Promise<void> {
+    const jobs = owned ?? (await ownedJobsOf(this.options.runtime, owner));
     const scheduled = jobs.filter((job) => job.spec.schedule !== undefined).length;
     await this.quotas.assertWithin(owner, 'scheduledJobs', scheduled);
   }
 
   /** The owner's jobs with a schedule, for the quotas' usage view. */
   async scheduledJobsOf(owner: string): Promise<number> {
-    const jobs = await listOwnedJobs(this.options.runtime.definitions, owner);
+    const jobs = await ownedJobsOf(this.options.runtime, owner);
     return jobs.filter((job) => job.spec.schedule !== undefined).length;
   }
 

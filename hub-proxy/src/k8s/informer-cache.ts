@@ -43,6 +43,13 @@ export interface InformerCacheOptions<T extends KubernetesObject> extends Inform
    * Must honour `labelSelector`, or the cache and the watch disagree.
    */
   list(options: { labelSelector?: string }): Promise<KubernetesListObject<T>>;
+  /**
+   * Drops what readers never use, to keep memory flat at scale (e.g. a Job's
+   * pod template). It must trim `object` in place and return it: client-node's
+   * list-watch keeps the same reference in its own map, so an in-place trim
+   * frees the memory there too. Listeners see trimmed objects.
+   */
+  trim?(object: T): T;
   /** Reconnect backoff; default 250 ms doubling up to 10 s, half jittered. */
   backoff?: Partial<BackoffPolicy>;
   /** Give up on a list+watch attempt that has not connected after this long (default 30 s). */
@@ -228,7 +235,8 @@ export class InformerCache<T extends KubernetesObject> {
       throw err;
     }
     this.hook('list', 'success');
-    list.items = list.items.map(asPlainJson);
+    const trim = this.options.trim;
+    list.items = list.items.map((item) => (trim ? trim(asPlainJson(item)) : asPlainJson(item)));
     if (generation === this.generation && !this.stopped) {
       this.listedGeneration = generation;
       const present = new Set(list.items.map(keyOf));
@@ -262,7 +270,9 @@ export class InformerCache<T extends KubernetesObject> {
     this.retryTimer = setTimeout(() => void this.connect(), delayMs);
   }
 
-  private upsert(object: T): void {
+  private upsert(received: T): void {
+    // List items were trimmed in listForGeneration; trimming twice is a no-op.
+    const object = this.options.trim ? this.options.trim(received) : received;
     const key = keyOf(object);
     const previous = this.store.get(key);
     // A re-list replays every object as "add"; only report real changes.

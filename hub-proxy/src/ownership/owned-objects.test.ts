@@ -10,7 +10,13 @@ import {
   parseLabelSelector,
 } from '../k8s/index.js';
 import { ANNOTATIONS, LABELS } from './labels.js';
-import { OwnedObjects, type OwnedObject, type OwnedObjectStore, type StorePage } from './owned-objects.js';
+import {
+  OwnedObjects,
+  type OwnedObject,
+  type OwnedObjectIndex,
+  type OwnedObjectStore,
+  type StorePage,
+} from './owned-objects.js';
 
 type Obj = OwnedObject & { data?: Record<string, string> };
 
@@ -293,5 +299,110 @@ describe('OwnedObjects', () => {
     const boom = new Error('boom');
     vi.spyOn(store, 'get').mockRejectedValue(boom);
     await expect(service.get(admin, 'a1')).rejects.toBe(boom);
+  });
+});
+
+/** An OwnedObjectIndex over the store's own map (as an informer cache mirrors the API server). */
+class MemoryIndex implements OwnedObjectIndex<Obj> {
+  isReady = true;
+  reads = 0;
+  constructor(private readonly store: MemoryStore) {}
+  ready(): boolean {
+    return this.isReady;
+  }
+  *after(ownerLabel: string | undefined, after: string | undefined): Iterable<Obj> {
+    const sorted = [...this.store.objects.values()].sort((a, b) =>
+      (a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1,
+    );
+    for (const object of sorted) {
+      const name = object.metadata?.name ?? '';
+      if (after !== undefined && name <= after) continue;
+      if (ownerLabel !== undefined && object.metadata?.labels?.[LABELS.owner] !== ownerLabel) continue;
+      this.reads++;
+      yield object;
+    }
+  }
+}
+
+describe('OwnedObjects over an index', () => {
+  let store: MemoryStore;
+  let index: MemoryIndex;
+  let service: OwnedObjects<Obj>;
+  beforeEach(() => {
+    store = new MemoryStore();
+    index = new MemoryIndex(store);
+    service = new OwnedObjects(store, 'Thing', index);
+    for (const name of ['a1', 'a2', 'a3', 'a4', 'a5']) store.seed(name, 'alice');
+    store.seed('b1', 'bob');
+    // Alice's slug, someone else's name: never Alice's.
+    store.seed('a25', 'mallory');
+    const fake = store.objects.get('a25') as Obj;
+    fake.metadata = { ...fake.metadata, labels: { [LABELS.owner]: 'alice' } };
+  });
+
+  it('lists from the index without calling the store, full pages in name order', async () => {
+    const first = await service.list(alice, { limit: 2 });
+    expect(names(first)).toEqual(['a1', 'a2']);
+    const second = await service.list(alice, { limit: 2, continue: first.continue });
+    // a25 carries Alice's label but not her name: skipped, and the page is still full.
+    expect(names(second)).toEqual(['a3', 'a4']);
+    const third = await service.list(alice, { limit: 2, continue: second.continue });
+    expect(names(third)).toEqual(['a5']);
+    expect(third.continue).toBeUndefined();
+    expect(store.calls).toEqual([]);
+  });
+
+  it('pages an admin through everyone, and one owner on request', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await service.list(admin, { limit: 3, ...(cursor ? { continue: cursor } : {}) });
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...names(page).map(String));
+      cursor = page.continue;
+    } while (cursor);
+    expect(seen).toEqual(['a1', 'a2', 'a25', 'a3', 'a4', 'a5', 'b1']);
+    expect(names(await service.list(admin, { owner: 'bob' }))).toEqual(['b1']);
+    expect(store.calls).toEqual([]);
+  });
+
+  it('continues after the last name: objects created or deleted between pages never make others repeat or go missing', async () => {
+    const first = await service.list(alice, { limit: 2 });
+    await store.delete('a2');
+    await store.delete('a3');
+    store.seed('a0', 'alice'); // before the cursor: not on later pages
+    store.seed('a35', 'alice');
+    const rest = await service.list(alice, { limit: 10, continue: first.continue });
+    expect(names(rest)).toEqual(['a35', 'a4', 'a5']);
+  });
+
+  it('reads one object past a page, not the whole listing', async () => {
+    for (let i = 0; i < 200; i++) store.seed(`z${String(i).padStart(3, '0')}`, 'alice');
+    await service.list(alice, { limit: 2 });
+    // a1 and a2, a25 skipped (not Alice's), and a3 to know that more follow.
+    expect(index.reads).toBe(4);
+  });
+
+  it('asks the store while the index is not ready, and honours either cursor across the switch', async () => {
+    index.isReady = false;
+    const first = await service.list(alice, { limit: 2 });
+    expect(names(first)).toEqual(['a1', 'a2']);
+    expect(store.calls).toEqual([`list ${LABELS.owner}=alice 2 -`]);
+    // The store's own token, once the index is ready again, still goes to the store.
+    index.isReady = true;
+    const second = await service.list(alice, { limit: 2, continue: first.continue });
+    // The store's page holds a25 and a3; a25 is not Alice's, so this page is short.
+    expect(names(second)).toEqual(['a3']);
+    expect(store.calls.at(-1)).toBe(`list ${LABELS.owner}=alice 2 ${first.continue}`);
+    // A position cursor from the index reaching the store (cache lost its watch) is found by reading it all.
+    const fromIndex = await service.list(alice, { limit: 2 });
+    index.isReady = false;
+    const after = await service.list(alice, { limit: 2, continue: fromIndex.continue });
+    expect(names(after)).toEqual(['a3', 'a4']);
+    expect(after.continue).toBeDefined();
+  });
+
+  it('still refuses a non-admin asking for another owner', async () => {
+    await expect(service.list(alice, { owner: 'bob' })).rejects.toBeInstanceOf(Forbidden);
   });
 });

@@ -1,6 +1,14 @@
-import { canAccess, isOwner, ownerMetadata, ownerSelector, type Actor } from './ownership.js';
+import { z } from 'zod';
+import {
+  canAccess,
+  isOwner,
+  ownerLabelValue,
+  ownerMetadata,
+  ownerSelector,
+  type Actor,
+} from './ownership.js';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors/index.js';
-import type { Page } from '../http/pagination.js';
+import { cursorState, encodeCursor, type Page } from '../http/pagination.js';
 import { KubeConflictError, KubeError, KubeNotFoundError } from '../k8s/index.js';
 import { ANNOTATIONS, LABELS } from './labels.js';
 
@@ -44,6 +52,30 @@ export interface OwnedObjectStore<T extends OwnedObject> {
   delete(name: string, preconditions?: { uid?: string; resourceVersion?: string }): Promise<void>;
 }
 
+/**
+ * A name-ordered, in-memory mirror of the store (an informer cache and its
+ * owner-label index) that {@link OwnedObjects.list} pages from while it is
+ * {@link ready}, so a listing makes no request and costs what it returns.
+ */
+export interface OwnedObjectIndex<T extends OwnedObject> {
+  /** True while it follows the store (the cache is synced); otherwise lists go to the store. */
+  ready(): boolean;
+  /**
+   * Objects whose owner label is `ownerLabel` (every object when undefined),
+   * in ascending name order (as the API server lists them), after the name
+   * `after` (from the start when undefined). Lazy; the objects are the
+   * cache's own, so callers must not change them.
+   */
+  after(ownerLabel: string | undefined, after: string | undefined): Iterable<T>;
+  /**
+   * Resolves once the index holds the object `name` with this `uid` (or,
+   * with `uid` undefined, holds no object of that name), or after
+   * `timeoutMs` at the latest: a writer waits for its own write, so its
+   * next listing shows it.
+   */
+  observed?(name: string, uid: string | undefined, timeoutMs: number): Promise<void>;
+}
+
 /** Options for {@link OwnedObjects.list}. */
 export interface OwnedListQuery {
   limit?: number;
@@ -66,21 +98,44 @@ export class OwnedObjects<T extends OwnedObject> {
    * @param store where the objects live
    * @param kind the noun used in error details, e.g. `Job`
    */
+  /**
+   * @param store where the objects live
+   * @param kind the noun used in error details, e.g. `Job`
+   * @param index answers listings while ready (see {@link list})
+   */
   constructor(
     private readonly store: OwnedObjectStore<T>,
     private readonly kind = 'Object',
+    private readonly index?: OwnedObjectIndex<T>,
   ) {}
 
   /**
-   * One page of the objects `actor` may see. Non-admins get a server-side
-   * owner-label selector; the annotation is re-checked here, so a page may
-   * hold fewer than `limit` items while `continue` is still set.
+   * One page of the objects `actor` may see, in name order. Non-admins get
+   * an owner-label selector; the annotation is re-checked here.
+   *
+   * While the index is ready the page comes from it, and its `continue` is
+   * a position (after this name), which stays valid however the objects
+   * change between pages: no object repeats or goes missing unless it was
+   * created or deleted meanwhile. Pages hold `limit` items whenever that many
+   * remain. Otherwise the store is asked with its own `continue` token, and
+   * a page may hold fewer than `limit` items while `continue` is still set.
+   * A position cursor reaching the store (the cache lost its watch between
+   * pages) is honoured by reading the store from the start; a store token
+   * reaching the index is passed on to the store.
    */
   async list(actor: Actor, query: OwnedListQuery = {}): Promise<Page<T>> {
     const owner = actor.isAdmin ? query.owner : actor.name;
     if (!actor.isAdmin && query.owner !== undefined && query.owner !== actor.name) {
       throw new Forbidden("Only admins may list other users' objects.");
     }
+    const visible = (o: T) =>
+      owner === undefined ? canAccess(actor, meta(o)) : isOwner({ name: owner }, meta(o));
+    const position = query.continue === undefined ? undefined : positionOf(query.continue);
+    const ownerLabel = owner === undefined ? undefined : ownerLabelValue(owner);
+    if (this.index?.ready() && (query.continue === undefined || position !== undefined)) {
+      return pageAfter(this.index.after(ownerLabel, position), visible, query.limit);
+    }
+    if (position !== undefined) return this.listStoreAfter(ownerLabel, position, visible, query.limit);
     const page = await this.call(null, () =>
       this.store.list({
         labelSelector: owner === undefined ? undefined : ownerSelector(owner),
@@ -88,8 +143,6 @@ export class OwnedObjects<T extends OwnedObject> {
         continue: query.continue,
       }),
     );
-    const visible = (o: T) =>
-      owner === undefined ? canAccess(actor, meta(o)) : isOwner({ name: owner }, meta(o));
     const result: Page<T> = { items: page.items.filter(visible) };
     if (page.continue) result.continue = page.continue;
     return result;
@@ -173,6 +226,34 @@ export class OwnedObjects<T extends OwnedObject> {
     }
   }
 
+  /**
+   * A page after a position cursor, from the store: the whole (selected)
+   * listing is read in store pages and the position found in it. Only while
+   * the index is not ready, and for one listing's pages.
+   */
+  private async listStoreAfter(
+    ownerLabel: string | undefined,
+    after: string,
+    visible: (o: T) => boolean,
+    limit: number | undefined,
+  ): Promise<Page<T>> {
+    const all: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.call(null, () =>
+        this.store.list({
+          labelSelector: ownerLabel === undefined ? undefined : `${LABELS.owner}=${ownerLabel}`,
+          limit: STORE_PAGE,
+          continue: cursor,
+        }),
+      );
+      all.push(...page.items);
+      cursor = page.continue;
+    } while (cursor);
+    const sorted = all.filter((o) => (meta(o).name ?? '') > after).sort(byName);
+    return pageAfter(sorted, visible, limit);
+  }
+
   private notFound(name: string): NotFound {
     return new NotFound(`${this.kind} "${name}" not found.`);
   }
@@ -212,4 +293,43 @@ export class OwnedObjects<T extends OwnedObject> {
 
 function meta(object: OwnedObject): NonNullable<OwnedObject['metadata']> {
   return object.metadata ?? {};
+}
+
+/** Store page size when a position cursor must be found by reading the store. */
+const STORE_PAGE = 500;
+
+const positionCursor = z.object({ after: z.string().min(1) }).strict();
+
+/** The name a position cursor continues after; undefined for anything else (a store token). */
+function positionOf(cursor: string): string | undefined {
+  const parsed = positionCursor.safeParse(cursorState(cursor));
+  return parsed.success ? parsed.data.after : undefined;
+}
+
+function byName(a: OwnedObject, b: OwnedObject): number {
+  const x = meta(a).name ?? '';
+  const y = meta(b).name ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * The first `limit` visible objects of `ordered` (name order), and a
+ * position cursor when another visible one follows. Reads one object past
+ * the page at most, plus those it skips.
+ */
+function pageAfter<T extends OwnedObject>(
+  ordered: Iterable<T>,
+  visible: (o: T) => boolean,
+  limit: number | undefined,
+): Page<T> {
+  const items: T[] = [];
+  for (const object of ordered) {
+    if (!visible(object)) continue;
+    if (limit !== undefined && items.length >= limit) {
+      const last = items.at(-1);
+      return { items, continue: encodeCursor({ after: meta(last ?? object).name ?? '' }) };
+    }
+    items.push(object);
+  }
+  return { items };
 }

@@ -42,6 +42,11 @@ export interface JobsCaches {
 export interface NotebookJobControllerOptions {
   api: JobsKubeApi;
   caches: JobsCaches;
+  /**
+   * A NotebookJob's cached run Jobs (the runtime's index by {@link JOB_LABELS.job}).
+   * Default: a label-selector scan of the whole Jobs cache.
+   */
+  runsOf?(jobObjectName: string): V1Job[];
   tokens: RunTokens;
   pod: RunnerPodOptions;
   /** The lifecycle callbacks, read at each delivery. */
@@ -197,6 +202,20 @@ export class NotebookJobController implements ManagedController {
   }
 }
 
+/** How recent a never-reconciled NotebookJob must be for its first reconcile to skip reading its Secret. */
+const JUST_CREATED_MS = 60_000;
+
+/**
+ * A NotebookJob created moments ago and never reconciled (no status): the
+ * create path. Its Secret, if any, is an old object's or one a run-now wrote
+ * a moment ago, so a new token is written without reading it first (a
+ * replaced token stays valid for a pod that read it, see runner-secret.ts).
+ */
+function isJustCreated(job: NotebookJob, now: number): boolean {
+  const created = Date.parse(String(job.metadata.creationTimestamp ?? ''));
+  return job.status?.observedGeneration === undefined && now - created < JUST_CREATED_MS;
+}
+
 /** Reconciles one NotebookJob, remembering what it applied so unchanged objects are not re-applied. */
 class NotebookJobReconciler implements Reconciler {
   /** Per NotebookJob: the fingerprint last applied successfully, and when its runner token is due. */
@@ -237,7 +256,10 @@ class NotebookJobReconciler implements Reconciler {
     const last = this.applied.get(name);
     // A short-lived runner token is renewed when due, whatever else changed.
     const upToDate = last?.fingerprint === fingerprint && Date.now() < last.tokenRenewAt;
-    const tokenRenewAt = upToDate ? last.tokenRenewAt : (await ensureRunnerSecret(api, job, tokens)).renewAt;
+    const fresh = isJustCreated(job, Date.now());
+    const tokenRenewAt = upToDate
+      ? last.tokenRenewAt
+      : (await ensureRunnerSecret(api, job, tokens, { fresh })).renewAt;
     if (job.spec.schedule) {
       if (!upToDate || !cronJob)
         await serverSideApply(api.clients, cronJobManifest(job, pod), { force: true });
@@ -251,9 +273,9 @@ class NotebookJobReconciler implements Reconciler {
 
   /** Runs of this job nobody owns (their CronJob was deleted with Orphan) become the NotebookJob's. */
   private async adoptOrphanedRuns(job: NotebookJob): Promise<void> {
-    const orphans = this.options.caches.jobs
-      .list({ labelSelector: { [JOB_LABELS.job]: job.metadata.name ?? '' } })
-      .filter((j) => (j.metadata?.ownerReferences ?? []).length === 0 && !j.metadata?.deletionTimestamp);
+    const orphans = this.cachedRuns(job.metadata.name ?? '').filter(
+      (j) => (j.metadata?.ownerReferences ?? []).length === 0 && !j.metadata?.deletionTimestamp,
+    );
     for (const orphan of orphans) {
       await this.options.api.jobs.mergePatch(orphan.metadata?.name ?? '', {
         metadata: {
@@ -280,11 +302,15 @@ class NotebookJobReconciler implements Reconciler {
     await api.notebookJobs.mergePatch(name, patch, { subresource: 'status' });
   }
 
+  /** The NotebookJob's run Jobs in the cache: through the runtime's index, at scale a few of 50,000. */
+  private cachedRuns(objectName: string): V1Job[] {
+    const { runsOf, caches } = this.options;
+    return runsOf
+      ? runsOf(objectName)
+      : caches.jobs.list({ labelSelector: { [JOB_LABELS.job]: objectName } });
+  }
+
   private runsOf(objectName: string): RunRecord[] {
-    return this.options.caches.jobs
-      .list({ labelSelector: { [JOB_LABELS.job]: objectName } })
-      .filter(isRunJob)
-      .map(runRecordFromJob)
-      .sort(newestFirst);
+    return this.cachedRuns(objectName).filter(isRunJob).map(runRecordFromJob).sort(newestFirst);
   }
 }

@@ -62,6 +62,17 @@ function stillGood(claims: RunTokenClaims | undefined, job: NotebookJob, nowSeco
   );
 }
 
+/** Options of {@link ensureRunnerSecret}. */
+export interface EnsureRunnerSecretOptions {
+  /**
+   * The NotebookJob was never reconciled, so no token bound to its uid is
+   * worth keeping: write a new one without reading the Secret first (one
+   * request instead of two on the create path). Replacing a token revokes
+   * nothing: one a pod already read stays valid until it expires.
+   */
+  fresh?: boolean;
+}
+
 /**
  * Makes sure `job`'s runner Secret exists, is owned by this NotebookJob (by
  * uid) and holds a job-scoped token bound to it (name, uid, owner) that
@@ -73,13 +84,16 @@ export async function ensureRunnerSecret(
   api: Pick<JobsKubeApi, 'clients' | 'secrets'>,
   job: NotebookJob,
   tokens: RunTokens,
+  options: EnsureRunnerSecretOptions = {},
 ): Promise<RunnerSecretState> {
   const subject = runTokenSubject(job);
   const now = Date.now();
-  const existing = await api.secrets.get(runnerSecretName(subject.job)).catch((err: unknown) => {
-    if (isKubeError(err, 'not-found')) return undefined;
-    throw err;
-  });
+  const existing = options.fresh
+    ? undefined
+    : await api.secrets.get(runnerSecretName(subject.job)).catch((err: unknown) => {
+        if (isKubeError(err, 'not-found')) return undefined;
+        throw err;
+      });
   if (existing) {
     const token = storedToken(existing.data);
     const claims = token ? tokens.verify(token) : undefined;
