@@ -16,6 +16,9 @@ file under that path, relative to the notebook's working directory, once the
 notebook has run; a path the notebook did not write fails the run.
 
 Environment: TURING_RUNNER_API (base URL ending in "/"), TURING_RUN_TOKEN, TURING_RUN_ID.
+With `--warm` (local runtime only) the process imports first and takes its
+environment, working directory and log from a hand-over line on stdin
+(warm_start.py); without arguments, as in run pods, it runs at once.
 
 Exit codes: 0 the notebook ran; 1 the notebook failed (a cell raised, the
 kernel died); 2 the runner could not do its job (configuration, API,
@@ -394,4 +397,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--warm"]:
+        # The local runtime's warm start (warm_start.py): imports now, one run when handed over.
+        from warm_start import serve_one_run
+
+        sys.exit(serve_one_run(main))
     sys.exit(main())

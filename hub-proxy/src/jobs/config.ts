@@ -66,6 +66,12 @@ export const jobsSchema = z.strictObject({
    * kernelspecs registered under it. Unset: hub-proxy's own `$HOME`.
    */
   localUserHome: localUserHomeField,
+  /**
+   * Local runtime: runner processes kept pre-started, papermill already
+   * imported, each handed one run ("run now" to first cell in well under a
+   * second instead of ~3). 0 turns it off: every run starts its own runner.
+   */
+  localWarmRunners: z.coerce.number().int().min(0).max(8).default(1),
   /** Kubernetes runtime: ephemeral storage each run pod requests (also the scratch volume's share). */
   runEphemeralStorageRequest: positiveQuantity.default('1Gi'),
   /** Kubernetes runtime: ephemeral storage limit of a run pod; also the size limit of its scratch emptyDir. */
@@ -113,6 +119,7 @@ export const jobsConfig = {
       runEphemeralStorageLimit: 'TURING_RUN_EPHEMERAL_STORAGE_LIMIT',
       homeVolume: 'TURING_JOBS_HOME_VOLUME',
       localUserHome: 'TURING_JOBS_LOCAL_USER_HOME',
+      localWarmRunners: 'TURING_JOBS_LOCAL_WARM_RUNNERS',
     },
   },
 } satisfies ConfigSection;

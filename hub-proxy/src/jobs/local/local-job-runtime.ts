@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFound, Unavailable } from '../../errors/index.js';
@@ -18,6 +19,8 @@ import { LocalRunStore } from './local-run-store.js';
 import { LocalScheduler, scheduledRunId, tickDecision } from './local-scheduler.js';
 import { tailLog } from './log-tail.js';
 import { ProcessRunner, type RunOutcome, type RunningProcess } from './process-runner.js';
+import { runnerBaseEnvironment } from './runner-environment.js';
+import { WarmRunnerPool } from './warm-runner-pool.js';
 
 /** The repository root, from `hub-proxy/{src,dist}/runtime/local/`. */
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -39,6 +42,13 @@ export interface LocalJobRuntimeOptions {
   killGraceMs?: number;
   /** The run owner's home, a template such as `/srv/homes/{username}` (`jobs.localUserHome`); default hub-proxy's `HOME`. */
   userHomeTemplate?: string;
+  /**
+   * Warm runners kept ready (`jobs.localWarmRunners`): pre-started runner
+   * processes that have imported papermill, each handed one run. 0 is off.
+   * Default 1 with the built-in runner, 0 with another `runnerScript` (a
+   * stand-in need not speak the hand-over protocol of runner/warm_start.py).
+   */
+  warmRunners?: number;
 }
 
 /** A run with a process: how to stop it and when its record is terminal. */
@@ -54,7 +64,8 @@ const STOPPED = 'hub-proxy stopped during the run';
  * The local runtime, for `npm run demo` and tests: NotebookJob objects and
  * run records are JSON files under `stateDir`, schedules are croner timers,
  * and each run is a papermill subprocess (`runner/turing_runner.py`) that
- * talks to hub-proxy's runner API like a runner pod does. Retries,
+ * talks to hub-proxy's runner API like a runner pod does; a pre-started
+ * warm runner takes the run when one is ready. Retries,
  * timeouts, concurrency policies, logs and outputs behave as on Kubernetes.
  */
 export class LocalJobRuntime implements model.JobRuntime {
@@ -64,6 +75,7 @@ export class LocalJobRuntime implements model.JobRuntime {
   private readonly runs: LocalRunStore;
   private readonly scheduler: LocalScheduler;
   private readonly processes: ProcessRunner;
+  private readonly warmPool: WarmRunnerPool;
   private readonly active = new Map<string, ActiveRun>();
   private readonly listeners: model.RunFinishedListener[] = [];
   /** Listener calls in flight, awaited by stop(). */
@@ -79,9 +91,20 @@ export class LocalJobRuntime implements model.JobRuntime {
       onTick: async (name, at) => void (await this.runScheduledTick(name, at)),
       logger: options.logger,
     });
+    const pythonPath = options.pythonPath ?? join(REPO_ROOT, '.venv', 'bin', 'python');
+    const runnerScript = options.runnerScript ?? join(REPO_ROOT, 'runner', 'turing_runner.py');
+    this.warmPool = new WarmRunnerPool({
+      size: options.warmRunners ?? (options.runnerScript === undefined ? 1 : 0),
+      pythonPath,
+      runnerScript,
+      cwd: tmpdir(),
+      environment: runnerBaseEnvironment,
+      logger: options.logger,
+    });
     this.processes = new ProcessRunner({
-      pythonPath: options.pythonPath ?? join(REPO_ROOT, '.venv', 'bin', 'python'),
-      runnerScript: options.runnerScript ?? join(REPO_ROOT, 'runner', 'turing_runner.py'),
+      pythonPath,
+      runnerScript,
+      warmPool: this.warmPool,
       logsDir: join(options.stateDir, 'logs'),
       runnerApiUrl: options.runnerApiUrl,
       tokens: options.tokens,
@@ -92,7 +115,11 @@ export class LocalJobRuntime implements model.JobRuntime {
     this.definitions = {
       list: (o) => this.store.list(o),
       get: (name) => this.store.get(name),
-      create: async (object) => this.schedule(await this.store.create(object)),
+      create: async (object) => {
+        const created = await this.store.create(object);
+        if (this.started) this.warmPool.start();
+        return this.schedule(created);
+      },
       replace: async (object) => this.schedule(await this.store.replace(object)),
       delete: async (name, preconditions) => {
         await this.store.delete(name, preconditions);
@@ -123,16 +150,19 @@ export class LocalJobRuntime implements model.JobRuntime {
     do {
       const page = await this.store.list({ limit: 500, ...(cursor ? { continue: cursor } : {}) });
       for (const job of page.items) this.scheduler.sync(job);
+      // Warm runners once there is a job to run: a hub-proxy without jobs (most tests) starts no Python.
+      if (page.items.length > 0) this.warmPool.start();
       cursor = page.continue;
     } while (cursor);
     this.logger.info({ scheduled: this.scheduler.scheduled().length }, 'local job runtime started');
     for (const run of unrecorded) this.notify(run);
   }
 
-  /** Stops the timers, kills running runs (they end `failed`) and waits for their listeners. */
+  /** Stops the timers and warm runners, kills running runs (they end `failed`) and waits for their listeners. */
   async stop(): Promise<void> {
     this.started = false;
     this.scheduler.stop();
+    await this.warmPool.stop();
     const active = [...this.active.values()];
     for (const run of active) run.process.cancel({ state: 'failed', reason: STOPPED });
     await Promise.allSettled(active.map((r) => r.settled));
@@ -183,6 +213,11 @@ export class LocalJobRuntime implements model.JobRuntime {
     this.active.set(record.id, { process, settled });
     await Promise.race([running, settled]);
     return this.runs.get(record.id) ?? record;
+  }
+
+  /** Warm runners ready to take a run now (and those starting); for tests and diagnostics. */
+  warmRunners(): { ready: number; starting: number } {
+    return { ready: this.warmPool.ready, starting: this.warmPool.size - this.warmPool.ready };
   }
 
   listRuns(jobObjectName: string): Promise<model.RunRecord[]> {

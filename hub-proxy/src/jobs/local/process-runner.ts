@@ -6,6 +6,9 @@ import type { RunTokenClaims, RunTokens } from '../model.js';
 import type { Logger } from '../../observability/logger.js';
 import { expandUserTemplate, ownerJupyterPath } from '../owner-home.js';
 import { lastFailureReason } from './failure-reason.js';
+import { runnerBaseEnvironment } from './runner-environment.js';
+import type { WarmRunner } from './warm-runner.js';
+import type { WarmRunnerPool } from './warm-runner-pool.js';
 
 /** How a run's processes ended. */
 export interface RunOutcome {
@@ -35,6 +38,11 @@ export interface ProcessRunnerOptions {
    * Unset: the runner inherits hub-proxy's `HOME`, and so its user's kernelspecs.
    */
   userHomeTemplate?: string;
+  /**
+   * Pre-started runners (runner/warm_start.py) to hand attempts to; an
+   * attempt starts a cold runner when none is ready. Unset: always cold.
+   */
+  warmPool?: WarmRunnerPool;
 }
 
 /** One run to execute: attempts, limits and a callback as each attempt starts. */
@@ -60,21 +68,10 @@ export interface RunningProcess {
   readonly pid: number | undefined;
 }
 
-/** Variables the runner inherits; nothing else of hub-proxy's environment (it holds secrets). */
-const INHERITED_ENV = [
-  'PATH',
-  'HOME',
-  'USER',
-  'LOGNAME',
-  'LANG',
-  'LC_ALL',
-  'LC_CTYPE',
-  'TZ',
-  'TMPDIR',
-  'SHELL',
-];
 /** The token outlives the run's deadline by this much (the runner still uploads after it). */
 const TOKEN_GRACE_SECONDS = 600;
+/** A warm runner confirms a hand-over at once; one that does not is dropped for a cold start. */
+const HAND_OVER_TIMEOUT_MS = 2_000;
 
 interface AttemptResult {
   code: number | null;
@@ -86,7 +83,9 @@ interface AttemptResult {
 /**
  * Runs `<python> <runner script>` once per attempt, each in its own process
  * group, with the run's API URL, a token scoped to the run and its id in
- * the environment; stdout and stderr go to `<logsDir>/<id>.log`. Handles
+ * the environment; stdout and stderr go to `<logsDir>/<id>.log`. An attempt
+ * goes to a ready warm runner from `warmPool` when there is one, which is
+ * handed that same environment, working directory and log. Handles
  * retries (next attempt after a non-zero exit), the timeout over all
  * attempts (`timed_out`) and cancellation (`cancelled`) by killing the
  * group: SIGTERM, then SIGKILL after the grace period.
@@ -155,8 +154,7 @@ export class ProcessRunner {
   }
 
   private environment(request: ProcessRunRequest): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = {};
-    for (const name of INHERITED_ENV) if (process.env[name] !== undefined) env[name] = process.env[name];
+    const env = runnerBaseEnvironment();
     const home = this.options.userHomeTemplate
       ? expandUserTemplate(this.options.userHomeTemplate, request.tokenSubject.owner)
       : undefined;
@@ -164,7 +162,6 @@ export class ProcessRunner {
       ...env,
       // As on Kubernetes: kernelspecs the owner registered with `ipykernel install --user`.
       ...(home ? { JUPYTER_PATH: ownerJupyterPath(home) } : {}),
-      PYTHONUNBUFFERED: '1',
       TURING_RUNNER_API: this.options.runnerApiUrl(),
       TURING_RUN_ID: request.runId,
       TURING_RUN_TOKEN: this.options.tokens.issue(
@@ -176,6 +173,37 @@ export class ProcessRunner {
 
   /** One attempt: resolves when the process has exited (or could not start). */
   private async attempt(
+    log: string,
+    env: NodeJS.ProcessEnv,
+    onStart: (child: ChildProcess) => void,
+  ): Promise<AttemptResult> {
+    const warm = await this.options.warmPool?.take();
+    if (warm) {
+      const result = await this.warmAttempt(warm, log, env, onStart);
+      if (result) return result;
+      this.options.logger.warn({ pid: warm.pid }, 'warm runner did not take the run; starting a cold one');
+    }
+    return this.coldAttempt(log, env, onStart);
+  }
+
+  /** Hands the attempt to a warm runner; undefined if it did not take it (then nothing ran). */
+  private async warmAttempt(
+    warm: WarmRunner,
+    log: string,
+    env: NodeJS.ProcessEnv,
+    onStart: (child: ChildProcess) => void,
+  ): Promise<AttemptResult | undefined> {
+    const exited = new Promise<AttemptResult>((resolve) =>
+      warm.child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    // What it printed while importing (warnings) goes first, as a cold runner's would.
+    if (warm.stderr) await appendFile(log, warm.stderr, { mode: 0o600 });
+    if (!(await warm.handOver({ env, cwd: tmpdir(), log }, HAND_OVER_TIMEOUT_MS))) return undefined;
+    onStart(warm.child);
+    return exited;
+  }
+
+  private async coldAttempt(
     log: string,
     env: NodeJS.ProcessEnv,
     onStart: (child: ChildProcess) => void,
