@@ -1,5 +1,5 @@
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import type { InformerCache } from '../k8s/index.js';
+import { trimPod, type InformerCache } from '../k8s/index.js';
 import type { Cluster } from '../k8s/cluster.js';
 import { computeGpuAvailability, type GpuAvailability } from './gpu-availability.js';
 
@@ -7,7 +7,7 @@ import { computeGpuAvailability, type GpuAvailability } from './gpu-availability
 export interface GpuCaches {
   /** Every node of the cluster (needs cluster-wide list/watch on nodes). */
   readonly nodes: InformerCache<V1Node>;
-  /** Every pod in every namespace (needs cluster-wide list/watch on pods). */
+  /** Every pod in every namespace (needs cluster-wide list/watch on pods), trimmed by `trimPod`. */
   readonly clusterPods: InformerCache<V1Pod>;
   readonly synced: boolean;
   /** Free `nvidia.com/gpu` per `nvidia.com/gpu.product`, computed on each call. */
@@ -17,7 +17,9 @@ export interface GpuCaches {
 /**
  * Watches nodes and every pod through the cluster's caches. GPUs are shared,
  * so other namespaces' pods consume them too; the cache takes no field
- * selector, so terminated pods are cached as well (and ignored in the sums).
+ * selector, so terminated pods are cached as well (and ignored in the sums),
+ * but only as a compact record: `trimPod` keeps of each pod what GPU
+ * accounting reads, so thousands of run pods cost little memory.
  */
 export function watchGpuCapacity(cluster: Pick<Cluster, 'watch' | 'clients'>): GpuCaches {
   const { core } = cluster.clients;
@@ -27,6 +29,7 @@ export function watchGpuCapacity(cluster: Pick<Cluster, 'watch' | 'clients'>): G
   });
   const clusterPods = cluster.watch<V1Pod>('cluster-pods', {
     resource: { version: 'v1', plural: 'pods' },
+    trim: trimPod,
     list: ({ labelSelector }) => core.listPodForAllNamespaces(labelSelector ? { labelSelector } : {}),
   });
   return {

@@ -14,6 +14,7 @@ import { ControllerManager } from './controller/index.js';
 import { InformerCache, type InformerCacheOptions, type InformerMetricsHooks } from './informer-cache.js';
 import { createKubeClients, type KubeClients } from './kube-clients.js';
 import { LeaderElector } from './leader-election.js';
+import { trimPod } from './pod-trim.js';
 import { KubeReadiness } from './readiness.js';
 
 /** Options of {@link Cluster.watch}: a cache without its metrics hooks, which the cluster supplies. */
@@ -33,7 +34,7 @@ export interface Cluster {
   readonly clients: KubeClients;
   readonly elector: LeaderElector;
   readonly controllers: ControllerManager;
-  /** Pods Turing created (labelled with an owner). */
+  /** Pods Turing created (labelled with an owner), trimmed by `trimPod` (pod-trim.ts). */
   readonly ownedPods: InformerCache<V1Pod>;
   /** Creates, registers and starts a cache whose metrics, readiness and status go by `label`. */
   watch<T extends KubernetesObject>(label: string, options: WatchOptions<T>): InformerCache<T>;
@@ -108,6 +109,8 @@ export function startCluster(
     resource: { version: 'v1', plural: 'pods' },
     namespace: clients.namespace,
     labelSelector: LABELS.owner,
+    // Only what the missing-claim watcher and GPU accounting read (pod-trim.ts).
+    trim: trimPod,
     list: ({ labelSelector }) =>
       clients.core.listNamespacedPod({
         namespace: clients.namespace,
