@@ -1,4 +1,6 @@
+import { benchArtifactStore } from './artifact-store.js';
 import { benchJobCreateLatency } from './job-create-latency.js';
+import { benchLiveLogLatency } from './live-log-latency.js';
 import { benchLocalRunOverhead } from './local-run-overhead.js';
 
 // The jobs-table bench imports the lab's sources, which only type-check with
@@ -10,9 +12,11 @@ type LabBench = { benchJobsTable: (rounds: number) => Promise<{ lines: string[] 
 // `npm run bench`: each benchmark reports against a baseline taken in the
 // same run, because these machines are noisy. Pass names to run a subset.
 const benches: Record<string, () => Promise<{ lines: string[] }>> = {
+  'artifact-store': () => benchArtifactStore(10_000, Number(process.env.BENCH_ARTIFACT_PUTS ?? 100)),
   'job-create-latency': () => benchJobCreateLatency(Number(process.env.BENCH_CREATES ?? 100)),
   'jobs-table': async () =>
     ((await import(jobsTableBench)) as LabBench).benchJobsTable(Number(process.env.BENCH_ROUNDS ?? 50)),
+  'live-log-latency': () => benchLiveLogLatency(Number(process.env.BENCH_LOG_LINES ?? 20)),
   'local-run-overhead': () => benchLocalRunOverhead(Number(process.env.BENCH_ROUNDS ?? 8)),
 };
 

@@ -9,15 +9,45 @@ import {
   modelSpecFixture,
   versionFixture,
 } from '../../hub-proxy/src/models/kubernetes/testing/model-server-fixture.js';
+import { JOB_NAME_POD_LABEL, RUNNER_CONTAINER } from '../../hub-proxy/src/jobs/kubernetes/index.js';
+import { followPodLog, toKubeError, type KubeError } from '../../hub-proxy/src/k8s/index.js';
 import { eventually } from '../support/eventually.js';
 import {
-  forbidden,
   isForbiddenMessage,
   rule,
   type BaseObjects,
   type HubProxyAsServiceAccount,
   type HubProxyOperation,
 } from './rbac-hub-proxy.js';
+
+/**
+ * Opens the follow stream of `runId`'s pod log as hub-proxy's service
+ * account and closes it at once; the refusal if the API server refused, else
+ * undefined (kwok's own answer for a pod it serves no log for is not a refusal).
+ */
+async function followRunPodLog(hp: HubProxyAsServiceAccount, runId: string): Promise<KubeError | undefined> {
+  const pods = await hp.admin.core.listNamespacedPod({
+    namespace: hp.namespace,
+    labelSelector: `${JOB_NAME_POD_LABEL}=${runId}`,
+  });
+  const pod = pods.items[0]?.metadata?.name;
+  if (!pod) throw new Error(`run ${runId} has no pod`);
+  const controller = new AbortController();
+  try {
+    await followPodLog(hp.clients.kubeConfig, {
+      namespace: hp.namespace,
+      pod,
+      container: RUNNER_CONTAINER,
+      signal: controller.signal,
+    });
+    return undefined;
+  } catch (err) {
+    const error = toKubeError(err);
+    return error.kind === 'forbidden' ? error : undefined;
+  } finally {
+    controller.abort();
+  }
+}
 
 /** alice's MLServer model serving version 1 on one to two replicas, unless `change` says otherwise. */
 export function servedModelSpec(name: string, change: Partial<ModelSpec> = {}): ModelSpec {
@@ -253,11 +283,17 @@ export function modelOperations(hp: HubProxyAsServiceAccount, base: BaseObjects)
     },
     {
       grant: rule('', 'pods/log')('get'),
-      name: 'reading a model’s logs',
+      name: 'reading a model’s logs and following a run’s live log',
       run: async () => {
-        // hub-proxy puts a pod's unreadable log in its section; kwok has no kubelet, so a readable one fails later.
+        // The jobs' live log follows the run pod's runner container, as RunPodLogs opens it.
+        const runLog = await followRunPodLog(hp, base.runId);
+        // hub-proxy puts a pod's unreadable log in its section; kwok serves no log in this namespace, so a readable one fails later.
         const text = await hp.models.logs(base.servedModel, 5);
-        if (isForbiddenMessage(text)) throw forbidden(text);
+        const modelRefused = isForbiddenMessage(text);
+        if (runLog && modelRefused) throw runLog;
+        if (runLog || modelRefused) {
+          throw new Error(`only one of the two pods/log reads was refused: ${runLog?.message ?? text}`);
+        }
         if (!text.startsWith('[')) throw new Error(`no log section: ${text}`);
       },
     },

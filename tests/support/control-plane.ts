@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { request } from 'node:https';
 import { stringify } from 'yaml';
 import { generateCerts, type ControlPlaneCerts } from './certs.js';
@@ -19,6 +19,33 @@ export function kubernetesBinDir(): string {
   } catch {
     throw new Error('Kubernetes binaries not found: run `npm run setup` (scripts/bootstrap.sh) first');
   }
+}
+
+/**
+ * Namespaces whose pods kwok gives a container log: every container of a
+ * pod there reads (and follows) {@link kwokPodLogFile}, through the
+ * apiserver's `pods/log` as from a kubelet. One per consumer, so each can
+ * create its namespace in the same control plane.
+ */
+export const KWOK_LOG_NAMESPACES = {
+  api: 'live-logs-api',
+  browser: 'live-logs-lab',
+  bench: 'live-logs-bench',
+} as const;
+
+/**
+ * The file kwok serves as the container log of pods in `namespace` (one of
+ * {@link KWOK_LOG_NAMESPACES}), for the control plane whose kubeconfig is
+ * `kubeconfigPath`. Lines must be in the CRI log format
+ * (`<RFC3339Nano time> stdout F <text>`; see {@link criLogLine}); kwok skips others.
+ */
+export function kwokPodLogFile(kubeconfigPath: string, namespace: string): string {
+  return join(dirname(kubeconfigPath), 'pod-logs', `${namespace}.log`);
+}
+
+/** `text` (one line, no newline) as a line of a CRI container log file. */
+export function criLogLine(text: string, at = new Date()): string {
+  return `${at.toISOString()} stdout F ${text}\n`;
 }
 
 /** Wall-clock milliseconds each component took to become ready. */
@@ -40,11 +67,16 @@ export class ControlPlane {
   private certs!: ControlPlaneCerts;
   private apiserverPort = 0;
   private etcdPort = 0;
+  private kwokPort = 0;
   private etcd?: ManagedProcess;
   private apiserver?: ManagedProcess;
   private others: ManagedProcess[] = [];
 
-  constructor() {
+  /**
+   * `controllerManagerArgs` are appended to kube-controller-manager's flags,
+   * e.g. the client QPS and CronJob sync concurrency a scale benchmark tunes.
+   */
+  constructor(private readonly options: { controllerManagerArgs?: string[] } = {}) {
     this.dir = mkdtempSync(join(tmpdir(), 'turing-cp-'));
     this.logDir = this.dir;
     this.kubeconfigPath = join(this.dir, 'kubeconfig');
@@ -58,7 +90,11 @@ export class ControlPlane {
   async start(): Promise<this> {
     const began = Date.now();
     this.certs = generateCerts(this.dir);
-    [this.etcdPort, this.apiserverPort] = await Promise.all([freePort(), freePort()]);
+    [this.etcdPort, this.apiserverPort, this.kwokPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
 
     let t = Date.now();
     await this.startEtcd();
@@ -133,6 +169,10 @@ export class ControlPlane {
         `--service-account-issuer=https://127.0.0.1:${this.apiserverPort}/`,
         `--service-account-key-file=${c.serviceAccountPub}`,
         `--service-account-signing-key-file=${c.serviceAccountKey}`,
+        // kwok's nodes report 127.0.0.1 (InternalIP) and kwok's own port as their
+        // kubelet; with no --kubelet-certificate-authority the apiserver does not
+        // verify kwok's self-signed serving certificate.
+        '--kubelet-preferred-address-types=InternalIP',
         '--v=1',
       ],
       { logDir: this.logDir, secretsScan: false },
@@ -180,6 +220,7 @@ export class ControlPlane {
           `--service-account-private-key-file=${this.certs.serviceAccountKey}`,
           '--use-service-account-credentials=false',
           '--v=1',
+          ...(this.options.controllerManagerArgs ?? []),
         ],
         { logDir: this.logDir, secretsScan: false },
       ),
@@ -197,15 +238,47 @@ export class ControlPlane {
           '--manage-all-nodes=false',
           '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
           '--node-lease-duration-seconds=40',
-          '--server-address=',
+          // kwok's kubelet-like server (container logs), on loopback only; the
+          // nodes advertise it as their kubelet endpoint.
+          '--node-ip=127.0.0.1',
+          `--node-port=${this.kwokPort}`,
+          `--server-address=127.0.0.1:${this.kwokPort}`,
           // kwok >= 0.5 has no built-in stages and exits with "no stages found" without them.
           `--config=${join(this.bin, 'kwok-stages.yaml')}`,
           // Opt-in outcomes for labelled pods (turing.dev/kwok-outcome: fail | hang).
           `--config=${join(repoRoot, 'tests/support/kwok-outcome-stages.yaml')}`,
+          `--config=${this.writeKwokLogsConfig()}`,
         ],
         { logDir: this.logDir, secretsScan: false },
       ),
     );
+  }
+
+  /**
+   * Writes kwok's ClusterLogs (one per {@link KWOK_LOG_NAMESPACES} entry, each
+   * followed from its own file) and creates the empty log files: kwok answers
+   * a log request for a missing file with an error.
+   */
+  private writeKwokLogsConfig(): string {
+    mkdirSync(join(this.dir, 'pod-logs'), { recursive: true });
+    const documents = Object.values(KWOK_LOG_NAMESPACES).map((namespace) => {
+      const file = kwokPodLogFile(this.kubeconfigPath, namespace);
+      writeFileSync(file, '');
+      return stringify({
+        apiVersion: 'kwok.x-k8s.io/v1alpha1',
+        kind: 'ClusterLogs',
+        metadata: { name: `turing-${namespace}` },
+        spec: { selector: { matchNamespaces: [namespace] }, logs: [{ logsFile: file, follow: true }] },
+      });
+    });
+    const path = join(this.dir, 'kwok-logs.yaml');
+    writeFileSync(path, documents.map((d) => `---\n${d}`).join(''));
+    return path;
+  }
+
+  /** The port of kwok's kubelet-like server (container logs), on 127.0.0.1. */
+  get kwokServerPort(): number {
+    return this.kwokPort;
   }
 
   /**

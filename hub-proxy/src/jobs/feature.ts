@@ -9,7 +9,7 @@ import { jobInventory } from './admin-inventory.js';
 import { AdminJobListing } from './admin-listing.js';
 import { adminJobRoutes } from './admin-routes.js';
 import { jobsConfig, type JobsSettings } from './config.js';
-import { KubernetesJobRuntime } from './kubernetes/index.js';
+import { KubernetesJobRuntime, recordRunLogUpstream } from './kubernetes/index.js';
 import { alertWebhookPolicy, createTimeWebhookCheck } from './lifecycle/alert-webhooks.js';
 import { RunLifecycle } from './lifecycle/run-lifecycle.js';
 import { LocalJobRuntime, LocalRuntimeSingleUserGate, singleUserRoutes } from './local/index.js';
@@ -84,6 +84,12 @@ export const jobsFeature = defineFeature({
         gpuPlacementFor: (type) => gpuPlacementOf(catalog, type),
         // Only runs that mount a home claim can wait on a missing one, so only then watch pods for it.
         ...(settings.homeVolume ? { homeVolume: settings.homeVolume, pods: cluster.ownedPods } : {}),
+        // Live logs: the owned-pods cache runs anyway; streams open only while someone follows a run.
+        logPods: cluster.ownedPods,
+        liveLogs: {
+          onUpstream: recordRunLogUpstream,
+          onError: (runId, err) => log.warn({ err, runId }, 'live log of a run failed; viewers get log.txt'),
+        },
         resyncMs: settings.resyncSeconds * 1000,
         informerHooks: (label) => cluster.hooks(label),
         logger: log,
@@ -100,6 +106,7 @@ export const jobsFeature = defineFeature({
         runnerApiUrl: () => runnerApiUrl(config, settings),
         ...(settings.pythonPath ? { pythonPath: settings.pythonPath } : {}),
         ...(settings.localUserHome ? { userHomeTemplate: settings.localUserHome } : {}),
+        warmRunners: settings.localWarmRunners,
         logger: log,
       });
       if (settings.localRuntimeUnsafeMultiUser) {

@@ -121,7 +121,8 @@ export class JobRunsService {
 
   /**
    * The log as it grows: the runtime's live stream when it has one, else
-   * the stored log once the run has finished. Ends with the final state.
+   * (or when the live stream gave nothing) the stored log once the run has
+   * finished. Ends with the final state.
    * Access is checked before this resolves, so a 404 is still an answer
    * rather than a broken stream.
    */
@@ -140,9 +141,20 @@ export class JobRunsService {
     if (!isTerminal(run.state)) {
       const live = this.runtime.followLog?.(id, signal);
       if (live) {
+        let streamed = false;
         for await (const text of live) {
           if (signal.aborted) return;
+          streamed = true;
           yield { text };
+        }
+        // Nothing came live (the pod never ran, or its log could not be read): the stored log, once written.
+        if (!streamed) {
+          while (!isTerminal(run.state) && !signal.aborted) {
+            await sleep(POLL_MS, signal);
+            run = (await this.runtime.getRun(id)) ?? run;
+          }
+          if (signal.aborted) return;
+          yield* this.storedLog(run, signal);
         }
       } else {
         while (!isTerminal(run.state)) {

@@ -42,6 +42,8 @@ export {
   type OwnedResourceType,
   type ResourceListOptions,
 } from './owned-resource-store.js';
+export { POD_ANNOTATIONS_KEPT, isFinishedPod, trimPod } from './pod-trim.js';
+export { followPodLog, type PodLogRequest } from './pod-log-stream.js';
 export { KubeReadiness, type ReadinessCheckResult, type SyncSource } from './readiness.js';
 export { resourceLabel, resourcePath, type ResourceType } from './resource-path.js';
 export {

@@ -20,6 +20,19 @@ export {
 } from './batch-manifests.js';
 export { HOME_VOLUME_NAME, homeClaimName, homeMount, missingClaimOf, type HomeMount } from './home-volume.js';
 export { MissingClaimWatcher, type MissingClaimWatcherOptions } from './missing-claim-watcher.js';
+export { recordRunLogUpstream } from './pod-log-metrics.js';
+export {
+  RunPodLogs,
+  type OpenPodLog,
+  type RunPodLogsOptions,
+  type RunPodSource,
+} from './pod-log-follower.js';
+export {
+  SharedLogFollower,
+  SlowLogViewerError,
+  type LogUpstream,
+  type SharedLogFollowerOptions,
+} from './shared-log-follower.js';
 export {
   formatMarkers,
   isRunJob,
@@ -36,6 +49,8 @@ export {
   type JobsKubeApi,
 } from './jobs-kube-api.js';
 export { KubernetesJobRuntime, type KubernetesJobRuntimeOptions } from './kubernetes-job-runtime.js';
+export { LabelIndex } from './label-index.js';
+export { trimCronJob, trimNotebookJob, trimRunJob } from './cache-trim.js';
 export {
   NotebookJobController,
   type JobsCaches,
@@ -52,5 +67,6 @@ export {
   RUNNER_TOKEN_RENEW_SECONDS,
   ensureRunnerSecret,
   runnerTokenTtlSeconds,
+  type EnsureRunnerSecretOptions,
   type RunnerSecretState,
 } from './runner-secret.js';

@@ -1,4 +1,4 @@
-import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Job, V1Pod } from '@kubernetes/client-node';
 import {
   isTerminal,
   type AlertDelivery,
@@ -23,13 +23,20 @@ import {
   type KubeClients,
   type KubeLogger,
   type ManagedController,
+  followPodLog,
 } from '../../k8s/index.js';
 import { runJobManifest, type RunnerPodOptions } from './batch-manifests.js';
 import { formatMarkers, isRunJob, newestFirst, parseMarkers, runRecordFromJob } from './job-run-record.js';
 import { asKubernetesObject, asNotebookJob, jobsKubeApi, type JobsKubeApi } from './jobs-kube-api.js';
+import { trimCronJob, trimNotebookJob, trimRunJob } from './cache-trim.js';
+import { LabelIndex } from './label-index.js';
+import { LABELS } from '../../ownership/labels.js';
+import type { OwnedObjectIndex } from '../../ownership/owned-objects.js';
+import type { IndexedJobRuntime } from '../owned-jobs.js';
 import { MissingClaimWatcher } from './missing-claim-watcher.js';
 import { NotebookJobController, type JobsCaches } from './notebook-job-controller.js';
 import { ensureRunnerSecret } from './runner-secret.js';
+import { RunPodLogs, type RunPodLogsOptions } from './pod-log-follower.js';
 
 /** Settings of a {@link KubernetesJobRuntime}. */
 export interface KubernetesJobRuntimeOptions extends RunnerPodOptions {
@@ -51,6 +58,15 @@ export interface KubernetesJobRuntimeOptions extends RunnerPodOptions {
    * does not exist (the owner's home volume); absent, such runs wait for their timeout.
    */
   pods?: InformerCache<V1Pod>;
+  /**
+   * The same cache of owner-labelled pods, for live logs: given, `followLog`
+   * follows a running run's pod log through the API server (`get` on
+   * `pods/log`), one stream per run shared by every viewer; absent, viewers
+   * get the stored `log.txt` once the run has ended.
+   */
+  logPods?: InformerCache<V1Pod>;
+  /** Settings of the live logs (history kept, slow viewers, linger, metrics). */
+  liveLogs?: Omit<RunPodLogsOptions, 'pods' | 'runState' | 'open'>;
   /** Metrics hooks per cache, by label (`notebookjobs`, `jobs`, `cronjobs`). */
   informerHooks?(label: string): InformerMetricsHooks;
   logger?: KubeLogger;
@@ -74,36 +90,64 @@ function pause(ms: number): Promise<void> {
  * while this replica holds the controllers' Lease and the caches are synced,
  * and stops it when the Lease is lost or the manager stops.
  *
- * `followLog` is not provided: run logs reach the artifact store through the
- * runner, which uploads `log.txt`; callers fall back to it.
+ * With `logPods`, `followLog` streams a running run's container log from
+ * the API server (`pods/log?follow=true`), one upstream per run shared by
+ * all its viewers ({@link RunPodLogs}). The runner also uploads `log.txt`
+ * when the run ends, which callers fall back to for finished runs.
  */
-export class KubernetesJobRuntime implements JobRuntime {
+export class KubernetesJobRuntime implements JobRuntime, IndexedJobRuntime {
   readonly kind = 'kubernetes' as const;
   readonly definitions: JobRuntime['definitions'];
   /** The caches, for readiness and status pages. */
   readonly caches: JobsCaches;
+  /** Cached NotebookJobs by owner label, in name order: the jobs API's listings page from it. */
+  readonly definitionIndex: OwnedObjectIndex<NotebookJob>;
+  /** Cached run Jobs by their NotebookJob's object name ({@link JOB_LABELS.job}). */
+  private readonly runIndex: LabelIndex<V1Job>;
+  private readonly ownerIndex: LabelIndex<KubernetesObject>;
   readonly controller: NotebookJobController;
   private readonly api: JobsKubeApi;
   private readonly listeners: RunFinishedListener[] = [];
   private readonly logger: KubeLogger;
   private started: Promise<void> | undefined;
+  private readonly liveLogs: RunPodLogs | undefined;
 
   constructor(private readonly options: KubernetesJobRuntimeOptions) {
     this.api = jobsKubeApi(options.clients);
     this.logger = options.logger ?? silentKubeLogger;
     const hooks = (label: string) => options.informerHooks?.(label) ?? {};
     this.caches = {
-      notebookJobs: this.api.notebookJobs.informer({ ...hooks('notebookjobs'), logger: this.logger }),
-      jobs: this.api.jobs.informer({ ...hooks('jobs'), labelSelector: JOB_LABELS.job, logger: this.logger }),
+      notebookJobs: this.api.notebookJobs.informer({
+        ...hooks('notebookjobs'),
+        trim: trimNotebookJob,
+        logger: this.logger,
+      }),
+      jobs: this.api.jobs.informer({
+        ...hooks('jobs'),
+        labelSelector: JOB_LABELS.job,
+        trim: trimRunJob,
+        logger: this.logger,
+      }),
       cronJobs: this.api.cronJobs.informer({
         ...hooks('cronjobs'),
         labelSelector: JOB_LABELS.job,
+        trim: trimCronJob,
         logger: this.logger,
       }),
+    };
+    // Before anything listens or starts: the controller and the API read runs through it.
+    this.runIndex = new LabelIndex(this.caches.jobs, JOB_LABELS.job);
+    this.ownerIndex = new LabelIndex(this.caches.notebookJobs, LABELS.owner);
+    this.definitionIndex = {
+      ready: () => this.caches.notebookJobs.synced,
+      after: (ownerLabel, after) => mapped(this.ownerIndex.after(ownerLabel, after), readOnlyNotebookJob),
+      observed: (name, uid, timeoutMs) =>
+        this.caches.notebookJobs.synced ? this.ownerIndex.observed(name, uid, timeoutMs) : Promise.resolve(),
     };
     this.controller = new NotebookJobController({
       api: this.api,
       caches: this.caches,
+      runsOf: (objectName) => this.cachedRunJobs(objectName),
       tokens: options.tokens,
       pod: options,
       listeners: () => this.listeners,
@@ -112,6 +156,15 @@ export class KubernetesJobRuntime implements JobRuntime {
     });
     this.definitions = definitionsOver(this.api);
     options.controllers.register(this.controller);
+    if (options.logPods) {
+      const { kubeConfig, namespace } = options.clients;
+      this.liveLogs = new RunPodLogs({
+        ...options.liveLogs,
+        pods: options.logPods,
+        runState: (runId) => this.cachedRun(runId)?.state,
+        open: (pod, container, signal) => followPodLog(kubeConfig, { namespace, pod, container, signal }),
+      });
+    }
     if (options.pods) {
       options.controllers.register(
         new MissingClaimWatcher({
@@ -146,6 +199,7 @@ export class KubernetesJobRuntime implements JobRuntime {
    * again over caches that no longer follow the cluster.
    */
   async stop(): Promise<void> {
+    this.liveLogs?.close();
     const caches = Promise.all(this.cacheList().map((cache) => cache.stop()));
     await this.controller.stop();
     await caches;
@@ -200,12 +254,33 @@ export class KubernetesJobRuntime implements JobRuntime {
     }
   }
 
+  /** From the Jobs cache once synced (through the index: the job's runs only), else the API server. */
   async listRuns(jobObjectName: string): Promise<RunRecord[]> {
-    const selector = { [JOB_LABELS.job]: jobObjectName };
     const jobs = this.caches.jobs.synced
-      ? this.caches.jobs.list({ labelSelector: selector })
+      ? this.cachedRunJobs(jobObjectName)
       : (await this.api.jobs.list({ labelSelector: `${JOB_LABELS.job}=${jobObjectName}` })).items;
     return jobs.filter(isRunJob).map(runRecordFromJob).sort(newestFirst);
+  }
+
+  /** The cached run Jobs of one NotebookJob, found through the index. */
+  private cachedRunJobs(jobObjectName: string): V1Job[] {
+    return this.runIndex.objects(jobObjectName);
+  }
+
+  /**
+   * The live log of a run the caches show unfinished; undefined without
+   * `logPods`, or for a finished or unknown run (callers read `log.txt`).
+   */
+  followLog(runId: string, signal: AbortSignal): AsyncIterable<string> | undefined {
+    const run = this.cachedRun(runId);
+    if (!this.liveLogs || !run || isTerminal(run.state)) return undefined;
+    return this.liveLogs.follow(runId, signal);
+  }
+
+  /** The run as the Jobs cache has it; no API call (the live logs look every 250 ms). */
+  private cachedRun(runId: string): RunRecord | undefined {
+    const job = this.caches.jobs.get(runId);
+    return job && isRunJob(job) ? runRecordFromJob(job) : undefined;
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -337,4 +412,13 @@ function definitionsOver(api: JobsKubeApi): JobRuntime['definitions'] {
     replace: async (object) => asNotebookJob(await store.replace(asKubernetesObject(object))),
     delete: (name, preconditions) => store.delete(name, preconditions),
   };
+}
+
+function* mapped<A, B>(items: Iterable<A>, f: (item: A) => B): Generator<B> {
+  for (const item of items) yield f(item);
+}
+
+/** A cached NotebookJob seen as one, without a copy: the listings only read it. */
+function readOnlyNotebookJob(object: KubernetesObject): NotebookJob {
+  return object as unknown as NotebookJob;
 }
