@@ -101,7 +101,9 @@ export class Controller implements ManagedController {
     if (!queue) return;
     try {
       this.options.onResync?.();
-      for (const key of this.options.listKeys?.() ?? []) queue.add(key);
+      // Behind event-driven keys: a job created during a full pass over
+      // 10,000 is reconciled now, not after them.
+      for (const key of this.options.listKeys?.() ?? []) queue.addBackground(key);
     } catch (err) {
       // The next resync tries again; a broken list must not end the loop.
       this.logger.warn({ controller: this.name, err: String(err) }, 'resync failed');

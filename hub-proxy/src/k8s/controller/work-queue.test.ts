@@ -35,6 +35,35 @@ describe('WorkQueue', () => {
     expect(queue.length).toBe(0);
   });
 
+  it('hands out background keys only after every normally added key, and moves one to the front when added normally', async () => {
+    const queue = fullSteps();
+    queue.addBackground('resync-1');
+    queue.addBackground('resync-2');
+    queue.addBackground('resync-3');
+    queue.add('created-now');
+    queue.add('resync-3');
+    queue.addBackground('created-now');
+    expect(queue.length).toBe(4);
+    const order: Array<string | undefined> = [];
+    for (let i = 0; i < 4; i++) {
+      const key = await queue.get();
+      order.push(key);
+      if (key) queue.done(key);
+    }
+    expect(order).toEqual(['created-now', 'resync-3', 'resync-1', 'resync-2']);
+  });
+
+  it('hands a background key to a waiting worker, and queues it once more if it is being processed', async () => {
+    const queue = fullSteps();
+    const waiting = queue.get();
+    queue.addBackground('a');
+    expect(await waiting).toBe('a');
+    queue.addBackground('a');
+    expect(queue.length).toBe(0);
+    queue.done('a');
+    expect(await queue.get()).toBe('a');
+  });
+
   it('does not hand out a key being processed, and queues it once more after done', async () => {
     const queue = fullSteps();
     queue.add('a');

@@ -48,6 +48,10 @@ interface Waiting {
  * - {@link addRateLimited} queues it after a per-key exponential, jittered
  *   backoff that grows with each call until {@link forget}.
  *
+ * - {@link addBackground} queues a key behind every key {@link add} queued
+ *   (a resync's full pass), so a change made now is not served after
+ *   thousands of routine re-checks; adding it normally moves it to the front.
+ *
  * {@link shutdown} refuses new keys, drops those not yet handed out and
  * resolves once every key being worked on is done.
  */
@@ -57,6 +61,8 @@ export class WorkQueue {
   private readonly random: () => number;
   /** Keys ready for a worker; a Set keeps insertion (FIFO) order and dedups. */
   private readonly queued = new Set<string>();
+  /** Keys from {@link addBackground}, handed out only when {@link queued} is empty. */
+  private readonly background = new Set<string>();
   private readonly processing = new Set<string>();
   /** Keys added while processing: queued again at done(). */
   private readonly dirtyWhileProcessing = new Set<string>();
@@ -74,7 +80,7 @@ export class WorkQueue {
 
   /** Keys waiting for a worker (not those being worked on or delayed). */
   get length(): number {
-    return this.queued.size;
+    return this.queued.size + this.background.size;
   }
 
   /** True once {@link shutdown} was called. */
@@ -89,7 +95,19 @@ export class WorkQueue {
       this.dirtyWhileProcessing.add(key);
       return;
     }
+    this.background.delete(key);
     this.queued.add(key);
+    this.handOut();
+  }
+
+  /** Queues `key` behind every normally added key, unless it is queued or being worked on already. */
+  addBackground(key: string): void {
+    if (this.isShuttingDown || this.queued.has(key) || this.background.has(key)) return;
+    if (this.processing.has(key)) {
+      this.dirtyWhileProcessing.add(key);
+      return;
+    }
+    this.background.add(key);
     this.handOut();
   }
 
@@ -155,6 +173,7 @@ export class WorkQueue {
     for (const { handle } of this.waiting.values()) this.clock.clearTimeout(handle);
     this.waiting.clear();
     this.queued.clear();
+    this.background.clear();
     this.dirtyWhileProcessing.clear();
     this.failureCounts.clear();
     for (const resolve of this.getters.splice(0)) resolve(undefined);
@@ -163,16 +182,17 @@ export class WorkQueue {
   }
 
   private take(): string | undefined {
-    const key = this.queued.values().next().value;
+    const from = this.queued.size > 0 ? this.queued : this.background;
+    const key = from.values().next().value;
     if (key === undefined) return undefined;
-    this.queued.delete(key);
+    from.delete(key);
     this.processing.add(key);
     return key;
   }
 
   /** Gives queued keys to workers waiting in {@link get}. */
   private handOut(): void {
-    while (this.getters.length > 0 && this.queued.size > 0) {
+    while (this.getters.length > 0 && this.length > 0) {
       const key = this.take();
       this.getters.shift()?.(key);
     }
