@@ -182,6 +182,28 @@ describe('NotebookJobController', () => {
     await controller.stop();
   });
 
+  it('reconciles a job created while no replica led before the full pass over the jobs already reconciled', async () => {
+    const { controller, caches, api } = setup();
+    const named = (name: string, status?: object) =>
+      ({
+        ...notebookJob,
+        metadata: { ...notebookJob.metadata, name, uid: `uid-${name}` },
+        ...(status ? { status } : {}),
+      }) as unknown as KubernetesObject;
+    for (let i = 0; i < 5; i++) caches.notebookJobs.put(named(`old-${i}`, { observedGeneration: 1 }));
+    caches.notebookJobs.put(named('created-meanwhile'));
+    const order: string[] = [];
+    api.secrets.get.mockImplementation(async (...args: unknown[]) => {
+      order.push(String(args[0]));
+      return goodSecret;
+    });
+    controller.start();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(order.length).toBe(6);
+    expect(order[0]).toBe(runnerSecretName('created-meanwhile'));
+    await controller.stop();
+  });
+
   it('re-applies every NotebookJob every reapplyEveryResyncs resyncs even if nothing changed', async () => {
     const { controller, caches, api } = setup({ reapplyEveryResyncs: 2 });
     caches.notebookJobs.put(notebookJob);

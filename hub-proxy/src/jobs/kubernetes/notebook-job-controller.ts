@@ -154,6 +154,12 @@ export class NotebookJobController implements ManagedController {
     ];
     // Enqueues every NotebookJob and delivers every finished run (onResync).
     this.controller.start();
+    // Jobs created or changed while no replica led go first, not behind the
+    // full pass over every job that start() queued in the background.
+    for (const object of notebookJobs.list()) {
+      const { status } = object as { status?: NotebookJob['status'] };
+      if (status?.observedGeneration !== object.metadata?.generation) enqueue(object.metadata?.name);
+    }
   }
 
   /** Stops acting; waits for the reconcile in progress. Deliveries already running finish on their own. */
