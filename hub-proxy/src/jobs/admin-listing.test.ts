@@ -257,7 +257,7 @@ describe('AdminJobListing paging', () => {
     const jobs = Array.from({ length: 500 }, (_, i) => {
       const job = notebookJobFixture(`user${i % 37}`, `job-${i}`);
       // Many ties on time (one per 10 jobs), so the name decides within a second.
-      job.metadata.creationTimestamp = at(Math.floor(((i * 7919) % 500) / 10)) as unknown as Date;
+      job.metadata.creationTimestamp = at(Math.floor(((i * 7919) % 500) / 10));
       return job;
     });
     const listing = new AdminJobListing({
