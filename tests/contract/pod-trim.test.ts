@@ -267,9 +267,9 @@ describe('the trimmed pod caches', () => {
     expect(full.filter(Boolean)).toEqual(['claim-dave']);
   });
 
-  it('keep a finished pod as metadata and phase only, and drop managedFields, env and large annotations', () => {
+  it('keep a finished pod as metadata, node name and phase only, and drop managedFields, env and large annotations', () => {
     const [running, , finished] = trimmed(realisticPods());
-    expect(finished?.spec).toBeUndefined();
+    expect(finished?.spec).toEqual({ nodeName: 'a100-1', containers: [] });
     expect(finished?.status).toEqual({ phase: 'Succeeded' });
     expect(finished?.metadata?.labels?.['turing.dev/owner']).toBe('bob');
     expect(running?.metadata?.managedFields).toBeUndefined();

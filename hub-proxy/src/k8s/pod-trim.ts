@@ -18,7 +18,7 @@ import { ANNOTATIONS } from '../ownership/labels.js';
  *
  * A finished pod (Succeeded or Failed) holds no resources and can no longer
  * wait for a claim, so every reader skips it: it is kept as a compact record,
- * metadata and phase only, so lists and counts still see it.
+ * metadata, node name and phase only, so lists and counts still see it.
  */
 
 /**
@@ -75,7 +75,10 @@ export function trimPod(pod: V1Pod): V1Pod {
   }
   const phase = pod.status?.phase;
   if (isFinishedPod(pod)) {
-    delete pod.spec;
+    // The node it ran on stays (a few bytes): lists of finished pods still say where.
+    const nodeName = pod.spec?.nodeName;
+    if (nodeName) pod.spec = { nodeName, containers: [] };
+    else delete pod.spec;
     pod.status = { phase };
     return pod;
   }
