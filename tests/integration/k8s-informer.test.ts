@@ -106,6 +106,51 @@ describe('k8s layer against the shared kube-apiserver', () => {
     expect(cache.synced).toBe(false);
   });
 
+  it('lists in pages of pageSize, trimming each page, then watches from the snapshot the pages share', async () => {
+    const { core, namespace } = clients;
+    const names = Array.from({ length: 7 }, (_, i) => `paged-${i}`);
+    for (const name of names) {
+      await core.createNamespacedConfigMap({
+        namespace,
+        body: { metadata: { name, labels: { set: 'paged' } }, data: { big: 'x'.repeat(1000) } },
+      });
+    }
+    const pages: Array<{ limit?: number; continued: boolean; items: number }> = [];
+    const cache = configMapCache(clients, {
+      labelSelector: 'set=paged',
+      pageSize: 3,
+      list: async (page) => {
+        const list = await core.listNamespacedConfigMap({ namespace, ...page });
+        pages.push({ limit: page.limit, continued: page._continue !== undefined, items: list.items.length });
+        return list;
+      },
+      trim: (cm: V1ConfigMap) => {
+        delete cm.data;
+        return cm;
+      },
+    });
+    caches.push(cache);
+    cache.start();
+    await cache.waitForSync(10_000);
+
+    expect(pages).toEqual([
+      { limit: 3, continued: false, items: 3 },
+      { limit: 3, continued: true, items: 3 },
+      { limit: 3, continued: true, items: 1 },
+    ]);
+    expect(cache.list().map((c) => c.metadata?.name).sort()).toEqual(names);
+    expect(cache.list().every((c) => c.data === undefined)).toBe(true);
+    // The watch resumes after the list's snapshot: a new object arrives, none is replayed.
+    await core.createNamespacedConfigMap({
+      namespace,
+      body: { metadata: { name: 'paged-late', labels: { set: 'paged' } }, data: { big: 'y' } },
+    });
+    await eventually('paged-late in cache', 5000, () => cache.get('paged-late'));
+    expect(cache.get('paged-late')?.data).toBeUndefined();
+    expect(cache.size).toBe(8);
+    await cache.stop();
+  });
+
   it('server-side apply creates, then updates, with the field manager in managedFields', async () => {
     const body = {
       apiVersion: 'v1',

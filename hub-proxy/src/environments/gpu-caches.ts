@@ -25,12 +25,12 @@ export function watchGpuCapacity(cluster: Pick<Cluster, 'watch' | 'clients'>): G
   const { core } = cluster.clients;
   const nodes = cluster.watch<V1Node>('nodes', {
     resource: { version: 'v1', plural: 'nodes' },
-    list: ({ labelSelector }) => core.listNode(labelSelector ? { labelSelector } : {}),
+    list: (page) => core.listNode(page),
   });
   const clusterPods = cluster.watch<V1Pod>('cluster-pods', {
     resource: { version: 'v1', plural: 'pods' },
     trim: trimPod,
-    list: ({ labelSelector }) => core.listPodForAllNamespaces(labelSelector ? { labelSelector } : {}),
+    list: (page) => core.listPodForAllNamespaces(page),
   });
   return {
     nodes,

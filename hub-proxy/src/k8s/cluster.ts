@@ -111,11 +111,7 @@ export function startCluster(
     labelSelector: LABELS.owner,
     // Only what the missing-claim watcher and GPU accounting read (pod-trim.ts).
     trim: trimPod,
-    list: ({ labelSelector }) =>
-      clients.core.listNamespacedPod({
-        namespace: clients.namespace,
-        ...(labelSelector ? { labelSelector } : {}),
-      }),
+    list: (page) => clients.core.listNamespacedPod({ namespace: clients.namespace, ...page }),
   });
 
   const elector = new LeaderElector({

@@ -5,7 +5,7 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import { toKubeError } from './errors.js';
-import { InformerCache, type InformerCacheOptions } from './informer-cache.js';
+import { InformerCache, type InformerCacheOptions, type ListPageRequest } from './informer-cache.js';
 import type { KubeClients } from './kube-clients.js';
 import { resourceLabel, type ResourceType } from './resource-path.js';
 
@@ -44,13 +44,13 @@ export class GroupedResourceClient<T extends KubernetesObject> {
     this.label = resourceLabel(type);
   }
 
-  /** The full list (with `metadata.resourceVersion`), optionally filtered by label selector. */
-  list(options: { labelSelector?: string } = {}): Promise<KubernetesListObject<T>> {
+  /**
+   * The list (with `metadata.resourceVersion`), optionally filtered by label
+   * selector; one page of it when `limit` is set (`_continue` for the next).
+   */
+  list(request: ListPageRequest = {}): Promise<KubernetesListObject<T>> {
     return this.run(() =>
-      this.clients.customObjects.listNamespacedCustomObject({
-        ...this.where(),
-        ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
-      }),
+      this.clients.customObjects.listNamespacedCustomObject({ ...this.where(), ...request }),
     );
   }
 
@@ -121,7 +121,7 @@ export class GroupedResourceClient<T extends KubernetesObject> {
       kubeConfig: this.clients.kubeConfig,
       resource: this.type,
       namespace: this.clients.namespace,
-      list: ({ labelSelector }) => this.list(labelSelector ? { labelSelector } : {}),
+      list: (page) => this.list(page),
     });
   }
 

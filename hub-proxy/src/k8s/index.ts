@@ -11,6 +11,7 @@ export {
   type InformerEventType,
   type InformerListener,
   type InformerMetricsHooks,
+  type ListPageRequest,
   type RequestOutcome,
 } from './informer-cache.js';
 export {
@@ -43,6 +44,7 @@ export {
   type ResourceListOptions,
 } from './owned-resource-store.js';
 export { POD_ANNOTATIONS_KEPT, isFinishedPod, trimPod } from './pod-trim.js';
+export { StringPool } from './string-pool.js';
 export { followPodLog, type PodLogRequest } from './pod-log-stream.js';
 export { KubeReadiness, type ReadinessCheckResult, type SyncSource } from './readiness.js';
 export { resourceLabel, resourcePath, type ResourceType } from './resource-path.js';

@@ -21,11 +21,24 @@ export type InformerListener<T> = (object: T, previous?: T) => void;
 /** Outcome label for {@link InformerMetricsHooks.onRequest}. */
 export type RequestOutcome = 'success' | 'error';
 
+/**
+ * One list request of the initial (or re-)list: a page of at most `limit`
+ * objects, continuing after `_continue`. Keys are present only when set.
+ */
+export interface ListPageRequest {
+  labelSelector?: string;
+  limit?: number;
+  _continue?: string;
+}
+
+/** client-go's reflector pages its lists by 500 too. */
+const DEFAULT_PAGE_SIZE = 500;
+
 /** Callbacks for metrics; the caller owns the registry. Exceptions they throw are ignored. */
 export interface InformerMetricsHooks {
   /** Number of objects in the cache, after every change. */
   onCacheSize?(resource: string, size: number): void;
-  /** One call per list and per watch connection attempt. */
+  /** One call per list request (each page of a list) and per watch connection attempt. */
   onRequest?(verb: 'list' | 'watch', resource: string, outcome: RequestOutcome): void;
 }
 
@@ -39,10 +52,18 @@ export interface InformerCacheOptions<T extends KubernetesObject> extends Inform
   /** Server-side label selector; it is passed to `list` and to the watch. */
   labelSelector?: string;
   /**
-   * Lists the resource, e.g. `({ labelSelector }) => core.listNamespacedConfigMap({ namespace, labelSelector })`.
-   * Must honour `labelSelector`, or the cache and the watch disagree.
+   * Lists one page of the resource, e.g. `(page) => core.listNamespacedConfigMap({ namespace, ...page })`.
+   * Must honour `labelSelector`, or the cache and the watch disagree, and
+   * should honour `limit` and `_continue`: a list that ignores them arrives
+   * whole, in one response, and is held in memory whole while it is trimmed.
    */
-  list(options: { labelSelector?: string }): Promise<KubernetesListObject<T>>;
+  list(request: ListPageRequest): Promise<KubernetesListObject<T>>;
+  /**
+   * Objects per list request (default 500). Each page is trimmed before the
+   * next is fetched, so the peak memory of a (re-)list is one untrimmed page,
+   * not the whole untrimmed list.
+   */
+  pageSize?: number;
   /**
    * Drops what readers never use, to keep memory flat at scale (e.g. a Job's
    * pod template). It must trim `object` in place and return it: client-node's
@@ -227,22 +248,41 @@ export class InformerCache<T extends KubernetesObject> {
 
   /** The list call for one informer generation; on success reconciles deletions missed while away. */
   private async listForGeneration(generation: number): Promise<KubernetesListObject<T>> {
-    let list: KubernetesListObject<T>;
-    try {
-      list = await this.options.list({ labelSelector: this.options.labelSelector });
-    } catch (err) {
-      this.hook('list', 'error');
-      throw err;
-    }
-    this.hook('list', 'success');
-    const trim = this.options.trim;
-    list.items = list.items.map((item) => (trim ? trim(asPlainJson(item)) : asPlainJson(item)));
+    const list = await this.listAllPages();
     if (generation === this.generation && !this.stopped) {
       this.listedGeneration = generation;
       const present = new Set(list.items.map(keyOf));
       for (const key of [...this.store.keys()]) if (!present.has(key)) this.remove(key);
     }
     return list;
+  }
+
+  /**
+   * Every page of the list, each trimmed as it arrives. The pages are one
+   * consistent snapshot (the apiserver's continue token pins it), and the
+   * last page's `resourceVersion` is where the watch starts.
+   */
+  private async listAllPages(): Promise<KubernetesListObject<T>> {
+    const { labelSelector, trim } = this.options;
+    const limit = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
+    const items: T[] = [];
+    let page: KubernetesListObject<T>;
+    let next: string | undefined;
+    do {
+      const request: ListPageRequest = { limit };
+      if (labelSelector) request.labelSelector = labelSelector;
+      if (next) request._continue = next;
+      try {
+        page = await this.options.list(request);
+      } catch (err) {
+        this.hook('list', 'error');
+        throw err;
+      }
+      this.hook('list', 'success');
+      for (const item of page.items) items.push(trim ? trim(asPlainJson(item)) : asPlainJson(item));
+      next = page.metadata?._continue || undefined;
+    } while (next);
+    return { ...page, items };
   }
 
   private fail(generation: number, err: unknown): void {

@@ -98,8 +98,7 @@ export function modelsKubeApi(clients: KubeClients): ModelsKubeApi {
         kubeConfig: clients.kubeConfig,
         resource: { version: 'v1', plural: 'pods' },
         namespace,
-        list: ({ labelSelector }) =>
-          clients.core.listNamespacedPod({ namespace, ...(labelSelector ? { labelSelector } : {}) }),
+        list: (page) => clients.core.listNamespacedPod({ namespace, ...page }),
       }),
   };
 }
