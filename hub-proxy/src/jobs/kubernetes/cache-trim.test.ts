@@ -181,6 +181,17 @@ const RUNS: Record<string, () => V1Job> = {
 
 const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 
+/** A finished run's status as readers need it: times, counts, the terminal condition without its probe time. */
+function finishedStatus(job: V1Job): V1Job['status'] {
+  const { conditions = [], startTime, completionTime, succeeded, failed } = job.status ?? {};
+  const terminal = conditions
+    .filter((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')
+    .map(({ lastProbeTime: _probe, ...kept }) => kept);
+  return JSON.parse(
+    JSON.stringify({ startTime, completionTime, succeeded, failed, conditions: terminal }),
+  ) as V1Job['status'];
+}
+
 describe('trimRunJob', () => {
   for (const [state, make] of Object.entries(RUNS)) {
     it(`keeps everything a ${state} run's RunRecord is read from`, () => {
@@ -192,9 +203,45 @@ describe('trimRunJob', () => {
       // What the controller's adoption of orphaned runs reads and patches against.
       expect(trimmed.metadata?.ownerReferences).toEqual(full.metadata?.ownerReferences);
       expect(trimmed.metadata?.resourceVersion).toBe(full.metadata?.resourceVersion);
-      expect(trimmed.status).toEqual(full.status);
+      expect(trimmed.metadata?.labels).toEqual(full.metadata?.labels);
+      expect(trimmed.metadata?.annotations).toEqual(full.metadata?.annotations);
+      expect(trimmed.status).toEqual(state === 'running' ? full.status : finishedStatus(full));
     });
   }
+
+  it('cuts a finished run to its metadata, deadline, backoff limit, times, counts and terminal condition', () => {
+    const trimmed = trimRunJob(RUNS.failed?.() ?? ({} as V1Job));
+    expect(Object.keys(trimmed.metadata ?? {}).sort()).toEqual([
+      'annotations',
+      'creationTimestamp',
+      'labels',
+      'name',
+      'namespace',
+      'ownerReferences',
+      'resourceVersion',
+      'uid',
+    ]);
+    expect(trimmed.spec).toEqual({ activeDeadlineSeconds: 3600, backoffLimit: 2 });
+    expect(trimmed.status).toEqual({
+      failed: 3,
+      startTime: at(0),
+      conditions: [
+        {
+          type: 'Failed',
+          status: 'True',
+          reason: 'BackoffLimitExceeded',
+          message: 'Job has reached the specified backoff limit',
+          lastTransitionTime: at(5),
+        },
+      ],
+    });
+  });
+
+  it('keeps a running run whole apart from its template and bookkeeping', () => {
+    const running = trimRunJob(RUNS.running?.() ?? ({} as V1Job));
+    expect(running.metadata?.generation).toBe(1);
+    expect(running.spec).toMatchObject({ suspend: false, completionMode: 'NonIndexed', backoffLimit: 2 });
+  });
 
   it('makes a served run Job at least 4 times smaller as JSON', () => {
     for (const make of Object.values(RUNS)) {
