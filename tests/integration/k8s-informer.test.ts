@@ -1,7 +1,8 @@
-import type { V1ConfigMap } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Lease } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
+  GroupedResourceClient,
   InformerCache,
   KubeConflictError,
   KubeInvalidError,
@@ -138,7 +139,12 @@ describe('k8s layer against the shared kube-apiserver', () => {
       { limit: 3, continued: true, items: 3 },
       { limit: 3, continued: true, items: 1 },
     ]);
-    expect(cache.list().map((c) => c.metadata?.name).sort()).toEqual(names);
+    expect(
+      cache
+        .list()
+        .map((c) => c.metadata?.name)
+        .sort(),
+    ).toEqual(names);
     expect(cache.list().every((c) => c.data === undefined)).toBe(true);
     // The watch resumes after the list's snapshot: a new object arrives, none is replayed.
     await core.createNamespacedConfigMap({
@@ -148,6 +154,39 @@ describe('k8s layer against the shared kube-apiserver', () => {
     await eventually('paged-late in cache', 5000, () => cache.get('paged-late'));
     expect(cache.get('paged-late')?.data).toBeUndefined();
     expect(cache.size).toBe(8);
+    await cache.stop();
+  });
+
+  it('pages raw custom-objects lists too, whose token is `continue`, not `_continue`', async () => {
+    const { coordination, namespace } = clients;
+    const names = Array.from({ length: 5 }, (_, i) => `paged-lease-${i}`);
+    for (const name of names) {
+      await coordination.createNamespacedLease({
+        namespace,
+        body: { metadata: { name, labels: { set: 'paged' } }, spec: { holderIdentity: name } },
+      });
+    }
+    const leases = new GroupedResourceClient<V1Lease>(clients, {
+      group: 'coordination.k8s.io',
+      version: 'v1',
+      plural: 'leases',
+    });
+    const requests: string[] = [];
+    const cache = leases.informer({
+      labelSelector: 'set=paged',
+      pageSize: 2,
+      onRequest: (verb) => requests.push(verb),
+    });
+    caches.push(cache as unknown as InformerCache<V1ConfigMap>);
+    cache.start();
+    await cache.waitForSync(10_000);
+    expect(requests).toEqual(['list', 'list', 'list', 'watch']);
+    expect(
+      cache
+        .list()
+        .map((l) => l.metadata?.name)
+        .sort(),
+    ).toEqual(names);
     await cache.stop();
   });
 

@@ -87,6 +87,16 @@ function keyOf(object: KubernetesObject): string {
 }
 
 /**
+ * The token for the next page, if any. Typed lists (client-node's core and
+ * batch calls) name it `_continue`; the raw JSON of custom-objects calls
+ * names it `continue`, as the API server does.
+ */
+function continueToken(list: KubernetesListObject<KubernetesObject>): string | undefined {
+  const metadata = list.metadata as { _continue?: string; continue?: string } | undefined;
+  return metadata?._continue || metadata?.continue || undefined;
+}
+
+/**
  * Typed list results hold Date instances where watch events hold strings;
  * round-tripping through JSON makes every cached object plain API JSON.
  */
@@ -280,7 +290,7 @@ export class InformerCache<T extends KubernetesObject> {
       }
       this.hook('list', 'success');
       for (const item of page.items) items.push(trim ? trim(asPlainJson(item)) : asPlainJson(item));
-      next = page.metadata?._continue || undefined;
+      next = continueToken(page);
     } while (next);
     return { ...page, items };
   }
