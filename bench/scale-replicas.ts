@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parse } from 'yaml';
 import { hubProxyKubeconfig } from '../tests/support/chart-service-account.js';
 import { startProcess, waitUntil, type ManagedProcess } from '../tests/support/child-process.js';
 import { freePort } from '../tests/support/ports.js';
@@ -7,14 +8,27 @@ import { freePort } from '../tests/support/ports.js';
 const repoRoot = resolve(import.meta.dirname, '..');
 
 /**
- * How replicas run: `SCALE_HUB_PROXY=dist` runs the compiled `hub-proxy/dist/main.js`
- * as the image does (build it first: `npm run build`); the default runs the
- * sources through tsx, whose loader adds about 95 MiB of RSS (docs/performance.md).
+ * How replicas run: the compiled `hub-proxy/dist/main.js`, as the image runs
+ * it (`npm run bench:scale` builds it first). `SCALE_HUB_PROXY=src` runs the
+ * sources through tsx instead, whose loader adds about 95 MiB of RSS
+ * (docs/performance.md).
  */
 export function hubProxyEntry(): { loader: string[]; main: string } {
-  return process.env.SCALE_HUB_PROXY === 'dist'
-    ? { loader: [], main: resolve(repoRoot, 'hub-proxy/dist/main.js') }
-    : { loader: ['--import', 'tsx'], main: resolve(repoRoot, 'hub-proxy/src/main.ts') };
+  return process.env.SCALE_HUB_PROXY === 'src'
+    ? { loader: ['--import', 'tsx'], main: resolve(repoRoot, 'hub-proxy/src/main.ts') }
+    : { loader: [], main: resolve(repoRoot, 'hub-proxy/dist/main.js') };
+}
+
+/**
+ * The heap limit replicas run with: the chart's default `hubProxy.heapLimitMiB`
+ * (helm/turing/values.yaml), as a deployed replica gets it, unless
+ * `SCALE_HEAP_LIMIT_MIB` says otherwise (0: Node's own default).
+ */
+export function heapLimitMiB(): number {
+  const values = parse(readFileSync(resolve(repoRoot, 'helm/turing/values.yaml'), 'utf8')) as {
+    hubProxy?: { heapLimitMiB?: number };
+  };
+  return Number(process.env.SCALE_HEAP_LIMIT_MIB ?? values.hubProxy?.heapLimitMiB ?? 0);
 }
 
 /** One hub-proxy replica: `main.ts` (or `main.js`) in its own OS process, so its RSS is its own. */
@@ -22,6 +36,8 @@ export interface Replica {
   name: string;
   /** `http://127.0.0.1:<port>/services/turing` (straight to hub-proxy, not through the hub's proxy). */
   url: string;
+  /** `http://127.0.0.1:<port>`: the operations listener (`/metrics`, `/readyz`). */
+  opsUrl: string;
   process: ManagedProcess;
 }
 
@@ -48,13 +64,16 @@ export interface ReplicaSettings {
  */
 export async function startReplica(name: string, settings: ReplicaSettings): Promise<Replica> {
   const port = await freePort();
+  const opsPort = await freePort();
   const entry = hubProxyEntry();
+  const heapLimit = heapLimitMiB();
   const child = startProcess(
     name,
     process.execPath,
-    // Node's default heap limit, as the chart runs it; RSS is what is measured.
+    // The chart's heap limit (NODE_OPTIONS there); RSS is what is measured.
     [
       ...entry.loader,
+      ...(heapLimit > 0 ? [`--max-old-space-size=${heapLimit}`] : []),
       // For scale-heap.ts: SIGUSR2 writes a heap snapshot into the log directory.
       '--heapsnapshot-signal=SIGUSR2',
       `--diagnostic-dir=${settings.logDir}`,
@@ -69,7 +88,7 @@ export async function startReplica(name: string, settings: ReplicaSettings): Pro
         TURING_HUB_API_URL: settings.hubApiUrl,
         TURING_API_TOKEN: settings.serviceToken,
         TURING_LISTEN_PORT: String(port),
-        TURING_OPS_LISTEN_PORT: '0',
+        TURING_OPS_LISTEN_PORT: String(opsPort),
         TURING_MODELS_API_KEY_LISTEN_PORT: '0',
         TURING_RUNTIME: 'kubernetes',
         TURING_KUBECONFIG: await hubProxyKubeconfig(settings.adminKubeconfig, settings.namespace),
@@ -79,7 +98,12 @@ export async function startReplica(name: string, settings: ReplicaSettings): Pro
       },
     },
   );
-  const replica = { name, url: `http://127.0.0.1:${port}/services/turing`, process: child };
+  const replica = {
+    name,
+    url: `http://127.0.0.1:${port}/services/turing`,
+    opsUrl: `http://127.0.0.1:${opsPort}`,
+    process: child,
+  };
   // `/readyz` answers 503 until the caches sync: any answer means it is listening.
   await waitUntil(`${name} answering`, async () => (await fetch(`${replica.url}/readyz`)).status > 0, {
     timeoutMs: 120_000,
@@ -108,4 +132,53 @@ export function rssMb(replica: Replica): number {
   if (pid === undefined) return NaN;
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : NaN;
+}
+
+/** What the replica's `/metrics` says of its memory, in MiB (prom-client's default Node.js metrics). */
+export interface HeapFigures {
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+}
+
+/** The figures, or undefined when the replica does not answer. */
+export async function heapFigures(replica: Replica): Promise<HeapFigures | undefined> {
+  const res = await fetch(`${replica.opsUrl}/metrics`).catch(() => undefined);
+  if (!res?.ok) return undefined;
+  const text = await res.text();
+  const mb = (metric: string) => {
+    const match = new RegExp(`^turing_${metric}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
+    return match ? Math.round((Number(match[1]) / 2 ** 20) * 10) / 10 : NaN;
+  };
+  return {
+    heapUsedMb: mb('nodejs_heap_size_used_bytes'),
+    heapTotalMb: mb('nodejs_heap_size_total_bytes'),
+    externalMb: mb('nodejs_external_memory_bytes'),
+  };
+}
+
+/** Samples each replica's RSS every `intervalMs` and keeps the highest: the peak a memory limit must allow. */
+export function sampleRssPeaks(replicas: readonly Replica[], intervalMs = 1_000): { stop(): number[] } {
+  const peaks = replicas.map(() => 0);
+  const sample = () =>
+    replicas.forEach((replica, i) => {
+      // A replica that has exited has no /proc entry: its peak stays as sampled.
+      const rss = (() => {
+        try {
+          return rssMb(replica);
+        } catch {
+          return 0;
+        }
+      })();
+      if (rss > (peaks[i] as number)) peaks[i] = rss;
+    });
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peaks;
+    },
+  };
 }

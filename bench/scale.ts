@@ -10,6 +10,11 @@
  * leader and time the handover (scale-handover.ts); fire 1,000 CronJobs at
  * one minute boundary (scale-fire.ts). Writes `bench/results/scale.json` and
  * exits non-zero if a run was lost or duplicated.
+ *
+ * RSS is read per replica at cache sync, right after the initial reconcile,
+ * `SCALE_SETTLE_SECONDS` (30) later (`hub_proxy_rss_mb`: what the process
+ * holds at rest) and after the lists; a 1 s sampler keeps the peak
+ * (`hub_proxy_rss_peak_mb`: what a memory limit must allow).
  */
 import type { V1CronJob, V1Job } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
@@ -28,7 +33,15 @@ import { addRunNodes, fireSameMinute } from './scale-fire.js';
 import { leaderOf, measureHandover } from './scale-handover.js';
 import { heapSummary } from './scale-heap.js';
 import { apiserverRequestsPerList, measureAdminLists, measureUserLists } from './scale-measure.js';
-import { kubeStatus, rssMb, startReplica, type Replica } from './scale-replicas.js';
+import {
+  heapFigures,
+  heapLimitMiB,
+  kubeStatus,
+  rssMb,
+  sampleRssPeaks,
+  startReplica,
+  type Replica,
+} from './scale-replicas.js';
 import {
   benchNotebookJob,
   createFinishedRuns,
@@ -55,6 +68,8 @@ const sizes = {
   adminPageSize: num('SCALE_ADMIN_PAGE', 100),
   /** Short, but not so short that a loaded two-core machine misses renewals. */
   leaseSeconds: num('SCALE_LEASE_SECONDS', 10),
+  /** Quiet time after the initial reconcile before the settled RSS is read. */
+  settleSeconds: num('SCALE_SETTLE_SECONDS', 30),
 };
 
 /**
@@ -114,7 +129,9 @@ function writeResults(results: object): string {
 }
 
 async function main(): Promise<number> {
-  log(`sizes ${JSON.stringify(sizes)}; kube-controller-manager ${kcmArgs.join(' ') || '(defaults)'}`);
+  log(
+    `sizes ${JSON.stringify(sizes)}; hub-proxy heap limit ${heapLimitMiB()} MiB; kube-controller-manager ${kcmArgs.join(' ') || '(defaults)'}`,
+  );
   const controlPlane = new ControlPlane({ controllerManagerArgs: kcmArgs });
   await controlPlane.start();
   const cleanups: Array<() => Promise<unknown>> = [() => controlPlane.stop()];
@@ -188,6 +205,7 @@ async function main(): Promise<number> {
       ...(await Promise.all([startReplica('hub-proxy-a', settings), startReplica('hub-proxy-b', settings)])),
     );
     cleanups.unshift(async () => Promise.all(replicas.map((r) => r.process.stop())));
+    const peaks = sampleRssPeaks(replicas);
     await waitUntil(
       'both replicas ready (caches synced)',
       async () =>
@@ -195,14 +213,24 @@ async function main(): Promise<number> {
       { timeoutMs: 900_000, intervalMs: 250 },
     );
     const syncSeconds = (performance.now() - t0) / 1000;
-    log(`replicas ready after ${syncSeconds.toFixed(1)} s`);
+    const rssAtSync = replicas.map(rssMb);
+    log(
+      `replicas ready after ${syncSeconds.toFixed(1)} s; RSS ${rssAtSync.map((r) => r.toFixed(0)).join('/')} MiB`,
+    );
     await waitUntil('every CronJob made', async () => observer.cronJobs.size >= sizes.jobs, {
       timeoutMs: 1_800_000,
       intervalMs: 500,
     });
     const reconcileSeconds = (performance.now() - t0) / 1000;
     log(`${sizes.jobs} CronJobs after ${reconcileSeconds.toFixed(1)} s`);
+    const rssAfterReconcile = replicas.map(rssMb);
+    // Memory a process holds once its work is done, as a memory limit sees it at rest.
+    await new Promise((r) => setTimeout(r, sizes.settleSeconds * 1000));
     const rssAfterSync = replicas.map(rssMb);
+    const heapAfterSync = await Promise.all(replicas.map(heapFigures));
+    log(
+      `RSS after the initial reconcile ${rssAfterReconcile.map((r) => r.toFixed(0)).join('/')} MiB; ${sizes.settleSeconds} s later ${rssAfterSync.map((r) => r.toFixed(0)).join('/')} MiB; heap ${JSON.stringify(heapAfterSync)}`,
+    );
     const leader = await leaderOf(replicas, adminToken);
     const status = await kubeStatus(leader, adminToken);
 
@@ -214,16 +242,25 @@ async function main(): Promise<number> {
     log(formatSummary(`admin walk (${admin.pagesPerWalk} pages)`, admin.walkAll));
     const calls = await apiserverRequestsPerList(kubeconfigPath, leader, tokens, 100);
     const rssAfterLists = replicas.map(rssMb);
+    const rssPeaks = peaks.stop();
     log(
       `RSS after sync ${rssAfterSync.map((r) => r.toFixed(0)).join('/')} MiB, after lists ${rssAfterLists.map((r) => r.toFixed(0)).join('/')} MiB`,
     );
 
+    const rssDetails = {
+      atSync: rssAtSync.map((r) => round(r)),
+      afterReconcile: rssAfterReconcile.map((r) => round(r)),
+      afterSync: rssAfterSync.map((r) => round(r)),
+      afterLists: rssAfterLists.map((r) => round(r)),
+      peak: rssPeaks.map((r) => round(r)),
+    };
     // Saved now, so a run stopped later (the fire test is the longest) keeps these figures.
     const soFar = {
       benchmark: 'scale',
       complete: false,
       at: new Date().toISOString(),
       sizes,
+      hubProxyHeapLimitMiB: heapLimitMiB(),
       machine: machine(),
       list_jobs_user_p50_ms: round(user.list.p50),
       list_jobs_user_p95_ms: round(user.list.p95),
@@ -232,10 +269,13 @@ async function main(): Promise<number> {
       baseline_me_p95_ms: round(user.baselineMe.p95),
       baseline_apiserver_get_p95_ms: round(user.baselineApiserverGet.p95),
       hub_proxy_rss_mb: round(Math.max(...rssAfterSync)),
+      hub_proxy_rss_peak_mb: round(Math.max(...rssPeaks)),
       hub_proxy_rss_empty_baseline_mb: round(rssEmpty),
       apiserver_requests_per_list: calls.perList,
       details: {
         startup: { cachesSyncedSeconds: round(syncSeconds), allCronJobsSeconds: round(reconcileSeconds) },
+        rssMb: rssDetails,
+        heapAfterSync,
       },
     };
     writeResults(soFar);
@@ -274,6 +314,7 @@ async function main(): Promise<number> {
       at: new Date().toISOString(),
       sizes,
       kubeControllerManagerArgs: kcmArgs,
+      hubProxyHeapLimitMiB: heapLimitMiB(),
       complete: true,
       machine: machine(),
       list_jobs_user_p50_ms: round(user.list.p50),
@@ -287,6 +328,7 @@ async function main(): Promise<number> {
       baseline_apiserver_get_p50_ms: round(user.baselineApiserverGet.p50),
       baseline_apiserver_get_p95_ms: round(user.baselineApiserverGet.p95),
       hub_proxy_rss_mb: round(Math.max(...rssAfterSync)),
+      hub_proxy_rss_peak_mb: round(Math.max(...rssPeaks)),
       hub_proxy_rss_empty_baseline_mb: round(rssEmpty),
       hub_proxy_rss_after_lists_mb: round(Math.max(...rssAfterLists)),
       apiserver_requests_per_list: calls.perList,
@@ -297,10 +339,8 @@ async function main(): Promise<number> {
       details: {
         seeding: { notebookJobs: seededJobs.rate, runs: seededRuns },
         startup: { cachesSyncedSeconds: round(syncSeconds), allCronJobsSeconds: round(reconcileSeconds) },
-        rssMb: {
-          afterSync: rssAfterSync.map((r) => round(r)),
-          afterLists: rssAfterLists.map((r) => round(r)),
-        },
+        rssMb: rssDetails,
+        heapAfterSync,
         caches: status?.caches,
         userList: user,
         adminList: admin,

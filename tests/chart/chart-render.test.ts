@@ -378,6 +378,16 @@ describe('the variants', () => {
     const service = findObject(objects, 'Service', 'turing-hub-proxy-metrics');
     expect(service.metadata.labels).toMatchObject(spec.selector.matchLabels);
   });
+
+  it("caps V8's heap at hubProxy.heapLimitMiB (256 by default) and leaves Node's default at 0", async () => {
+    const nodeOptions = (objects: RenderedObject[]) =>
+      container(objects).env?.find((e) => e.name === 'NODE_OPTIONS')?.value;
+    expect(nodeOptions(variant('default'))).toBe('--max-old-space-size=256');
+    expect(nodeOptions(await renderChart({ values: { hubProxy: { heapLimitMiB: 384 } } }))).toBe(
+      '--max-old-space-size=384',
+    );
+    expect(nodeOptions(await renderChart({ values: { hubProxy: { heapLimitMiB: 0 } } }))).toBeUndefined();
+  });
 });
 
 describe('values.schema.json', () => {
