@@ -157,6 +157,66 @@ describe('k8s layer against the shared kube-apiserver', () => {
     await cache.stop();
   });
 
+  it('keeps connecting through a list slower than the connect timeout while its pages keep coming', async () => {
+    const { core, namespace } = clients;
+    for (let i = 0; i < 4; i++) {
+      await core.createNamespacedConfigMap({
+        namespace,
+        body: { metadata: { name: `slow-${i}`, labels: { set: 'slow' } } },
+      });
+    }
+    const firstPages: number[] = [];
+    const requests: string[] = [];
+    const cache = configMapCache(clients, {
+      labelSelector: 'set=slow',
+      pageSize: 1,
+      connectTimeoutMs: 700,
+      list: async (page) => {
+        if (page._continue === undefined) firstPages.push(Date.now());
+        await new Promise((r) => setTimeout(r, 300));
+        return core.listNamespacedConfigMap({ namespace, ...page });
+      },
+      onRequest: (verb, _resource, outcome) => requests.push(`${verb} ${outcome}`),
+    });
+    caches.push(cache);
+    const started = Date.now();
+    cache.start();
+    await cache.waitForSync(10_000);
+    // At least 4 pages (the apiserver may end a filtered list with an empty one),
+    // longer in all than the 700 ms timeout, and the attempt was never given up.
+    expect(Date.now() - started).toBeGreaterThan(1_000);
+    expect(firstPages).toHaveLength(1);
+    expect(requests.filter((r) => r === 'list success').length).toBeGreaterThanOrEqual(4);
+    expect(requests.filter((r) => r !== 'list success')).toEqual(['watch success']);
+    expect(cache.size).toBe(4);
+    await cache.stop();
+  });
+
+  it('stops a list it gave up on at the next page instead of fetching the rest', async () => {
+    const { core, namespace } = clients;
+    const pages: boolean[] = [];
+    const cache = configMapCache(clients, {
+      labelSelector: 'set=slow',
+      pageSize: 1,
+      connectTimeoutMs: 300,
+      backoff: { initialMs: 100, maxMs: 200 },
+      list: async (page) => {
+        pages.push(page._continue !== undefined);
+        // Every page stalls past the timeout, so every attempt is given up during its first page.
+        await new Promise((r) => setTimeout(r, 600));
+        return core.listNamespacedConfigMap({ namespace, ...page });
+      },
+    });
+    caches.push(cache);
+    cache.start();
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(cache.synced).toBe(false);
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    // Only first pages were requested: no abandoned attempt went on to a second.
+    expect(pages.every((continued) => !continued)).toBe(true);
+    await cache.stop();
+  });
+
   it('pages raw custom-objects lists too, whose token is `continue`, not `_continue`', async () => {
     const { coordination, namespace } = clients;
     const names = Array.from({ length: 5 }, (_, i) => `paged-lease-${i}`);

@@ -73,7 +73,12 @@ export interface InformerCacheOptions<T extends KubernetesObject> extends Inform
   trim?(object: T): T;
   /** Reconnect backoff; default 250 ms doubling up to 10 s, half jittered. */
   backoff?: Partial<BackoffPolicy>;
-  /** Give up on a list+watch attempt that has not connected after this long (default 30 s). */
+  /**
+   * Give up on a list+watch attempt that has gone this long without progress
+   * (default 30 s): no page of the list, or no watch response, since the
+   * attempt started or since the last page. A long list of many pages is
+   * fine as long as pages keep coming.
+   */
   connectTimeoutMs?: number;
   logger?: KubeLogger;
 }
@@ -223,30 +228,39 @@ export class InformerCache<T extends KubernetesObject> {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     const generation = ++this.generation;
+    const current = (): boolean => generation === this.generation && !this.stopped;
+    const connectTimeoutMs = this.options.connectTimeoutMs ?? 30_000;
+    let timeout: NodeJS.Timeout | undefined;
+    let connecting = true;
+    // Re-armed by every page of the list: the timeout is for an attempt that stalls.
+    const progressed = (): void => {
+      clearTimeout(timeout);
+      if (!connecting) return;
+      timeout = setTimeout(() => {
+        if (current() && !this.isSynced)
+          this.fail(generation, new Error(`no progress connecting for ${connectTimeoutMs} ms`));
+      }, connectTimeoutMs);
+    };
     const informer = makeInformer<T>(
       this.options.kubeConfig,
       this.path,
-      () => this.listForGeneration(generation),
+      () => this.listForGeneration(generation, progressed),
       this.options.labelSelector,
     );
     this.informer = informer;
-    const current = (): boolean => generation === this.generation && !this.stopped;
     informer.on('add', (object) => current() && this.upsert(object));
     informer.on('update', (object) => current() && this.upsert(object));
     informer.on('delete', (object) => current() && this.remove(keyOf(object), object));
     informer.on('error', (err: unknown) => current() && this.fail(generation, err));
 
-    const connectTimeoutMs = this.options.connectTimeoutMs ?? 30_000;
-    const timeout = setTimeout(() => {
-      if (current() && !this.isSynced)
-        this.fail(generation, new Error(`no connection after ${connectTimeoutMs} ms`));
-    }, connectTimeoutMs);
+    progressed();
     try {
       // Resolves once the list is applied and the watch request has its response headers.
       await informer.start();
     } catch (err) {
       if (current()) this.fail(generation, err);
     } finally {
+      connecting = false;
       clearTimeout(timeout);
     }
     if (!current()) return;
@@ -257,8 +271,11 @@ export class InformerCache<T extends KubernetesObject> {
   }
 
   /** The list call for one informer generation; on success reconciles deletions missed while away. */
-  private async listForGeneration(generation: number): Promise<KubernetesListObject<T>> {
-    const list = await this.listAllPages();
+  private async listForGeneration(
+    generation: number,
+    progressed: () => void,
+  ): Promise<KubernetesListObject<T>> {
+    const list = await this.listAllPages(generation, progressed);
     if (generation === this.generation && !this.stopped) {
       this.listedGeneration = generation;
       const present = new Set(list.items.map(keyOf));
@@ -270,15 +287,20 @@ export class InformerCache<T extends KubernetesObject> {
   /**
    * Every page of the list, each trimmed as it arrives. The pages are one
    * consistent snapshot (the apiserver's continue token pins it), and the
-   * last page's `resourceVersion` is where the watch starts.
+   * last page's `resourceVersion` is where the watch starts. A list whose
+   * attempt was given up (a newer one replaced it) stops at its next page,
+   * so abandoned lists never pile up in memory.
    */
-  private async listAllPages(): Promise<KubernetesListObject<T>> {
+  private async listAllPages(generation: number, progressed: () => void): Promise<KubernetesListObject<T>> {
     const { labelSelector, trim } = this.options;
     const limit = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
     const items: T[] = [];
     let page: KubernetesListObject<T>;
     let next: string | undefined;
     do {
+      if (generation !== this.generation || this.stopped) {
+        throw new Error(`${this.name} list abandoned: a newer attempt replaced it`);
+      }
       const request: ListPageRequest = { limit };
       if (labelSelector) request.labelSelector = labelSelector;
       if (next) request._continue = next;
@@ -291,6 +313,7 @@ export class InformerCache<T extends KubernetesObject> {
       this.hook('list', 'success');
       for (const item of page.items) items.push(trim ? trim(asPlainJson(item)) : asPlainJson(item));
       next = continueToken(page);
+      progressed();
     } while (next);
     return { ...page, items };
   }
