@@ -38,6 +38,13 @@ export interface FireFigures {
   duplicated: number;
   /** The boundary's Jobs whose pod has started (active, succeeded or failed) 55 s after it. */
   started: number;
+  /**
+   * For a loss, where it happened: fire CronJobs whose `status.lastScheduleTime`
+   * is the boundary (the CronJob controller did schedule it), and Jobs of the
+   * fire CronJobs for any boundary (a late or early fire still shows here).
+   */
+  scheduledAtBoundary: number;
+  jobsOfAnyBoundary: number;
   created: CreationRate;
 }
 
@@ -171,6 +178,10 @@ export async function fireSameMinute(options: {
     .filter((d) => !Number.isNaN(d))
     .sort((a, b) => a - b);
   const stamps = boundaryJobs.map((j) => Date.parse(String(j.metadata?.creationTimestamp ?? '')) - boundary);
+  const scheduledAtBoundary = fireCronJobs().filter(
+    (c) => String(c.status?.lastScheduleTime ?? '') === boundaryIso,
+  ).length;
+  const jobsOfAnyBoundary = jobs.list().filter((j) => names.has(ownerOf(j))).length;
   const started = boundaryJobs.filter(
     (j) => (j.status?.active ?? 0) + (j.status?.succeeded ?? 0) + (j.status?.failed ?? 0) > 0,
   ).length;
@@ -183,6 +194,8 @@ export async function fireSameMinute(options: {
     lost,
     duplicated,
     started,
+    scheduledAtBoundary,
+    jobsOfAnyBoundary,
     created: rate,
   };
 }
