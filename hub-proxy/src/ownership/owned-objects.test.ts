@@ -18,7 +18,7 @@ import {
   type StorePage,
 } from './owned-objects.js';
 
-type Obj = OwnedObject & { data?: Record<string, string> };
+type Obj = OwnedObject & { data?: Record<string, string>; status?: Record<string, string> };
 
 /** An in-memory double of OwnedObjectStore with the API server's create/replace/delete preconditions. */
 class MemoryStore implements OwnedObjectStore<Obj> {
@@ -250,6 +250,41 @@ describe('OwnedObjects', () => {
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(Conflict);
       expect(store.snapshot('a1').data).toEqual({ v: 'first' });
+    });
+
+    it('writes the edit again on the new version when only a status write came between', async () => {
+      const realGet = store.get.bind(store);
+      let raced = false;
+      vi.spyOn(store, 'get').mockImplementation(async (name) => {
+        const read = await realGet(name);
+        if (!raced) {
+          raced = true;
+          // A controller's status write, landing after the read.
+          await store.replace({ ...store.snapshot(name), status: { phase: 'Ready' } });
+        }
+        return read;
+      });
+      const updated = await service.update(alice, 'a1', (d) => void (d.data = { v: 'edited' }));
+      expect(updated.data).toEqual({ v: 'edited' });
+      expect(store.snapshot('a1')).toMatchObject({ data: { v: 'edited' }, status: { phase: 'Ready' } });
+      expect(store.writes().filter((w) => w === 'replace a1')).toHaveLength(3);
+    });
+
+    it('gives up with Conflict when status writes keep coming, leaving the object as they wrote it', async () => {
+      const seeded = store.snapshot('a1').data;
+      const realGet = store.get.bind(store);
+      let writes = 0;
+      vi.spyOn(store, 'get').mockImplementation(async (name) => {
+        const read = await realGet(name);
+        await store.replace({ ...store.snapshot(name), status: { phase: `p${++writes}` } });
+        return read;
+      });
+      const err = await service
+        .update(alice, 'a1', (d) => void (d.data = { v: 'edited' }))
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Conflict);
+      expect(store.snapshot('a1').data).toEqual(seeded);
+      expect(store.snapshot('a1').status).toEqual({ phase: `p${writes}` });
     });
   });
 

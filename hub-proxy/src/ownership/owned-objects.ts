@@ -14,6 +14,8 @@ import { ANNOTATIONS, LABELS } from './labels.js';
 
 /** Reads-and-deletes tried before a delete that keeps racing other writers answers 409. */
 const DELETE_ATTEMPTS = 3;
+/** Writes of one update, when only status writes come between. */
+const WRITE_ATTEMPTS = 3;
 /** The parts of a Kubernetes object this service reads or sets. */
 export interface OwnedObject {
   apiVersion?: string;
@@ -185,10 +187,14 @@ export class OwnedObjects<T extends OwnedObject> {
   /**
    * Read-modify-write of an object `actor` may access. The write carries the
    * read's resourceVersion, so a concurrent change (even of the owner) makes it
-   * fail with Conflict instead of overwriting. Ownership cannot be changed here.
+   * fail with Conflict instead of overwriting. A concurrent write that changed
+   * nothing but the status and the server's bookkeeping (a controller's
+   * status update, just after a create) is no reason to fail the user: the
+   * edit is written again on the new version, a few times at most. Ownership
+   * cannot be changed here.
    */
   async update(actor: Actor, name: string, mutate: Mutator<T>): Promise<T> {
-    const current = await this.get(actor, name);
+    let current = await this.get(actor, name);
     const next = structuredClone(current);
     await mutate(next);
     const before = meta(current);
@@ -199,15 +205,26 @@ export class OwnedObjects<T extends OwnedObject> {
     ) {
       throw new Forbidden('The owner of an object cannot be changed.');
     }
-    // Identity fields are the read's, not the mutator's: they pin the write to what was checked.
-    next.metadata = {
-      ...after,
-      name: before.name ?? name,
-      namespace: before.namespace,
-      uid: before.uid,
-      resourceVersion: before.resourceVersion,
-    };
-    return this.call(name, () => this.store.replace(next));
+    for (let attempt = 1; ; attempt++) {
+      const read = meta(current);
+      // Identity fields are the read's, not the mutator's: they pin the write to what was checked.
+      next.metadata = {
+        ...after,
+        name: read.name ?? name,
+        namespace: read.namespace,
+        uid: read.uid,
+        resourceVersion: read.resourceVersion,
+      };
+      try {
+        return await this.call(name, () => this.store.replace(next));
+      } catch (err) {
+        if (!(err instanceof Conflict) || attempt >= WRITE_ATTEMPTS) throw err;
+        const fresh = await this.get(actor, name);
+        if (editedPart(fresh) !== editedPart(current)) throw err;
+        if ('status' in fresh) Object.assign(next, { status: (fresh as { status?: unknown }).status });
+        current = fresh;
+      }
+    }
   }
 
   /** Deletes an object `actor` may access; preconditions make sure it is the one checked. */
@@ -293,6 +310,18 @@ export class OwnedObjects<T extends OwnedObject> {
 
 function meta(object: OwnedObject): NonNullable<OwnedObject['metadata']> {
   return object.metadata ?? {};
+}
+
+/** What a user's edit is based on: the object without its status and the server's bookkeeping. */
+function editedPart(object: OwnedObject): string {
+  const { status: _status, metadata = {}, ...rest } = object as OwnedObject & { status?: unknown };
+  const {
+    resourceVersion: _version,
+    generation: _generation,
+    managedFields: _fields,
+    ...identity
+  } = metadata as Record<string, unknown>;
+  return JSON.stringify({ ...rest, metadata: identity });
 }
 
 /** Store page size when a position cursor must be found by reading the store. */
