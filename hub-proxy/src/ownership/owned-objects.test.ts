@@ -104,6 +104,20 @@ class MemoryStore implements OwnedObjectStore<Obj> {
   }
 }
 
+/**
+ * Makes every `store.get` (or only the first) land `change` on the object
+ * right after the read, as another writer would between a check and a write.
+ */
+function writeAfterRead(store: MemoryStore, change: (current: Obj, n: number) => Obj, every = false): void {
+  const realGet = store.get.bind(store);
+  let n = 0;
+  vi.spyOn(store, 'get').mockImplementation(async (name) => {
+    const read = await realGet(name);
+    if (every || n === 0) await store.replace(change(store.snapshot(name), ++n));
+    return read;
+  });
+}
+
 const alice = { name: 'alice', isAdmin: false };
 const bob = { name: 'bob', isAdmin: false };
 const admin = { name: 'root', isAdmin: true };
@@ -253,17 +267,8 @@ describe('OwnedObjects', () => {
     });
 
     it('writes the edit again on the new version when only a status write came between', async () => {
-      const realGet = store.get.bind(store);
-      let raced = false;
-      vi.spyOn(store, 'get').mockImplementation(async (name) => {
-        const read = await realGet(name);
-        if (!raced) {
-          raced = true;
-          // A controller's status write, landing after the read.
-          await store.replace({ ...store.snapshot(name), status: { phase: 'Ready' } });
-        }
-        return read;
-      });
+      // A controller's status write, landing after the read.
+      writeAfterRead(store, (current) => ({ ...current, status: { phase: 'Ready' } }));
       const updated = await service.update(alice, 'a1', (d) => void (d.data = { v: 'edited' }));
       expect(updated.data).toEqual({ v: 'edited' });
       expect(store.snapshot('a1')).toMatchObject({ data: { v: 'edited' }, status: { phase: 'Ready' } });
@@ -272,13 +277,8 @@ describe('OwnedObjects', () => {
 
     it('gives up with Conflict when status writes keep coming, leaving the object as they wrote it', async () => {
       const seeded = store.snapshot('a1').data;
-      const realGet = store.get.bind(store);
       let writes = 0;
-      vi.spyOn(store, 'get').mockImplementation(async (name) => {
-        const read = await realGet(name);
-        await store.replace({ ...store.snapshot(name), status: { phase: `p${++writes}` } });
-        return read;
-      });
+      writeAfterRead(store, (current, n) => ({ ...current, status: { phase: `p${(writes = n)}` } }), true);
       const err = await service
         .update(alice, 'a1', (d) => void (d.data = { v: 'edited' }))
         .catch((e: unknown) => e);
@@ -304,27 +304,13 @@ describe('OwnedObjects', () => {
     });
 
     it('reads and checks again when another write lands between the check and the delete', async () => {
-      const realGet = store.get.bind(store);
-      let raced = false;
-      vi.spyOn(store, 'get').mockImplementation(async (name) => {
-        const read = await realGet(name);
-        if (!raced) {
-          raced = true;
-          await store.replace({ ...store.snapshot(name), data: { v: 'status' } }); // lands after the read
-        }
-        return read;
-      });
+      writeAfterRead(store, (current) => ({ ...current, data: { v: 'status' } }));
       await service.delete(alice, 'a1');
       expect(store.objects.has('a1')).toBe(false);
     });
 
     it('maps a precondition that keeps failing to Conflict and deletes nothing', async () => {
-      const realGet = store.get.bind(store);
-      vi.spyOn(store, 'get').mockImplementation(async (name) => {
-        const read = await realGet(name);
-        await store.replace({ ...store.snapshot(name), data: { v: 'changed' } }); // lands after every read
-        return read;
-      });
+      writeAfterRead(store, (current) => ({ ...current, data: { v: 'changed' } }), true);
       await expect(service.delete(alice, 'a1')).rejects.toBeInstanceOf(Conflict);
       expect(store.objects.has('a1')).toBe(true);
     });
