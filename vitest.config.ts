@@ -12,6 +12,7 @@ export default defineConfig({
             'extensions/*/src/**/*.test.ts',
             'admin-ui/src/**/*.test.ts',
             'scripts/**/*.test.ts',
+            'bench/**/*.test.ts',
             'tests/contract/**/*.test.ts',
             'eslint/**/*.test.ts',
           ],

@@ -9,6 +9,7 @@ import {
 } from '../hub-proxy/src/jobs/notebook-job-schema.js';
 import type { InformerCache, KubeClients } from '../hub-proxy/src/k8s/index.js';
 import { waitUntil } from '../tests/support/child-process.js';
+import { cronJobControllerFigures, waitForCronJobQueue, type CronJobControllerFigures } from './scale-kcm.js';
 import {
   benchNotebookJob,
   createNotebookJobs,
@@ -45,6 +46,25 @@ export interface FireFigures {
    */
   scheduledAtBoundary: number;
   jobsOfAnyBoundary: number;
+  /**
+   * The boundary's Jobs counted by a list straight from the apiserver, not the
+   * benchmark's watch: tells a missed watch event from a Job never made.
+   */
+  boundaryJobsListed: number;
+  /** How long the benchmark waited after the boundary for the Jobs. */
+  waitedSeconds: number;
+  /**
+   * The CronJob controller's queue before the fire: left over from making
+   * every other CronJob (`beforeCreate`), and after the fire's own creates and
+   * unsuspends (`beforeBoundary`). The boundary is measured only once it has
+   * drained (or `SCALE_FIRE_DRAIN_SECONDS` passed: `drained` false).
+   */
+  controllerQueue: {
+    beforeCreate: { depth: number; drainSeconds: number; drained: boolean };
+    beforeBoundary: { depth: number; drainSeconds: number; drained: boolean };
+  };
+  /** kube-controller-manager's own count and mean delay of the Jobs it made from the boundary on. */
+  controllerSkew: { jobs: number; meanSeconds: number; maxBucketSeconds: number };
   created: CreationRate;
 }
 
@@ -88,9 +108,23 @@ export async function fireSameMinute(options: {
   concurrency: number;
   cronJobs: InformerCache<V1CronJob>;
   jobs: InformerCache<V1Job>;
+  /** kube-controller-manager's metrics port. */
+  controllerManagerPort: number;
+  /** The longest wait for the CronJob controller's queue to drain, each time. */
+  drainTimeoutMs: number;
+  /** The longest wait after the boundary for its Jobs. */
+  fireWaitMs: number;
   log: (line: string) => void;
 }): Promise<FireFigures> {
   const { clients, namespace, count, cronJobs, jobs, log } = options;
+  const drain = async (when: string) => {
+    const d = await waitForCronJobQueue(options.controllerManagerPort, options.drainTimeoutMs);
+    log(
+      `fire: CronJob controller queue ${when}: ${d.depthAtStart} waiting; ${d.drained ? 'drained' : 'NOT drained'} after ${d.seconds.toFixed(0)} s`,
+    );
+    return { depth: d.depthAtStart, drainSeconds: d.seconds, drained: d.drained };
+  };
+  const beforeCreate = await drain('before the fire CronJobs are made');
   const wanted = Array.from({ length: count }, (_, i) =>
     benchNotebookJob(userName(i % options.users), `fire-${i}`, {
       cron: '*/1 * * * *',
@@ -133,6 +167,7 @@ export async function fireSameMinute(options: {
       intervalMs: 250,
     },
   );
+  const beforeBoundary = await drain('after the unsuspends');
   const live = Date.now();
   // The boundary after all are live, with 3 s to spare for the controller to requeue them.
   const boundary = nextMinute(live + 3_000);
@@ -149,6 +184,16 @@ export async function fireSameMinute(options: {
     seenAt.set(name, performance.now());
   };
   const off = [jobs.on('add', onJob), jobs.on('update', onJob)];
+  const controllerBefore = await cronJobControllerFigures(options.controllerManagerPort);
+  const scheduledNow = () =>
+    fireCronJobs().filter((c) => String(c.status?.lastScheduleTime ?? '') === boundaryIso).length;
+  // Progress, so a stall shows where it is: the CronJob controller's status or the Jobs.
+  const progress = setInterval(() => {
+    if (Date.now() < boundary) return;
+    log(
+      `fire: +${((Date.now() - boundary) / 1000).toFixed(0)} s: ${ofBoundary().length} Jobs seen, ${scheduledNow()} CronJobs scheduled`,
+    );
+  }, 10_000);
   const ofBoundary = () =>
     jobs
       .list()
@@ -158,16 +203,19 @@ export async function fireSameMinute(options: {
       'every fire CronJob ran once for the boundary',
       async () => Date.now() > boundary && ofBoundary().length >= count,
       {
-        timeoutMs: boundary - Date.now() + 55_000,
+        timeoutMs: boundary - Date.now() + options.fireWaitMs,
         intervalMs: 100,
       },
     ).catch((err: unknown) => log(`fire: ${String(err)}`));
     // Let the pods start, and any duplicate show, before counting.
     await new Promise((r) => setTimeout(r, Math.max(0, boundary + 55_000 - Date.now())));
   } finally {
+    clearInterval(progress);
     for (const o of off) o();
   }
 
+  const waitedSeconds = (Date.now() - boundary) / 1000;
+  const controllerAfter = await cronJobControllerFigures(options.controllerManagerPort);
   const boundaryJobs = ofBoundary();
   const perCronJob = new Map<string, number>();
   for (const job of boundaryJobs) perCronJob.set(ownerOf(job), (perCronJob.get(ownerOf(job)) ?? 0) + 1);
@@ -178,9 +226,12 @@ export async function fireSameMinute(options: {
     .filter((d) => !Number.isNaN(d))
     .sort((a, b) => a - b);
   const stamps = boundaryJobs.map((j) => Date.parse(String(j.metadata?.creationTimestamp ?? '')) - boundary);
-  const scheduledAtBoundary = fireCronJobs().filter(
-    (c) => String(c.status?.lastScheduleTime ?? '') === boundaryIso,
-  ).length;
+  const scheduledAtBoundary = scheduledNow();
+  const boundaryJobsListed = await countListed(
+    clients,
+    namespace,
+    (j) => j.metadata?.annotations?.[SCHEDULED_AT] === boundaryIso && names.has(ownerOf(j)),
+  );
   const jobsOfAnyBoundary = jobs.list().filter((j) => names.has(ownerOf(j))).length;
   const started = boundaryJobs.filter(
     (j) => (j.status?.active ?? 0) + (j.status?.succeeded ?? 0) + (j.status?.failed ?? 0) > 0,
@@ -196,8 +247,47 @@ export async function fireSameMinute(options: {
     started,
     scheduledAtBoundary,
     jobsOfAnyBoundary,
+    boundaryJobsListed,
+    waitedSeconds,
+    controllerQueue: { beforeCreate, beforeBoundary },
+    controllerSkew: skewBetween(controllerBefore, controllerAfter),
     created: rate,
   };
+}
+
+/** The Jobs the CronJob controller made between two readings, and their mean delay. */
+function skewBetween(before: CronJobControllerFigures, after: CronJobControllerFigures) {
+  const jobs = after.jobsCreated - before.jobsCreated;
+  const sum = (f: CronJobControllerFigures) =>
+    f.jobsCreated > 0 ? f.creationSkewMeanSeconds * f.jobsCreated : 0;
+  return {
+    jobs,
+    meanSeconds: jobs > 0 ? (sum(after) - sum(before)) / jobs : NaN,
+    maxBucketSeconds: after.creationSkewMaxBucketSeconds,
+  };
+}
+
+/** Scheduled Jobs in `namespace` that pass `keep`, listed from the apiserver in pages. */
+async function countListed(
+  clients: KubeClients,
+  namespace: string,
+  keep: (job: V1Job) => boolean,
+): Promise<number> {
+  let count = 0;
+  let token: string | undefined;
+  do {
+    const page = await withRetry(() =>
+      clients.batch.listNamespacedJob({
+        namespace,
+        labelSelector: 'turing.dev/trigger=schedule',
+        limit: 500,
+        _continue: token,
+      }),
+    );
+    count += page.items.filter(keep).length;
+    token = page.metadata?._continue || undefined;
+  } while (token);
+  return count;
 }
 
 /** The CronJob that made `job` (its controller owner reference). */

@@ -32,6 +32,7 @@ import { turingHub } from '../tests/support/turing-hub.js';
 import { addRunNodes, fireSameMinute } from './scale-fire.js';
 import { leaderOf, measureHandover } from './scale-handover.js';
 import { heapSummary } from './scale-heap.js';
+import { controllerManagerMetricsFlags, cronJobControllerFigures } from './scale-kcm.js';
 import { apiserverRequestsPerList, measureAdminLists, measureUserLists } from './scale-measure.js';
 import {
   heapFigures,
@@ -70,6 +71,10 @@ const sizes = {
   leaseSeconds: num('SCALE_LEASE_SECONDS', 10),
   /** Quiet time after the initial reconcile before the settled RSS is read. */
   settleSeconds: num('SCALE_SETTLE_SECONDS', 30),
+  /** The longest wait, before the fire, for the CronJob controller to catch up. */
+  fireDrainSeconds: num('SCALE_FIRE_DRAIN_SECONDS', 1_800),
+  /** The longest wait after the fire's boundary for its Jobs. */
+  fireWaitSeconds: num('SCALE_FIRE_WAIT_SECONDS', 300),
 };
 
 /**
@@ -132,9 +137,17 @@ async function main(): Promise<number> {
   log(
     `sizes ${JSON.stringify(sizes)}; hub-proxy heap limit ${heapLimitMiB()} MiB; kube-controller-manager ${kcmArgs.join(' ') || '(defaults)'}`,
   );
-  const controlPlane = new ControlPlane({ controllerManagerArgs: kcmArgs });
+  const kcmMetrics = await controllerManagerMetricsFlags();
+  const controlPlane = new ControlPlane({ controllerManagerArgs: [...kcmArgs, ...kcmMetrics.flags] });
   await controlPlane.start();
-  const cleanups: Array<() => Promise<unknown>> = [() => controlPlane.stop()];
+  // SCALE_KEEP_FILES=1 keeps the control plane's directory, with every component's log.
+  const keepFiles = process.env.SCALE_KEEP_FILES === '1';
+  const cleanups: Array<() => Promise<unknown>> = [
+    async () => {
+      await controlPlane.stop({ keepFiles });
+      if (keepFiles) log(`kept the control plane's files and logs in ${controlPlane.dir}`);
+    },
+  ];
   const replicas: Replica[] = [];
   try {
     const kubeconfigPath = controlPlane.kubeconfigPath;
@@ -222,7 +235,11 @@ async function main(): Promise<number> {
       intervalMs: 500,
     });
     const reconcileSeconds = (performance.now() - t0) / 1000;
-    log(`${sizes.jobs} CronJobs after ${reconcileSeconds.toFixed(1)} s`);
+    // kube-controller-manager syncs each new CronJob; how far behind hub-proxy's reconcile it is.
+    const cronJobControllerAtReconcile = await cronJobControllerFigures(kcmMetrics.port);
+    log(
+      `${sizes.jobs} CronJobs after ${reconcileSeconds.toFixed(1)} s; kube-controller-manager's CronJob queue ${cronJobControllerAtReconcile.queueDepth}, mean wait ${cronJobControllerAtReconcile.queueWaitMeanSeconds.toFixed(1)} s`,
+    );
     const rssAfterReconcile = replicas.map(rssMb);
     // Memory a process holds once its work is done, as a memory limit sees it at rest.
     await new Promise((r) => setTimeout(r, sizes.settleSeconds * 1000));
@@ -274,6 +291,7 @@ async function main(): Promise<number> {
       apiserver_requests_per_list: calls.perList,
       details: {
         startup: { cachesSyncedSeconds: round(syncSeconds), allCronJobsSeconds: round(reconcileSeconds) },
+        cronJobControllerAtReconcile,
         rssMb: rssDetails,
         heapAfterSync,
       },
@@ -302,6 +320,9 @@ async function main(): Promise<number> {
       concurrency: sizes.concurrency,
       cronJobs: observer.cronJobs,
       jobs: observer.jobs,
+      controllerManagerPort: kcmMetrics.port,
+      drainTimeoutMs: sizes.fireDrainSeconds * 1000,
+      fireWaitMs: sizes.fireWaitSeconds * 1000,
       log,
     });
     log(
@@ -339,6 +360,7 @@ async function main(): Promise<number> {
       details: {
         seeding: { notebookJobs: seededJobs.rate, runs: seededRuns },
         startup: { cachesSyncedSeconds: round(syncSeconds), allCronJobsSeconds: round(reconcileSeconds) },
+        cronJobControllerAtReconcile,
         rssMb: rssDetails,
         heapAfterSync,
         caches: status?.caches,
