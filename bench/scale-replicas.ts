@@ -47,6 +47,9 @@ export interface KubeStatus {
   caches: Record<string, { synced: boolean; size: number }>;
 }
 
+/** The runner API address the replicas put into run pods (no pod reaches it: kwok runs them). */
+export const RUNNER_API_URL = 'http://turing-hub-proxy:8080/services/turing/';
+
 /** Settings every replica of one benchmark shares. */
 export interface ReplicaSettings {
   hubApiUrl: string;
@@ -90,6 +93,9 @@ export async function startReplica(name: string, settings: ReplicaSettings): Pro
         TURING_LISTEN_PORT: String(port),
         TURING_OPS_LISTEN_PORT: String(opsPort),
         TURING_MODELS_API_KEY_LISTEN_PORT: '0',
+        // One address for all replicas, as the chart gives them (its Service): each
+        // replica's own would differ, and a new leader would rewrite every CronJob.
+        TURING_RUNNER_API_URL: RUNNER_API_URL,
         TURING_RUNTIME: 'kubernetes',
         TURING_KUBECONFIG: await hubProxyKubeconfig(settings.adminKubeconfig, settings.namespace),
         TURING_NAMESPACE: settings.namespace,

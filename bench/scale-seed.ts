@@ -10,6 +10,7 @@ import {
 } from '../hub-proxy/src/jobs/notebook-job-schema.js';
 import type { KubeClients } from '../hub-proxy/src/k8s/index.js';
 import { notebookJobFixture } from '../tests/support/notebook-job-fixtures.js';
+import { RUNNER_API_URL } from './scale-replicas.js';
 
 /**
  * The scale benchmark's state, written straight to the apiserver with the
@@ -173,7 +174,7 @@ export async function createFinishedRuns(
         trigger: 'manual',
         createdAt: startedAt.toISOString(),
       },
-      { runnerApiUrl: 'http://turing-hub-proxy:8080/services/turing/' },
+      { runnerApiUrl: RUNNER_API_URL },
     );
     manifest.metadata.annotations = {
       ...manifest.metadata.annotations,
