@@ -1,7 +1,7 @@
 export { LocalDefinitionStore, type DefinitionListOptions } from './local-definition-store.js';
 export { LocalJobRuntime, type LocalJobRuntimeOptions } from './local-job-runtime.js';
 export { LocalRunStore, isValidRunId } from './local-run-store.js';
-export { LocalScheduler, scheduledRunId, tickDecision, type TickDecision } from './local-scheduler.js';
+export { LocalScheduler } from './local-scheduler.js';
 export { ProcessRunner, type ProcessRunnerOptions, type RunOutcome } from './process-runner.js';
 export {
   LocalRuntimeSingleUserGate,

@@ -1,27 +1,6 @@
 import { Cron } from 'croner';
-import type { ConcurrencyPolicy, NotebookJob } from '../model.js';
+import type { NotebookJob } from '../model.js';
 import type { Logger } from '../../observability/logger.js';
-
-/** What a schedule tick does about the job's runs that are still active. */
-export type TickDecision = 'start' | 'skip' | 'replace';
-
-/**
- * CronJob semantics: with nothing active a tick starts a run; otherwise
- * `allow` starts another, `forbid` skips this tick, and `replace` cancels
- * the active runs and then starts one.
- */
-export function tickDecision(policy: ConcurrencyPolicy, activeRuns: number): TickDecision {
-  if (activeRuns === 0 || policy === 'allow') return 'start';
-  return policy === 'forbid' ? 'skip' : 'replace';
-}
-
-/**
- * The run id of the tick at `at` (rounded down to the minute), so a tick
- * handled twice starts one run: `<object>-s<minutes since the epoch, base36>`.
- */
-export function scheduledRunId(objectName: string, at: Date): string {
-  return `${objectName}-s${Math.floor(at.getTime() / 60_000).toString(36)}`;
-}
 
 /** Options of {@link LocalScheduler}. */
 export interface LocalSchedulerOptions {
