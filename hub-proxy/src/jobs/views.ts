@@ -1,5 +1,5 @@
 import type { JobView, RunView } from './schemas.js';
-import { describeSchedule } from './cron.js';
+import { ScheduleDescriptions } from './schedule-descriptions.js';
 import type { NotebookJob, RunRecord } from './model.js';
 import { MODEL_OUTPUT_FOLDER, RUN_ARTIFACT_NAMES, type RunArtifactName } from './naming.js';
 import { ANNOTATIONS } from '../ownership/labels.js';
@@ -9,13 +9,16 @@ export function ownerOf(job: Pick<NotebookJob, 'metadata'>): string {
   return job.metadata.annotations?.[ANNOTATIONS.ownerName] ?? '';
 }
 
+/** Shared by every job view of this process: lists describe each distinct schedule once a minute. */
+const schedules = new ScheduleDescriptions();
+
 /** A NotebookJob as the API shows it; `latest` is its newest run, if any. */
 export function toJobView(job: NotebookJob, latest: RunRecord | undefined, now = new Date()): JobView {
   const spec = job.spec;
   let schedule: JobView['schedule'];
   if (spec.schedule) {
     try {
-      const info = describeSchedule(spec.schedule.cron, spec.schedule.timezone, { from: now });
+      const info = schedules.describe(spec.schedule.cron, spec.schedule.timezone, now);
       schedule = { ...info, nextRuns: spec.suspend ? [] : info.nextRuns };
     } catch {
       // Edited by hand into something invalid: show it, without next runs.
