@@ -1,6 +1,5 @@
-import { BatchV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { cronJobName } from '../../hub-proxy/src/jobs/kubernetes/index.js';
 import { jobObjectName } from '../../hub-proxy/src/jobs/naming.js';
 import { ApiStack, type ApiRun } from '../support/api-stack.js';
 import { eventually } from '../support/eventually.js';
@@ -35,7 +34,7 @@ describe('admin: all jobs and runs (real hub, kubernetes runtime)', () => {
   const stack = new ApiStack(kubeconfigPath);
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfigPath);
-  const batch = kc.makeApiClient(BatchV1Api);
+  const objects = kc.makeApiClient(CustomObjectsApi);
   let etlRuns: ApiRun[] = [];
   let trainRun: ApiRun;
   let hangRun: ApiRun;
@@ -47,13 +46,23 @@ describe('admin: all jobs and runs (real hub, kubernetes runtime)', () => {
   const runIds = async (query: string) => (await runsPage(query)).items.map((r) => r.id).sort();
   const jobKeys = async (query: string) =>
     (await jobsPage(query)).items.map((j) => `${j.owner}/${j.name}`).sort();
-  const cronJobSuspended = async () =>
-    (
-      await batch.readNamespacedCronJob({
-        namespace: stack.namespace,
-        name: cronJobName(jobObjectName('bob', 'train')),
-      })
-    ).spec?.suspend === true;
+  /** What the leader's controller last reported of bob/train's schedule (its Ready message), once current. */
+  const scheduleReported = async () => {
+    const job = (await objects.getNamespacedCustomObject({
+      group: 'turing.dev',
+      version: 'v1alpha1',
+      namespace: stack.namespace,
+      plural: 'notebookjobs',
+      name: jobObjectName('bob', 'train'),
+    })) as {
+      metadata: { generation: number };
+      status?: { observedGeneration?: number; conditions?: Array<{ type: string; message?: string }> };
+    };
+    if (job.status?.observedGeneration !== job.metadata.generation) return undefined;
+    return job.status.conditions?.find((c) => c.type === 'Ready')?.message;
+  };
+  const schedulePaused = async () => (await scheduleReported()) === 'Schedule paused';
+  const scheduleLive = async () => (await scheduleReported()) === 'Scheduled';
 
   beforeAll(async () => {
     await stack.start();
@@ -172,9 +181,9 @@ describe('admin: all jobs and runs (real hub, kubernetes runtime)', () => {
     expect(await runIds('?state=cancelled')).toEqual([hangRun.id]);
   });
 
-  it("lets the admin pause and resume bob's scheduled job; bob and the CronJob follow", async () => {
+  it("lets the admin pause and resume bob's scheduled job; bob and the controller follow", async () => {
     await stack.jobReconciled('bob', 'train');
-    await eventually('the CronJob of bob/train', 30_000, async () => !(await cronJobSuspended()), 250);
+    await eventually('the schedule of bob/train live', 30_000, scheduleLive, 250);
 
     const paused = await admin<AdminJob>('/api/v1/jobs/train?user=bob', {
       method: 'PATCH',
@@ -192,7 +201,7 @@ describe('admin: all jobs and runs (real hub, kubernetes runtime)', () => {
       100,
     );
     expect(await jobKeys('?state=suspended')).toEqual(['bob/train']);
-    await eventually('the CronJob suspended', 30_000, cronJobSuspended, 250);
+    await eventually('the schedule reported paused', 30_000, schedulePaused, 250);
 
     const resumed = await admin<AdminJob>('/api/v1/jobs/train?user=bob', {
       method: 'PATCH',
@@ -207,7 +216,7 @@ describe('admin: all jobs and runs (real hub, kubernetes runtime)', () => {
       100,
     );
     expect(await jobKeys('?user=bob&state=active')).toEqual(['bob/train']);
-    await eventually('the CronJob resumed', 30_000, async () => !(await cronJobSuspended()), 250);
+    await eventually('the schedule reported live again', 30_000, scheduleLive, 250);
   });
 
   it('refuses the admin listings to users with 403 and to anonymous callers with 401', async () => {

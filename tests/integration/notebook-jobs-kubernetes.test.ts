@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { JobRuntime, NotebookJob, RunRecord, RunState } from '../../hub-proxy/src/jobs/model.js';
 import { JOB_LABELS } from '../../hub-proxy/src/jobs/naming.js';
+import { scheduledRunId } from '../../hub-proxy/src/jobs/schedule-ticks.js';
 import { HmacRunTokens } from '../../hub-proxy/src/jobs/run-token.js';
 import {
   ControllerManager,
@@ -190,12 +191,13 @@ describe('NotebookJobs on the kubernetes runtime (real kube-apiserver, controlle
       await expect(create(longName)).rejects.toThrow(/at most 52 characters/);
     });
 
-    it('reports Ready=False with the API server’s reason when the CronJob cannot be applied', async ({
+    it('reports Ready=False with the reason when the schedule cannot be read, and starts no run', async ({
       expect,
     }) => {
+      // The API refuses this zone; an object written around it (kubectl) still reaches the controller.
       const job = await create(
         notebookJobFixture(OWNER, 'bad-zone', {
-          schedule: { cron: '0 1 * * *', timezone: 'Mars/Olympus_Mons' },
+          schedule: { cron: '* * * * *', timezone: 'Mars/Olympus_Mons' },
         }),
       );
       const ready = await eventually('a Ready condition', 15_000, async () => {
@@ -203,11 +205,12 @@ describe('NotebookJobs on the kubernetes runtime (real kube-apiserver, controlle
         return status?.conditions?.find((c) => c.type === 'Ready');
       });
       expect(ready).toMatchObject({ status: 'False', reason: 'ReconcileFailed' });
-      expect(ready.message).toMatch(/timeZone/);
-      expect(await readCronJob(job.metadata.name ?? '')).toBeUndefined();
-    });
+      expect(ready.message).toMatch(/Unknown time zone "Mars\/Olympus_Mons"/);
+      await afterNextMinute(5_000);
+      expect(await jobsOf(job.metadata.name ?? '')).toEqual([]);
+    }, 90_000);
 
-    it('runs a `* * * * *` job from its CronJob, reports the success, then pausing stops new runs', async ({
+    it('runs a `* * * * *` job from the leader at each minute, reports the success, then pausing stops new runs', async ({
       expect,
     }) => {
       const job = await create(
@@ -216,20 +219,6 @@ describe('NotebookJobs on the kubernetes runtime (real kube-apiserver, controlle
         }),
       );
       const name = job.metadata.name ?? '';
-      const cron = await eventually('the CronJob', 10_000, () => readCronJob(name), 100);
-      expect(cron.spec).toMatchObject({
-        schedule: '* * * * *',
-        timeZone: 'Europe/Berlin',
-        suspend: false,
-        concurrencyPolicy: 'Forbid',
-        successfulJobsHistoryLimit: 20,
-        failedJobsHistoryLimit: 20,
-      });
-      expect(cron.metadata?.ownerReferences?.[0]).toMatchObject({
-        kind: 'NotebookJob',
-        uid: job.metadata.uid,
-      });
-
       const first = await eventually(
         'a scheduled run',
         75_000,
@@ -237,6 +226,17 @@ describe('NotebookJobs on the kubernetes runtime (real kube-apiserver, controlle
         500,
       );
       expect(first.trigger).toBe('schedule');
+      // Named by job and minute, so a tick handled twice (two replicas, a handover) makes one run.
+      const tick = new Date(Math.floor(Date.parse(first.createdAt) / 60_000) * 60_000);
+      expect(first.id).toBe(scheduledRunId(name, tick));
+      expect(Date.parse(first.createdAt) - tick.getTime()).toBeLessThan(10_000);
+      const made = await readJob(first.id);
+      expect(made?.metadata?.ownerReferences?.[0]).toMatchObject({
+        kind: 'NotebookJob',
+        uid: job.metadata.uid,
+        controller: true,
+      });
+      expect(await readCronJob(name)).toBeUndefined();
       const done = await waitForState(first.id, ['succeeded', 'failed', 'timed_out'], 30_000);
       expect(done).toMatchObject({ state: 'succeeded', job: 'every-minute', owner: OWNER, attempt: 1 });
       expect(done.finishedAt).toEqual(expect.any(String));
@@ -250,9 +250,11 @@ describe('NotebookJobs on the kubernetes runtime (real kube-apiserver, controlle
         const { status } = await runtime.definitions.get(name);
         return status?.lastRun?.id === first.id && status.lastRun.state === 'succeeded' && status;
       }).then((status) => {
-        expect(status).toMatchObject({ cronJob: name, observedGeneration: 1 });
-        expect(status.lastScheduleTime).toEqual(expect.any(String));
-        expect(status.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'True' }));
+        expect(status).toMatchObject({ observedGeneration: 1, lastScheduleTime: tick.toISOString() });
+        expect(status).not.toHaveProperty('cronJob');
+        expect(status.conditions).toContainEqual(
+          expect.objectContaining({ type: 'Ready', status: 'True', message: 'Scheduled' }),
+        );
       });
       await eventually('the run delivered to listeners', 10_000, () =>
         primary.finished.some((r) => r.id === first.id && r.state === 'succeeded'),
@@ -261,29 +263,77 @@ describe('NotebookJobs on the kubernetes runtime (real kube-apiserver, controlle
       const stored = await runtime.definitions.get(name);
       stored.spec.suspend = true;
       await runtime.definitions.replace(stored);
-      await eventually(
-        'the CronJob suspended',
-        10_000,
-        async () => (await readCronJob(name))?.spec?.suspend,
-        100,
-      );
+      await eventually('the pause observed', 10_000, async () => {
+        const { metadata, status } = await runtime.definitions.get(name);
+        return status?.observedGeneration === metadata.generation;
+      });
       const before = (await jobsOf(name)).length;
       await afterNextMinute(8_000);
       expect((await jobsOf(name)).length).toBe(before);
       const paused = await runtime.definitions.get(name);
-      expect(paused.status?.observedGeneration).toBe(paused.metadata.generation);
+      expect(paused.status?.conditions).toContainEqual(
+        expect.objectContaining({ type: 'Ready', message: 'Schedule paused' }),
+      );
+    }, 240_000);
 
-      // Dropping the schedule deletes the CronJob; its runs stay, adopted by the NotebookJob.
-      paused.spec.schedule = undefined;
-      await runtime.definitions.replace(paused);
-      await eventually('the CronJob gone', 20_000, async () => !(await readCronJob(name)), 200);
-      const adopted = await eventually('the run adopted', 20_000, async () => {
-        const j = await readJob(first.id);
+    it('removes the CronJob an earlier version scheduled with, and adopts its runs', async ({ expect }) => {
+      const job = await create(
+        notebookJobFixture(OWNER, 'upgraded', { schedule: { cron: '0 3 * * *', timezone: 'UTC' } }),
+      );
+      const name = job.metadata.name ?? '';
+      const labels = { [JOB_LABELS.job]: name, [JOB_LABELS.trigger]: 'schedule' };
+      const template = {
+        spec: {
+          restartPolicy: 'Never',
+          containers: [{ name: 'runner', image: 'example.org/runner:1', command: ['true'] }],
+        },
+      };
+      const cron = await clients.batch.createNamespacedCronJob({
+        namespace,
+        body: {
+          metadata: {
+            name,
+            labels,
+            ownerReferences: [
+              {
+                apiVersion: 'turing.dev/v1alpha1',
+                kind: 'NotebookJob',
+                name,
+                uid: job.metadata.uid ?? '',
+                controller: true,
+              },
+            ],
+          },
+          spec: { schedule: '0 3 1 1 *', suspend: true, jobTemplate: { spec: { template } } },
+        },
+      });
+      const old = await clients.batch.createNamespacedJob({
+        namespace,
+        body: {
+          metadata: {
+            name: `${name}-29000000`,
+            labels,
+            ownerReferences: [
+              {
+                apiVersion: 'batch/v1',
+                kind: 'CronJob',
+                name,
+                uid: cron.metadata?.uid ?? '',
+                controller: true,
+              },
+            ],
+          },
+          spec: { template, suspend: true }, // history only: no pod
+        },
+      });
+      await eventually('the CronJob gone', 30_000, async () => !(await readCronJob(name)), 200);
+      const adopted = await eventually('the run adopted', 30_000, async () => {
+        const j = await readJob(old.metadata?.name ?? '');
         return j?.metadata?.ownerReferences?.[0]?.uid === job.metadata.uid && j;
       });
       expect(adopted.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'NotebookJob', controller: true });
-      expect((await runtime.getRun(first.id))?.state).toBe('succeeded');
-    }, 240_000);
+      expect((await runtime.listRuns(name)).map((r) => r.id)).toContain(old.metadata?.name);
+    }, 90_000);
 
     it('runs now: a manual Job with its parameters succeeds, records progress; one Job per runId', async ({
       expect,
@@ -445,19 +495,20 @@ describe('NotebookJobs on the kubernetes runtime (real kube-apiserver, controlle
       ]);
     });
 
-    it('cascades the deletion of a NotebookJob to its CronJob, Jobs, pods and Secret', async ({ expect }) => {
+    it('cascades the deletion of a NotebookJob to its Jobs, pods and Secret', async ({ expect }) => {
       const job = await create(
         notebookJobFixture(OWNER, 'short-lived', { schedule: { cron: '0 3 * * *', timezone: 'UTC' } }),
       );
       const name = job.metadata.name ?? '';
       const run = await runtime.startRun(job, { trigger: 'manual' });
       await waitForState(run.id, ['succeeded'], 30_000);
-      await eventually('CronJob and Secret', 10_000, async () => {
-        const secret = await clients.core
-          .readNamespacedSecret({ namespace, name: runnerSecretName(name) })
-          .catch(() => undefined);
-        return Boolean(secret && (await readCronJob(name)));
-      });
+      await eventually('the Secret', 10_000, async () =>
+        Boolean(
+          await clients.core
+            .readNamespacedSecret({ namespace, name: runnerSecretName(name) })
+            .catch(() => undefined),
+        ),
+      );
       await runtime.definitions.delete(name);
       await eventually(
         'the garbage collector to remove everything',
@@ -469,12 +520,7 @@ describe('NotebookJobs on the kubernetes runtime (real kube-apiserver, controlle
               () => true,
               (err: unknown) => !isKubeError(err, 'not-found'),
             );
-          return (
-            !secret &&
-            !(await readCronJob(name)) &&
-            !(await readJob(run.id)) &&
-            (await podsOf(run.id)).length === 0
-          );
+          return !secret && !(await readJob(run.id)) && (await podsOf(run.id)).length === 0;
         },
         250,
       );

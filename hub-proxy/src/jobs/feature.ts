@@ -9,7 +9,7 @@ import { jobInventory } from './admin-inventory.js';
 import { AdminJobListing } from './admin-listing.js';
 import { adminJobRoutes } from './admin-routes.js';
 import { jobsConfig, type JobsSettings } from './config.js';
-import { KubernetesJobRuntime, recordRunLogUpstream } from './kubernetes/index.js';
+import { KubernetesJobRuntime, recordRunLogUpstream, recordScheduledRunStarted } from './kubernetes/index.js';
 import { alertWebhookPolicy, createTimeWebhookCheck } from './lifecycle/alert-webhooks.js';
 import { RunLifecycle } from './lifecycle/run-lifecycle.js';
 import { LocalJobRuntime, LocalRuntimeSingleUserGate, singleUserRoutes } from './local/index.js';
@@ -91,6 +91,7 @@ export const jobsFeature = defineFeature({
           onError: (runId, err) => log.warn({ err, runId }, 'live log of a run failed; viewers get log.txt'),
         },
         resyncMs: settings.resyncSeconds * 1000,
+        onScheduledRunStarted: recordScheduledRunStarted,
         informerHooks: (label) => cluster.hooks(label),
         logger: log,
       });

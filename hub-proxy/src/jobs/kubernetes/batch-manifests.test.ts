@@ -3,12 +3,7 @@ import { gpuPlacementOf } from '../../environments/index.js';
 import type { NotebookJob } from '../model.js';
 import { JOB_ANNOTATIONS, JOB_LABELS } from '../naming.js';
 import { ANNOTATIONS, LABELS } from '../../ownership/labels.js';
-import {
-  cronJobManifest,
-  runJobManifest,
-  runnerSecretManifest,
-  type RunnerPodOptions,
-} from './batch-manifests.js';
+import { runJobManifest, runnerSecretManifest, type RunnerPodOptions } from './batch-manifests.js';
 
 const job: NotebookJob = {
   apiVersion: 'turing.dev/v1alpha1',
@@ -252,33 +247,16 @@ describe('runJobManifest with the owner’s home volume', () => {
   });
 
   it('gives scheduled runs the same home as run-now ones', () => {
-    const cron = cronJobManifest(owned('alice'), { ...options, homeVolume });
-    expect(cron.spec?.jobTemplate.spec?.template.spec?.volumes).toContainEqual({
+    const run = runJobManifest(
+      owned('alice'),
+      { id: 'r-s1', trigger: 'schedule' },
+      { ...options, homeVolume },
+    );
+    expect(run.spec?.template.spec?.volumes).toContainEqual({
       name: 'home',
       persistentVolumeClaim: { claimName: 'claim-alice', readOnly: true },
     });
-  });
-});
-
-describe('cronJobManifest', () => {
-  it('carries schedule, time zone, suspend, concurrency and history limits', () => {
-    const cron = cronJobManifest(job, options);
-    expect(cron.spec).toMatchObject({
-      schedule: '0 2 * * *',
-      timeZone: 'Asia/Shanghai',
-      suspend: true,
-      concurrencyPolicy: 'Replace',
-      successfulJobsHistoryLimit: 7,
-      failedJobsHistoryLimit: 7,
-    });
-    expect(cron.spec?.jobTemplate.metadata?.labels?.[JOB_LABELS.trigger]).toBe('schedule');
-    expect(cron.spec?.jobTemplate.spec?.backoffLimit).toBe(3);
-  });
-
-  it('refuses a job without a schedule', () => {
-    expect(() => cronJobManifest({ ...job, spec: { ...job.spec, schedule: undefined } }, options)).toThrow(
-      /no schedule/,
-    );
+    expect(run.metadata.labels?.[JOB_LABELS.trigger]).toBe('schedule');
   });
 });
 

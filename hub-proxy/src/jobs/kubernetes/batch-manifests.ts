@@ -1,5 +1,4 @@
 import type {
-  V1CronJob,
   V1EnvVar,
   V1Job,
   V1JobSpec,
@@ -9,15 +8,15 @@ import type {
 } from '@kubernetes/client-node';
 import { gpuPodFields, type GpuPlacementSource } from '../../environments/index.js';
 import type { HomeVolumeSettings } from '../owner-home.js';
-import type { ConcurrencyPolicy, NotebookJob, RunTrigger } from '../model.js';
+import type { NotebookJob, RunTrigger } from '../model.js';
 import { NOTEBOOK_JOB_API_VERSION, NOTEBOOK_JOB_KIND } from '../model.js';
 import { JOB_ANNOTATIONS, JOB_LABELS } from '../naming.js';
 import { ANNOTATIONS, LABELS } from '../../ownership/labels.js';
 import { homeMount, type HomeMount } from './home-volume.js';
 
 /**
- * Pure translations of a NotebookJob into the batch/v1 objects that run it:
- * the runner Secret, the CronJob of a scheduled job and the Job of one run.
+ * Pure translations of a NotebookJob into the objects that run it: the
+ * runner Secret and the batch/v1 Job of one run (scheduled runs too).
  * Nothing here does I/O.
  */
 
@@ -80,16 +79,10 @@ export function runnerSecretName(objectName: string): string {
   return `${objectName}-runner`;
 }
 
-/** Name of a scheduled job's CronJob: the NotebookJob object name (at most 52, the CronJob name limit). */
+/** Name of the CronJob an earlier version made for a scheduled job (removed on upgrade): the NotebookJob object name. */
 export function cronJobName(objectName: string): string {
   return objectName;
 }
-
-const CONCURRENCY: Record<ConcurrencyPolicy, 'Allow' | 'Forbid' | 'Replace'> = {
-  allow: 'Allow',
-  forbid: 'Forbid',
-  replace: 'Replace',
-};
 
 function objectName(job: NotebookJob): string {
   const name = job.metadata.name;
@@ -269,43 +262,5 @@ export function runJobManifest(
       ownerReferences: [notebookJobOwnerReference(job)],
     },
     spec: runJobSpec(job, run.trigger, options),
-  };
-}
-
-/**
- * The CronJob of a scheduled job (`spec.schedule` must be set). Its Jobs are
- * labelled `trigger=schedule`; the CronJob keeps `historyLimit` finished ones
- * of each outcome.
- */
-export function cronJobManifest(
-  job: NotebookJob,
-  options: RunnerPodOptions,
-): V1CronJob & { apiVersion: 'batch/v1'; kind: 'CronJob'; metadata: { name: string } } {
-  const schedule = job.spec.schedule;
-  if (!schedule) throw new Error(`NotebookJob ${objectName(job)} has no schedule`);
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'CronJob',
-    metadata: {
-      name: cronJobName(objectName(job)),
-      labels: jobObjectLabels(job),
-      annotations: ownerAnnotations(job),
-      ownerReferences: [notebookJobOwnerReference(job)],
-    },
-    spec: {
-      schedule: schedule.cron,
-      timeZone: schedule.timezone,
-      suspend: job.spec.suspend,
-      concurrencyPolicy: CONCURRENCY[job.spec.concurrency],
-      successfulJobsHistoryLimit: job.spec.historyLimit,
-      failedJobsHistoryLimit: job.spec.historyLimit,
-      jobTemplate: {
-        metadata: {
-          labels: { ...jobObjectLabels(job), [JOB_LABELS.trigger]: 'schedule' },
-          annotations: ownerAnnotations(job),
-        },
-        spec: runJobSpec(job, 'schedule', options),
-      },
-    },
   };
 }

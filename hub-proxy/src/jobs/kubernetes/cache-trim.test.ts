@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { NotebookJob } from '../model.js';
 import { JOB_ANNOTATIONS } from '../naming.js';
 import { ANNOTATIONS, LABELS } from '../../ownership/labels.js';
-import { cronJobManifest, runJobManifest, type RunnerPodOptions } from './batch-manifests.js';
+import {
+  notebookJobOwnerReference,
+  runJobManifest,
+  runJobSpec,
+  type RunnerPodOptions,
+} from './batch-manifests.js';
 import { trimCronJob, trimNotebookJob, trimRunJob } from './cache-trim.js';
 import { runRecordFromJob } from './job-run-record.js';
 
@@ -264,17 +269,25 @@ describe('trimRunJob', () => {
 });
 
 describe('trimCronJob and trimNotebookJob', () => {
-  it("drop a CronJob's job template and managed fields but keep what the status reads", () => {
-    const cron = JSON.parse(JSON.stringify(cronJobManifest(notebookJob, options))) as V1CronJob;
-    cron.metadata = { ...cron.metadata, managedFields: [{ manager: 'x', fieldsV1: fieldsV1Of(cron.spec) }] };
-    cron.status = { lastScheduleTime: at(2) as never };
+  it('keep of a legacy CronJob only the metadata its removal reads', () => {
+    const cron: V1CronJob = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: {
+        name: 'daily',
+        ownerReferences: [notebookJobOwnerReference(notebookJob)],
+        managedFields: [{ manager: 'x', fieldsV1: fieldsV1Of(runJobSpec(notebookJob, 'schedule', options)) }],
+      },
+      spec: { schedule: '0 2 * * *', jobTemplate: { spec: runJobSpec(notebookJob, 'schedule', options) } },
+      status: { lastScheduleTime: at(2) as never },
+    };
     const before = bytes(cron);
     const trimmed = trimCronJob(cron);
     expect(trimmed).toBe(cron);
-    expect(trimmed.spec?.jobTemplate).toBeUndefined();
-    expect(trimmed.spec?.schedule).toBe('0 2 * * *');
+    expect(trimmed.spec).toBeUndefined();
+    expect(trimmed.status).toBeUndefined();
+    expect(trimmed.metadata?.managedFields).toBeUndefined();
     expect(trimmed.metadata?.ownerReferences?.[0]?.uid).toBe(notebookJob.metadata.uid);
-    expect(trimmed.status?.lastScheduleTime).toBe(at(2));
     expect(before).toBeGreaterThan(5 * bytes(trimmed));
   });
 

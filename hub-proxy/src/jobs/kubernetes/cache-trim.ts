@@ -144,9 +144,10 @@ export function trimRunJob(job: V1Job): V1Job {
   return job;
 }
 
-/** Trims a cached CronJob in place: no managed fields, no job template. */
+/** Trims a cached CronJob in place: metadata without managed fields, no spec or status. */
 export function trimCronJob(cronJob: V1CronJob): V1CronJob {
   trimMetadata(cronJob);
-  if (cronJob.spec) delete (cronJob.spec as Partial<typeof cronJob.spec>).jobTemplate;
+  delete cronJob.spec;
+  delete cronJob.status;
   return cronJob;
 }

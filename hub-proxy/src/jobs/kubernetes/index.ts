@@ -6,7 +6,6 @@ export {
   RUNNER_CONTAINER,
   RUNNER_MOUNT_PATH,
   RUNNER_TOKEN_KEY,
-  cronJobManifest,
   cronJobName,
   jobObjectLabels,
   notebookJobOwnerReference,
@@ -21,6 +20,9 @@ export {
 export { HOME_VOLUME_NAME, homeClaimName, homeMount, missingClaimOf, type HomeMount } from './home-volume.js';
 export { MissingClaimWatcher, type MissingClaimWatcherOptions } from './missing-claim-watcher.js';
 export { recordRunLogUpstream } from './pod-log-metrics.js';
+export { recordScheduledRunStarted } from './schedule-metrics.js';
+export { ScheduleBook, type BookedSchedule } from './schedule-book.js';
+export { ScheduleFirer, type ScheduleFirerOptions } from './schedule-firer.js';
 export {
   RunPodLogs,
   type OpenPodLog,

@@ -17,21 +17,22 @@ function runtimeWith(registered: ManagedController[], pods?: InformerCache<V1Pod
 }
 
 describe('KubernetesJobRuntime', () => {
-  it('registers its NotebookJob controller with the controller registry when constructed', () => {
+  it('registers its NotebookJob controller and schedule firer with the controller registry when constructed', () => {
     const registered: ManagedController[] = [];
     const runtime = runtimeWith(registered);
-    expect(registered).toEqual([runtime.controller]);
-    expect(runtime.controller.name).toBe('notebookjobs');
+    expect(registered).toEqual([runtime.controller, runtime.schedules]);
+    expect(registered.map((c) => c.name)).toEqual(['notebookjobs', 'schedules']);
     expect(runtime.controller.ready()).toBe(false); // caches not synced yet
+    expect(runtime.schedules.ready()).toBe(false);
   });
 
   it('also registers the watcher of run pods whose claim is missing when given the pods cache', () => {
     const registered: ManagedController[] = [];
     const pods = { synced: false } as unknown as InformerCache<V1Pod>;
-    const runtime = runtimeWith(registered, pods);
-    expect(registered.map((c) => c.name)).toEqual([runtime.controller.name, 'run-pod-claims']);
-    expect(registered[1]).toBeInstanceOf(MissingClaimWatcher);
-    expect(registered[1]?.ready()).toBe(false);
+    runtimeWith(registered, pods);
+    expect(registered.map((c) => c.name)).toEqual(['notebookjobs', 'schedules', 'run-pod-claims']);
+    expect(registered[2]).toBeInstanceOf(MissingClaimWatcher);
+    expect(registered[2]?.ready()).toBe(false);
   });
 
   it('stop() also stops a running controller and leaves the caches unsynced, so it is not started again', async () => {

@@ -12,10 +12,8 @@ import {
   type RunTokens,
   type StartRunRequest,
 } from '../model.js';
-import { withAlertDelivery } from '../lifecycle/alert-history.js';
 import { JOB_ANNOTATIONS, JOB_LABELS, dependencyRunId, manualRunId } from '../naming.js';
 import {
-  KubeConflictError,
   isKubeError,
   silentKubeLogger,
   type InformerCache,
@@ -26,7 +24,7 @@ import {
   followPodLog,
 } from '../../k8s/index.js';
 import { runJobManifest, type RunnerPodOptions } from './batch-manifests.js';
-import { formatMarkers, isRunJob, newestFirst, parseMarkers, runRecordFromJob } from './job-run-record.js';
+import { isRunJob, newestFirst, runRecordFromJob } from './job-run-record.js';
 import { asKubernetesObject, asNotebookJob, jobsKubeApi, type JobsKubeApi } from './jobs-kube-api.js';
 import { trimCronJob, trimNotebookJob, trimRunJob } from './cache-trim.js';
 import { LabelIndex } from './label-index.js';
@@ -37,6 +35,8 @@ import { MissingClaimWatcher } from './missing-claim-watcher.js';
 import { NotebookJobController, type JobsCaches } from './notebook-job-controller.js';
 import { ensureRunnerSecret } from './runner-secret.js';
 import { RunPodLogs, type RunPodLogsOptions } from './pod-log-follower.js';
+import { ScheduleFirer } from './schedule-firer.js';
+import { appendAlertDelivery, claimRunMarker } from './conflict-retried-writes.js';
 
 /** Settings of a {@link KubernetesJobRuntime}. */
 export interface KubernetesJobRuntimeOptions extends RunnerPodOptions {
@@ -67,28 +67,28 @@ export interface KubernetesJobRuntimeOptions extends RunnerPodOptions {
   logPods?: InformerCache<V1Pod>;
   /** Settings of the live logs (history kept, slow viewers, linger, metrics). */
   liveLogs?: Omit<RunPodLogsOptions, 'pods' | 'runState' | 'open'>;
+  /** On becoming leader, ticks missed up to this many seconds ago still start (ScheduleFirer). Default 300. */
+  scheduleCatchUpSeconds?: number;
+  /** Called for each scheduled run started: its tick and how late it was created (for metrics). */
+  onScheduledRunStarted?(tick: Date, lateSeconds: number): void;
   /** Metrics hooks per cache, by label (`notebookjobs`, `jobs`, `cronjobs`). */
   informerHooks?(label: string): InformerMetricsHooks;
   logger?: KubeLogger;
 }
 
-const MARKER_CLAIM_ATTEMPTS = 20;
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /**
  * The `kubernetes` {@link JobRuntime}: definitions are NotebookJob objects,
- * each run is a batch/v1 Job (named by the run id), schedules are CronJobs.
+ * each run is a batch/v1 Job (named by the run id), and schedules fire from
+ * hub-proxy ({@link ScheduleFirer}), not from CronJobs.
  *
- * Every replica runs the caches (NotebookJobs, and the Jobs and CronJobs
- * labelled {@link JOB_LABELS.job}) to answer reads. The controller that
- * writes Secrets, CronJobs and status and calls the run-finished listeners
- * ({@link NotebookJobController}) is registered with `options.controllers`
- * when the runtime is constructed; the process's ControllerManager starts it
- * while this replica holds the controllers' Lease and the caches are synced,
- * and stops it when the Lease is lost or the manager stops.
+ * Every replica runs the caches (NotebookJobs, and the Jobs and legacy
+ * CronJobs labelled {@link JOB_LABELS.job}) to answer reads. The controller
+ * that writes Secrets and status and calls the run-finished listeners
+ * ({@link NotebookJobController}) and the ScheduleFirer are registered with
+ * `options.controllers` when the runtime is constructed; the process's
+ * ControllerManager starts them while this replica holds the controllers'
+ * Lease and the caches are synced, and stops them when the Lease is lost or
+ * the manager stops.
  *
  * With `logPods`, `followLog` streams a running run's container log from
  * the API server (`pods/log?follow=true`), one upstream per run shared by
@@ -106,6 +106,8 @@ export class KubernetesJobRuntime implements JobRuntime, IndexedJobRuntime {
   private readonly runIndex: LabelIndex<V1Job>;
   private readonly ownerIndex: LabelIndex<KubernetesObject>;
   readonly controller: NotebookJobController;
+  /** Starts the scheduled runs while this replica leads. */
+  readonly schedules: ScheduleFirer;
   private readonly api: JobsKubeApi;
   private readonly listeners: RunFinishedListener[] = [];
   private readonly logger: KubeLogger;
@@ -149,13 +151,25 @@ export class KubernetesJobRuntime implements JobRuntime, IndexedJobRuntime {
       caches: this.caches,
       runsOf: (objectName) => this.cachedRunJobs(objectName),
       tokens: options.tokens,
-      pod: options,
       listeners: () => this.listeners,
       ...(options.resyncMs !== undefined ? { resyncMs: options.resyncMs } : {}),
       logger: this.logger,
     });
     this.definitions = definitionsOver(this.api);
     options.controllers.register(this.controller);
+    this.schedules = new ScheduleFirer({
+      notebookJobs: this.caches.notebookJobs,
+      jobs: this.caches.jobs,
+      runsOf: (objectName) => this.cachedRunJobs(objectName).filter(isRunJob).map(runRecordFromJob),
+      startRun: (job, runId) => this.startScheduledRun(job, runId),
+      cancelRun: (runId) => this.cancelRun(runId),
+      ...(options.scheduleCatchUpSeconds !== undefined
+        ? { catchUpSeconds: options.scheduleCatchUpSeconds }
+        : {}),
+      ...(options.onScheduledRunStarted ? { onStarted: options.onScheduledRunStarted } : {}),
+      logger: this.logger,
+    });
+    options.controllers.register(this.schedules);
     if (options.logPods) {
       const { kubeConfig, namespace } = options.clients;
       this.liveLogs = new RunPodLogs({
@@ -254,6 +268,21 @@ export class KubernetesJobRuntime implements JobRuntime, IndexedJobRuntime {
     }
   }
 
+  /**
+   * Creates the Job of one schedule tick, `runId` from `scheduledRunId` (schedule-ticks.ts).
+   * No Secret check: the controller keeps every job's Secret, and a pod that
+   * starts before it exists waits for it. A Job of that name already there
+   * (the tick handled before, by this replica or another) is success.
+   */
+  private async startScheduledRun(job: NotebookJob, runId: string): Promise<void> {
+    const manifest = runJobManifest(job, { id: runId, trigger: 'schedule' }, this.options);
+    try {
+      await this.api.jobs.create(manifest);
+    } catch (err) {
+      if (!isKubeError(err, 'already-exists')) throw err;
+    }
+  }
+
   /** From the Jobs cache once synced (through the index: the job's runs only), else the API server. */
   async listRuns(jobObjectName: string): Promise<RunRecord[]> {
     const jobs = this.caches.jobs.synced
@@ -330,29 +359,8 @@ export class KubernetesJobRuntime implements JobRuntime, IndexedJobRuntime {
    * resourceVersion just read, retried on conflict: of any number of
    * concurrent callers (in any process), exactly one sees `true`.
    */
-  async claimMarker(runId: string, marker: RunMarker): Promise<boolean> {
-    for (let attempt = 0; attempt < MARKER_CLAIM_ATTEMPTS; attempt++) {
-      const job = await this.api.jobs.get(runId);
-      const markers = parseMarkers(job.metadata?.annotations?.[JOB_ANNOTATIONS.markers]);
-      if (markers.includes(marker)) return false;
-      try {
-        await this.api.jobs.mergePatch(runId, {
-          metadata: {
-            resourceVersion: job.metadata?.resourceVersion,
-            annotations: { [JOB_ANNOTATIONS.markers]: formatMarkers([...markers, marker]) },
-          },
-        });
-        return true;
-      } catch (err) {
-        if (!isKubeError(err, 'conflict')) throw err;
-        await pause(20 + Math.random() * 80);
-      }
-    }
-    throw new KubeConflictError(
-      'conflict',
-      409,
-      `could not claim "${marker}" on run ${runId}: it kept changing`,
-    );
+  claimMarker(runId: string, marker: RunMarker): Promise<boolean> {
+    return claimRunMarker(this.api, runId, marker);
   }
 
   /**
@@ -360,30 +368,8 @@ export class KubernetesJobRuntime implements JobRuntime, IndexedJobRuntime {
    * ALERT_HISTORY_LIMIT kept, see jobs/alert-history.ts) with a resourceVersion-checked status patch,
    * retried on conflict. A deleted job is ignored.
    */
-  async recordAlertDelivery(jobObjectName: string, delivery: AlertDelivery): Promise<void> {
-    for (let attempt = 0; attempt < MARKER_CLAIM_ATTEMPTS; attempt++) {
-      const found = await this.api.notebookJobs.find(jobObjectName);
-      if (!found) return;
-      const job = asNotebookJob(found);
-      const { alerts } = withAlertDelivery(job.status, delivery);
-      try {
-        await this.api.notebookJobs.mergePatch(
-          jobObjectName,
-          { metadata: { resourceVersion: job.metadata.resourceVersion }, status: { alerts } },
-          { subresource: 'status' },
-        );
-        return;
-      } catch (err) {
-        if (isKubeError(err, 'not-found')) return;
-        if (!isKubeError(err, 'conflict')) throw err;
-        await pause(20 + Math.random() * 80);
-      }
-    }
-    throw new KubeConflictError(
-      'conflict',
-      409,
-      `could not record an alert on ${jobObjectName}: it kept changing`,
-    );
+  recordAlertDelivery(jobObjectName: string, delivery: AlertDelivery): Promise<void> {
+    return appendAlertDelivery(this.api, jobObjectName, delivery);
   }
 
   /** Writes the outcome as an annotation of the run's Job (annotations hold up to 256 kB in all). */

@@ -100,7 +100,6 @@ function setup(overrides: Partial<NotebookJobControllerOptions> = {}) {
     },
     // Neither due for renewal nor too long-lived for a 600 s timeout.
     tokens: fakeTokens(2 * 3600),
-    pod: { runnerApiUrl: 'http://hub-proxy/' },
     listeners: () => [
       async (run: RunRecord, _job: NotebookJob | undefined) => {
         delivered.push(run.id);
@@ -263,6 +262,46 @@ describe('NotebookJobController', () => {
     caches.notebookJobs.put({ ...notebookJob });
     await vi.advanceTimersByTimeAsync(0);
     expect(at).toHaveLength(3);
+    await controller.stop();
+  });
+
+  it('deletes, orphaning its runs, a CronJob an earlier version made for the job, and no other', async () => {
+    const { controller, caches, api } = setup();
+    const legacy = (uid: string): V1CronJob => ({
+      metadata: {
+        name: OBJECT,
+        labels: { [JOB_LABELS.job]: OBJECT },
+        ownerReferences: [{ apiVersion: 'turing.dev/v1alpha1', kind: 'NotebookJob', name: OBJECT, uid }],
+      },
+    });
+    caches.cronJobs.put(legacy('uid-of-another-object'));
+    caches.notebookJobs.put(notebookJob);
+    controller.start();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(api.cronJobs.delete).not.toHaveBeenCalled();
+    caches.cronJobs.put(legacy('uid-1'));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(api.cronJobs.delete).toHaveBeenCalledWith(OBJECT, { propagationPolicy: 'Orphan' });
+    await controller.stop();
+  });
+
+  it('reports Ready=False for a schedule it cannot read, without retrying', async () => {
+    const { controller, caches, api } = setup({ resyncMs: 60_000 });
+    const spec = {
+      suspend: false,
+      timeoutSeconds: 600,
+      schedule: { cron: '* * * * *', timezone: 'Mars/Olympus_Mons' },
+    };
+    caches.notebookJobs.put({ ...notebookJob, spec } as unknown as KubernetesObject);
+    controller.start();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(api.secrets.get).toHaveBeenCalledTimes(1);
+    const patch = api.notebookJobs.mergePatch.mock.calls[0] as unknown[] | undefined;
+    expect((patch?.[1] as { status: { conditions: unknown[] } }).status.conditions[0]).toMatchObject({
+      status: 'False',
+      reason: 'ReconcileFailed',
+      message: expect.stringMatching(/Unknown time zone "Mars\/Olympus_Mons"/),
+    });
     await controller.stop();
   });
 });

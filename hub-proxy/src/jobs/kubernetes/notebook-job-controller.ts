@@ -7,9 +7,9 @@ import {
   type RunTokens,
 } from '../model.js';
 import { JOB_LABELS } from '../naming.js';
+import { scheduleErrors } from '../cron.js';
 import {
   Controller,
-  serverSideApply,
   silentKubeLogger,
   toKubeError,
   type BackoffPolicy,
@@ -18,12 +18,7 @@ import {
   type ManagedController,
   type Reconciler,
 } from '../../k8s/index.js';
-import {
-  cronJobManifest,
-  cronJobName,
-  notebookJobOwnerReference,
-  type RunnerPodOptions,
-} from './batch-manifests.js';
+import { cronJobName, notebookJobOwnerReference } from './batch-manifests.js';
 import { isRunJob, newestFirst, runRecordFromJob } from './job-run-record.js';
 import { asNotebookJob, type JobsKubeApi } from './jobs-kube-api.js';
 import { desiredStatus, statusMergePatch } from './notebook-job-status.js';
@@ -34,7 +29,7 @@ export interface JobsCaches {
   notebookJobs: InformerCache<KubernetesObject>;
   /** Jobs labelled with {@link JOB_LABELS.job}. */
   jobs: InformerCache<V1Job>;
-  /** CronJobs labelled with {@link JOB_LABELS.job}. */
+  /** CronJobs labelled with {@link JOB_LABELS.job}: only those an earlier version made, to remove. */
   cronJobs: InformerCache<V1CronJob>;
 }
 
@@ -48,12 +43,11 @@ export interface NotebookJobControllerOptions {
    */
   runsOf?(jobObjectName: string): V1Job[];
   tokens: RunTokens;
-  pod: RunnerPodOptions;
   /** The lifecycle callbacks, read at each delivery. */
   listeners(): readonly RunFinishedListener[];
   /** How often every NotebookJob is reconciled and unfinished lifecycles re-delivered. Default 30 s. */
   resyncMs?: number;
-  /** Every this many resyncs, Secrets and CronJobs are re-applied even if nothing changed. Default 10. */
+  /** Every this many resyncs, Secrets are re-applied even if nothing changed. Default 10. */
   reapplyEveryResyncs?: number;
   /** Delays between retries of a failing NotebookJob. Default: 500 ms doubling to 30 s, jittered. */
   retryBackoff?: BackoffPolicy;
@@ -61,21 +55,22 @@ export interface NotebookJobControllerOptions {
 }
 
 /**
- * Reconciles NotebookJobs into runner Secrets, CronJobs and status, and hands
+ * Reconciles NotebookJobs into runner Secrets and status, and hands
  * finished runs to the lifecycle listeners. It acts only between
  * {@link start} and {@link stop}, which the ControllerManager calls as this
  * replica gains and loses the controllers' Lease, so exactly one replica
- * writes. It is {@link ready} once its three caches are synced.
+ * writes. It is {@link ready} once its three caches are synced. Schedules
+ * are the ScheduleFirer's (schedule-firer.ts), which runs beside it under the same Lease.
  *
  * Per NotebookJob (a {@link Reconciler} run by a {@link Controller}: one
  * NotebookJob at a time, a failure retried with that job's backoff): the
- * Secret and (when scheduled) the CronJob are applied with server-side apply
- * whenever the object's generation, labels or uid change, the CronJob is
- * missing, the runner token is due for renewal (runner-secret.ts), or every
- * `reapplyEveryResyncs` resyncs; a removed schedule
- * deletes the CronJob, orphaning its Jobs, which are then adopted by the
- * NotebookJob so history and cascading deletion survive.
- * Status (observedGeneration, cronJob, lastScheduleTime, lastRun, Ready) is
+ * Secret is applied with server-side apply whenever the object's
+ * generation, labels or uid change, the runner token is due for renewal
+ * (runner-secret.ts), or every `reapplyEveryResyncs` resyncs. A CronJob left
+ * by a version that scheduled with CronJobs is deleted, orphaning its Jobs,
+ * which are then adopted by the NotebookJob so history and cascading
+ * deletion survive the upgrade.
+ * Status (observedGeneration, lastScheduleTime, lastRun, Ready) is
  * merge-patched through the status subresource only when it differs.
  *
  * Finished runs: every terminal run whose markers lack `recorded` is
@@ -208,6 +203,18 @@ export class NotebookJobController implements ManagedController {
   }
 }
 
+/**
+ * Why the ScheduleFirer cannot read the job's schedule, for Ready=False. The
+ * API validates schedules, so only an object written around it (kubectl)
+ * has one; retrying would not help, so it is reported, not thrown.
+ */
+function scheduleProblem(job: NotebookJob): string | undefined {
+  const schedule = job.spec.schedule;
+  if (!schedule) return undefined;
+  const errors = scheduleErrors(schedule.cron, schedule.timezone, 'spec.schedule');
+  return errors.length > 0 ? errors.map((e) => `${e.field}: ${e.message}`).join(' ') : undefined;
+}
+
 /** How recent a never-reconciled NotebookJob must be for its first reconcile to skip reading its Secret. */
 const JUST_CREATED_MS = 60_000;
 
@@ -229,7 +236,7 @@ class NotebookJobReconciler implements Reconciler {
 
   constructor(private readonly options: NotebookJobControllerOptions) {}
 
-  /** Makes the next pass over every NotebookJob re-apply its Secret and CronJob. */
+  /** Makes the next pass over every NotebookJob re-apply its Secret. */
   forgetAll(): void {
     this.applied.clear();
   }
@@ -250,13 +257,14 @@ class NotebookJobReconciler implements Reconciler {
     } catch (err) {
       failure = err;
     }
-    await this.writeStatus(job, failure === undefined ? undefined : toKubeError(failure).message);
+    const problem = failure === undefined ? scheduleProblem(job) : toKubeError(failure).message;
+    await this.writeStatus(job, problem);
     if (failure !== undefined) throw failure;
   }
 
   private async applyOwnedObjects(job: NotebookJob): Promise<void> {
     const name = job.metadata.name ?? '';
-    const { api, caches, tokens, pod } = this.options;
+    const { api, caches, tokens } = this.options;
     const fingerprint = JSON.stringify([job.metadata.uid, job.metadata.generation, job.metadata.labels]);
     const cronJob = caches.cronJobs.get(cronJobName(name));
     const last = this.applied.get(name);
@@ -266,18 +274,16 @@ class NotebookJobReconciler implements Reconciler {
     const tokenRenewAt = upToDate
       ? last.tokenRenewAt
       : (await ensureRunnerSecret(api, job, tokens, { fresh })).renewAt;
-    if (job.spec.schedule) {
-      if (!upToDate || !cronJob)
-        await serverSideApply(api.clients, cronJobManifest(job, pod), { force: true });
-    } else if (cronJob && !cronJob.metadata?.deletionTimestamp) {
-      // Orphan, not cascade: the schedule's past runs are history the NotebookJob adopts below.
+    // An earlier version scheduled with a CronJob; the ScheduleFirer does now.
+    // Orphan, not cascade: its past runs are history the NotebookJob adopts below.
+    const legacy = cronJob?.metadata?.ownerReferences?.some((r) => r.uid === job.metadata.uid);
+    if (cronJob && legacy && !cronJob.metadata?.deletionTimestamp)
       await api.cronJobs.delete(cronJobName(name), { propagationPolicy: 'Orphan' });
-    }
     await this.adoptOrphanedRuns(job);
     this.applied.set(name, { fingerprint, tokenRenewAt });
   }
 
-  /** Runs of this job nobody owns (their CronJob was deleted with Orphan) become the NotebookJob's. */
+  /** Runs of this job nobody owns (their legacy CronJob was deleted with Orphan) become the NotebookJob's. */
   private async adoptOrphanedRuns(job: NotebookJob): Promise<void> {
     const orphans = this.cachedRuns(job.metadata.name ?? '').filter(
       (j) => (j.metadata?.ownerReferences ?? []).length === 0 && !j.metadata?.deletionTimestamp,
@@ -294,11 +300,8 @@ class NotebookJobReconciler implements Reconciler {
 
   private async writeStatus(job: NotebookJob, error: string | undefined): Promise<void> {
     const name = job.metadata.name ?? '';
-    const { caches, api } = this.options;
-    const cronJob = caches.cronJobs.get(cronJobName(name));
-    const owned = cronJob?.metadata?.ownerReferences?.some((r) => r.uid === job.metadata.uid);
+    const { api } = this.options;
     const desired = desiredStatus(job, {
-      ...(cronJob && owned ? { cronJob } : {}),
       runs: this.runsOf(name),
       ...(error ? { error } : {}),
       now: new Date(),

@@ -1,5 +1,5 @@
-import type { V1CronJob } from '@kubernetes/client-node';
 import type { NotebookJob, NotebookJobStatus, RunRecord } from '../model.js';
+import { scheduledRunTime } from '../schedule-ticks.js';
 
 /**
  * The part of a NotebookJob's status the controller owns, and the merge
@@ -14,18 +14,26 @@ export const READY_CONDITION = 'Ready';
 
 /** What the controller observed while reconciling one NotebookJob. */
 export interface ObservedState {
-  /** The NotebookJob's CronJob, when it has one. */
-  cronJob?: V1CronJob;
   /** Its runs, newest first. */
   runs: readonly RunRecord[];
-  /** Why applying the Secret or CronJob failed, if it did. */
+  /** Why applying the Secret failed, if it did. */
   error?: string;
   now: Date;
 }
 
-function isoTime(value: unknown): string | undefined {
-  if (value instanceof Date) return value.toISOString();
-  return typeof value === 'string' && value !== '' ? value : undefined;
+/**
+ * The tick of the newest scheduled run: read from its id (schedule-ticks.ts),
+ * or its creation time for a run a CronJob made before hub-proxy fired schedules.
+ */
+function lastScheduleTime(job: NotebookJob, runs: readonly RunRecord[]): string | undefined {
+  const objectName = job.metadata.name ?? '';
+  let latest: number | undefined;
+  for (const run of runs) {
+    if (run.trigger !== 'schedule') continue;
+    const tick = scheduledRunTime(objectName, run.id)?.getTime() ?? Date.parse(run.createdAt);
+    if (Number.isFinite(tick) && (latest === undefined || tick > latest)) latest = tick;
+  }
+  return latest === undefined ? undefined : new Date(latest).toISOString();
 }
 
 function readyCondition(job: NotebookJob, observed: ObservedState): Condition {
@@ -36,9 +44,7 @@ function readyCondition(job: NotebookJob, observed: ObservedState): Condition {
         type: READY_CONDITION,
         status: 'True',
         reason: 'Reconciled',
-        message: job.spec.schedule
-          ? `CronJob ${job.spec.suspend ? 'suspended' : 'scheduled'}`
-          : 'Runs on demand',
+        message: job.spec.schedule ? (job.spec.suspend ? 'Schedule paused' : 'Scheduled') : 'Runs on demand',
       };
   // The transition time moves only when the status does.
   next.lastTransitionTime =
@@ -52,12 +58,8 @@ function readyCondition(job: NotebookJob, observed: ObservedState): Condition {
 export function desiredStatus(job: NotebookJob, observed: ObservedState): NotebookJobStatus {
   const status: NotebookJobStatus = {};
   if (job.metadata.generation !== undefined) status.observedGeneration = job.metadata.generation;
-  const cronName = observed.cronJob?.metadata?.name;
-  if (job.spec.schedule && cronName) {
-    status.cronJob = cronName;
-    const lastSchedule = isoTime(observed.cronJob?.status?.lastScheduleTime);
-    if (lastSchedule) status.lastScheduleTime = lastSchedule;
-  }
+  const lastSchedule = job.spec.schedule ? lastScheduleTime(job, observed.runs) : undefined;
+  if (lastSchedule) status.lastScheduleTime = lastSchedule;
   const last = observed.runs[0];
   if (last) {
     status.lastRun = { id: last.id, state: last.state };
