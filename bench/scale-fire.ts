@@ -1,7 +1,9 @@
-import type { V1CronJob, V1Job, V1Node } from '@kubernetes/client-node';
+import type { V1Job, V1Node } from '@kubernetes/client-node';
 import { performance } from 'node:perf_hooks';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { NotebookJob } from '../hub-proxy/src/jobs/model.js';
+import { JOB_LABELS } from '../hub-proxy/src/jobs/naming.js';
+import { scheduledRunId } from '../hub-proxy/src/jobs/schedule-ticks.js';
 import {
   NOTEBOOK_JOB_GROUP,
   NOTEBOOK_JOB_PLURAL,
@@ -9,7 +11,6 @@ import {
 } from '../hub-proxy/src/jobs/notebook-job-schema.js';
 import type { InformerCache, KubeClients } from '../hub-proxy/src/k8s/index.js';
 import { waitUntil } from '../tests/support/child-process.js';
-import { cronJobControllerFigures, waitForCronJobQueue, type CronJobControllerFigures } from './scale-kcm.js';
 import {
   benchNotebookJob,
   createNotebookJobs,
@@ -18,9 +19,6 @@ import {
   withRetry,
   type CreationRate,
 } from './scale-seed.js';
-
-/** The CronJob controller's annotation on each Job it makes: the scheduled time (RFC 3339). */
-const SCHEDULED_AT = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 
 /** What the fire test saw at its minute boundary. */
 export interface FireFigures {
@@ -33,18 +31,13 @@ export interface FireFigures {
   medianJobSeconds: number;
   /** The same, from the Jobs' creationTimestamp (whole seconds, as the apiserver stamps it). */
   lastJobCreationTimestampSeconds: number;
-  /** CronJobs without a Job for the boundary. */
+  /** Fire jobs without a run for the boundary. */
   lost: number;
-  /** Jobs beyond the first for one CronJob and the boundary. */
+  /** Runs beyond the first for one job and the boundary (by name there can be none; counted by label). */
   duplicated: number;
   /** The boundary's Jobs whose pod has started (active, succeeded or failed) 55 s after it. */
   started: number;
-  /**
-   * For a loss, where it happened: fire CronJobs whose `status.lastScheduleTime`
-   * is the boundary (the CronJob controller did schedule it), and Jobs of the
-   * fire CronJobs for any boundary (a late or early fire still shows here).
-   */
-  scheduledAtBoundary: number;
+  /** Runs of the fire jobs for any boundary (a late or early fire still shows here). */
   jobsOfAnyBoundary: number;
   /**
    * The boundary's Jobs counted by a list straight from the apiserver, not the
@@ -53,19 +46,6 @@ export interface FireFigures {
   boundaryJobsListed: number;
   /** How long the benchmark waited after the boundary for the Jobs. */
   waitedSeconds: number;
-  /**
-   * The CronJob controller's queue: left over from making every other
-   * CronJob, waited out before the fire's CronJobs are made (`beforeCreate`;
-   * up to `SCALE_FIRE_DRAIN_SECONDS`, else `drained` false), and as the
-   * boundary came (`depthAtBoundary`). Not waited out after the unsuspends:
-   * once live, 1,000 `*／1` schedules refill it every minute.
-   */
-  controllerQueue: {
-    beforeCreate: { depth: number; drainSeconds: number; drained: boolean };
-    depthAtBoundary: number;
-  };
-  /** kube-controller-manager's own count and mean delay of the Jobs it made from the boundary on. */
-  controllerSkew: { jobs: number; meanSeconds: number; maxBucketSeconds: number };
   created: CreationRate;
 }
 
@@ -96,10 +76,10 @@ function nextMinute(ms: number): number {
  * `count` NotebookJobs with the same `*／1` schedule. They are created
  * suspended, so none fires while the rest are still being made, and
  * unsuspended together just after a minute boundary; the next boundary is
- * the one measured. `concurrency: allow`, so a run of an earlier minute still
- * going cannot hold back the measured one (with `forbid` the CronJob
- * controller skips a schedule while the previous run is active, by design).
- * `cronJobs` and `jobs` are the benchmark's own caches of the namespace.
+ * the one measured: hub-proxy's leader (its ScheduleFirer) makes a Job per
+ * job for it. `concurrency: allow`, so a run of an earlier minute still
+ * going cannot hold back the measured one. `jobs` is the benchmark's own
+ * cache of the namespace's run Jobs.
  */
 export async function fireSameMinute(options: {
   clients: KubeClients;
@@ -107,25 +87,12 @@ export async function fireSameMinute(options: {
   users: number;
   count: number;
   concurrency: number;
-  cronJobs: InformerCache<V1CronJob>;
   jobs: InformerCache<V1Job>;
-  /** kube-controller-manager's metrics port. */
-  controllerManagerPort: number;
-  /** The longest wait for the CronJob controller's queue to drain, each time. */
-  drainTimeoutMs: number;
   /** The longest wait after the boundary for its Jobs. */
   fireWaitMs: number;
   log: (line: string) => void;
 }): Promise<FireFigures> {
-  const { clients, namespace, count, cronJobs, jobs, log } = options;
-  const drain = async (when: string) => {
-    const d = await waitForCronJobQueue(options.controllerManagerPort, options.drainTimeoutMs);
-    log(
-      `fire: CronJob controller queue ${when}: ${d.depthAtStart} waiting; ${d.drained ? 'drained' : 'NOT drained'} after ${d.seconds.toFixed(0)} s`,
-    );
-    return { depth: d.depthAtStart, drainSeconds: d.seconds, drained: d.drained };
-  };
-  const beforeCreate = await drain('before the fire CronJobs are made');
+  const { clients, namespace, count, jobs, log } = options;
   const wanted = Array.from({ length: count }, (_, i) =>
     benchNotebookJob(userName(i % options.users), `fire-${i}`, {
       cron: '*/1 * * * *',
@@ -135,12 +102,7 @@ export async function fireSameMinute(options: {
   );
   const { created, rate } = await createNotebookJobs(clients, namespace, wanted, options.concurrency);
   const names = new Set(created.map((job: NotebookJob) => job.metadata.name ?? ''));
-  const fireCronJobs = () => cronJobs.list().filter((c) => names.has(c.metadata?.name ?? ''));
-  await waitUntil('every fire CronJob made', async () => fireCronJobs().length === count, {
-    timeoutMs: 600_000,
-    intervalMs: 500,
-  });
-  log(`fire: ${count} suspended CronJobs made`);
+  log(`fire: ${count} suspended jobs made`);
 
   // Unsuspend right after a boundary, so they are all live well before the next one.
   const afterBoundary = nextMinute(Date.now()) + 1_000 - Date.now();
@@ -160,48 +122,35 @@ export async function fireSameMinute(options: {
       ),
     );
   });
-  await waitUntil(
-    'every fire CronJob unsuspended',
-    async () => fireCronJobs().every((c) => !c.spec?.suspend),
-    {
-      timeoutMs: 600_000,
-      intervalMs: 250,
-    },
-  );
   const live = Date.now();
-  // The boundary after all are live, with 3 s to spare for the controller to requeue them.
+  // The boundary after all are live, with 3 s to spare for hub-proxy's caches to see the last patch.
   const boundary = nextMinute(live + 3_000);
   log(
     `fire: unsuspended ${((live % 60_000) / 1000).toFixed(1)} s into the minute; measuring ${new Date(boundary).toISOString()}`,
   );
 
   const boundaryIso = new Date(boundary).toISOString().replace('.000Z', 'Z');
+  const isBoundaryRun = (job: V1Job) => {
+    const owner = ownerOf(job);
+    return names.has(owner) && job.metadata?.name === scheduledRunId(owner, new Date(boundary));
+  };
   const seenAt = new Map<string, number>();
   const perfAtBoundary = performance.now() + (boundary - Date.now());
   const onJob = (job: V1Job) => {
     const name = job.metadata?.name ?? '';
-    if (job.metadata?.annotations?.[SCHEDULED_AT] !== boundaryIso || seenAt.has(name)) return;
+    if (!isBoundaryRun(job) || seenAt.has(name)) return;
     seenAt.set(name, performance.now());
   };
   const off = [jobs.on('add', onJob), jobs.on('update', onJob)];
-  await new Promise((r) => setTimeout(r, Math.max(0, boundary - 1_000 - Date.now())));
-  const controllerBefore = await cronJobControllerFigures(options.controllerManagerPort);
-  const scheduledNow = () =>
-    fireCronJobs().filter((c) => String(c.status?.lastScheduleTime ?? '') === boundaryIso).length;
-  // Progress, so a stall shows where it is: the CronJob controller's status or the Jobs.
+  const ofBoundary = () => jobs.list().filter(isBoundaryRun);
+  // Progress, so a stall shows where it is.
   const progress = setInterval(() => {
     if (Date.now() < boundary) return;
-    log(
-      `fire: +${((Date.now() - boundary) / 1000).toFixed(0)} s: ${ofBoundary().length} Jobs seen, ${scheduledNow()} CronJobs scheduled`,
-    );
+    log(`fire: +${((Date.now() - boundary) / 1000).toFixed(0)} s: ${ofBoundary().length} Jobs seen`);
   }, 10_000);
-  const ofBoundary = () =>
-    jobs
-      .list()
-      .filter((j) => j.metadata?.annotations?.[SCHEDULED_AT] === boundaryIso && names.has(ownerOf(j)));
   try {
     await waitUntil(
-      'every fire CronJob ran once for the boundary',
+      'every fire job ran once for the boundary',
       async () => Date.now() > boundary && ofBoundary().length >= count,
       {
         timeoutMs: boundary - Date.now() + options.fireWaitMs,
@@ -216,23 +165,24 @@ export async function fireSameMinute(options: {
   }
 
   const waitedSeconds = (Date.now() - boundary) / 1000;
-  const controllerAfter = await cronJobControllerFigures(options.controllerManagerPort);
   const boundaryJobs = ofBoundary();
-  const perCronJob = new Map<string, number>();
-  for (const job of boundaryJobs) perCronJob.set(ownerOf(job), (perCronJob.get(ownerOf(job)) ?? 0) + 1);
-  const lost = [...names].filter((n) => !perCronJob.has(n)).length;
-  const duplicated = [...perCronJob.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
+  const perJob = new Map<string, number>();
+  for (const job of boundaryJobs) perJob.set(ownerOf(job), (perJob.get(ownerOf(job)) ?? 0) + 1);
+  const lost = [...names].filter((n) => !perJob.has(n)).length;
+  // A second run for the same tick would need another name: count each job's runs created in the boundary's minute.
+  const duplicated = [...names].reduce((sum, n) => {
+    const inMinute = jobs.list().filter((j) => {
+      const at = Date.parse(String(j.metadata?.creationTimestamp ?? ''));
+      return ownerOf(j) === n && at >= boundary && at < boundary + 60_000;
+    }).length;
+    return sum + Math.max(0, inMinute - 1);
+  }, 0);
   const delays = boundaryJobs
     .map((j) => (seenAt.get(j.metadata?.name ?? '') ?? NaN) - perfAtBoundary)
     .filter((d) => !Number.isNaN(d))
     .sort((a, b) => a - b);
   const stamps = boundaryJobs.map((j) => Date.parse(String(j.metadata?.creationTimestamp ?? '')) - boundary);
-  const scheduledAtBoundary = scheduledNow();
-  const boundaryJobsListed = await countListed(
-    clients,
-    namespace,
-    (j) => j.metadata?.annotations?.[SCHEDULED_AT] === boundaryIso && names.has(ownerOf(j)),
-  );
+  const boundaryJobsListed = await countListed(clients, namespace, isBoundaryRun);
   const jobsOfAnyBoundary = jobs.list().filter((j) => names.has(ownerOf(j))).length;
   const started = boundaryJobs.filter(
     (j) => (j.status?.active ?? 0) + (j.status?.succeeded ?? 0) + (j.status?.failed ?? 0) > 0,
@@ -246,25 +196,10 @@ export async function fireSameMinute(options: {
     lost,
     duplicated,
     started,
-    scheduledAtBoundary,
     jobsOfAnyBoundary,
     boundaryJobsListed,
     waitedSeconds,
-    controllerQueue: { beforeCreate, depthAtBoundary: controllerBefore.queueDepth },
-    controllerSkew: skewBetween(controllerBefore, controllerAfter),
     created: rate,
-  };
-}
-
-/** The Jobs the CronJob controller made between two readings, and their mean delay. */
-function skewBetween(before: CronJobControllerFigures, after: CronJobControllerFigures) {
-  const jobs = after.jobsCreated - before.jobsCreated;
-  const sum = (f: CronJobControllerFigures) =>
-    f.jobsCreated > 0 ? f.creationSkewMeanSeconds * f.jobsCreated : 0;
-  return {
-    jobs,
-    meanSeconds: jobs > 0 ? (sum(after) - sum(before)) / jobs : NaN,
-    maxBucketSeconds: after.creationSkewMaxBucketSeconds,
   };
 }
 
@@ -280,7 +215,7 @@ async function countListed(
     const page = await withRetry(() =>
       clients.batch.listNamespacedJob({
         namespace,
-        labelSelector: 'turing.dev/trigger=schedule',
+        labelSelector: `${JOB_LABELS.trigger}=schedule`,
         limit: 500,
         _continue: token,
       }),
@@ -291,7 +226,7 @@ async function countListed(
   return count;
 }
 
-/** The CronJob that made `job` (its controller owner reference). */
+/** The NotebookJob a run Job belongs to (its label). */
 function ownerOf(job: V1Job): string {
-  return job.metadata?.ownerReferences?.find((o) => o.kind === 'CronJob')?.name ?? '';
+  return job.metadata?.labels?.[JOB_LABELS.job] ?? '';
 }

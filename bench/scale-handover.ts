@@ -1,4 +1,4 @@
-import type { V1CronJob } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { InformerCache, KubeClients } from '../hub-proxy/src/k8s/index.js';
 import { waitUntil } from '../tests/support/child-process.js';
 import { isReady, kubeStatus, type Replica } from './scale-replicas.js';
@@ -12,9 +12,10 @@ export interface HandoverFigures {
   /** Until the survivor's `/readyz` is 200 (every cache synced) while leading. */
   readySeconds: number;
   /**
-   * Until a NotebookJob created right after the kill has its CronJob: the
-   * new leader has started its controllers, worked through the resync of
-   * every existing job and reconciled a fresh one. This is `handover_ready_s`.
+   * Until a NotebookJob created right after the kill has its status written
+   * by the new leader: it has started its controllers (the ScheduleFirer
+   * with them), worked through the resync of every existing job and
+   * reconciled a fresh one. This is `handover_ready_s`.
    */
   reconciledSeconds: number;
 }
@@ -45,10 +46,10 @@ export async function measureHandover(options: {
   adminToken: string;
   clients: KubeClients;
   namespace: string;
-  cronJobs: InformerCache<V1CronJob>;
+  notebookJobs: InformerCache<KubernetesObject>;
   leaseSeconds: number;
 }): Promise<HandoverFigures & { survivor: Replica }> {
-  const { replicas, adminToken, clients, namespace, cronJobs } = options;
+  const { replicas, adminToken, clients, namespace, notebookJobs } = options;
   const leader = await leaderOf(replicas, adminToken);
   const survivor = replicas.find((r) => r !== leader) as Replica;
   const t0 = Date.now();
@@ -67,7 +68,10 @@ export async function measureHandover(options: {
       const now = Date.now();
       if (!leadingAt && (await kubeStatus(survivor, adminToken))?.lease.isLeader) leadingAt = now;
       if (leadingAt && !readyAt && (await isReady(survivor))) readyAt = now;
-      if (!reconciledAt && cronJobs.get(probeName)) reconciledAt = now;
+      const observed = (
+        notebookJobs.get(probeName) as { status?: { observedGeneration?: number } } | undefined
+      )?.status?.observedGeneration;
+      if (!reconciledAt && observed !== undefined) reconciledAt = now;
       return leadingAt > 0 && readyAt > 0 && reconciledAt > 0;
     },
     { timeoutMs: 900_000, intervalMs: 100 },
