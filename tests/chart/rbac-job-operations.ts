@@ -4,9 +4,9 @@ import {
   cronJobName,
   runnerSecretName,
 } from '../../hub-proxy/src/jobs/kubernetes/index.js';
-import { JOB_LABELS } from '../../hub-proxy/src/jobs/naming.js';
 import { isKubeError } from '../../hub-proxy/src/k8s/index.js';
 import { eventually } from '../support/eventually.js';
+import { legacyCronJob } from '../support/legacy-cron-job.js';
 import { notebookJobFixture } from '../support/notebook-job-fixtures.js';
 import {
   rule,
@@ -37,32 +37,7 @@ export function jobOperations(hp: HubProxyAsServiceAccount, base: BaseObjects): 
   /** A scheduled job with the CronJob an earlier version would have made for it (by the admin). */
   const legacyScheduledJob = async () => {
     job = await newJob({ schedule: SCHEDULE });
-    const name = job.metadata.name ?? '';
-    await admin.batch.createNamespacedCronJob({
-      namespace,
-      body: {
-        metadata: {
-          name: cronJobName(name),
-          labels: { [JOB_LABELS.job]: name },
-          ownerReferences: [
-            {
-              apiVersion: 'turing.dev/v1alpha1',
-              kind: 'NotebookJob',
-              name,
-              uid: job.metadata.uid ?? '',
-              controller: true,
-            },
-          ],
-        },
-        spec: {
-          schedule: '0 2 1 1 *',
-          suspend: true,
-          jobTemplate: {
-            spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'x', image: 'x' }] } } },
-          },
-        },
-      },
-    });
+    await admin.batch.createNamespacedCronJob({ namespace, body: legacyCronJob(job) });
   };
   /** As the API's PATCH: read, replace at that version, read again after losing to the controller's status write. */
   const replaceJob = async (edit: (spec: NotebookJobSpec) => NotebookJobSpec) => {

@@ -25,6 +25,7 @@ import { FilesystemArtifactStore } from '../../hub-proxy/src/artifacts/filesyste
 import { hubProxyKubeconfig } from '../support/chart-service-account.js';
 import { installCrds } from '../support/crds.js';
 import { eventually } from '../support/eventually.js';
+import { IDLE_POD_TEMPLATE, legacyCronJob } from '../support/legacy-cron-job.js';
 import { createNamespace } from '../support/namespaces.js';
 import { KWOK_OUTCOME_LABEL, notebookJobFixture } from '../support/notebook-job-fixtures.js';
 
@@ -281,38 +282,13 @@ describe('NotebookJobs on the kubernetes runtime (real kube-apiserver, controlle
         notebookJobFixture(OWNER, 'upgraded', { schedule: { cron: '0 3 * * *', timezone: 'UTC' } }),
       );
       const name = job.metadata.name ?? '';
-      const labels = { [JOB_LABELS.job]: name, [JOB_LABELS.trigger]: 'schedule' };
-      const template = {
-        spec: {
-          restartPolicy: 'Never',
-          containers: [{ name: 'runner', image: 'example.org/runner:1', command: ['true'] }],
-        },
-      };
-      const cron = await clients.batch.createNamespacedCronJob({
-        namespace,
-        body: {
-          metadata: {
-            name,
-            labels,
-            ownerReferences: [
-              {
-                apiVersion: 'turing.dev/v1alpha1',
-                kind: 'NotebookJob',
-                name,
-                uid: job.metadata.uid ?? '',
-                controller: true,
-              },
-            ],
-          },
-          spec: { schedule: '0 3 1 1 *', suspend: true, jobTemplate: { spec: { template } } },
-        },
-      });
+      const cron = await clients.batch.createNamespacedCronJob({ namespace, body: legacyCronJob(job) });
       const old = await clients.batch.createNamespacedJob({
         namespace,
         body: {
           metadata: {
             name: `${name}-29000000`,
-            labels,
+            labels: cron.metadata?.labels ?? {},
             ownerReferences: [
               {
                 apiVersion: 'batch/v1',
@@ -323,7 +299,7 @@ describe('NotebookJobs on the kubernetes runtime (real kube-apiserver, controlle
               },
             ],
           },
-          spec: { template, suspend: true }, // history only: no pod
+          spec: { template: IDLE_POD_TEMPLATE, suspend: true }, // history only: no pod
         },
       });
       await eventually('the CronJob gone', 30_000, async () => !(await readCronJob(name)), 200);
