@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import type { KubeClients } from '../hub-proxy/src/k8s/index.js';
 import type { Replica } from './scale-replicas.js';
+import { metricSamples } from './prometheus-text.js';
 import { summarize, type Summary } from './stats.js';
 
 const run = promisify(execFile);
@@ -118,40 +119,47 @@ export async function measureAdminLists(
   };
 }
 
-/** Sum of the apiserver's `apiserver_request_total` for reads (GET, LIST) of `resources`. */
-export async function apiserverReads(kubeconfigPath: string, resources: string[]): Promise<number> {
+/** The apiserver's `apiserver_request_total` for reads (GET, LIST), per resource of `resources`. */
+export async function apiserverReads(
+  kubeconfigPath: string,
+  resources: readonly string[],
+): Promise<Record<string, number>> {
   const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfigPath, 'get', '--raw', '/metrics'], {
     maxBuffer: 256 * 1024 * 1024,
   });
-  let total = 0;
-  for (const line of stdout.split('\n')) {
-    if (!line.startsWith('apiserver_request_total{')) continue;
-    const verb = /verb="([A-Z]+)"/.exec(line)?.[1];
-    const resource = /resource="([^"]*)"/.exec(line)?.[1];
-    if ((verb === 'GET' || verb === 'LIST') && resource && resources.includes(resource)) {
-      total += Number(line.slice(line.lastIndexOf(' ') + 1));
-    }
+  const reads: Record<string, number> = Object.fromEntries(resources.map((r) => [r, 0]));
+  for (const sample of metricSamples(stdout, 'apiserver_request_total')) {
+    const { verb = '', resource = '' } = sample.labels;
+    if ((verb === 'GET' || verb === 'LIST') && resource in reads)
+      reads[resource] = (reads[resource] ?? 0) + sample.value;
   }
-  return total;
+  return reads;
 }
 
+/** What a list could read; Secrets are counted apart (the leader's periodic re-apply reads them all). */
+const LIST_RESOURCES = ['notebookjobs', 'jobs', 'cronjobs', 'pods'] as const;
+
 /**
- * Apiserver reads of the jobs' resources per `GET /api/v1/jobs`, over `count`
- * lists: the difference of the apiserver's own counters, divided by `count`.
- * Served from the informer caches, it is 0 (other clients' reads of these
- * resources during the window would count against hub-proxy, never for it).
+ * Apiserver reads per `GET /api/v1/jobs`, over `count` lists served by
+ * `replica` (the follower: it runs no controller): the difference of the
+ * apiserver's own counters per resource, divided by `count`. The counters are
+ * every client's, so `perList` sums only the resources a list could read
+ * (0 when the lists are served from the caches), and `secretsPerList` shows
+ * the leader's background reads of runner Secrets in the same window.
  */
 export async function apiserverRequestsPerList(
   kubeconfigPath: string,
   replica: Replica,
   tokens: string[],
   count: number,
-): Promise<{ perList: number; before: number; after: number }> {
-  const resources = ['notebookjobs', 'jobs', 'cronjobs', 'secrets', 'pods'];
+): Promise<{ perList: number; secretsPerList: number; byResource: Record<string, number> }> {
+  const resources = [...LIST_RESOURCES, 'secrets'];
   const before = await apiserverReads(kubeconfigPath, resources);
   for (let i = 0; i < count; i++) {
     await timedGet(`${replica.url}/api/v1/jobs`, tokens[i % tokens.length] as string);
   }
   const after = await apiserverReads(kubeconfigPath, resources);
-  return { perList: (after - before) / count, before, after };
+  const byResource = Object.fromEntries(resources.map((r) => [r, (after[r] ?? 0) - (before[r] ?? 0)]));
+  const listReads = LIST_RESOURCES.reduce((sum, r) => sum + (byResource[r] ?? 0), 0);
+  return { perList: listReads / count, secretsPerList: (byResource.secrets ?? 0) / count, byResource };
 }

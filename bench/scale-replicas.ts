@@ -93,8 +93,7 @@ export async function startReplica(name: string, settings: ReplicaSettings): Pro
         TURING_LISTEN_PORT: String(port),
         TURING_OPS_LISTEN_PORT: String(opsPort),
         TURING_MODELS_API_KEY_LISTEN_PORT: '0',
-        // One address for all replicas, as the chart gives them (its Service): each
-        // replica's own would differ, and a new leader would rewrite every CronJob.
+        // One address for all replicas, as the chart gives them (its Service).
         TURING_RUNNER_API_URL: RUNNER_API_URL,
         TURING_RUNTIME: 'kubernetes',
         TURING_KUBECONFIG: await hubProxyKubeconfig(settings.adminKubeconfig, settings.namespace),

@@ -19,8 +19,8 @@ import { RUNNER_API_URL } from './scale-replicas.js';
  * reference), and run Jobs from `runJobManifest`, owned by their
  * NotebookJob. hub-proxy's API is not used for this: 10,000 creates through
  * it would measure the create path (`npm run bench`'s job-create-latency)
- * for an hour on two cores. The controller still makes every CronJob and
- * runner Secret, once hub-proxy starts.
+ * for an hour on two cores. The controller still writes every runner Secret
+ * and status, once hub-proxy starts.
  *
  * Runs are finished Jobs that never had a pod: `spec.managedBy` names a
  * controller other than the built-in one (honoured since Kubernetes 1.32,

@@ -270,7 +270,8 @@ async function main(): Promise<number> {
     const admin = await measureAdminLists(leader, adminToken, sizes.adminPageSize, 50, 5);
     log(formatSummary(`admin page of ${admin.pageSize}`, admin.page));
     log(formatSummary(`admin walk (${admin.pagesPerWalk} pages)`, admin.walkAll));
-    const calls = await apiserverRequestsPerList(kubeconfigPath, leader, tokens, 100);
+    const follower = replicas.find((r) => r !== leader) ?? leader;
+    const calls = await apiserverRequestsPerList(kubeconfigPath, follower, tokens, 100);
     const rssAfterLists = replicas.map(rssMb);
     const rssPeaks = peaks.stop();
     log(
@@ -302,6 +303,7 @@ async function main(): Promise<number> {
       hub_proxy_rss_peak_mb: round(Math.max(...rssPeaks)),
       hub_proxy_rss_empty_baseline_mb: round(rssEmpty),
       apiserver_requests_per_list: calls.perList,
+      apiserver_secret_reads_per_list_window: calls.secretsPerList,
       details: {
         startup: { cachesSyncedSeconds: round(syncSeconds), allReconciledSeconds: round(reconcileSeconds) },
         rssMb: rssDetails,
@@ -362,6 +364,7 @@ async function main(): Promise<number> {
       hub_proxy_rss_empty_baseline_mb: round(rssEmpty),
       hub_proxy_rss_after_lists_mb: round(Math.max(...rssAfterLists)),
       apiserver_requests_per_list: calls.perList,
+      apiserver_secret_reads_per_list_window: calls.secretsPerList,
       runs_lost: fire.lost,
       runs_duplicated: fire.duplicated,
       fire_1000_last_job_s: round(fire.lastJobSeconds, 2),
