@@ -209,7 +209,10 @@ export const notebookJobStatusSchema = z.object({
   cronJob: z
     .string()
     .optional()
-    .meta({ description: 'Name of the CronJob (kubernetes runtime), when scheduled.' }),
+    .meta({
+      description:
+        'Name of the CronJob an earlier version scheduled with; no longer written (schedules fire from hub-proxy).',
+    }),
   lastScheduleTime: timestamp().optional(),
   lastRun: z
     .object({
