@@ -206,13 +206,10 @@ export const notebookJobConditionSchema = z.object({
 /** `status` of a NotebookJob, written by the controller through the status subresource. */
 export const notebookJobStatusSchema = z.object({
   observedGeneration: z.number().int().optional(),
-  cronJob: z
-    .string()
-    .optional()
-    .meta({
-      description:
-        'Name of the CronJob an earlier version scheduled with; no longer written (schedules fire from hub-proxy).',
-    }),
+  cronJob: z.string().optional().meta({
+    description:
+      'Name of the CronJob an earlier version scheduled with; no longer written (schedules fire from hub-proxy).',
+  }),
   lastScheduleTime: timestamp().optional(),
   lastRun: z
     .object({
