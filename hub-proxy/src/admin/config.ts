@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPOSITORY_ROOT } from '../repository-root.js';
 import { z } from 'zod';
 import type { ConfigSection } from '../config/config-section.js';
 
 /** The admin UI bundle of this checkout: `admin-ui/dist` (built by `npm run build:admin`). */
-export const DEFAULT_ADMIN_UI_DIR = fileURLToPath(new URL('../../../admin-ui/dist', import.meta.url));
+export const DEFAULT_ADMIN_UI_DIR = resolve(REPOSITORY_ROOT, 'admin-ui/dist');
 
 /** The config keys the admin feature owns, and their environment variables. */
 export const adminConfig = {

@@ -1,4 +1,5 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { REPOSITORY_ROOT } from '../../repository-root.js';
 import { z } from 'zod';
 import {
   CatalogError,
@@ -16,9 +17,7 @@ import type { Environment } from './catalog-schema.js';
  * tested or shipped. {@link checkCompatibility} judges an environment by it.
  */
 
-export const DEFAULT_COMPATIBILITY_PATH = fileURLToPath(
-  new URL('../../../../images/compatibility.yaml', import.meta.url),
-);
+export const DEFAULT_COMPATIBILITY_PATH = join(REPOSITORY_ROOT, 'images/compatibility.yaml');
 
 const minorVersion = z
   .string({ error: (issue) => (issue.input === undefined ? undefined : 'must be a quoted version string') })

@@ -1,4 +1,5 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { REPOSITORY_ROOT } from '../../repository-root.js';
 import {
   CatalogError,
   formatPath,
@@ -17,9 +18,7 @@ import {
 } from './compatibility.js';
 
 /** The repository's catalog, next to the compatibility table. */
-export const DEFAULT_CATALOG_PATH = fileURLToPath(
-  new URL('../../../../images/catalog.yaml', import.meta.url),
-);
+export const DEFAULT_CATALOG_PATH = join(REPOSITORY_ROOT, 'images/catalog.yaml');
 
 /**
  * Reads and validates the catalog, judging versions by the compatibility

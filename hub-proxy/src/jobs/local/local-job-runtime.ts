@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPOSITORY_ROOT } from '../../repository-root.js';
 import { NotFound, Unavailable } from '../../errors/index.js';
 import { isTerminal } from '../model.js';
 import type * as model from '../model.js';
@@ -22,9 +22,6 @@ import { tailLog } from './log-tail.js';
 import { ProcessRunner, type RunOutcome, type RunningProcess } from './process-runner.js';
 import { runnerBaseEnvironment } from './runner-environment.js';
 import { WarmRunnerPool } from './warm-runner-pool.js';
-
-/** The repository root, from `hub-proxy/{src,dist}/runtime/local/`. */
-const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** Options of {@link LocalJobRuntime}. */
 export interface LocalJobRuntimeOptions {
@@ -92,8 +89,8 @@ export class LocalJobRuntime implements model.JobRuntime {
       onTick: async (name, at) => void (await this.runScheduledTick(name, at)),
       logger: options.logger,
     });
-    const pythonPath = options.pythonPath ?? join(REPO_ROOT, '.venv', 'bin', 'python');
-    const runnerScript = options.runnerScript ?? join(REPO_ROOT, 'runner', 'turing_runner.py');
+    const pythonPath = options.pythonPath ?? join(REPOSITORY_ROOT, '.venv', 'bin', 'python');
+    const runnerScript = options.runnerScript ?? join(REPOSITORY_ROOT, 'runner', 'turing_runner.py');
     this.warmPool = new WarmRunnerPool({
       size: options.warmRunners ?? (options.runnerScript === undefined ? 1 : 0),
       pythonPath,

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { REPOSITORY_ROOT } from '../../repository-root.js';
 import { backoffDelay, type BackoffPolicy } from '../../k8s/backoff.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Endpoint, EndpointSource } from '../gateway/endpoint-source.js';
@@ -16,9 +16,6 @@ import { LocalModelRecordStore } from './model-record-store.js';
 import { probeVersions } from './readiness-probe.js';
 import { prepareLaunch, type LaunchPlan } from './serving-launch.js';
 import { ServingProcess, type ProcessExit } from './serving-process.js';
-
-/** The repository root, from `hub-proxy/{src,dist}/models/local/`. */
-const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** Options of {@link LocalModelRuntime}. */
 export interface LocalModelRuntimeOptions {
@@ -94,7 +91,7 @@ export class LocalModelRuntime implements ModelRuntime {
   constructor(private readonly options: LocalModelRuntimeOptions) {
     this.logger = options.logger;
     this.endpoints = this.ready;
-    this.files = new LocalModelFiles(options.stateDir ?? join(REPO_ROOT, '.turing', 'models'));
+    this.files = new LocalModelFiles(options.stateDir ?? join(REPOSITORY_ROOT, '.turing', 'models'));
     this.store = new LocalModelRecordStore(this.files.records);
   }
 
@@ -281,9 +278,11 @@ export class LocalModelRuntime implements ModelRuntime {
         versionsRoot,
         dir,
         port,
-        mlserverPython: this.options.mlserverPython ?? join(REPO_ROOT, '.venv-serving', 'bin', 'python'),
-        tensorflowPython: this.options.tensorflowPython ?? join(REPO_ROOT, '.venv-serving', 'bin', 'python'),
-        standinScript: this.options.standinScript ?? join(REPO_ROOT, 'serving', 'tfserving_standin.py'),
+        mlserverPython:
+          this.options.mlserverPython ?? join(REPOSITORY_ROOT, '.venv-serving', 'bin', 'python'),
+        tensorflowPython:
+          this.options.tensorflowPython ?? join(REPOSITORY_ROOT, '.venv-serving', 'bin', 'python'),
+        standinScript: this.options.standinScript ?? join(REPOSITORY_ROOT, 'serving', 'tfserving_standin.py'),
       });
       signal.throwIfAborted();
       started = await ServingProcess.start(plan, this.files.logPath(spec.name));
