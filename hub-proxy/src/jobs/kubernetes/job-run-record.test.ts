@@ -2,7 +2,14 @@ import type { V1Job } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { JOB_ANNOTATIONS, JOB_LABELS } from '../naming.js';
 import { ANNOTATIONS } from '../../ownership/labels.js';
-import { formatMarkers, newestFirst, parseMarkers, runRecordFromJob, runStateOf } from './job-run-record.js';
+import {
+  formatMarkers,
+  isRecordedRun,
+  newestFirst,
+  parseMarkers,
+  runRecordFromJob,
+  runStateOf,
+} from './job-run-record.js';
 
 /** A Job as the informer caches it: plain JSON, so timestamps are strings where the types say Date. */
 function job(
@@ -187,6 +194,30 @@ describe('markers and ordering', () => {
     expect(formatMarkers(['recorded', 'dependents'])).toBe('dependents,recorded');
     expect(parseMarkers('recorded,model-output')).toEqual(['model-output', 'recorded']);
     expect(parseMarkers(undefined)).toEqual([]);
+  });
+
+  it('tells a recorded run from its annotation alone, exactly as parseMarkers reads it', () => {
+    const values = [
+      'recorded',
+      'alerts,dependents,recorded',
+      ' recorded , alerts',
+      'alerts, recorded',
+      'unrecorded',
+      'recorded-later',
+      'alerts,dependents',
+      '',
+      undefined,
+    ];
+    for (const value of values) {
+      const job: V1Job = {
+        metadata: { annotations: value === undefined ? {} : { [JOB_ANNOTATIONS.markers]: value } },
+      };
+      expect(isRecordedRun(job), String(value)).toBe(parseMarkers(value).includes('recorded'));
+    }
+    expect(
+      isRecordedRun({ metadata: { annotations: { [JOB_ANNOTATIONS.markers]: 'alerts,recorded' } } }),
+    ).toBe(true);
+    expect(isRecordedRun({})).toBe(false);
   });
 
   it('sorts newest first, by time across formats, then by id', () => {

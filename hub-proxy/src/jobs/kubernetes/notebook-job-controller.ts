@@ -19,7 +19,7 @@ import {
   type Reconciler,
 } from '../../k8s/index.js';
 import { cronJobName, notebookJobOwnerReference } from './batch-manifests.js';
-import { isRunJob, newestFirst, runRecordFromJob } from './job-run-record.js';
+import { isRecordedRun, isRunJob, newestFirst, runRecordFromJob } from './job-run-record.js';
 import { asNotebookJob, type JobsKubeApi } from './jobs-kube-api.js';
 import { desiredStatus, statusMergePatch } from './notebook-job-status.js';
 import { ensureRunnerSecret } from './runner-secret.js';
@@ -177,7 +177,8 @@ export class NotebookJobController implements ManagedController {
    * `again`: from a resync, which re-delivers runs already delivered this term.
    */
   private deliverIfFinished(job: V1Job, again: boolean): void {
-    if (!this.running || !isRunJob(job)) return;
+    // Most cached runs are recorded: skip them before building a record.
+    if (!this.running || !isRunJob(job) || isRecordedRun(job)) return;
     const run = runRecordFromJob(job);
     if (!isTerminal(run.state) || run.markers.includes('recorded')) return;
     if (this.delivering.has(run.id) || (!again && this.deliveredThisTerm.has(run.id))) return;
@@ -208,12 +209,13 @@ export class NotebookJobController implements ManagedController {
  * API validates schedules, so only an object written around it (kubectl)
  * has one; retrying would not help, so it is reported, not thrown.
  */
-function scheduleProblem(job: NotebookJob): string | undefined {
-  const schedule = job.spec.schedule;
-  if (!schedule) return undefined;
+function scheduleProblem(schedule: NonNullable<NotebookJob['spec']['schedule']>): string | undefined {
   const errors = scheduleErrors(schedule.cron, schedule.timezone, 'spec.schedule');
   return errors.length > 0 ? errors.map((e) => `${e.field}: ${e.message}`).join(' ') : undefined;
 }
+
+/** Distinct schedules whose {@link scheduleProblem} is remembered before the memo starts over. */
+const SCHEDULE_PROBLEMS_KEPT = 1_000;
 
 /** How recent a never-reconciled NotebookJob must be for its first reconcile to skip reading its Secret. */
 const JUST_CREATED_MS = 60_000;
@@ -233,12 +235,19 @@ function isJustCreated(job: NotebookJob, now: number): boolean {
 class NotebookJobReconciler implements Reconciler {
   /** Per NotebookJob: the fingerprint last applied successfully, and when its runner token is due. */
   private readonly applied = new Map<string, { fingerprint: string; tokenRenewAt: number }>();
+  /**
+   * {@link scheduleProblem} per distinct cron and zone: every resync checks
+   * every job (10,000 at scale) and the check builds a time zone formatter
+   * and a croner pattern, while the distinct schedules are few.
+   */
+  private readonly scheduleProblems = new Map<string, string | undefined>();
 
   constructor(private readonly options: NotebookJobControllerOptions) {}
 
   /** Makes the next pass over every NotebookJob re-apply its Secret. */
   forgetAll(): void {
     this.applied.clear();
+    this.scheduleProblems.clear();
   }
 
   /** One pass over one NotebookJob; throws to be retried with backoff. */
@@ -257,9 +266,20 @@ class NotebookJobReconciler implements Reconciler {
     } catch (err) {
       failure = err;
     }
-    const problem = failure === undefined ? scheduleProblem(job) : toKubeError(failure).message;
+    const problem = failure === undefined ? this.scheduleProblem(job) : toKubeError(failure).message;
     await this.writeStatus(job, problem);
     if (failure !== undefined) throw failure;
+  }
+
+  private scheduleProblem(job: NotebookJob): string | undefined {
+    const schedule = job.spec.schedule;
+    if (!schedule) return undefined;
+    const key = `${schedule.cron}\u0000${schedule.timezone}`;
+    if (this.scheduleProblems.has(key)) return this.scheduleProblems.get(key);
+    if (this.scheduleProblems.size >= SCHEDULE_PROBLEMS_KEPT) this.scheduleProblems.clear();
+    const problem = scheduleProblem(schedule);
+    this.scheduleProblems.set(key, problem);
+    return problem;
   }
 
   private async applyOwnedObjects(job: NotebookJob): Promise<void> {
