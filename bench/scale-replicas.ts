@@ -2,21 +2,42 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { hubProxyKubeconfig } from '../tests/support/chart-service-account.js';
+import { parseDockerfile } from '../tests/support/dockerfile.js';
 import { startProcess, waitUntil, type ManagedProcess } from '../tests/support/child-process.js';
 import { freePort } from '../tests/support/ports.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 
 /**
- * How replicas run: the compiled `hub-proxy/dist/main.js`, as the image runs
- * it (`npm run bench:scale` builds it first). `SCALE_HUB_PROXY=src` runs the
- * sources through tsx instead, whose loader adds about 95 MiB of RSS
+ * How replicas run: the bundle `hub-proxy/dist/hub-proxy.mjs`, as the image
+ * runs it (`npm run bench:scale` builds it first). `SCALE_HUB_PROXY=dist` runs
+ * the compiled modules (`dist/main.js`) instead, and `SCALE_HUB_PROXY=src` the
+ * sources through tsx, whose loader adds about 95 MiB of RSS
  * (docs/performance.md).
  */
 export function hubProxyEntry(): { loader: string[]; main: string } {
-  return process.env.SCALE_HUB_PROXY === 'src'
-    ? { loader: ['--import', 'tsx'], main: resolve(repoRoot, 'hub-proxy/src/main.ts') }
-    : { loader: [], main: resolve(repoRoot, 'hub-proxy/dist/main.js') };
+  switch (process.env.SCALE_HUB_PROXY) {
+    case 'src':
+      return { loader: ['--import', 'tsx'], main: resolve(repoRoot, 'hub-proxy/src/main.ts') };
+    case 'dist':
+      return { loader: [], main: resolve(repoRoot, 'hub-proxy/dist/main.js') };
+    default:
+      return { loader: [], main: resolve(repoRoot, 'hub-proxy/dist/hub-proxy.mjs') };
+  }
+}
+
+/**
+ * The Node flags the hub-proxy image's ENTRYPOINT gives (the words between
+ * `node` and the script), so replicas run with the flags a pod runs with.
+ */
+export function imageNodeFlags(): string[] {
+  const dockerfile = parseDockerfile(readFileSync(resolve(repoRoot, 'images/hub-proxy/Dockerfile'), 'utf8'));
+  const entrypoint = dockerfile.stages
+    .at(-1)
+    ?.instructions.filter((i) => i.keyword === 'ENTRYPOINT')
+    .at(-1);
+  const words = entrypoint ? (JSON.parse(entrypoint.args) as string[]) : [];
+  return words.slice(1, -1);
 }
 
 /**
@@ -77,8 +98,11 @@ export async function startReplica(name: string, settings: ReplicaSettings): Pro
     [
       ...entry.loader,
       ...(heapLimit > 0 ? [`--max-old-space-size=${heapLimit}`] : []),
+      ...imageNodeFlags(),
       // For scale-heap.ts: SIGUSR2 writes a heap snapshot into the log directory.
       '--heapsnapshot-signal=SIGUSR2',
+      // Extra flags to try, space-separated (not part of any figure unless said).
+      ...(process.env.SCALE_NODE_FLAGS ?? '').split(' ').filter(Boolean),
       `--diagnostic-dir=${settings.logDir}`,
       entry.main,
     ],

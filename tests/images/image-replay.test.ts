@@ -58,7 +58,7 @@ describe('the hub-proxy image', () => {
       // TURING_IMAGE_REPLAY=full replays it too.
       const stageRoots: Record<string, string> = {};
       if (!FULL_REPLAY) {
-        for (const built of ['hub-proxy/dist/main.js', 'admin-ui/dist/index.html']) {
+        for (const built of ['hub-proxy/dist/hub-proxy.mjs', 'admin-ui/dist/index.html']) {
           if (!existsSync(join(repoRoot, built))) {
             throw new Error(
               `${built} is missing: run npm run build and npm run build:admin, or TURING_IMAGE_REPLAY=full`,
@@ -104,12 +104,12 @@ describe('the hub-proxy image', () => {
     expect(nvmrc).toMatch(/^20\.(19|[2-9]\d)\./);
   });
 
-  it('ships production dependencies, compiled JavaScript and the catalog, but no dev dependency or source', () => {
+  it('ships production dependencies, the hub-proxy bundle and the catalog, but no dev dependency or source', () => {
     const app = hostPath(final, '/app');
     for (const present of [
       'node_modules/express/package.json',
       'node_modules/@kubernetes/client-node/package.json',
-      'hub-proxy/dist/main.js',
+      'hub-proxy/dist/hub-proxy.mjs',
       'admin-ui/dist/index.html',
       'images/catalog.yaml',
       'images/compatibility.yaml',
@@ -122,6 +122,8 @@ describe('the hub-proxy image', () => {
       'node_modules/vite',
       'node_modules/@types/express',
       'node_modules/eslint',
+      // The bundle replaces the compiled modules.
+      'hub-proxy/dist/main.js',
       'hub-proxy/src',
       'admin-ui/src',
       'extensions',
@@ -130,7 +132,7 @@ describe('the hub-proxy image', () => {
       expect(existsSync(join(app, absent)), absent).toBe(false);
     }
     expect(final.env.NODE_ENV).toBe('production');
-    expect(final.entrypoint).toEqual(['node', '/app/hub-proxy/dist/main.js']);
+    expect(final.entrypoint).toEqual(['node', '--optimize-for-size', '/app/hub-proxy/dist/hub-proxy.mjs']);
   });
 
   it('starts from its ENTRYPOINT against the real cluster: ready, serving the catalog and the admin pages, and exits 0 on SIGTERM', async () => {
@@ -141,10 +143,12 @@ describe('the hub-proxy image', () => {
     await hubStarted;
     const proxyStarted = Date.now();
     const theHub = hub as JupyterHub;
-    const [command, script, ...args] = final.entrypoint ?? [];
+    const [command, ...args] = final.entrypoint ?? [];
     expect(command).toBe('node');
+    // Node's flags as they are; the script's image path mapped into the replayed tree.
+    const argv = args.map((arg) => (arg.startsWith('/') ? hostPath(final, arg) : arg));
     // Only what a pod would have: the image's ENV and the chart's settings (no repository paths).
-    proxy = startProcess('hub-proxy-image', process.execPath, [hostPath(final, script ?? ''), ...args], {
+    proxy = startProcess('hub-proxy-image', process.execPath, argv, {
       cwd: hostPath(final, final.workdir),
       logDir: dir,
       env: {
