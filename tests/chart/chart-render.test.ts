@@ -388,6 +388,20 @@ describe('the variants', () => {
     );
     expect(nodeOptions(await renderChart({ values: { hubProxy: { heapLimitMiB: 0 } } }))).toBeUndefined();
   });
+
+  it("keeps the image's ENTRYPOINT by default and replaces its Node flags with hubProxy.nodeFlags", async () => {
+    expect(container(variant('default')).command).toBeUndefined();
+    const flagged = await renderChart({ values: { hubProxy: { nodeFlags: ['--optimize-for-size'] } } });
+    const entrypoint = /ENTRYPOINT (\[.*\])/.exec(
+      readFileSync(resolve(repoRoot, 'images/hub-proxy/Dockerfile'), 'utf8'),
+    )?.[1];
+    const script = (JSON.parse(entrypoint ?? '[]') as string[]).at(-1);
+    expect(script).toMatch(/^\/app\/.*\.mjs$/);
+    expect(container(flagged).command).toEqual(['node', '--optimize-for-size', script]);
+    await expect(renderChart({ values: { hubProxy: { nodeFlags: ['rm -rf /'] } } })).rejects.toThrow(
+      /nodeFlags/,
+    );
+  });
 });
 
 describe('values.schema.json', () => {

@@ -140,6 +140,8 @@ export function objectsOf(objects: RenderedObject[], kind: string): RenderedObje
 export interface RenderedContainer {
   name: string;
   image: string;
+  /** Set only when the chart replaces the image's ENTRYPOINT (hubProxy.nodeFlags). */
+  command?: string[];
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
   ports?: { name: string; containerPort: number }[];
   securityContext?: Record<string, unknown>;
