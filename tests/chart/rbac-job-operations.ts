@@ -34,11 +34,9 @@ export function jobOperations(hp: HubProxyAsServiceAccount, base: BaseObjects): 
   let runId = '';
 
   const cronJob = (name: string) => admin.batch.readNamespacedCronJob({ namespace, name: cronJobName(name) });
-  /** A scheduled job with the CronJob an earlier version would have made for it (by the admin). */
-  const legacyScheduledJob = async () => {
-    job = await newJob({ schedule: SCHEDULE });
-    await admin.batch.createNamespacedCronJob({ namespace, body: legacyCronJob(job) });
-  };
+  /** The CronJob an earlier version would have made for `job` (by the admin). */
+  const createLegacyCronJob = async () =>
+    void (await admin.batch.createNamespacedCronJob({ namespace, body: legacyCronJob(job) }));
   /** As the API's PATCH: read, replace at that version, read again after losing to the controller's status write. */
   const replaceJob = async (edit: (spec: NotebookJobSpec) => NotebookJobSpec) => {
     for (let attempt = 1; ; attempt++) {
@@ -155,13 +153,18 @@ export function jobOperations(hp: HubProxyAsServiceAccount, base: BaseObjects): 
     {
       grant: cronJobs('delete'),
       name: 'the controller removes the CronJob an earlier version made',
-      prepare: legacyScheduledJob,
-      run: () =>
-        hp.reconciled(
+      prepare: async () => void (job = await newJob({ schedule: SCHEDULE })),
+      // The CronJob appears only in run, after the grant is gone: made in
+      // prepare, the controller (still holding the full Role) could remove it
+      // before the Role changed, and the refusal would never be seen.
+      run: async () => {
+        await createLegacyCronJob();
+        await hp.reconciled(
           job.metadata.name ?? '',
           0,
           async () => !(await hp.exists(() => cronJob(job.metadata.name ?? ''))),
-        ),
+        );
+      },
     },
 
     {
