@@ -1,7 +1,7 @@
 /* global console */
 // Bundles the compiled hub-proxy (dist/main.js, from `tsc -b hub-proxy`) into
 // one file, dist/hub-proxy.mjs, which the image runs. One module instead of
-// about 2,000 keeps roughly 50 MiB less per replica: esbuild leaves out the
+// about 2,000 keeps about 30 MiB less per replica: esbuild leaves out the
 // unused parts of @kubernetes/client-node's generated API, and Node keeps no
 // per-module source and records (docs/performance.md, "Memory").
 // Identifiers are not minified, so stack traces stay readable.

@@ -180,7 +180,7 @@ export class NotebookJobController implements ManagedController {
     // Most cached runs are recorded: skip them before building a record.
     if (!this.running || !isRunJob(job) || isRecordedRun(job)) return;
     const run = runRecordFromJob(job);
-    if (!isTerminal(run.state) || run.markers.includes('recorded')) return;
+    if (!isTerminal(run.state)) return;
     if (this.delivering.has(run.id) || (!again && this.deliveredThisTerm.has(run.id))) return;
     this.deliveredThisTerm.add(run.id);
     this.delivering.add(run.id);
